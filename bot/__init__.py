@@ -1,0 +1,1 @@
+"""Mentor Bot: a Slack app that runs a company's mentorship program."""

@@ -1,0 +1,38 @@
+"""Builds the Bolt App from settings and injected dependencies, in one call."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.slack_client import make_web_client
+from handlers import register_listeners
+
+LISTENER_THREADS = 16
+
+
+def build_app(
+    deps: Deps,
+    *,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
+    """The whole app: every listener registered, its client on SLACK_API_URL with retries.
+
+    Listeners run on `listener_executor` after the ack, so Slack gets its answer at once; tests
+    pass an executor they can wait on.
+    """
+    settings = deps.settings
+    app = App(
+        client=client or make_web_client(settings.slack_bot_token, settings.slack_api_url),
+        signing_secret=settings.slack_signing_secret or "",
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register_listeners(app, deps)
+    return app

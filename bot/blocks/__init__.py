@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from plain data to message and view dicts (no I/O)."""

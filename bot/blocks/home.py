@@ -1,0 +1,90 @@
+"""The App Home tab: everyone's dashboard, with a mentor's own section when they are one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.help import CommandHelp
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    local_time,
+    section,
+)
+from bot.blocks.profile import STATUS_LABELS, mentor_buttons
+from bot.ids import COMMAND, Action
+from bot.services.availability import SlotView
+from bot.services.mentors import MentorView
+
+NEXT_SLOTS_SHOWN = 5
+
+
+def build_home(
+    *,
+    name: str,
+    tz: str,
+    commands: Sequence[CommandHelp],
+    mentor: MentorView | None = None,
+    free_slots: Sequence[SlotView] = (),
+) -> dict[str, Any]:
+    """The same summary whatever the amount of data: a few items, then a link to the rest."""
+    blocks: list[Block] = [
+        header(f"Welcome to Mentor Bot, {name}" if name else "Welcome to Mentor Bot"),
+        section(
+            "Our mentorship program lives here. Mentors share what they know and when they are "
+            "free; anyone can book a session with a message about their goals."
+        ),
+    ]
+    if mentor is not None and mentor.status != "left":
+        blocks += _mentor_section(mentor, free_slots)
+    else:
+        blocks.append(actions(button("Become a mentor", Action.OPEN_SIGNUP)))
+    lines = "\n".join(f"• `{COMMAND} {c.usage}`  {c.summary}" for c in commands)
+    blocks += [
+        divider(),
+        section(f"*Commands*\n{lines}"),
+        context(f"Times are shown in your Slack time zone ({escape(tz)})."),
+    ]
+    return {"type": "home", "blocks": blocks}
+
+
+def _mentor_section(mentor: MentorView, free_slots: Sequence[SlotView]) -> list[Block]:
+    skills = ", ".join(escape(s) for s in mentor.skills)
+    blocks: list[Block] = [
+        divider(),
+        header("Your mentoring"),
+        section(
+            f"{STATUS_LABELS.get(mentor.status, mentor.status)}\n"
+            f"*Skills:* {skills}\n"
+            f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week"
+        ),
+    ]
+    if mentor.status in ("active", "paused"):
+        if free_slots:
+            shown = "\n".join(f"• {local_time(s.starts_at)}" for s in free_slots[:NEXT_SLOTS_SHOWN])
+            more = len(free_slots) - NEXT_SLOTS_SHOWN
+            tail = f"\n_…and {more} more: see Availability._" if more > 0 else ""
+            blocks.append(section(f"*Next free slots*\n{shown}{tail}"))
+        else:
+            blocks.append(
+                section("*Next free slots*\nNone yet: add availability so people can book you.")
+            )
+    blocks.append(mentor_buttons(mentor))
+    return blocks
+
+
+def build_home_error() -> dict[str, Any]:
+    """What Home shows when it could not be built, rather than a stale or blank tab."""
+    return {
+        "type": "home",
+        "blocks": [
+            header("Mentor Bot"),
+            section(":warning: Sorry, I couldn't load your dashboard. Try again in a moment."),
+        ],
+    }

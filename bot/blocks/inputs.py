@@ -1,0 +1,166 @@
+"""Builders for modal input blocks; each reads back as `state.values[block_id]["value"]`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.kit import Block, clip, plain
+from bot.ids import Action
+
+Option = tuple[str, str]  # (visible text, value)
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(clip(text, 75)), "value": value}
+
+
+def _input(block_id: str, label: str, element: Block, *, hint: str | None, optional: bool) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {**element, "action_id": Action.INPUT.value},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str = "",
+    placeholder: str | None = None,
+    multiline: bool = False,
+    max_length: int | None = None,
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    element: Block = {"type": "plain_text_input", "multiline": multiline}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    if max_length:
+        element["max_length"] = max_length
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
+def url_input(block_id: str, label: str, *, initial: str = "", hint: str | None = None) -> Block:
+    element: Block = {"type": "url_text_input"}
+    if initial:
+        element["initial_value"] = initial
+    return _input(block_id, label, element, hint=hint, optional=False)
+
+
+def number_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: int | None,
+    minimum: int,
+    maximum: int,
+    hint: str | None = None,
+) -> Block:
+    element: Block = {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": str(minimum),
+        "max_value": str(maximum),
+    }
+    if initial is not None:
+        element["initial_value"] = str(initial)
+    return _input(block_id, label, element, hint=hint, optional=False)
+
+
+def select(
+    block_id: str,
+    label: str,
+    options: Sequence[Option],
+    *,
+    initial: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    element: Block = {"type": "static_select", "options": [option(t, v) for t, v in options]}
+    chosen = [option(t, v) for t, v in options if v == initial]
+    if chosen:
+        element["initial_option"] = chosen[0]
+    return _input(block_id, label, element, hint=hint, optional=False)
+
+
+def multi_select(
+    block_id: str,
+    label: str,
+    options: Sequence[Option],
+    *,
+    initial: Sequence[str] = (),
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    element: Block = {
+        "type": "multi_static_select",
+        "options": [option(t, v) for t, v in options[:100]],
+    }
+    chosen = [option(t, v) for t, v in options[:100] if v in initial]
+    if chosen:
+        element["initial_options"] = chosen
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
+def checkboxes(
+    block_id: str,
+    label: str,
+    options: Sequence[Option],
+    *,
+    initial: Sequence[str] = (),
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    element: Block = {"type": "checkboxes", "options": [option(t, v) for t, v in options]}
+    chosen = [option(t, v) for t, v in options if v in initial]
+    if chosen:
+        element["initial_options"] = chosen
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
+def date_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+    element: Block = {"type": "datepicker"}
+    if initial:
+        element["initial_date"] = initial
+    return _input(block_id, label, element, hint=None, optional=False)
+
+
+def time_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+    element: Block = {"type": "timepicker"}
+    if initial:
+        element["initial_time"] = initial
+    return _input(block_id, label, element, hint=None, optional=False)
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    blocks: list[Block],
+    *,
+    submit: str | None = None,
+    close: str = "Cancel",
+    private_metadata: str = "",
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(clip(title, 24)),
+        "close": plain(close),
+        "blocks": blocks,
+    }
+    if submit:
+        view["submit"] = plain(submit)
+    if private_metadata:
+        view["private_metadata"] = private_metadata
+    return view

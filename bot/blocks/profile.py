@@ -1,0 +1,261 @@
+"""Mentor profile surfaces: the sign-up modal, the profile card, approvals and their outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.inputs import (
+    checkboxes,
+    modal,
+    multi_select,
+    number_input,
+    select,
+    text_input,
+    url_input,
+)
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    message,
+    section,
+)
+from bot.ids import Action, Callback
+from bot.ids import Block as B
+from bot.services.mentors import BIO_MAX, CAPACITY_MAX, CAPACITY_MIN, MentorView
+
+CODE_OF_CONDUCT = (
+    "*Code of conduct*\n"
+    "• *Confidentiality*: what is said in a session stays in the session.\n"
+    "• *Punctuality*: join on time; cancel early, with a reason, if you must.\n"
+    "• *Presence*: a quiet place, camera on, full attention.\n"
+    "• *Through the program*: sessions are booked only here, so everyone stays fair and safe."
+)
+COC_AGREE = "agree"
+STATUS_LABELS = {
+    "active": "Active: visible in search",
+    "paused": "Paused: hidden from search",
+    "pending": "Waiting for a coordinator's approval",
+    "rejected": "Not approved",
+    "left": "Left the program",
+}
+
+
+def build_profile_modal(
+    *, tz: str, catalogue: Sequence[str], current: MentorView | None
+) -> dict[str, Any]:
+    """Sign-up, or the same form pre-filled to edit; the time zone comes from Slack."""
+    picked = current.skills if current else ()
+    options = [(name, name) for name in sorted({*catalogue, *picked}, key=str.casefold)][:100]
+    blocks: list[Block] = [
+        section(
+            "Share what you know with colleagues who want to learn it. "
+            f"Your time zone comes from Slack: *{escape(tz)}*."
+        )
+    ]
+    if options:
+        blocks.append(
+            multi_select(
+                B.SKILLS,
+                "Skills you can mentor in",
+                options,
+                initial=picked,
+                placeholder="Pick skills",
+                optional=True,
+            )
+        )
+    blocks += [
+        text_input(
+            B.NEW_SKILLS,
+            "Add other skills" if options else "Skills you can mentor in",
+            placeholder="e.g. Python, public speaking, GraphQL",
+            hint="Separate skills with commas.",
+            optional=bool(options),
+            max_length=400,
+        ),
+        text_input(
+            B.BIO,
+            "Short bio",
+            initial=current.bio if current else "",
+            placeholder="What you do, what you've learned, how you like to help",
+            multiline=True,
+            max_length=BIO_MAX,
+        ),
+        url_input(
+            B.LINK,
+            "Meeting link",
+            initial=current.meeting_link if current else "",
+            hint="Your video room (Zoom, Meet, Teams...). Mentees get it once you approve.",
+        ),
+        select(
+            B.LENGTH,
+            "Session length",
+            [("30 minutes", "30"), ("45 minutes", "45"), ("60 minutes", "60")],
+            initial=str(current.session_minutes if current else 30),
+        ),
+        number_input(
+            B.CAPACITY,
+            "Sessions per week, at most",
+            initial=current.weekly_capacity if current else 2,
+            minimum=CAPACITY_MIN,
+            maximum=CAPACITY_MAX,
+            hint="When you reach it, you're hidden from search until next week.",
+        ),
+        divider(),
+        section(CODE_OF_CONDUCT),
+        checkboxes(B.COC, "Code of conduct", [("I agree to the code of conduct", COC_AGREE)]),
+    ]
+    title = "Edit your profile" if current else "Become a mentor"
+    return modal(Callback.PROFILE, title, blocks, submit="Save")
+
+
+def profile_summary(mentor: MentorView) -> str:
+    skills = ", ".join(escape(s) for s in mentor.skills)
+    return (
+        f"*{escape(mentor.name)}*  ·  {STATUS_LABELS.get(mentor.status, mentor.status)}\n"
+        f"*Skills:* {skills}\n"
+        f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week\n"
+        f"*Meeting link:* {escape(mentor.meeting_link)}\n"
+        f"{escape(mentor.bio)}"
+    )
+
+
+def mentor_buttons(mentor: MentorView) -> Block:
+    """What a mentor can do with their profile, by its status."""
+    elements = [button("Edit profile", Action.OPEN_SIGNUP)]
+    if mentor.status in ("active", "paused"):
+        elements.append(button("Availability", Action.OPEN_AVAILABILITY, style="primary"))
+    if mentor.status == "active":
+        elements.append(button("Pause", Action.PAUSE))
+    elif mentor.status == "paused":
+        elements.append(button("Resume", Action.RESUME))
+    if mentor.status in ("active", "paused", "pending"):
+        leave = button("Leave the program", Action.LEAVE, style="danger")
+        leave["confirm"] = {
+            "title": {"type": "plain_text", "text": "Leave the program?"},
+            "text": {
+                "type": "mrkdwn",
+                "text": "You'll be hidden from search. Sessions already booked stay booked.",
+            },
+            "confirm": {"type": "plain_text", "text": "Leave"},
+            "deny": {"type": "plain_text", "text": "Stay"},
+            "style": "danger",
+        }
+        elements.append(leave)
+    return actions(*elements)
+
+
+def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
+    """The answer to `/mentor profile`."""
+    if mentor is None or mentor.status == "left":
+        return message(
+            "You're not a mentor yet.",
+            [
+                section("You're not a mentor yet. Sharing what you know takes two minutes."),
+                actions(button("Become a mentor", Action.OPEN_SIGNUP, style="primary")),
+            ],
+        )
+    blocks = [header("Your mentor profile"), section(profile_summary(mentor))]
+    if mentor.status == "rejected" and mentor.rejection_reason:
+        blocks.append(context(f"Coordinator's note: {escape(mentor.rejection_reason)}"))
+    blocks.append(mentor_buttons(mentor))
+    return message("Your mentor profile", blocks)
+
+
+def build_saved_message(mentor: MentorView, *, created: bool) -> dict[str, Any]:
+    """The DM after the sign-up modal is saved: what happens next."""
+    if mentor.status == "pending":
+        text = (
+            "Thanks for signing up to mentor! A coordinator will review your profile; "
+            "I'll tell you here as soon as they decide."
+        )
+        return message(text, [section(f":hourglass_flowing_sand: {text}")])
+    if created:
+        text = "You're a mentor now! Next, tell people when you're free."
+    else:
+        text = "Your mentor profile is updated."
+    return message(
+        text,
+        [
+            section(f":white_check_mark: {text}"),
+            section(profile_summary(mentor)),
+            mentor_buttons(mentor),
+        ],
+    )
+
+
+def approval_value(mentor: MentorView) -> str:
+    """Button value: which profile, as seen at which version (checked again on click)."""
+    return f"{mentor.id}:{mentor.version}"
+
+
+def build_approval_request(mentor: MentorView) -> dict[str, Any]:
+    """The coordinators' channel card for a mentor waiting for approval."""
+    value = approval_value(mentor)
+    return message(
+        f"{mentor.name} wants to become a mentor",
+        [
+            section(f":wave: <@{mentor.slack_id}> wants to become a mentor."),
+            section(profile_summary(mentor)),
+            actions(
+                button("Approve", Action.APPROVE_MENTOR, value, style="primary"),
+                button("Reject", Action.REJECT_MENTOR, value, style="danger"),
+            ),
+        ],
+    )
+
+
+def build_approval_outcome(mentor: MentorView, coordinator_id: str) -> dict[str, Any]:
+    """The card again, buttons replaced by the decision so it cannot be clicked twice."""
+    if mentor.status == "active":
+        outcome = f":white_check_mark: Approved by <@{coordinator_id}>."
+    else:
+        outcome = f":x: Rejected by <@{coordinator_id}>: {escape(mentor.rejection_reason or '')}"
+    return message(
+        f"{mentor.name}: {mentor.status}",
+        [
+            section(f"<@{mentor.slack_id}> asked to become a mentor."),
+            section(profile_summary(mentor)),
+            context(outcome),
+        ],
+    )
+
+
+def build_reject_modal(private_metadata: str, mentor_name: str) -> dict[str, Any]:
+    return modal(
+        Callback.REJECT_MENTOR,
+        "Reject mentor",
+        [
+            section(f"Tell *{escape(mentor_name)}* why, so they can improve and reapply."),
+            text_input(B.REASON, "Reason", multiline=True, max_length=500),
+        ],
+        submit="Reject",
+        private_metadata=private_metadata,
+    )
+
+
+def build_decision_dm(mentor: MentorView) -> dict[str, Any]:
+    """What the mentor hears after a coordinator decides."""
+    if mentor.status == "active":
+        text = "Good news: a coordinator approved your mentor profile. You're visible in search."
+        return message(
+            text,
+            [
+                section(f":tada: {text}"),
+                actions(button("Add availability", Action.OPEN_AVAILABILITY, style="primary")),
+            ],
+        )
+    text = "A coordinator did not approve your mentor profile this time."
+    reason = escape(mentor.rejection_reason or "")
+    return message(
+        text,
+        [
+            section(f"{text}\n>{reason}"),
+            context("You can edit your profile and sign up again with `/mentor signup`."),
+        ],
+    )

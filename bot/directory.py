@@ -1,0 +1,57 @@
+"""Slack users as `Person`s: kept in the store, read from Slack's users.info on first sight.
+
+Slack is the source of truth for names and time zones; the store is a cache refreshed by the
+`user_change` event, so rendering a view never waits on users.info for someone we already know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.services.people import Person, find_person, save_person
+
+
+def known_time_zone(tz: str | None) -> str:
+    """Slack's IANA zone for a user, or UTC when it is absent or unknown to this machine."""
+    try:
+        ZoneInfo(tz or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return tz or "UTC"
+
+
+def display_name(user: dict[str, Any]) -> str:
+    profile = user.get("profile") or {}
+    return (
+        profile.get("display_name")
+        or user.get("real_name")
+        or profile.get("real_name")
+        or user.get("name")
+        or user.get("id", "")
+    )
+
+
+def remember(deps: Deps, user: dict[str, Any]) -> Person:
+    """Store what a users.info answer or a user_change event says about a user."""
+    with deps.sessions.begin() as session:
+        return save_person(
+            session,
+            slack_id=user["id"],
+            real_name=display_name(user),
+            tz=known_time_zone(user.get("tz")),
+            now=deps.clock.now(),
+        )
+
+
+def person_for(deps: Deps, client: WebClient, slack_id: str) -> Person:
+    """The stored user, asking Slack only the first time we meet them."""
+    with deps.sessions.begin() as session:
+        person = find_person(session, slack_id)
+    if person is not None:
+        return person
+    answer = client.users_info(user=slack_id)
+    return remember(deps, answer["user"])

@@ -1,0 +1,58 @@
+"""Every action, callback and block id the app uses, in one place.
+
+Handlers register on these and block builders emit them, so a typo cannot silently
+disconnect a button from its listener.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """action_id values of interactive elements."""
+
+    OPEN_SIGNUP = "mentor_signup_open"
+    OPEN_AVAILABILITY = "availability_open"
+    PAUSE = "mentor_pause"
+    RESUME = "mentor_resume"
+    LEAVE = "mentor_leave"
+    APPROVE_MENTOR = "mentor_approve"
+    REJECT_MENTOR = "mentor_reject"
+    ADD_ONCE = "availability_add_once"
+    ADD_WEEKLY = "availability_add_weekly"
+    REMOVE_SLOT = "availability_remove_slot"
+    CLEAR_DAY = "availability_clear_day"
+    # Inputs whose values are read back from view_submission state:
+    INPUT = "value"
+
+
+class Callback(StrEnum):
+    """callback_id values of modals."""
+
+    PROFILE = "mentor_profile"
+    REJECT_MENTOR = "mentor_reject_reason"
+    AVAILABILITY = "availability"
+    ADD_ONCE = "availability_once"
+    ADD_WEEKLY = "availability_weekly"
+
+
+class Block(StrEnum):
+    """block_id values whose input the app reads back, or that errors are attached to."""
+
+    SKILLS = "skills"
+    NEW_SKILLS = "new_skills"
+    BIO = "bio"
+    LINK = "link"
+    LENGTH = "length"
+    CAPACITY = "capacity"
+    COC = "coc"
+    REASON = "reason"
+    DATE = "date"
+    START = "start"
+    END = "end"
+    DAYS = "days"
+    WEEKS = "weeks"
+
+
+COMMAND = "/mentor"

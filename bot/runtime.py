@@ -1,0 +1,91 @@
+"""What the long-running commands do with checked settings: wire real parts together and run."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from types import FrameType
+
+from slack_bolt.error import BoltError
+from sqlalchemy.exc import OperationalError
+
+from bot.app import build_app
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.jobs import run_due_pass
+from bot.scheduler import start_scheduler
+from bot.server import make_server
+from bot.slack_client import make_web_client
+from store.db import make_engine, make_session_factory
+from store.migrate import upgrade
+
+log = logging.getLogger("mentor_bot")
+
+
+def upgrade_database(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        return _database_unreachable(settings, exc)
+    print(f"Database schema is up to date ({engine.url.render_as_string(hide_password=True)}).")
+    return 0
+
+
+def run_due_once(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    deps = Deps(settings, make_session_factory(engine), SystemClock())
+    client = make_web_client(settings.slack_bot_token, settings.slack_api_url)
+    try:
+        report = run_due_pass(deps, client)
+    except OperationalError as exc:
+        return _database_unreachable(settings, exc)
+    print(f"run-due: {report}")
+    return 0
+
+
+def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
+    """Migrate, then serve Slack until stopped (SIGINT or SIGTERM)."""
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        return _database_unreachable(settings, exc)
+    deps = Deps(settings, make_session_factory(engine), SystemClock())
+    client = make_web_client(settings.slack_bot_token, settings.slack_api_url)
+    try:
+        app = build_app(deps, client=client)
+    except BoltError as exc:
+        print(f"mentor-bot: Slack refused the bot token: {exc}", file=sys.stderr)
+        return 1
+    timer = start_scheduler(deps, client) if scheduler else None
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            server = make_server(app, engine, host=host, port=settings.port)
+            signal.signal(signal.SIGTERM, _interrupt)
+            log.info("Serving Slack on http://%s:%d/slack/events", host, settings.port)
+            server.run()
+    except KeyboardInterrupt:
+        log.info("Stopped")
+    finally:
+        if timer is not None:
+            timer.shutdown(wait=False)
+    return 0
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM (from an orchestrator) stops the server like Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def _database_unreachable(settings: Settings, exc: OperationalError) -> int:
+    reason = " ".join(str(exc.orig).split())
+    print(f"mentor-bot: cannot use the database ({reason}); check DATABASE_URL", file=sys.stderr)
+    return 1

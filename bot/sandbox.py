@@ -1,0 +1,108 @@
+"""An offline Mentor Bot: the real app over real HTTP on loopback, talking to the simulator.
+
+The demo and the tests both start one of these, so what the tests check is what the demo shows
+and what production runs: the same app factory, WSGI server, database and migrations; only
+Slack is simulated and the clock is moved by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.config import Settings, load_settings
+from bot.deps import Deps
+from bot.jobs import DueHandler, PassReport, run_due_pass
+from bot.server import EVENTS_PATH, make_server
+from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
+from bot.slack_client import make_web_client
+from store.db import make_engine, make_session_factory
+from store.migrate import upgrade
+
+SIGNING_SECRET = "sandbox-signing-secret"
+
+
+@dataclass
+class Sandbox:
+    fake: FakeSlack
+    driver: SlackDriver
+    deps: Deps
+    app: App
+    client: WebClient
+    engine: Engine
+    clock: ManualClock
+    executor: TrackingExecutor
+    retry_waits: list[float] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    def user(self, slack_id: str) -> SimActor:
+        return self.driver.user(slack_id)
+
+    def run_due(self, handlers: Mapping[str, DueHandler] | None = None) -> PassReport:
+        """One due-work pass at the sandbox clock's time, as `mentor-bot run-due` would do."""
+        return run_due_pass(self.deps, self.client, handlers)
+
+
+@contextmanager
+def sandbox(
+    database_url: str,
+    *,
+    now: datetime,
+    env: Mapping[str, str] | None = None,
+    fake: FakeSlack | None = None,
+) -> Iterator[Sandbox]:
+    """Start the simulator, a migrated database and the app's HTTP server; stop them after."""
+    fake = fake or FakeSlack()
+    fake.start()
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.base_url,
+            "DATABASE_URL": database_url,
+            **(env or {}),
+        }
+    )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    clock = ManualClock(now)
+    deps = Deps(settings, make_session_factory(engine), clock)
+    waits: list[float] = []
+    client = make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=waits.append)
+    executor = TrackingExecutor(max_workers=8, thread_name_prefix="sandbox-listener")
+    app = build_app(deps, client=client, listener_executor=executor)
+    server = make_server(app, engine, host="127.0.0.1", port=0)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()
+        except OSError:  # waitress's loop trips over its own closed socket when stopped
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, name="sandbox-http", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"  # type: ignore[union-attr]
+    driver = SlackDriver(fake, url, SIGNING_SECRET, settle=executor.wait_idle)
+    try:
+        yield Sandbox(fake, driver, deps, app, client, engine, clock, executor, waits)
+    finally:
+        stopping.set()
+        server.close()
+        thread.join(timeout=5)
+        executor.shutdown(wait=True)
+        fake.stop()
+        engine.dispose()

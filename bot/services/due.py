@@ -1,0 +1,145 @@
+"""Due work in the database: scheduled once by key, claimed with a lease, finished or failed.
+
+design.md §5: the rows are the source of truth, so any number of passes (replicas, cron) can run
+side by side. A claim is one conditional UPDATE: only rows that are pending, due and not leased
+move, so two passes never hold the same row; a pass that dies simply lets its lease run out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from store.models import DueWork, User
+
+
+@dataclass(frozen=True)
+class DueItem:
+    id: int
+    key: str
+    kind: str
+    booking_id: int | None
+    recipient_slack_id: str | None
+    payload: dict[str, Any]
+    attempts: int
+    claim_token: str
+
+
+def schedule(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    booking_id: int | None = None,
+    recipient_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Add a piece of due work unless its key exists already; True when it was added."""
+    values = {
+        "key": key,
+        "kind": kind,
+        "due_at": due_at,
+        "booking_id": booking_id,
+        "recipient_id": recipient_id,
+        "payload": payload or {},
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    added = session.scalar(
+        insert(DueWork)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(DueWork.id)
+    )
+    return added is not None
+
+
+def new_claim_token() -> str:
+    return uuid.uuid4().hex
+
+
+def claim_due(
+    session: Session, *, now: datetime, lease: timedelta, limit: int, token: str
+) -> list[DueItem]:
+    """Lease up to `limit` due rows to this pass, oldest first, and return them."""
+    claimable = (
+        DueWork.status == "pending",
+        DueWork.due_at <= now,
+        or_(DueWork.lease_until.is_(None), DueWork.lease_until <= now),
+    )
+    candidates = select(DueWork.id).where(*claimable).order_by(DueWork.due_at).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed_ids = session.scalars(
+        update(DueWork)
+        .where(DueWork.id.in_(candidates.scalar_subquery()), *claimable)
+        .values(lease_until=now + lease, claim_token=token, attempts=DueWork.attempts + 1)
+        .returning(DueWork.id)
+    ).all()
+    if not claimed_ids:
+        return []
+    rows = session.execute(
+        select(DueWork, User.slack_id)
+        .outerjoin(User, User.id == DueWork.recipient_id)
+        .where(DueWork.id.in_(claimed_ids))
+        .order_by(DueWork.due_at, DueWork.id)
+    ).all()
+    return [
+        DueItem(
+            id=work.id,
+            key=work.key,
+            kind=work.kind,
+            booking_id=work.booking_id,
+            recipient_slack_id=slack_id,
+            payload=dict(work.payload or {}),
+            attempts=work.attempts,
+            claim_token=token,
+        )
+        for work, slack_id in rows
+    ]
+
+
+def finish(session: Session, item: DueItem, *, now: datetime) -> bool:
+    """Mark claimed work sent; False if the lease was lost to another pass meanwhile."""
+    return _settle(session, item, status="sent", done_at=now, last_error=None)
+
+
+def fail(session: Session, item: DueItem, *, now: datetime, error: str) -> bool:
+    """Give up on claimed work for good; the digest reports it."""
+    return _settle(session, item, status="failed", done_at=now, last_error=error[:2000])
+
+
+def retry_later(session: Session, item: DueItem, *, at: datetime, error: str) -> bool:
+    """Release claimed work to be tried again no earlier than `at`."""
+    result = session.execute(
+        update(DueWork)
+        .where(DueWork.id == item.id, DueWork.claim_token == item.claim_token)
+        .values(lease_until=at, claim_token=None, last_error=error[:2000])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _settle(
+    session: Session, item: DueItem, *, status: str, done_at: datetime, last_error: str | None
+) -> bool:
+    result = session.execute(
+        update(DueWork)
+        .where(
+            DueWork.id == item.id,
+            DueWork.claim_token == item.claim_token,
+            DueWork.status == "pending",
+        )
+        .values(status=status, done_at=done_at, last_error=last_error, lease_until=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""What the simulated workspace holds and remembers: people, what they saw, and API calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+MESSAGE_KINDS = frozenset({"dm", "ephemeral", "channel", "response", "ack", "update"})
+
+
+@dataclass
+class SimUser:
+    """A person in the workspace; `tz` is the IANA zone Slack reports for them."""
+
+    id: str
+    name: str
+    real_name: str
+    tz: str
+    is_bot: bool = False
+    deleted: bool = False
+
+    def to_api(self, team_id: str, now: datetime | None = None) -> dict:
+        """The `user` object of users.info, with the offset Slack computes for the moment."""
+        local = (now or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.tz))
+        offset = local.utcoffset()
+        return {
+            "id": self.id,
+            "team_id": team_id,
+            "name": self.name,
+            "real_name": self.real_name,
+            "deleted": self.deleted,
+            "is_bot": self.is_bot,
+            "is_app_user": False,
+            "tz": self.tz,
+            "tz_label": local.tzname() or self.tz,
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "profile": {
+                "real_name": self.real_name,
+                "real_name_normalized": self.real_name,
+                "display_name": self.real_name,
+                "display_name_normalized": self.real_name,
+                "image_72": f"https://avatars.sim.invalid/{self.id}_72.png",
+            },
+        }
+
+
+@dataclass
+class Seen:
+    """One thing a person (or a channel) saw, in the order it happened."""
+
+    kind: str  # dm|ephemeral|channel|response|ack|modal|home|file|update|delete
+    audience: str  # a user id, or a channel id for channel messages
+    channel: str | None = None
+    ts: str | None = None
+    text: str = ""
+    blocks: list[dict] = field(default_factory=list)
+    view: dict | None = None
+    file: dict | None = None
+
+
+@dataclass
+class ApiCall:
+    """One Web API call as the app made it, including refused and injected failures."""
+
+    method: str
+    params: dict
+    status: int
+    ok: bool
+    error: str | None

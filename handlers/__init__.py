@@ -1,0 +1,22 @@
+"""Slack listeners, one module per feature, each with a `register` function."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import approval, availability, commands, errors, home, people, profile
+
+
+def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
+    """Attach every listener to `app`; returns the subcommand registry (help is built from it)."""
+    subcommands = commands.Subcommands()
+    homes = home.HomePublisher(deps, subcommands)
+    commands.register(app, subcommands)
+    home.register(app, homes)
+    profile.register(app, deps, subcommands, homes)
+    availability.register(app, deps, subcommands, homes)
+    approval.register(app, deps, homes)
+    people.register(app, deps)
+    errors.register(app)
+    return subcommands

@@ -1,0 +1,78 @@
+"""Reading what people typed and clicked out of Slack's payloads, and answering in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+FormValue = str | list[str] | None
+
+
+def form_values(view: dict[str, Any]) -> dict[str, FormValue]:
+    """`{block_id: value}` from a submitted view's state, whatever kind of input each block is."""
+    values: dict[str, FormValue] = {}
+    for block_id, elements in (view.get("state") or {}).get("values", {}).items():
+        for element in elements.values():
+            values[block_id] = _element_value(element)
+    return values
+
+
+def _element_value(element: dict[str, Any]) -> FormValue:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        return (element.get("selected_option") or {}).get("value")
+    if kind in ("multi_static_select", "checkboxes", "multi_external_select"):
+        return [o["value"] for o in element.get("selected_options") or []]
+    if kind == "datepicker":
+        return element.get("selected_date")
+    if kind == "timepicker":
+        return element.get("selected_time")
+    return element.get("value")
+
+
+def text(values: dict[str, FormValue], block_id: str) -> str:
+    value = values.get(block_id)
+    return value if isinstance(value, str) else ""
+
+
+def choices(values: dict[str, FormValue], block_id: str) -> list[str]:
+    value = values.get(block_id)
+    return value if isinstance(value, list) else []
+
+
+def whole_number(values: dict[str, FormValue], block_id: str) -> int | None:
+    value = text(values, block_id).strip()
+    return int(value) if value.isdigit() else None
+
+
+def clicking_user(body: dict[str, Any]) -> str:
+    """The acting user of any payload: interactions carry `user.id`, slash commands `user_id`."""
+    user = body.get("user")
+    if isinstance(user, dict):
+        return str(user.get("id", ""))
+    return str(body.get("user_id") or "")
+
+
+def tell(body: dict[str, Any], client: WebClient, message: dict[str, Any] | str) -> None:
+    """Answer a click privately where the user is: in the message's thread, else by DM."""
+    payload = {"text": message} if isinstance(message, str) else message
+    response_url = body.get("response_url")
+    if response_url:
+        WebhookClient(response_url, retry_handlers=client.retry_handlers).send(
+            **payload, response_type="ephemeral", replace_original=False
+        )
+    else:
+        client.chat_postMessage(channel=clicking_user(body), **payload)
+
+
+def replace_clicked_message(
+    body: dict[str, Any], client: WebClient, message: dict[str, Any]
+) -> None:
+    """Update the message whose button was clicked (an ephemeral one through its response_url)."""
+    response_url = body.get("response_url")
+    if response_url:
+        WebhookClient(response_url, retry_handlers=client.retry_handlers).send(
+            **message, replace_original=True
+        )

@@ -1,0 +1,42 @@
+"""The App Home tab, published when a user opens it and after every change that concerns them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.blocks.home import build_home
+from bot.deps import Deps
+from bot.directory import person_for
+from bot.services.home import home_data
+from handlers.commands import Subcommands
+
+
+@dataclass(frozen=True)
+class HomePublisher:
+    """Rebuilds one user's Home; features call `publish` after each change they make."""
+
+    deps: Deps
+    commands: Subcommands
+
+    def publish(self, client: WebClient, user_id: str) -> None:
+        person = person_for(self.deps, client, user_id)
+        with self.deps.sessions.begin() as session:
+            data = home_data(session, slack_id=user_id, now=self.deps.clock.now())
+        view = build_home(
+            name=person.real_name,
+            tz=person.tz,
+            commands=self.commands.help(),
+            mentor=data.mentor,
+            free_slots=data.free_slots,
+        )
+        client.views_publish(user_id=user_id, view=view)
+
+
+def register(app: App, home: HomePublisher) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict, client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            home.publish(client, event["user"])

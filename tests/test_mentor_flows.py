@@ -1,0 +1,255 @@
+"""Mentors through Slack: sign-up, edits, approval, pause and leave, as people would do them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.sandbox import Sandbox, sandbox
+from bot.simulator.render import render_blocks, render_view
+from store.models import MentorProfile, Skill, User
+from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
+
+COORDINATION = "C0COORD"
+
+
+def sign_up(
+    box: Sandbox,
+    user_id: str,
+    *,
+    skills: str = "python, Leadership, k8s",
+    bio: str = "Staff engineer; I love helping people grow into leads.",
+) -> None:
+    """Fill and submit the sign-up modal as a careful mentor would."""
+    person = box.user(user_id)
+    person.command("signup")
+    person.fill(
+        "Add other skills" if _has_skill_picker(box, user_id) else "Skills you can mentor in",
+        skills,
+    )
+    person.fill("Short bio", bio)
+    person.fill("Meeting link", "https://meet.example.com/ada")
+    person.fill("Session length", "30 minutes")
+    person.fill("Sessions per week, at most", "3")
+    person.fill("Code of conduct", True)
+    reply = person.submit()
+    assert reply.errors == {}, reply.errors
+
+
+def _has_skill_picker(box: Sandbox, user_id: str) -> bool:
+    modal = box.fake.modal(user_id)
+    return modal is not None and any(b.get("block_id") == "skills" for b in modal["blocks"])
+
+
+def profile_of(box: Sandbox, slack_id: str) -> MentorProfile | None:
+    with box.deps.sessions.begin() as session:
+        return session.scalar(select(MentorProfile).join(User).where(User.slack_id == slack_id))
+
+
+def last_text(box: Sandbox, user_id: str, kind: str | None = None, tz: str = "UTC") -> str:
+    seen = [s for s in box.fake.seen_by(user_id) if kind is None or s.kind == kind]
+    assert seen, f"{user_id} saw nothing of kind {kind}"
+    return render_blocks(seen[-1].blocks, tz) or seen[-1].text
+
+
+def test_sign_up_makes_an_active_mentor(box: Sandbox) -> None:
+    """Ada signs up: the modal shows her Slack time zone, she's active, skills are normalised."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    modal = box.fake.modal(ADA)
+    assert modal is not None
+    shown = render_view(modal, "America/New_York")
+    assert "Become a mentor" in shown and "America/New_York" in shown
+    assert "Confidentiality" in shown and "camera on" in shown
+    ada.fill("Skills you can mentor in", "python, Leadership, k8s, PYTHON ")
+    ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
+    ada.fill("Meeting link", "https://meet.example.com/ada")
+    ada.fill("Code of conduct", True)
+    reply = ada.submit()
+    assert reply.errors == {}
+    assert box.fake.modal(ADA) is None
+    assert "You're a mentor now!" in last_text(box, ADA, "dm")
+    mentor = profile_of(box, ADA)
+    assert mentor is not None and mentor.status == "active"
+    assert (mentor.session_minutes, mentor.weekly_capacity) == (30, 2)
+    with box.deps.sessions.begin() as session:
+        assert sorted(session.scalars(select(Skill.name))) == ["Kubernetes", "Leadership", "Python"]
+    home = box.fake.home(ADA)
+    assert home is not None and "Your mentoring" in render_view(home, "America/New_York")
+
+
+def test_each_bad_field_gets_its_own_error(box: Sandbox) -> None:
+    """Empty skills, a short bio, a bad link and no code of conduct: four errors, nothing saved."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    ada.fill("Short bio", "Hi")
+    ada.fill("Meeting link", "not a link")
+    reply = ada.submit()
+    assert set(reply.errors) == {
+        "Skills you can mentor in",
+        "Short bio",
+        "Meeting link",
+        "Code of conduct",
+    }
+    assert "at least 20 characters" in reply.errors["Short bio"]
+    assert box.fake.modal(ADA) is not None  # still open, so nothing typed is lost
+    assert profile_of(box, ADA) is None
+
+
+def test_overlong_skill_and_bio_are_refused(box: Sandbox) -> None:
+    """A 41-character skill and a 601-character bio are refused on their own fields."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    ada.fill("Skills you can mentor in", "x" * 41)
+    ada.fill("Short bio", "b" * 601)
+    ada.fill("Meeting link", "https://meet.example.com/ada")
+    ada.fill("Code of conduct", True)
+    reply = ada.submit()
+    assert set(reply.errors) == {"Skills you can mentor in", "Short bio"}
+    assert profile_of(box, ADA) is None
+
+
+def test_editing_reopens_the_form_prefilled(box: Sandbox) -> None:
+    """Ada opens her profile, clicks Edit, sees her answers, changes her bio; the version grows."""
+    sign_up(box, ADA)
+    ada = box.user(ADA)
+    ada.command("profile")
+    assert "Your mentor profile" in last_text(box, ADA, "ack")
+    ada.click("Edit profile")
+    modal = box.fake.modal(ADA)
+    assert modal is not None
+    shown = render_view(modal, "UTC")
+    assert "Edit your profile" in shown
+    assert "https://meet.example.com/ada" in shown
+    ada.fill("Short bio", "Staff engineer and mentor of new team leads since 2019.")
+    ada.fill("Code of conduct", True)
+    assert ada.submit().errors == {}
+    mentor = profile_of(box, ADA)
+    assert mentor is not None
+    assert mentor.bio.startswith("Staff engineer and mentor")
+    assert mentor.version == 2
+    assert "Your mentor profile is updated." in last_text(box, ADA, "dm")
+
+
+def test_synonyms_and_case_make_one_skill(box: Sandbox) -> None:
+    """Chitra types "PYTHON , js" after Ada's "python": one Python, and js becomes JavaScript."""
+    sign_up(box, ADA, skills="python")
+    sign_up(box, CHITRA, skills="PYTHON , js")
+    with box.deps.sessions.begin() as session:
+        assert sorted(session.scalars(select(Skill.name))) == ["JavaScript", "Python"]
+
+
+def test_pause_and_resume(box: Sandbox) -> None:
+    """Ada pauses (hidden from search), pausing twice is explained, then she resumes."""
+    sign_up(box, ADA)
+    ada = box.user(ADA)
+    ada.command("pause")
+    assert profile_of(box, ADA).status == "paused"  # type: ignore[union-attr]
+    ada.command("pause")
+    assert "already paused" in last_text(box, ADA, "response")
+    home = box.fake.home(ADA)
+    assert home is not None and "[Resume]" in render_view(home, "UTC")
+    ada.click("Resume", where="home")
+    assert profile_of(box, ADA).status == "active"  # type: ignore[union-attr]
+
+
+def test_non_mentor_pause_is_explained(box: Sandbox) -> None:
+    """Ben is no mentor; /mentor pause tells him how to become one and changes nothing."""
+    box.user(BEN).command("pause")
+    assert "/mentor signup" in last_text(box, BEN, "response")
+    assert profile_of(box, BEN) is None
+
+
+def test_leaving_hides_and_signing_up_again_returns(box: Sandbox) -> None:
+    """Ada leaves from her profile; later she signs up again with a fresh form and is active."""
+    sign_up(box, ADA)
+    ada = box.user(ADA)
+    ada.command("profile")
+    ada.click("Leave the program")
+    assert profile_of(box, ADA).status == "left"  # type: ignore[union-attr]
+    sign_up(box, ADA)
+    assert profile_of(box, ADA).status == "active"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def coordinated(database_url: str) -> Iterator[Sandbox]:
+    """A program where a coordinator (Chitra) approves each new mentor in #coordination."""
+    env = {
+        "MENTOR_APPROVAL": "coordinator",
+        "COORDINATOR_CHANNEL": COORDINATION,
+        "COORDINATOR_USER_IDS": CHITRA,
+    }
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
+def card(box: Sandbox) -> str:
+    messages = box.fake.channel_messages(COORDINATION)
+    assert messages, "nothing was posted to the coordinators' channel"
+    names = {u: box.fake.user(u).real_name for u in (ADA, BEN, CHITRA)}
+    return render_blocks(messages[-1].blocks, "UTC", names)
+
+
+def test_coordinator_approves_a_new_mentor(coordinated: Sandbox) -> None:
+    """Ada waits; Ben cannot approve; Chitra approves; the card updates and Ada is told."""
+    box = coordinated
+    sign_up(box, ADA)
+    assert "A coordinator will review" in last_text(box, ADA, "dm")
+    assert profile_of(box, ADA).status == "pending"  # type: ignore[union-attr]
+    assert "[Approve]" in card(box)
+
+    box.user(BEN).click("Approve", where="message")
+    assert "Only the program's coordinators" in last_text(box, BEN, "response")
+    assert profile_of(box, ADA).status == "pending"  # type: ignore[union-attr]
+
+    box.user(CHITRA).click("Approve", where="message")
+    assert "Approved by @Chitra Rao" in card(box)
+    assert "[Approve]" not in card(box)  # updated in place: it cannot be clicked twice
+    assert "approved your mentor profile" in last_text(box, ADA, "dm")
+    assert profile_of(box, ADA).status == "active"  # type: ignore[union-attr]
+
+
+def test_a_stale_card_cannot_approve_a_changed_profile(coordinated: Sandbox) -> None:
+    """Ada edits her pending profile; Chitra's click on the old card changes nothing."""
+    box = coordinated
+    sign_up(box, ADA)
+    sign_up(box, ADA, bio="Changed my mind: I mentor on Rust and systems programming.")
+    assert len(box.fake.channel_messages(COORDINATION)) == 2  # a fresh card for the new version
+    chitra = box.user(CHITRA)
+    chitra.click("Approve", near="I love helping people", where="message")
+    assert "changed after this message" in last_text(box, CHITRA, "response")
+    assert profile_of(box, ADA).status == "pending"  # type: ignore[union-attr]
+    chitra.click("Approve", near="Rust and systems", where="message")
+    assert profile_of(box, ADA).status == "active"  # type: ignore[union-attr]
+
+
+def test_rejection_needs_a_reason_that_the_mentor_receives(coordinated: Sandbox) -> None:
+    """Chitra rejects: an empty reason is refused in the modal; the reason reaches Ada."""
+    box = coordinated
+    sign_up(box, ADA)
+    chitra = box.user(CHITRA)
+    chitra.click("Reject", where="message")
+    assert chitra.submit().errors == {
+        "Reason": "Tell the mentor why, so they can improve and reapply."
+    }
+    chitra.fill("Reason", "We need mentors for backend topics this quarter.")
+    assert chitra.submit().errors == {}
+    assert "Rejected by @Chitra Rao" in card(box)
+    assert "backend topics" in last_text(box, ADA, "dm")
+    mentor = profile_of(box, ADA)
+    assert mentor is not None and mentor.status == "rejected"
+    box.user(ADA).command("profile")
+    assert "backend topics" in last_text(box, ADA, "ack")
+
+
+def test_non_coordinator_cannot_open_the_reject_form(coordinated: Sandbox) -> None:
+    """Ben clicks Reject: he is told politely, no modal opens, Ada stays pending."""
+    box = coordinated
+    sign_up(box, ADA)
+    box.user(BEN).click("Reject", where="message")
+    assert box.fake.modal(BEN) is None
+    assert "Only the program's coordinators" in last_text(box, BEN, "response")
+    assert profile_of(box, ADA).status == "pending"  # type: ignore[union-attr]

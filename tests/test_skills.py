@@ -1,0 +1,244 @@
+"""The skills catalogue: normalising what people type, and keeping one row per skill."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from bot.services.errors import DomainError
+from bot.services.skills import (
+    MAX_SKILL_LENGTH,
+    SYNONYMS,
+    SkillInfo,
+    SkillTooLong,
+    catalogue,
+    closest_skills,
+    ensure_skills,
+    normalise,
+    split_skills,
+)
+from store.db import SessionFactory
+from store.models import MentorProfile, MentorSkill, Skill, User
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def add_mentor(session: Session, slack_id: str, status: str, skill_ids: list[int]) -> None:
+    user = User(slack_id=slack_id, real_name=slack_id, tz="UTC", created_at=NOW, updated_at=NOW)
+    session.add(user)
+    session.flush()
+    mentor = MentorProfile(user_id=user.id, status=status, created_at=NOW, updated_at=NOW)
+    mentor.skills = [MentorSkill(skill_id=skill_id) for skill_id in skill_ids]
+    session.add(mentor)
+    session.flush()
+
+
+def skill_rows(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Skill)) or 0
+
+
+# --- normalise and split_skills (pure) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["python", "Python ", "PYTHON", "  py", "python3", "Py"])
+def test_python_in_any_spelling_is_one_skill(typed: str) -> None:
+    """However Python is typed, it is the same skill with its canonical name."""
+    assert normalise(typed) == ("python", "Python")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("js", ("javascript", "JavaScript")),
+        ("ECMAScript", ("javascript", "JavaScript")),
+        ("ts", ("typescript", "TypeScript")),
+        ("k8s", ("kubernetes", "Kubernetes")),
+        ("kube", ("kubernetes", "Kubernetes")),
+        ("golang", ("go", "Go")),
+        ("postgres", ("postgresql", "PostgreSQL")),
+        ("psql", ("postgresql", "PostgreSQL")),
+        ("React.js", ("react", "React")),
+        ("nodejs", ("node.js", "Node.js")),
+        ("ML", ("machine learning", "Machine learning")),
+        ("ai", ("artificial intelligence", "Artificial intelligence")),
+        ("UX", ("ux design", "UX design")),
+        ("pm", ("product management", "Product management")),
+        ("cpp", ("c++", "C++")),
+        ("c++", ("c++", "C++")),
+        ("C#", ("c#", "C#")),
+        ("csharp", ("c#", "C#")),
+        ("public   speaking", ("public speaking", "Public speaking")),
+        ("Management", ("people management", "People management")),
+    ],
+)
+def test_synonyms_resolve_to_the_canonical_skill(typed: str, expected: tuple[str, str]) -> None:
+    """Common aliases and abbreviations land on one canonical skill and its display name."""
+    assert normalise(typed) == expected
+
+
+def test_every_synonym_target_is_its_own_canonical_form() -> None:
+    """Typing a canonical name in any case gives back exactly that canonical name."""
+    for name in set(SYNONYMS.values()):
+        assert normalise(name.upper()) == (name.casefold(), name)
+
+
+def test_unknown_skills_keep_their_casing_or_get_a_capital() -> None:
+    """An unknown skill keeps mixed casing as typed; all-lowercase gets a capital first letter."""
+    assert normalise("GraphQL") == ("graphql", "GraphQL")
+    assert normalise("  machine   learning ") == ("machine learning", "Machine learning")
+    assert normalise("technical\twriting") == ("technical writing", "Technical writing")
+    assert normalise("9 to 5 survival") == ("9 to 5 survival", "9 to 5 survival")
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\n\t"])
+def test_blank_text_is_no_skill(typed: str) -> None:
+    """Nothing typed means no skill rather than an empty one."""
+    assert normalise(typed) is None
+
+
+def test_a_sentence_is_too_long_for_a_skill() -> None:
+    """Text beyond the limit is refused with a friendly DomainError; the limit itself is fine."""
+    assert normalise("x" * MAX_SKILL_LENGTH) is not None
+    with pytest.raises(SkillTooLong) as refused:
+        normalise("I can teach you everything about distributed systems design")
+    assert isinstance(refused.value, DomainError)
+    assert "too long" in str(refused.value)
+
+
+def test_split_skills_on_commas_semicolons_and_lines_not_spaces() -> None:
+    """A free-text field splits on commas, semicolons and new lines; spaces stay inside a skill."""
+    typed = "machine learning, Python;;  public speaking\n\n GraphQL ,\r\nk8s, "
+    assert split_skills(typed) == [
+        "machine learning",
+        "Python",
+        "public speaking",
+        "GraphQL",
+        "k8s",
+    ]
+    assert split_skills("  ,; \n") == []
+
+
+# --- the catalogue in the database --------------------------------------------------------------
+
+
+def test_ensure_skills_collapses_case_space_and_synonyms(sessions: SessionFactory) -> None:
+    """Six spellings of two skills make two rows, returned in the order first typed."""
+    with sessions.begin() as session:
+        skills = ensure_skills(
+            session, ["Python", "machine  learning", "python ", "PY", "ML", "", "Machine learning"]
+        )
+        assert [(s.key, s.name) for s in skills] == [
+            ("python", "Python"),
+            ("machine learning", "Machine learning"),
+        ]
+        assert skill_rows(session) == 2
+    with sessions.begin() as session:
+        again = ensure_skills(session, ["ml", "python3", "GraphQL"])
+        assert [s.id for s in again[:2]] == [skills[1].id, skills[0].id]
+        assert again[2].name == "GraphQL"
+        assert skill_rows(session) == 3
+
+
+def test_ensure_skills_reuses_an_existing_row_and_its_name(sessions: SessionFactory) -> None:
+    """A skill already in the catalogue is found by key and keeps the name it was created with."""
+    with sessions.begin() as session:
+        session.add(Skill(key="graphql", name="GraphQL"))
+    with sessions.begin() as session:
+        (found,) = ensure_skills(session, ["graphql"])
+        assert found.name == "GraphQL"
+        assert ensure_skills(session, []) == []
+        assert ensure_skills(session, ["  ", "\n"]) == []
+        assert skill_rows(session) == 1
+
+
+def test_ensure_skills_refuses_a_too_long_skill(sessions: SessionFactory) -> None:
+    """One over-long skill refuses the lot, with the friendly sentence, and creates nothing."""
+    with sessions.begin() as session, pytest.raises(SkillTooLong):
+        ensure_skills(session, ["Rust", "r" * (MAX_SKILL_LENGTH + 1)])
+    with sessions.begin() as session:
+        assert skill_rows(session) == 0
+
+
+def test_ensure_skills_is_safe_against_a_concurrent_insert(
+    sessions: SessionFactory, engine: Engine
+) -> None:
+    """Two people adding "Rust" at the same moment end up sharing one row."""
+    results: list[SkillInfo] = []
+    errors: list[BaseException] = []
+
+    def second_person() -> None:
+        try:
+            with sessions.begin() as other:
+                results.extend(ensure_skills(other, ["rust"]))
+        except BaseException as error:  # pragma: no cover - reported by the assertion below
+            errors.append(error)
+
+    first = sessions()
+    first.begin()
+    (mine,) = ensure_skills(first, ["Rust"])
+    racer = threading.Thread(target=second_person)
+    racer.start()
+    if engine.dialect.name == "postgresql":
+        _wait_until_blocked_on_a_lock(engine)
+    first.commit()
+    first.close()
+    racer.join(timeout=30)
+    assert not racer.is_alive()
+    assert errors == []
+    assert results == [mine]
+    with sessions.begin() as session:
+        assert skill_rows(session) == 1
+
+
+def _wait_until_blocked_on_a_lock(engine: Engine) -> None:
+    """Poll PostgreSQL until another backend waits for a lock (the racing INSERT)."""
+    deadline = time.monotonic() + 10
+    with engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            ).scalar()
+            watcher.rollback()
+            if waiting:
+                return
+    pytest.fail("the racing transaction never waited for the first one")
+
+
+def test_catalogue_lists_most_offered_skills_first(sessions: SessionFactory) -> None:
+    """Skills more active mentors offer come first; paused ones don't count; ties go by name."""
+    with sessions.begin() as session:
+        python, go, rust, graphql, unused = ensure_skills(
+            session, ["Python", "Go", "Rust", "GraphQL", "Zig"]
+        )
+        add_mentor(session, "U1", "active", [python.id, rust.id])
+        add_mentor(session, "U2", "active", [python.id, graphql.id])
+        add_mentor(session, "U3", "paused", [go.id, rust.id])
+        add_mentor(session, "U4", "paused", [go.id])
+        add_mentor(session, "U5", "pending", [go.id])
+    with sessions.begin() as session:
+        names = [s.name for s in catalogue(session)]
+        assert names == ["Python", "GraphQL", "Rust", "Go", "Zig"]
+        assert [s.name for s in catalogue(session, limit=2)] == ["Python", "GraphQL"]
+        assert catalogue(session)[0] == python
+        assert unused.name == "Zig"
+
+
+def test_closest_skills_suggests_near_misses(sessions: SessionFactory) -> None:
+    """A typo finds the skills it was probably meant to be, best match first."""
+    with sessions.begin() as session:
+        ensure_skills(session, ["JavaScript", "TypeScript", "Java", "Python", "Leadership"])
+    with sessions.begin() as session:
+        assert closest_skills(session, "javascrpt")[0].name == "JavaScript"
+        assert [s.name for s in closest_skills(session, "Pyhton")] == ["Python"]
+        assert [s.name for s in closest_skills(session, "leadrship", limit=1)] == ["Leadership"]
+        assert closest_skills(session, "astrophysics") == []
+        assert closest_skills(session, "   ") == []
+        assert len(closest_skills(session, "script", limit=3)) <= 3
