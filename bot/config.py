@@ -35,6 +35,7 @@ DEFAULTS: dict[str, str] = {
     "REQUEST_TTL": "72h",
     "LOG_LEVEL": "INFO",
     "AVAILABILITY_HORIZON_WEEKS": "8",
+    "MAX_OPEN_REQUESTS": "3",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 APPROVAL_MODES = ("open", "coordinator")
@@ -70,6 +71,7 @@ class Settings:
     request_ttl: timedelta
     log_level: str
     availability_horizon_weeks: int
+    max_open_requests: int
 
     @property
     def socket_mode(self) -> bool:
@@ -125,6 +127,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         availability_horizon_weeks=_whole_number(
             get("AVAILABILITY_HORIZON_WEEKS"), "AVAILABILITY_HORIZON_WEEKS", 1, 52
         ),
+        max_open_requests=_whole_number(get("MAX_OPEN_REQUESTS"), "MAX_OPEN_REQUESTS", 1, 20),
     )
     if settings.mentor_approval == "coordinator" and not settings.coordinator_channel:
         raise ConfigError(

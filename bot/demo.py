@@ -41,6 +41,7 @@ class Story:
         self.out = out
         self._names = {p.slack_id: p.name for p in CAST}
         self._zones = {p.slack_id: p.tz for p in CAST}
+        self._opening_home: set[str] = set()
         box.fake.subscribe(self._show)
 
     def chapter(self, title: str) -> None:
@@ -51,7 +52,15 @@ class Story:
         self.out.write(f"\n▶ {person.name} {doing}\n")
         return self.box.user(person.slack_id)
 
+    def open_home(self, person: Person) -> None:
+        self.act(person, "opens Mentor Bot's Home tab in Slack")
+        self._opening_home.add(person.slack_id)
+        self.box.user(person.slack_id).open_home()
+
     def _show(self, seen: Seen) -> None:
+        if seen.kind == "home" and seen.audience not in self._opening_home:
+            return  # Home is refreshed after every change; show it only when someone looks
+        self._opening_home.discard(seen.audience)
         viewer_tz = self._zones.get(seen.audience, "UTC")
         who = self._names.get(seen.audience, seen.audience)
         text = describe(seen, viewer_tz, self._names)
@@ -63,7 +72,7 @@ def meeting_the_bot(story: Story) -> None:
     story.chapter("Chapter 1. Meeting the bot")
     story.act(BEN, "types `/mentor help` to see what the bot can do").command("help")
     story.act(BEN, "mistypes a subcommand: `/mentor hlep`").command("hlep")
-    story.act(ADA, "opens Mentor Bot's Home tab in Slack").open_home()
+    story.open_home(ADA)
 
 
 def a_mentor_joins(story: Story) -> None:
@@ -88,7 +97,35 @@ def a_mentor_joins(story: Story) -> None:
     story.act(ADA, f"adds 10:00–15:00 on {tomorrow:%A %d %B} and clicks Add").submit()
 
 
-CHAPTERS: list[Callable[[Story], None]] = [meeting_the_bot, a_mentor_joins]
+def booking_a_session(story: Story) -> None:
+    story.chapter("Chapter 3. Ben finds Ada and books a session; Chitra is declined")
+    ben = story.act(BEN, "types `/mentor find python leadership`")
+    ben.command("find python leadership")
+    story.act(BEN, "clicks Book on the first time offered").click("Book")
+    ben.fill(
+        "What would you like from this session?",
+        "I lead my first team next month. I'd love advice on running good one-to-ones.",
+    )
+    ben.fill("Topic", "First steps as a team lead")
+    story.act(BEN, "sends the request").submit()
+    story.act(ADA, "reads Ben's goals and clicks Approve").click("Approve")
+
+    chitra = story.act(CHITRA, "looks for a Python mentor too")
+    chitra.command("find python")
+    story.act(CHITRA, "books the next free time").click("Book")
+    chitra.fill(
+        "What would you like from this session?",
+        "Could you review my Kubernetes operator written in Python?",
+    )
+    chitra.submit()
+    ada = story.act(ADA, "clicks Decline on Chitra's request")
+    ada.click("Decline")
+    ada.fill("Reason", "Operators aren't my strength: ask in #platform-guild, they'll help.")
+    story.act(ADA, "sends her reason").submit()
+    story.open_home(ADA)
+
+
+CHAPTERS: list[Callable[[Story], None]] = [meeting_the_bot, a_mentor_joins, booking_a_session]
 
 
 def run_demo(out: TextIO, *, now: datetime | None = None) -> int:

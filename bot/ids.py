@@ -23,6 +23,18 @@ class Action(StrEnum):
     ADD_WEEKLY = "availability_add_weekly"
     REMOVE_SLOT = "availability_remove_slot"
     CLEAR_DAY = "availability_clear_day"
+    OPEN_FIND = "find_open"
+    FIND_AGAIN = "find_again"
+    MORE_TIMES = "find_more_times"
+    BOOK = "book_slot"
+    ASK_AVAILABILITY = "find_ask_availability"
+    SAVE_INTERESTS = "find_save_interests"
+    APPROVE_BOOKING = "booking_approve"
+    DECLINE_BOOKING = "booking_decline"
+    PROPOSE_TIME = "booking_propose"
+    ACCEPT_PROPOSAL = "booking_accept_proposal"
+    REJECT_PROPOSAL = "booking_reject_proposal"
+    CANCEL_BOOKING = "booking_cancel"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -35,6 +47,12 @@ class Callback(StrEnum):
     AVAILABILITY = "availability"
     ADD_ONCE = "availability_once"
     ADD_WEEKLY = "availability_weekly"
+    FIND = "find"
+    INTERESTS = "interests"
+    BOOK = "book"
+    DECLINE = "booking_decline_reason"
+    PROPOSE = "booking_propose_time"
+    CANCEL = "booking_cancel_reason"
 
 
 class Block(StrEnum):
@@ -53,6 +71,11 @@ class Block(StrEnum):
     END = "end"
     DAYS = "days"
     WEEKS = "weeks"
+    QUERY = "query"
+    GOALS = "goals"
+    SLOT = "slot"
+    MESSAGE = "message"
+    TOPIC = "topic"
 
 
 COMMAND = "/mentor"

@@ -15,16 +15,26 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.find import build_nudge
 from bot.deps import Deps
 from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
+from bot.services.nudges import NUDGE
 
 log = logging.getLogger(__name__)
 
 DueHandler = Callable[[Deps, WebClient, DueItem], None]
 
-DUE_HANDLERS: dict[str, DueHandler] = {}
+
+def send_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
+    """Someone wanted to book a mentor who had no free time: ask the mentor to add some."""
+    assert item.recipient_slack_id is not None
+    nudge = build_nudge(item.payload.get("asker", ""), item.payload.get("skills", ""))
+    client.chat_postMessage(channel=item.recipient_slack_id, **nudge)
+
+
+DUE_HANDLERS: dict[str, DueHandler] = {NUDGE: send_nudge}
 
 LEASE = timedelta(minutes=5)
 BATCH = 100

@@ -37,6 +37,20 @@ class _SleepingRetryHandler(RetryHandler):
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
 
+    def retries(self, response: HttpResponse | None, error: Exception | None) -> bool:
+        """Whether this handler deals with the failed attempt; each subclass decides."""
+        raise NotImplementedError
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return self.retries(response, error)
+
     def wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
         """Exponential back-off with a little jitter so replicas do not retry in lockstep."""
         return BACKOFF_BASE_SECONDS * 2**state.current_attempt + random.uniform(0, 0.1)
@@ -64,14 +78,7 @@ class _SleepingRetryHandler(RetryHandler):
 class RetryAfterHandler(_SleepingRetryHandler):
     """429 Too Many Requests: wait exactly as long as Slack's Retry-After header asks."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
+    def retries(self, response: HttpResponse | None, error: Exception | None) -> bool:
         return response is not None and response.status_code == 429
 
     def wait_seconds(self, state: RetryState, response: HttpResponse | None) -> float:
@@ -87,28 +94,14 @@ class RetryAfterHandler(_SleepingRetryHandler):
 class ServerErrorHandler(_SleepingRetryHandler):
     """Any 5xx: Slack is having a moment; back off and try again."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
+    def retries(self, response: HttpResponse | None, error: Exception | None) -> bool:
         return response is not None and response.status_code >= 500
 
 
 class ConnectionErrorHandler(_SleepingRetryHandler):
     """Refused, reset or dropped connections, before any HTTP answer arrived."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
+    def retries(self, response: HttpResponse | None, error: Exception | None) -> bool:
         if error is None or response is not None:
             return False
         return isinstance(error, URLError | ConnectionError | RemoteDisconnected)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import approval, availability, commands, errors, home, people, profile
+from handlers import (
+    approval,
+    availability,
+    booking,
+    commands,
+    errors,
+    find,
+    home,
+    people,
+    profile,
+)
 
 
 def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
@@ -14,6 +24,8 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     homes = home.HomePublisher(deps, subcommands)
     commands.register(app, subcommands)
     home.register(app, homes)
+    find.register(app, deps, subcommands, homes)
+    booking.register(app, deps, subcommands, homes)
     profile.register(app, deps, subcommands, homes)
     availability.register(app, deps, subcommands, homes)
     approval.register(app, deps, homes)

@@ -31,6 +31,8 @@ class HomePublisher:
             commands=self.commands.help(),
             mentor=data.mentor,
             free_slots=data.free_slots,
+            sessions=data.sessions,
+            viewer=user_id,
         )
         client.views_publish(user_id=user_id, view=view)
 

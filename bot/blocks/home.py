@@ -18,11 +18,14 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.profile import STATUS_LABELS, mentor_buttons
+from bot.blocks.sessions import session_blocks
 from bot.ids import COMMAND, Action
 from bot.services.availability import SlotView
+from bot.services.bookings import MySessions
 from bot.services.mentors import MentorView
 
 NEXT_SLOTS_SHOWN = 5
+SESSIONS_SHOWN = 3
 
 
 def build_home(
@@ -32,6 +35,8 @@ def build_home(
     commands: Sequence[CommandHelp],
     mentor: MentorView | None = None,
     free_slots: Sequence[SlotView] = (),
+    sessions: MySessions | None = None,
+    viewer: str = "",
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -41,10 +46,17 @@ def build_home(
             "free; anyone can book a session with a message about their goals."
         ),
     ]
-    if mentor is not None and mentor.status != "left":
-        blocks += _mentor_section(mentor, free_slots)
+    is_mentor = mentor is not None and mentor.status != "left"
+    find = button("Find a mentor", Action.OPEN_FIND, style="primary")
+    if is_mentor:
+        blocks.append(actions(find))
     else:
-        blocks.append(actions(button("Become a mentor", Action.OPEN_SIGNUP)))
+        blocks.append(actions(find, button("Become a mentor", Action.OPEN_SIGNUP)))
+    listed = session_blocks(sessions, viewer, limit=SESSIONS_SHOWN) if sessions else []
+    if listed:
+        blocks += [divider(), header("Your sessions"), *listed]
+    if mentor is not None and is_mentor:
+        blocks += _mentor_section(mentor, free_slots)
     lines = "\n".join(f"• `{COMMAND} {c.usage}`  {c.summary}" for c in commands)
     blocks += [
         divider(),

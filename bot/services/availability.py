@@ -545,3 +545,8 @@ def _mentor(session: Session, mentor_id: int) -> tuple[int, str]:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+def slot_mentor(session: Session, *, slot_id: int) -> int | None:
+    """Whose slot this is (for a Book button, whose value is only a slot id)."""
+    return session.scalar(select(Slot.mentor_id).where(Slot.id == slot_id))

@@ -1,0 +1,260 @@
+"""Booking surfaces: the request modal, the mentor's decision card, and what each side hears."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.blocks.inputs import modal, select, text_input
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    local_label,
+    local_time,
+    message,
+    section,
+)
+from bot.ids import Action, Callback
+from bot.ids import Block as B
+from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
+from bot.services.search import SlotChoice
+
+CALENDAR_URL = "https://calendar.google.com/calendar/render"
+
+
+def _when(starts_at: datetime, ends_at: datetime) -> str:
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    return f"{local_time(starts_at)} ({minutes} min)"
+
+
+def _slot_options(slots: Sequence[SlotChoice], tz: str) -> list[tuple[str, str]]:
+    return [(local_label(s.starts_at, tz, "%a %d %b, %H:%M"), str(s.id)) for s in slots[:100]]
+
+
+def build_book_modal(
+    *, mentor_id: int, mentor_name: str, tz: str, slots: Sequence[SlotChoice], chosen: int
+) -> dict[str, Any]:
+    """Request a session: the time (in the mentee's own zone) and a required message."""
+    return modal(
+        Callback.BOOK,
+        "Request a session",
+        [
+            section(f"A session with *{escape(mentor_name)}*. They'll see your message first."),
+            select(
+                B.SLOT,
+                "Time",
+                _slot_options(slots, tz),
+                initial=str(chosen),
+                hint=f"In your time zone, {tz}.",
+            ),
+            text_input(
+                B.MESSAGE,
+                "What would you like from this session?",
+                placeholder="Your goals and what you hope to take away, so they can prepare",
+                multiline=True,
+                max_length=MESSAGE_MAX,
+            ),
+            text_input(
+                B.TOPIC,
+                "Topic",
+                placeholder="e.g. Preparing my first tech talk",
+                max_length=TOPIC_MAX,
+                optional=True,
+            ),
+        ],
+        submit="Send request",
+        private_metadata=str(mentor_id),
+    )
+
+
+def _request_details(booking: BookingView) -> list[Block]:
+    lines = [f">{escape(line)}" for line in booking.message.splitlines() if line.strip()]
+    details = [section("\n".join(lines) or ">…")]
+    extra = []
+    if booking.topic:
+        extra.append(f"*Topic:* {escape(booking.topic)}")
+    if booking.mentee_interests:
+        extra.append(f"*Wants to learn:* {escape(', '.join(booking.mentee_interests))}")
+    if booking.mentee_goals:
+        extra.append(f"*Goals:* {escape(booking.mentee_goals)}")
+    if extra:
+        details.append(context(*extra))
+    return details
+
+
+def build_request_card(booking: BookingView) -> dict[str, Any]:
+    """The mentor's DM: who, when, their message, and the three decisions."""
+    value = str(booking.id)
+    return message(
+        f"{booking.mentee_name} asks for a session",
+        [
+            section(
+                f":raising_hand: <@{booking.mentee_slack_id}> asks for a session on "
+                f"{_when(booking.starts_at, booking.ends_at)}."
+            ),
+            *_request_details(booking),
+            actions(
+                button("Approve", Action.APPROVE_BOOKING, value, style="primary"),
+                button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+                button("Propose another time", Action.PROPOSE_TIME, value),
+            ),
+        ],
+    )
+
+
+def build_card_outcome(booking: BookingView) -> dict[str, Any]:
+    """The card again with its buttons replaced by what happened, so nobody clicks twice."""
+    outcome = {
+        "approved": f":white_check_mark: Approved: {_when(booking.starts_at, booking.ends_at)}.",
+        "declined": f":x: Declined: {escape(booking.decline_reason or '')}",
+        "cancelled": f":no_entry_sign: Cancelled: {escape(booking.cancel_reason or '')}",
+        "expired": ":hourglass: Expired without an answer.",
+    }.get(booking.status, "")
+    if booking.status == "pending" and booking.proposed_starts_at:
+        outcome = (
+            f":arrows_counterclockwise: You proposed {local_time(booking.proposed_starts_at)}; "
+            f"waiting for <@{booking.mentee_slack_id}>."
+        )
+    return message(
+        f"Request from {booking.mentee_name}: {booking.status}",
+        [
+            section(
+                f"<@{booking.mentee_slack_id}> asked for a session on "
+                f"{_when(booking.starts_at, booking.ends_at)}."
+            ),
+            *_request_details(booking),
+            context(outcome),
+        ],
+    )
+
+
+def build_request_sent(booking: BookingView) -> dict[str, Any]:
+    text = (
+        f":outbox_tray: Your request to <@{booking.mentor_slack_id}> for "
+        f"{_when(booking.starts_at, booking.ends_at)} is sent. I'll tell you here when they answer."
+    )
+    return message(
+        "Request sent",
+        [section(text), actions(_cancel_button(booking, "Withdraw request"))],
+    )
+
+
+def calendar_link(booking: BookingView, title: str) -> str:
+    """An "Add to calendar" link (Google Calendar's template URL) with the meeting link inside."""
+    stamp = "%Y%m%dT%H%M%SZ"
+    query = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{booking.starts_at.strftime(stamp)}/{booking.ends_at.strftime(stamp)}",
+        "details": f"Mentorship session. Join: {booking.meeting_link}",
+        "location": booking.meeting_link,
+    }
+    return f"{CALENDAR_URL}?{urlencode(query)}"
+
+
+def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
+    """Both sides after approval: time, meeting link, a calendar link, and a way to cancel."""
+    other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
+    other_name = booking.mentee_name if for_mentor else booking.mentor_name
+    title = f"Mentorship: {other_name}"
+    add = button("Add to calendar", "calendar_link")
+    add["url"] = calendar_link(booking, title)
+    return message(
+        f"Session confirmed with {other_name}",
+        [
+            section(
+                f":white_check_mark: Session confirmed with <@{other}> on "
+                f"{_when(booking.starts_at, booking.ends_at)}.\n"
+                f"*Join:* {escape(booking.meeting_link)}"
+            ),
+            actions(add, _cancel_button(booking, "Cancel session")),
+        ],
+    )
+
+
+def build_declined(booking: BookingView, find_again_value: str) -> dict[str, Any]:
+    return message(
+        f"{booking.mentor_name} can't take your request",
+        [
+            section(
+                f"<@{booking.mentor_slack_id}> can't take your request for "
+                f"{local_time(booking.starts_at)}:\n>{escape(booking.decline_reason or '')}"
+            ),
+            actions(button("Find another mentor", Action.FIND_AGAIN, find_again_value)),
+        ],
+    )
+
+
+def build_proposal(booking: BookingView) -> dict[str, Any]:
+    assert booking.proposed_starts_at and booking.proposed_ends_at
+    value = str(booking.id)
+    return message(
+        f"{booking.mentor_name} proposes another time",
+        [
+            section(
+                f":arrows_counterclockwise: <@{booking.mentor_slack_id}> can't make "
+                f"{local_time(booking.starts_at)} and proposes "
+                f"{_when(booking.proposed_starts_at, booking.proposed_ends_at)} instead."
+            ),
+            actions(
+                button("Accept", Action.ACCEPT_PROPOSAL, value, style="primary"),
+                button("Decline", Action.REJECT_PROPOSAL, value),
+            ),
+        ],
+    )
+
+
+def build_proposal_answered(booking: BookingView) -> dict[str, Any]:
+    if booking.status == "approved":
+        text = f":white_check_mark: You accepted {local_time(booking.starts_at)}."
+    else:
+        text = ":x: You declined the proposed time; the request is withdrawn."
+    return message("Proposal answered", [section(text)])
+
+
+def build_cancelled(booking: BookingView) -> dict[str, Any]:
+    """What the other participant hears when a session or request is cancelled."""
+    who = booking.cancelled_by_slack_id or ""
+    return message(
+        "A booking was cancelled",
+        [
+            section(
+                f":no_entry_sign: <@{who}> cancelled the booking for "
+                f"{local_time(booking.starts_at)}:\n>{escape(booking.cancel_reason or '')}"
+            )
+        ],
+    )
+
+
+def _cancel_button(booking: BookingView, text: str) -> Block:
+    return button(text, Action.CANCEL_BOOKING, str(booking.id))
+
+
+def build_reason_modal(
+    callback_id: str, title: str, prompt: str, booking_id: int
+) -> dict[str, Any]:
+    return modal(
+        callback_id,
+        title,
+        [section(prompt), text_input(B.REASON, "Reason", multiline=True, max_length=REASON_MAX)],
+        submit="Send",
+        private_metadata=str(booking_id),
+    )
+
+
+def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -> dict[str, Any]:
+    return modal(
+        Callback.PROPOSE,
+        "Propose another time",
+        [
+            section("Pick one of your free times; they can accept or decline it."),
+            select(B.SLOT, "Time", _slot_options(slots, tz), hint=f"In your time zone, {tz}."),
+        ],
+        submit="Propose",
+        private_metadata=str(booking_id),
+    )

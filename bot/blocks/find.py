@@ -1,0 +1,191 @@
+"""Search results for `/mentor find`, the "find a mentor" and interests modals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.inputs import modal, text_input
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    local_time,
+    message,
+    section,
+)
+from bot.ids import COMMAND, Action, Callback
+from bot.ids import Block as B
+from bot.services.search import MentorMatch, SearchResult, SlotChoice
+
+SKILLS_VALUE_MAX = 1900  # a button value holds 2000 characters
+
+
+def skills_value(skills: Sequence[str]) -> str:
+    """Skills carried in a button's value (comma-separated), cut to fit."""
+    return ",".join(skills)[:SKILLS_VALUE_MAX]
+
+
+def build_results(result: SearchResult) -> dict[str, Any]:
+    """Ranked mentors with their next slots as date tokens, so each reader sees local time."""
+    asked = ", ".join(result.asked)
+    blocks: list[Block] = [header(f"Mentors for {asked}")]
+    if result.used_interests:
+        blocks.append(context("Based on your saved interests. Add skills to search for others."))
+    if not result.available and not result.without_slots:
+        return message(f"No mentors for {asked} yet", blocks + _no_match(result))
+    for match in result.available:
+        blocks += _mentor_blocks(match)
+    if result.more:
+        blocks.append(context(f"{result.more} more mentors match: add a skill to narrow the list."))
+    if result.without_slots:
+        blocks += [divider(), section("*Also a match, but no free time in the next two weeks*")]
+        blocks += [
+            section(
+                f"*{escape(m.name)}* · {m.percent}% match · {escape(', '.join(m.matched))}",
+                accessory=button("Ask for availability", Action.ASK_AVAILABILITY, str(m.mentor_id)),
+            )
+            for m in result.without_slots
+        ]
+    if not result.used_interests:
+        blocks.append(
+            actions(
+                button("Save as my interests", Action.SAVE_INTERESTS, skills_value(result.asked))
+            )
+        )
+    count = len(result.available)
+    return message(f"{count} mentor{'s' if count != 1 else ''} for {asked}", blocks)
+
+
+def _mentor_blocks(match: MentorMatch) -> list[Block]:
+    about = (
+        f"*<@{match.slack_id}>* · *{match.percent}% match*\n"
+        f"{escape(', '.join(match.matched))}"
+        + (f"\n_{escape(match.bio_first_line)}_" if match.bio_first_line else "")
+    )
+    blocks: list[Block] = [divider()]
+    if match.requested:
+        blocks += [
+            section(about),
+            context(":hourglass_flowing_sand: *Requested*: waiting for their answer."),
+        ]
+        return blocks
+    blocks.append(
+        section(about, accessory=button("More times", Action.MORE_TIMES, str(match.mentor_id)))
+    )
+    blocks += [_slot_line(slot) for slot in match.next_slots]
+    return blocks
+
+
+def _slot_line(slot: SlotChoice) -> Block:
+    return section(
+        f":calendar: {local_time(slot.starts_at)}",
+        accessory=button("Book", Action.BOOK, str(slot.id), style="primary"),
+    )
+
+
+def _no_match(result: SearchResult) -> list[Block]:
+    blocks = [section("No mentor offers that yet. I've noted it so coordinators can find one.")]
+    if result.suggestions:
+        tries = ", ".join(f"`{COMMAND} find {escape(s)}`" for s in result.suggestions)
+        blocks.append(section(f"Close matches you could try: {tries}"))
+    return blocks
+
+
+def build_more_times(name: str, slots: Sequence[SlotChoice], mentor_id: int) -> dict[str, Any]:
+    """One mentor's bookable times, each with its own Book button."""
+    if not slots:
+        return message(
+            f"{name} has no free time right now",
+            [
+                section(f"*{escape(name)}* has no free time in the next two weeks."),
+                actions(button("Ask for availability", Action.ASK_AVAILABILITY, str(mentor_id))),
+            ],
+        )
+    blocks: list[Block] = [header(f"Times with {name}")]
+    blocks += [_slot_line(slot) for slot in slots[:40]]
+    if len(slots) > 40:
+        blocks.append(context(f"…and {len(slots) - 40} more later on."))
+    return message(f"Times with {name}", blocks)
+
+
+def build_ask_for_skills() -> dict[str, Any]:
+    example = f"`{COMMAND} find python leadership`"
+    return message(
+        "Which skills are you looking for?",
+        [
+            section(
+                "Which skills would you like to learn? Type them after find, for example "
+                f"{example}, or save your interests once and just type `{COMMAND} find`."
+            ),
+            actions(button("Set my interests", Action.SAVE_INTERESTS, "")),
+        ],
+    )
+
+
+def build_find_modal(initial: str) -> dict[str, Any]:
+    return modal(
+        Callback.FIND,
+        "Find a mentor",
+        [
+            text_input(
+                B.QUERY,
+                "Skills you want to learn",
+                initial=initial,
+                placeholder="e.g. python, leadership",
+                hint="Separate skills with commas or spaces. Results arrive in your DM.",
+                max_length=300,
+            )
+        ],
+        submit="Search",
+    )
+
+
+def build_interests_modal(skills: Sequence[str], goals: str | None) -> dict[str, Any]:
+    return modal(
+        Callback.INTERESTS,
+        "Your interests",
+        [
+            section(
+                "Mentors see these with your requests, and `/mentor find` with no skills "
+                "searches for them."
+            ),
+            text_input(
+                B.QUERY,
+                "Skills you want to learn",
+                initial=", ".join(skills),
+                placeholder="e.g. python, public speaking",
+                hint="Separate skills with commas.",
+                max_length=400,
+            ),
+            text_input(
+                B.GOALS,
+                "Your goals",
+                initial=goals or "",
+                placeholder="What would you like to be able to do in six months?",
+                multiline=True,
+                max_length=1000,
+                optional=True,
+            ),
+        ],
+        submit="Save",
+    )
+
+
+def build_nudge(asker_id: str, skills: str) -> dict[str, Any]:
+    """The DM a mentor gets when someone wants to book them but they have no free time."""
+    wanted = f" about {escape(skills)}" if skills else ""
+    return message(
+        "Someone would like to book a session with you",
+        [
+            section(
+                f":wave: <@{asker_id}> would like a session with you{wanted}, but you have no "
+                "free time in the next two weeks. Could you add some?"
+            ),
+            actions(button("Add availability", Action.OPEN_AVAILABILITY, style="primary")),
+        ],
+    )

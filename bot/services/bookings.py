@@ -1,0 +1,564 @@
+"""The booking loop: a mentee requests a slot, the mentor approves, declines or proposes another
+time, and either side can cancel.
+
+design.md §2. A pending request holds its slot. Two people can never hold the same slot, and a
+mentee never has two pending requests with one mentor: partial unique indexes on `bookings`
+(`uq_bookings_live_slot`, `uq_bookings_pending_pair`) decide, not Python. Writes that could
+collide run inside a SAVEPOINT, so a refusal leaves the caller's transaction usable.
+
+Every change locks the booking row first (`FOR UPDATE` on PostgreSQL; SQLite serialises writers
+with BEGIN IMMEDIATE), then checks who is acting, by Slack id, and the booking's status, so a
+double click or a forged button changes nothing. Cancelled, declined and expired bookings keep
+their `slot_id` and times as history; the index only counts live ones, so the slot reopens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NoReturn
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from bot.services.availability import LIVE_STATUSES
+from bot.services.errors import DomainError
+from store.models import Booking, MentorProfile, Slot, User
+
+MESSAGE_MIN, MESSAGE_MAX = 10, 2000
+TOPIC_MAX = 150
+REASON_MAX = 500
+PAST_LIMIT = 5
+DECLINED_PROPOSAL = "Declined the proposed time"
+LIVE_SLOT_INDEX = "uq_bookings_live_slot"
+PENDING_PAIR_INDEX = "uq_bookings_pending_pair"
+# SQLite names the columns of a violated unique index, not the index itself.
+_SQLITE_COLUMNS = {
+    LIVE_SLOT_INDEX: "bookings.slot_id",
+    PENDING_PAIR_INDEX: "bookings.mentee_id, bookings.mentor_id",
+}
+
+
+@dataclass(frozen=True)
+class BookingView:
+    id: int
+    status: str
+    mentor_id: int
+    mentor_slack_id: str
+    mentor_name: str
+    mentor_tz: str
+    meeting_link: str
+    mentee_id: int
+    mentee_slack_id: str
+    mentee_name: str
+    mentee_tz: str
+    mentee_interests: tuple[str, ...]
+    mentee_goals: str | None
+    slot_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    message: str
+    topic: str | None
+    decline_reason: str | None
+    cancel_reason: str | None
+    cancelled_by_slack_id: str | None
+    proposed_slot_id: int | None
+    proposed_starts_at: datetime | None
+    proposed_ends_at: datetime | None
+    mentor_message_channel: str | None
+    mentor_message_ts: str | None
+
+    def other_party(self, slack_id: str) -> str:
+        """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
+        return self.mentee_slack_id if slack_id == self.mentor_slack_id else self.mentor_slack_id
+
+
+@dataclass(frozen=True)
+class MySessions:
+    upcoming: tuple[BookingView, ...]
+    awaiting_me: tuple[BookingView, ...]
+    my_requests: tuple[BookingView, ...]
+    past: tuple[BookingView, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals
+
+
+class BookingError(DomainError):
+    """A refusal with a user-facing sentence; `field` names the form input it belongs to."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
+class InvalidRequest(BookingError):
+    """One message per form field that needs fixing."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()), next(iter(errors), None))
+        self.errors = errors
+
+
+class SlotTaken(BookingError):
+    def __init__(self) -> None:
+        super().__init__("Someone has just booked that time. Pick another one.", "slot")
+
+
+class SlotGone(BookingError):
+    def __init__(self) -> None:
+        super().__init__("That time is no longer available. Pick another one.", "slot")
+
+
+class MentorUnavailable(BookingError):
+    def __init__(self, message: str = "This mentor isn't taking requests right now.") -> None:
+        super().__init__(message)
+
+
+class TooManyOpenRequests(BookingError):
+    def __init__(self, max_open: int) -> None:
+        requests = "request" if max_open == 1 else "requests"
+        super().__init__(
+            f"You already have {max_open} open {requests}. Wait for an answer, or cancel one, "
+            "before asking someone else."
+        )
+        self.max_open = max_open
+
+
+class AlreadyRequested(BookingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "You already have a request waiting with this mentor. Wait for their answer, "
+            "or cancel it to pick another time.",
+            "slot",
+        )
+
+
+class NotYourBooking(BookingError):
+    def __init__(self) -> None:
+        super().__init__("I can't find that request, or it isn't yours to change.")
+
+
+_STATUS_WORDS = {
+    "pending": "is still waiting for an answer",
+    "approved": "was already approved",
+    "declined": "was already declined",
+    "cancelled": "was already cancelled",
+    "expired": "has expired",
+}
+
+
+class NotPending(BookingError):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"This request {_STATUS_WORDS.get(status, 'has changed')}.")
+        self.status = status
+
+
+class AlreadyStarted(BookingError):
+    def __init__(
+        self, message: str = "This session has already started, so it can't be cancelled."
+    ) -> None:
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation (pure)
+
+
+def check_request(message: str, topic: str | None) -> dict[str, str]:
+    """Every problem with a request's message and topic, keyed by field; empty when fine."""
+    errors: dict[str, str] = {}
+    text = message.strip()
+    if len(text) < MESSAGE_MIN:
+        errors["message"] = (
+            "Tell your mentor what you'd like to get out of the session "
+            f"(at least {MESSAGE_MIN} characters)."
+        )
+    elif len(text) > MESSAGE_MAX:
+        errors["message"] = f"Keep your message to {MESSAGE_MAX} characters (it has {len(text)})."
+    subject = (topic or "").strip()
+    if len(subject) > TOPIC_MAX:
+        errors["topic"] = f"Keep the topic to {TOPIC_MAX} characters (it has {len(subject)})."
+    return errors
+
+
+def check_reason(reason: str, who: str) -> dict[str, str]:
+    """A required reason that `who` will read; empty when fine."""
+    text = reason.strip()
+    if not text:
+        return {"reason": f"Please give a reason: {who} will see it."}
+    if len(text) > REASON_MAX:
+        return {"reason": f"Keep the reason to {REASON_MAX} characters (it has {len(text)})."}
+    return {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Requesting
+
+
+def request_session(
+    session: Session,
+    *,
+    mentee_id: int,
+    slot_id: int,
+    message: str,
+    topic: str | None,
+    now: datetime,
+    max_open: int,
+) -> BookingView:
+    """Ask for a mentor's free slot; the pending request holds the slot until it is decided."""
+    errors = check_request(message, topic)
+    if errors:
+        raise InvalidRequest(errors)
+    # The mentee's row is the lock that keeps the open-requests cap true under concurrency.
+    mentee = session.scalar(select(User.id).where(User.id == mentee_id).with_for_update())
+    if mentee is None:
+        raise BookingError("I couldn't find you in the program. Try again in a moment.")
+    found = session.execute(
+        select(Slot, MentorProfile.status, MentorProfile.user_id)
+        .join(MentorProfile, MentorProfile.id == Slot.mentor_id)
+        .where(Slot.id == slot_id)
+        .with_for_update(read=True, of=Slot)  # the slot cannot be removed while we book it
+    ).first()
+    if found is None or found.Slot.starts_at <= now:
+        raise SlotGone()
+    slot = found.Slot
+    if found.user_id == mentee_id:
+        raise MentorUnavailable("You can't book a session with yourself.")
+    if found.status != "active":
+        raise MentorUnavailable()
+    open_with = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Booking.mentor_id == slot.mentor_id),
+        ).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
+    ).one()
+    if open_with[0] >= max_open:
+        raise AlreadyRequested() if open_with[1] else TooManyOpenRequests(max_open)
+    booking = Booking(
+        slot_id=slot.id,
+        mentor_id=slot.mentor_id,
+        mentee_id=mentee_id,
+        status="pending",
+        message=message.strip(),
+        topic=(topic or "").strip() or None,
+        requested_at=now,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+    )
+    try:
+        with session.begin_nested():
+            session.add(booking)
+    except IntegrityError as refused:
+        _refuse(refused)
+    return _view_of(session, booking.id)
+
+
+def remember_mentor_message(session: Session, *, booking_id: int, channel: str, ts: str) -> None:
+    """Where the mentor's request card lives, so later changes can update it in place."""
+    session.execute(
+        update(Booking)
+        .where(Booking.id == booking_id)
+        .values(mentor_message_channel=channel, mentor_message_ts=ts)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The mentor decides
+
+
+def approve(
+    session: Session, *, booking_id: int, actor_slack_id: str, now: datetime
+) -> BookingView:
+    """The mentor accepts the request on its slot; any outstanding proposal is dropped."""
+    booking, _proposed = _locked(session, booking_id)
+    _require_mentor(booking, actor_slack_id)
+    _require_pending(booking)
+    if booking.starts_at <= now:
+        raise AlreadyStarted("This request's time has already passed, so it can't be approved.")
+    booking.status = "approved"
+    booking.proposed_slot_id = None
+    booking.decided_at = now
+    session.flush()
+    return _view(booking, None)
+
+
+def decline(
+    session: Session, *, booking_id: int, actor_slack_id: str, reason: str, now: datetime
+) -> BookingView:
+    """The mentor says no, with a reason the mentee receives; the slot reopens."""
+    errors = check_reason(reason, "your mentee")
+    if errors:
+        raise InvalidRequest(errors)
+    booking, proposed = _locked(session, booking_id)
+    _require_mentor(booking, actor_slack_id)
+    _require_pending(booking)
+    booking.status = "declined"
+    booking.decline_reason = reason.strip()
+    booking.decided_at = now
+    session.flush()
+    return _view(booking, proposed)
+
+
+def propose(
+    session: Session, *, booking_id: int, actor_slack_id: str, slot_id: int, now: datetime
+) -> BookingView:
+    """The mentor offers another of their free future slots; the request stays pending.
+
+    The proposed slot is not held: someone else may book it before the mentee answers.
+    """
+    booking, _previous = _locked(session, booking_id)
+    _require_mentor(booking, actor_slack_id)
+    _require_pending(booking)
+    slot = session.scalar(select(Slot).where(Slot.id == slot_id).with_for_update(read=True))
+    if (
+        slot is None
+        or slot.mentor_id != booking.mentor_id
+        or slot.starts_at <= now
+        or slot.id == booking.slot_id
+    ):
+        raise SlotGone()
+    if _is_held(session, slot.id):
+        raise SlotTaken()
+    booking.proposed_slot_id = slot.id
+    session.flush()
+    return _view(booking, slot)
+
+
+def answer_proposal(
+    session: Session, *, booking_id: int, actor_slack_id: str, accept: bool, now: datetime
+) -> BookingView:
+    """The mentee takes the proposed time (the session is approved on it) or turns it down
+    (the request is cancelled). If the proposed time was taken meanwhile, nothing changes."""
+    booking, proposed = _locked(session, booking_id)
+    if actor_slack_id != booking.mentee.slack_id:
+        raise NotYourBooking()
+    _require_pending(booking)
+    if not accept:
+        booking.status = "cancelled"
+        booking.cancel_reason = DECLINED_PROPOSAL
+        booking.cancelled_by = booking.mentee_id
+        session.flush()
+        return _view(booking, proposed)
+    if booking.proposed_slot_id is None:
+        raise SlotGone()
+    slot = session.scalar(
+        select(Slot).where(Slot.id == booking.proposed_slot_id).with_for_update(read=True)
+    )
+    if slot is None or slot.starts_at <= now:
+        raise SlotGone()
+    try:
+        with session.begin_nested():
+            booking.slot_id = slot.id
+            booking.starts_at = slot.starts_at
+            booking.ends_at = slot.ends_at
+            booking.proposed_slot_id = None
+            booking.status = "approved"
+            booking.decided_at = now
+    except IntegrityError as refused:
+        # The savepoint's rollback expired the booking: it reloads as it was, still pending.
+        _refuse(refused)
+    return _view(booking, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cancelling
+
+
+def cancel(
+    session: Session, *, booking_id: int, actor_slack_id: str, reason: str, now: datetime
+) -> BookingView:
+    """Either participant calls off a pending or approved booking that has not started."""
+    errors = check_reason(reason, "the other person")
+    if errors:
+        raise InvalidRequest(errors)
+    booking, proposed = _locked(session, booking_id)
+    actor = _participant(booking, actor_slack_id)
+    if booking.status not in LIVE_STATUSES:
+        raise NotPending(booking.status)
+    if booking.starts_at <= now:
+        raise AlreadyStarted()
+    booking.status = "cancelled"
+    booking.cancel_reason = reason.strip()
+    booking.cancelled_by = actor
+    session.flush()
+    return _view(booking, proposed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def get_booking(session: Session, *, booking_id: int) -> BookingView | None:
+    row = session.execute(_views().where(Booking.id == booking_id)).first()
+    return _view(row[0], row[1]) if row else None
+
+
+def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 10) -> MySessions:
+    """A person's sessions and requests as mentor and as mentee, in a fixed number of queries."""
+    me = session.execute(
+        select(User.id, MentorProfile.id.label("mentor_id"))
+        .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
+        .where(User.slack_id == slack_id)
+    ).first()
+    if me is None:
+        return MySessions((), (), (), ())
+    mine = Booking.mentee_id == me.id
+    if me.mentor_id is not None:
+        mine = or_(mine, Booking.mentor_id == me.mentor_id)
+    approved = Booking.status == "approved"
+
+    def fetch(
+        *where: Any, newest_first: bool = False, count: int = limit
+    ) -> tuple[BookingView, ...]:
+        order = Booking.starts_at.desc() if newest_first else Booking.starts_at
+        rows = session.execute(_views().where(*where).order_by(order, Booking.id).limit(count))
+        return tuple(_view(row[0], row[1]) for row in rows)
+
+    awaiting: tuple[BookingView, ...] = ()
+    if me.mentor_id is not None:
+        awaiting = fetch(Booking.mentor_id == me.mentor_id, Booking.status == "pending")
+    return MySessions(
+        upcoming=fetch(mine, approved, Booking.ends_at > now),
+        awaiting_me=awaiting,
+        my_requests=fetch(Booking.mentee_id == me.id, Booking.status == "pending"),
+        past=fetch(
+            mine, approved, Booking.ends_at <= now, newest_first=True, count=min(limit, PAST_LIMIT)
+        ),
+    )
+
+
+def open_request_count(session: Session, *, mentee_id: int) -> int:
+    """How many of the mentee's requests are waiting for an answer."""
+    query = select(func.count()).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
+    return session.scalar(query) or 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+_Proposed = aliased(Slot, name="proposed")
+
+
+def _views() -> Select[Booking, Slot]:
+    """Bookings with their people and proposed time, loaded in one query plus the interests."""
+    return (
+        select(Booking, _Proposed)
+        .outerjoin(_Proposed, _Proposed.id == Booking.proposed_slot_id)
+        .options(
+            joinedload(Booking.mentor, innerjoin=True).joinedload(
+                MentorProfile.user, innerjoin=True
+            ),
+            joinedload(Booking.mentee, innerjoin=True).selectinload(User.interests),
+        )
+    )
+
+
+def _locked(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
+    """The booking, locked against concurrent changes and freshly read, and its proposed slot."""
+    row = session.execute(
+        _views()
+        .where(Booking.id == booking_id)
+        .with_for_update(of=Booking)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise NotYourBooking()
+    return row[0], row[1]
+
+
+def _view_of(session: Session, booking_id: int) -> BookingView:
+    view = get_booking(session, booking_id=booking_id)
+    assert view is not None
+    return view
+
+
+def _require_mentor(booking: Booking, actor_slack_id: str) -> None:
+    if actor_slack_id != booking.mentor.user.slack_id:
+        raise NotYourBooking()
+
+
+def _require_pending(booking: Booking) -> None:
+    if booking.status != "pending":
+        raise NotPending(booking.status)
+
+
+def _participant(booking: Booking, actor_slack_id: str) -> int:
+    """The acting participant's user id; anyone else is refused."""
+    if actor_slack_id == booking.mentee.slack_id:
+        return booking.mentee_id
+    if actor_slack_id == booking.mentor.user.slack_id:
+        return booking.mentor.user_id
+    raise NotYourBooking()
+
+
+def _is_held(session: Session, slot_id: int) -> bool:
+    held = select(Booking.id).where(Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES))
+    return bool(session.scalar(held.exists().select()))
+
+
+def _refuse(error: IntegrityError) -> NoReturn:
+    """Raise the domain refusal for a violated booking index; other errors go on as they are."""
+    name = _violated(error)
+    if name == LIVE_SLOT_INDEX:
+        raise SlotTaken() from error
+    if name == PENDING_PAIR_INDEX:
+        raise AlreadyRequested() from error
+    raise error
+
+
+def _violated(error: IntegrityError) -> str | None:
+    """The name of the violated index: psycopg reports it, SQLite names its columns."""
+    diag = getattr(error.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return str(name)
+    text = str(error.orig)
+    for index, columns in _SQLITE_COLUMNS.items():
+        if index in text or text.rstrip().endswith(f"UNIQUE constraint failed: {columns}"):
+            return index
+    return None
+
+
+def _view(booking: Booking, proposed: Slot | None) -> BookingView:
+    mentor, mentee = booking.mentor, booking.mentee
+    cancelled_by = {
+        booking.mentee_id: mentee.slack_id,
+        mentor.user_id: mentor.user.slack_id,
+    }.get(booking.cancelled_by or 0)
+    if booking.proposed_slot_id is None:
+        proposed = None
+    return BookingView(
+        id=booking.id,
+        status=booking.status,
+        mentor_id=booking.mentor_id,
+        mentor_slack_id=mentor.user.slack_id,
+        mentor_name=mentor.user.real_name,
+        mentor_tz=mentor.user.tz,
+        meeting_link=mentor.meeting_link,
+        mentee_id=booking.mentee_id,
+        mentee_slack_id=mentee.slack_id,
+        mentee_name=mentee.real_name,
+        mentee_tz=mentee.tz,
+        mentee_interests=tuple(sorted((s.name for s in mentee.interests), key=str.casefold)),
+        mentee_goals=mentee.goals,
+        slot_id=booking.slot_id,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        message=booking.message,
+        topic=booking.topic,
+        decline_reason=booking.decline_reason,
+        cancel_reason=booking.cancel_reason,
+        cancelled_by_slack_id=cancelled_by,
+        proposed_slot_id=booking.proposed_slot_id,
+        proposed_starts_at=proposed.starts_at if proposed else None,
+        proposed_ends_at=proposed.ends_at if proposed else None,
+        mentor_message_channel=booking.mentor_message_channel,
+        mentor_message_ts=booking.mentor_message_ts,
+    )

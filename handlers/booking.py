@@ -1,0 +1,332 @@
+"""Booking: request a slot, the mentor's Approve / Decline / Propose, proposals, cancelling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.booking import (
+    build_book_modal,
+    build_cancelled,
+    build_card_outcome,
+    build_confirmation,
+    build_declined,
+    build_proposal,
+    build_proposal_answered,
+    build_propose_modal,
+    build_reason_modal,
+    build_request_card,
+    build_request_sent,
+)
+from bot.blocks.sessions import build_sessions
+from bot.deps import Deps
+from bot.directory import person_for
+from bot.ids import Action, Block, Callback
+from bot.services import bookings
+from bot.services.availability import slot_mentor
+from bot.services.bookings import BookingError, BookingView, InvalidRequest
+from bot.services.errors import DomainError
+from bot.services.mentors import mentor_by_id
+from bot.services.search import free_slots
+from handlers.commands import Invocation, Subcommands
+from handlers.forms import clicking_user, form_values, replace_clicked_message, tell, text
+from handlers.home import HomePublisher
+
+# Where each of the service's field errors shows in the booking and reason modals.
+FIELD_BLOCKS = {
+    "slot": Block.SLOT,
+    "message": Block.MESSAGE,
+    "topic": Block.TOPIC,
+    "reason": Block.REASON,
+}
+NOT_A_NUMBER = "That button is out of date."
+
+
+def field_errors(refused: DomainError, default: str) -> dict[str, str]:
+    """A refusal as modal field errors: each field's own message, else on `default`."""
+    if isinstance(refused, InvalidRequest):
+        return {FIELD_BLOCKS.get(f, default): m for f, m in refused.errors.items()}
+    field = getattr(refused, "field", None)
+    return {FIELD_BLOCKS.get(field or "", default): str(refused)}
+
+
+def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
+    def refresh_homes(client: WebClient, booking: BookingView) -> None:
+        home.publish(client, booking.mentor_slack_id)
+        home.publish(client, booking.mentee_slack_id)
+
+    def update_card(client: WebClient, booking: BookingView) -> None:
+        """Show the outcome on the mentor's request card, replacing its buttons."""
+        if booking.mentor_message_channel and booking.mentor_message_ts:
+            client.chat_update(
+                channel=booking.mentor_message_channel,
+                ts=booking.mentor_message_ts,
+                **build_card_outcome(booking),
+            )
+
+    def confirm_both(client: WebClient, booking: BookingView) -> None:
+        client.chat_postMessage(
+            channel=booking.mentee_slack_id, **build_confirmation(booking, for_mentor=False)
+        )
+        client.chat_postMessage(
+            channel=booking.mentor_slack_id, **build_confirmation(booking, for_mentor=True)
+        )
+
+    def booking_id_of(action: dict[str, Any]) -> int | None:
+        value = str(action.get("value", ""))
+        return int(value) if value.isdigit() else None
+
+    def act(
+        body: dict[str, Any], client: WebClient, change: Callable[[Any], BookingView]
+    ) -> BookingView | None:
+        """Run one booking change for the clicking user; explain a refusal privately."""
+        try:
+            with deps.sessions.begin() as session:
+                return change(session)
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return None
+
+    def check_can_open(
+        body: dict[str, Any], client: WebClient, booking_id: int | None, role: str
+    ) -> BookingView | None:
+        """Before opening a form: the booking exists, is still open and is the clicker's."""
+        with deps.sessions.begin() as session:
+            booking = bookings.get_booking(session, booking_id=booking_id) if booking_id else None
+        user_id = clicking_user(body)
+        if booking is None:
+            tell(body, client, NOT_A_NUMBER)
+            return None
+        allowed = {
+            "mentor": user_id == booking.mentor_slack_id,
+            "participant": user_id in (booking.mentor_slack_id, booking.mentee_slack_id),
+        }[role]
+        if not allowed:
+            tell(body, client, str(bookings.NotYourBooking()))
+            return None
+        if booking.status not in ("pending", "approved") or (
+            role == "mentor" and booking.status != "pending"
+        ):
+            tell(body, client, str(bookings.NotPending(booking.status)))
+            return None
+        return booking
+
+    # --- requesting ----------------------------------------------------------------------
+
+    @app.action(Action.BOOK)
+    def on_book(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        slot_id = booking_id_of(action)
+        person = person_for(deps, client, clicking_user(body))
+        with deps.sessions.begin() as session:
+            mentor_id = slot_mentor(session, slot_id=slot_id) if slot_id else None
+            mentor = mentor_by_id(session, mentor_id) if mentor_id else None
+            slots = free_slots(session, mentor_id=mentor.id, now=deps.clock.now()) if mentor else []
+        if mentor is None or mentor.status != "active" or not slots:
+            tell(body, client, "Sorry, that time is no longer available. Try `/mentor find` again.")
+            return
+        chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
+        view = build_book_modal(
+            mentor_id=mentor.id, mentor_name=mentor.name, tz=person.tz, slots=slots, chosen=chosen
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(Callback.BOOK)
+    def on_book_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        values = form_values(view)
+        slot = text(values, Block.SLOT)
+        person = person_for(deps, client, clicking_user(body))
+        try:
+            with deps.sessions.begin() as session:
+                booking = bookings.request_session(
+                    session,
+                    mentee_id=person.id,
+                    slot_id=int(slot) if slot.isdigit() else 0,
+                    message=text(values, Block.MESSAGE),
+                    topic=text(values, Block.TOPIC).strip() or None,
+                    now=deps.clock.now(),
+                    max_open=deps.settings.max_open_requests,
+                )
+        except BookingError as refused:
+            ack(response_action="errors", errors=field_errors(refused, Block.SLOT))
+            return
+        ack()
+        card = client.chat_postMessage(
+            channel=booking.mentor_slack_id, **build_request_card(booking)
+        )
+        with deps.sessions.begin() as session:
+            bookings.remember_mentor_message(
+                session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
+            )
+        client.chat_postMessage(channel=booking.mentee_slack_id, **build_request_sent(booking))
+        refresh_homes(client, booking)
+
+    # --- the mentor decides --------------------------------------------------------------
+
+    @app.action(Action.APPROVE_BOOKING)
+    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking_id = booking_id_of(action) or 0
+        booking = act(
+            body,
+            client,
+            lambda s: bookings.approve(
+                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+            ),
+        )
+        if booking is None:
+            return
+        update_card(client, booking)
+        confirm_both(client, booking)
+        refresh_homes(client, booking)
+
+    @app.action(Action.DECLINE_BOOKING)
+    def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = check_can_open(body, client, booking_id_of(action), "mentor")
+        if booking is not None:
+            view = build_reason_modal(
+                Callback.DECLINE,
+                "Decline the request",
+                f"Tell <@{booking.mentee_slack_id}> why. They'll see your reason.",
+                booking.id,
+            )
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(Callback.DECLINE)
+    def on_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        try:
+            with deps.sessions.begin() as session:
+                booking = bookings.decline(
+                    session,
+                    booking_id=int(view.get("private_metadata") or 0),
+                    actor_slack_id=clicking_user(body),
+                    reason=text(form_values(view), Block.REASON),
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
+            return
+        ack()
+        update_card(client, booking)
+        client.chat_postMessage(channel=booking.mentee_slack_id, **build_declined(booking, ""))
+        refresh_homes(client, booking)
+
+    @app.action(Action.PROPOSE_TIME)
+    def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = check_can_open(body, client, booking_id_of(action), "mentor")
+        if booking is None:
+            return
+        with deps.sessions.begin() as session:
+            slots = [
+                s
+                for s in free_slots(
+                    session,
+                    mentor_id=booking.mentor_id,
+                    now=deps.clock.now(),
+                    ignoring_booking_id=booking.id,
+                )
+                if s.id != booking.slot_id
+            ]
+        if not slots:
+            tell(body, client, "You have no other free times. Add availability first.")
+            return
+        view = build_propose_modal(booking.id, slots, booking.mentor_tz)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(Callback.PROPOSE)
+    def on_propose_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        slot = text(form_values(view), Block.SLOT)
+        try:
+            with deps.sessions.begin() as session:
+                booking = bookings.propose(
+                    session,
+                    booking_id=int(view.get("private_metadata") or 0),
+                    actor_slack_id=clicking_user(body),
+                    slot_id=int(slot) if slot.isdigit() else 0,
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            ack(response_action="errors", errors=field_errors(refused, Block.SLOT))
+            return
+        ack()
+        update_card(client, booking)
+        client.chat_postMessage(channel=booking.mentee_slack_id, **build_proposal(booking))
+
+    def answer(body: dict[str, Any], client: WebClient, action: dict, accept: bool) -> None:
+        booking_id = booking_id_of(action) or 0
+        booking = act(
+            body,
+            client,
+            lambda s: bookings.answer_proposal(
+                s,
+                booking_id=booking_id,
+                actor_slack_id=clicking_user(body),
+                accept=accept,
+                now=deps.clock.now(),
+            ),
+        )
+        if booking is None:
+            return
+        replace_clicked_message(body, client, build_proposal_answered(booking))
+        update_card(client, booking)
+        if booking.status == "approved":
+            confirm_both(client, booking)
+        refresh_homes(client, booking)
+
+    @app.action(Action.ACCEPT_PROPOSAL)
+    def on_accept(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        answer(body, client, action, accept=True)
+
+    @app.action(Action.REJECT_PROPOSAL)
+    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        answer(body, client, action, accept=False)
+
+    # --- sessions and cancelling ---------------------------------------------------------
+
+    def sessions(call: Invocation) -> None:
+        with deps.sessions.begin() as session:
+            mine = bookings.sessions_of(session, slack_id=call.user_id, now=deps.clock.now())
+        call.ack(**build_sessions(mine, call.user_id))
+
+    commands.add("sessions", sessions, "sessions", "your upcoming and past sessions and requests")
+
+    @app.action(Action.CANCEL_BOOKING)
+    def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = check_can_open(body, client, booking_id_of(action), "participant")
+        if booking is not None:
+            other = booking.other_party(clicking_user(body))
+            view = build_reason_modal(
+                Callback.CANCEL,
+                "Cancel",
+                f"Tell <@{other}> why. The time opens again for others.",
+                booking.id,
+            )
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(Callback.CANCEL)
+    def on_cancel_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        user_id = clicking_user(body)
+        try:
+            with deps.sessions.begin() as session:
+                booking = bookings.cancel(
+                    session,
+                    booking_id=int(view.get("private_metadata") or 0),
+                    actor_slack_id=user_id,
+                    reason=text(form_values(view), Block.REASON),
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
+            return
+        ack()
+        client.chat_postMessage(channel=booking.other_party(user_id), **build_cancelled(booking))
+        update_card(client, booking)
+        refresh_homes(client, booking)

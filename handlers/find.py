@@ -1,0 +1,167 @@
+"""Finding a mentor: `/mentor find`, the Home search modal, interests and availability nudges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.find import (
+    build_ask_for_skills,
+    build_find_modal,
+    build_interests_modal,
+    build_more_times,
+    build_results,
+)
+from bot.deps import Deps
+from bot.directory import person_for
+from bot.ids import Action, Block, Callback
+from bot.services.errors import DomainError
+from bot.services.mentors import mentor_by_id
+from bot.services.nudges import ask_for_availability
+from bot.services.search import (
+    NoSkillsGiven,
+    find_mentors,
+    free_slots,
+    interests_of,
+    save_interests,
+)
+from bot.services.skills import split_skills
+from handlers.commands import Invocation, Subcommands
+from handlers.forms import clicking_user, form_values, tell, text
+from handlers.home import HomePublisher
+
+
+def query_words(text_typed: str) -> list[str]:
+    """Skills from what was typed: commas separate multi-word skills, else each word is one."""
+    if any(mark in text_typed for mark in ",;\n"):
+        return split_skills(text_typed)
+    return text_typed.split()
+
+
+def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
+    def search(client: WebClient, user_id: str, words: list[str]) -> dict[str, Any]:
+        """The results message for a user's search, or a question when no skills are known."""
+        person_for(deps, client, user_id)  # make sure we know the asker (and their time zone)
+        try:
+            with deps.sessions.begin() as session:
+                result = find_mentors(
+                    session, asker_slack_id=user_id, query=words, now=deps.clock.now()
+                )
+        except NoSkillsGiven:
+            return build_ask_for_skills()
+        return build_results(result)
+
+    def find(call: Invocation) -> None:
+        call.ack()
+        call.respond(**search(call.client, call.user_id, call.args), response_type="ephemeral")
+
+    commands.add("find", find, "find python leadership", "find a mentor for the skills you name")
+
+    def interests(call: Invocation) -> None:
+        call.ack()
+        open_interests(call.client, call.user_id, call.trigger_id)
+
+    commands.add("interests", interests, "interests", "save what you want to learn and your goals")
+
+    def open_interests(client: WebClient, user_id: str, trigger_id: str) -> None:
+        person = person_for(deps, client, user_id)
+        with deps.sessions.begin() as session:
+            saved = interests_of(session, person_id=person.id)
+        client.views_open(
+            trigger_id=trigger_id, view=build_interests_modal(saved.skills, saved.goals)
+        )
+
+    @app.action(Action.OPEN_FIND)
+    def on_open_find(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        person = person_for(deps, client, clicking_user(body))
+        with deps.sessions.begin() as session:
+            saved = interests_of(session, person_id=person.id)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=build_find_modal(", ".join(saved.skills))
+        )
+
+    @app.view(Callback.FIND)
+    def on_find_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        ack()
+        user_id = clicking_user(body)
+        words = query_words(text(form_values(view), Block.QUERY))
+        client.chat_postMessage(channel=user_id, **search(client, user_id, words))
+
+    @app.action(Action.FIND_AGAIN)
+    def on_find_again(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        user_id = clicking_user(body)
+        words = split_skills(action.get("value", ""))
+        tell(body, client, search(client, user_id, words))
+
+    @app.action(Action.MORE_TIMES)
+    def on_more_times(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        mentor_id = action.get("value", "")
+        if not mentor_id.isdigit():
+            return
+        with deps.sessions.begin() as session:
+            mentor = mentor_by_id(session, int(mentor_id))
+            slots = free_slots(session, mentor_id=int(mentor_id), now=deps.clock.now())
+        if mentor is None or mentor.status != "active":
+            tell(body, client, "That mentor isn't taking bookings right now.")
+            return
+        tell(body, client, build_more_times(mentor.name, slots, mentor.id))
+
+    @app.action(Action.SAVE_INTERESTS)
+    def on_save_interests(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        user_id = clicking_user(body)
+        skills = split_skills(action.get("value", ""))
+        if not skills:
+            open_interests(client, user_id, body["trigger_id"])
+            return
+        person = person_for(deps, client, user_id)
+        with deps.sessions.begin() as session:
+            saved = save_interests(session, person_id=person.id, skills=skills)
+        tell(body, client, f":bookmark: Saved your interests: {', '.join(saved.skills)}.")
+
+    @app.view(Callback.INTERESTS)
+    def on_interests_submitted(
+        ack: Ack, body: dict[str, Any], client: WebClient, view: dict
+    ) -> None:
+        values = form_values(view)
+        user_id = clicking_user(body)
+        person = person_for(deps, client, user_id)
+        try:
+            with deps.sessions.begin() as session:
+                save_interests(
+                    session,
+                    person_id=person.id,
+                    skills=split_skills(text(values, Block.QUERY)),
+                    goals=text(values, Block.GOALS).strip(),
+                )
+        except DomainError as refused:
+            ack(response_action="errors", errors={Block.GOALS.value: str(refused)})
+            return
+        ack()
+        home.publish(client, user_id)
+
+    @app.action(Action.ASK_AVAILABILITY)
+    def on_ask(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        mentor_id = action.get("value", "")
+        user_id = clicking_user(body)
+        if not mentor_id.isdigit():
+            return
+        person = person_for(deps, client, user_id)
+        try:
+            with deps.sessions.begin() as session:
+                asked = ask_for_availability(
+                    session, asker_id=person.id, mentor_id=int(mentor_id), now=deps.clock.now()
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
+        if asked:
+            tell(body, client, ":mailbox_with_mail: I've asked them to add some times.")
+        else:
+            tell(body, client, "You already asked them this week; I'll not nag them twice.")

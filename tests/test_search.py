@@ -1,0 +1,521 @@
+"""Finding a mentor: match by skills, rank fairly, respect capacity in the mentor's own week."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from bot.services.errors import DomainError
+from bot.services.search import (
+    BIO_LINE_MAX,
+    Interests,
+    NoSkillsGiven,
+    SearchResult,
+    SlotChoice,
+    find_mentors,
+    first_line,
+    free_slots,
+    interests_of,
+    save_interests,
+)
+from bot.services.skills import ensure_skills
+from store.db import SessionFactory
+from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, Slot, User
+
+# Monday 23 November 2026, 09:00 UTC: ISO week 48 runs to Sunday 29th, week 49 from the 30th.
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+BEN = "U0BEN"  # the mentee searching
+NEW_YORK = "America/New_York"
+
+
+def utc(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def add_user(session: Session, slack_id: str, tz: str = "UTC", name: str | None = None) -> User:
+    user = User(
+        slack_id=slack_id, real_name=name or slack_id, tz=tz, created_at=NOW, updated_at=NOW
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_mentor(
+    session: Session,
+    slack_id: str,
+    skills: list[str],
+    *,
+    status: str = "active",
+    capacity: int = 3,
+    tz: str = "UTC",
+    name: str | None = None,
+    bio: str = "Engineer who loves helping people grow.",
+) -> int:
+    user = add_user(session, slack_id, tz, name)
+    mentor = MentorProfile(
+        user_id=user.id,
+        status=status,
+        bio=bio,
+        weekly_capacity=capacity,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    mentor.skills = [MentorSkill(skill_id=s.id) for s in ensure_skills(session, skills)]
+    session.add(mentor)
+    session.flush()
+    return mentor.id
+
+
+def add_slot(session: Session, mentor_id: int, starts_at: datetime) -> int:
+    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30))
+    session.add(slot)
+    session.flush()
+    return slot.id
+
+
+def book(session: Session, slot_id: int, mentee_id: int, status: str = "approved") -> None:
+    slot = session.get_one(Slot, slot_id)
+    live = status in ("pending", "approved")
+    session.add(
+        Booking(
+            slot_id=slot.id if live else None,
+            mentor_id=slot.mentor_id,
+            mentee_id=mentee_id,
+            status=status,
+            message="I'd like help planning my first conference talk.",
+            requested_at=NOW - timedelta(days=1),
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+        )
+    )
+    session.flush()
+
+
+def find(session: Session, *words: str, asker: str = BEN, **options: Any) -> SearchResult:
+    return find_mentors(session, asker_slack_id=asker, query=list(words), now=NOW, **options)
+
+
+def names(matches: tuple[Any, ...]) -> list[str]:
+    return [match.name for match in matches]
+
+
+def misses(session: Session) -> list[tuple[int | None, str]]:
+    rows = session.execute(
+        select(SearchMiss.user_id, SearchMiss.skill_key, SearchMiss.searched_at).order_by(
+            SearchMiss.id
+        )
+    ).all()
+    assert all(row.searched_at == NOW for row in rows)
+    return [(row.user_id, row.skill_key) for row in rows]
+
+
+@contextmanager
+def counting_statements(session: Session) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+# --- matching and ranking ---------------------------------------------------------------------
+
+
+def test_covering_more_asked_skills_ranks_higher(sessions: SessionFactory) -> None:
+    """Asked python and leadership, the mentor with both (100%) ranks above one with one (50%)."""
+    with sessions.begin() as session:
+        add_user(session, BEN)
+        half = add_mentor(session, "U1", ["Python"], name="Aaron")
+        full = add_mentor(session, "U2", ["Leadership", "python", "Go"], name="Zora")
+        add_slot(session, half, utc(11, 24))
+        add_slot(session, full, utc(11, 30))
+        result = find(session, "python", "leadership")
+    assert result.asked == ("Python", "Leadership")
+    assert [(m.name, m.percent, m.matched) for m in result.available] == [
+        ("Zora", 100, ("Python", "Leadership")),
+        ("Aaron", 50, ("Python",)),
+    ]
+    assert not result.used_interests and result.more == 0 and result.suggestions == ()
+
+
+def test_a_synonym_earns_full_credit(sessions: SessionFactory) -> None:
+    """ "js" is JavaScript, so a JavaScript mentor matches at 100%."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session, "U1", ["JavaScript"], name="Jo")
+        add_slot(session, mentor, utc(11, 24))
+        result = find(session, "JS")
+    assert result.asked == ("JavaScript",)
+    assert [(m.name, m.percent, m.matched) for m in result.available] == [
+        ("Jo", 100, ("JavaScript",))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered", "shown"),
+    [("pyhton", "Python", "Python"), ("kubernets", "k8s", "Kubernetes")],
+)
+def test_a_typo_earns_half_credit(
+    sessions: SessionFactory, typed: str, offered: str, shown: str
+) -> None:
+    """A near miss ("pyhton", "kubernets") still finds the mentor at 50%: no unmet demand."""
+    with sessions.begin() as session:
+        add_user(session, BEN)
+        mentor = add_mentor(session, "U1", [offered], name="Pat")
+        add_slot(session, mentor, utc(11, 24))
+        result = find(session, typed)
+        assert misses(session) == []
+    assert [(m.name, m.percent, m.matched) for m in result.available] == [("Pat", 50, (shown,))]
+
+
+@pytest.mark.parametrize(
+    ("words", "percent"),
+    [
+        (["kubernets", "rust", "cobol"], 17),  # half of one of three
+        (["python", "rust", "cobol"], 33),
+        (["python", "kubernets", "cobol"], 50),
+        (["python", "kubernetes", "kubernets", "cobol"], 63),  # 2.5 of 4 rounds half up
+    ],
+)
+def test_percent_is_the_rounded_share_of_credit(
+    sessions: SessionFactory, words: list[str], percent: int
+) -> None:
+    """Exact skills count one, near misses one half, out of every skill asked."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session, "U1", ["Python", "Kubernetes"], name="Pat")
+        add_slot(session, mentor, utc(11, 24))
+        assert find(session, *words).available[0].percent == percent
+
+
+def test_ties_go_to_the_soonest_slot_then_the_lighter_load(sessions: SessionFactory) -> None:
+    """Equal matches: soonest free slot first, then fewer recent sessions, whatever the names."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        soon = add_mentor(session, "U1", ["Python"], name="Zoe")
+        light = add_mentor(session, "U2", ["Python"], name="Yan")
+        heavy = add_mentor(session, "U3", ["Python"], name="Abe")
+        add_slot(session, soon, utc(11, 24))
+        for mentor in (light, heavy):
+            add_slot(session, mentor, utc(11, 25))
+        # Abe met two people in the last month; Yan one, but that one was cancelled.
+        for day in (10, 12):
+            book(session, add_slot(session, heavy, utc(11, day)), mentee.id)
+        book(session, add_slot(session, light, utc(11, 11)), mentee.id, status="cancelled")
+        result = find(session, "python")
+    assert names(result.available) == ["Zoe", "Yan", "Abe"]
+    assert [m.recent_load for m in result.available] == [0, 0, 2]
+
+
+def test_next_slots_are_the_three_soonest_free_ones(sessions: SessionFactory) -> None:
+    """Past, held and beyond-the-horizon slots are not offered; three soonest free ones are."""
+    with sessions.begin() as session:
+        other = add_user(session, "U0OTHER")
+        mentor = add_mentor(session, "U1", ["Python"], name="Pat")
+        add_slot(session, mentor, NOW)  # starts now: too late to book
+        held = add_slot(session, mentor, utc(11, 24, 9))
+        book(session, held, other.id, status="pending")
+        wanted = [add_slot(session, mentor, utc(11, day)) for day in (27, 24, 25, 26)]
+        add_slot(session, mentor, NOW + timedelta(days=14))  # just past the horizon
+        result = find(session, "python")
+    slots = result.available[0].next_slots
+    assert [s.id for s in slots] == [wanted[1], wanted[2], wanted[3]]
+    assert slots[0] == SlotChoice(wanted[1], utc(11, 24), utc(11, 24, 10, 30))
+
+
+def test_bio_first_line(sessions: SessionFactory) -> None:
+    """A mentor shows the first non-empty line of their bio, cut to 150 characters."""
+    assert first_line("\n  \n  Staff engineer.  \nLoves Go.") == "Staff engineer."
+    assert first_line("") == ""
+    long = first_line("x" * 400)
+    assert len(long) == BIO_LINE_MAX and long.endswith("…")
+    with sessions.begin() as session:
+        mentor = add_mentor(session, "U1", ["Python"], bio="\nStaff engineer.\nLoves Go.")
+        add_slot(session, mentor, utc(11, 24))
+        assert find(session, "python").available[0].bio_first_line == "Staff engineer."
+
+
+def test_limit_cuts_the_list_and_counts_the_rest(sessions: SessionFactory) -> None:
+    """Seven matching mentors with slots and a limit of five: five shown, two more counted."""
+    with sessions.begin() as session:
+        for number in range(7):
+            mentor = add_mentor(session, f"U{number}", ["Python"], name=f"Mentor {number}")
+            add_slot(session, mentor, utc(11, 24, 10 + number))
+        for number in range(7, 10):
+            add_mentor(session, f"U{number}", ["Python"], name=f"Busy {number}")
+        result = find(session, "python", limit=5)
+        assert len(find(session, "python", limit=2).without_slots) == 2
+    assert names(result.available) == [f"Mentor {n}" for n in range(5)]
+    assert result.more == 2
+    assert names(result.without_slots) == ["Busy 7", "Busy 8", "Busy 9"]
+
+
+# --- who is left out ------------------------------------------------------------------------
+
+
+def test_self_and_inactive_mentors_are_left_out(sessions: SessionFactory) -> None:
+    """The asker, and paused, pending, rejected or departed mentors never show up."""
+    with sessions.begin() as session:
+        add_mentor(session, BEN, ["Python"], name="Ben himself")
+        for status in ("paused", "pending", "rejected", "left", "active"):
+            mentor = add_mentor(session, f"U{status}", ["Python"], status=status, name=status)
+            add_slot(session, mentor, utc(11, 24))
+        result = find(session, "python")
+        assert misses(session) == []
+    assert names(result.available) == ["active"]
+    assert result.without_slots == ()
+
+
+def test_a_mentor_at_capacity_is_left_out(sessions: SessionFactory) -> None:
+    """Capacity 1, one approved session this week and free time only this week: not listed."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        full = add_mentor(session, "U1", ["Python"], capacity=1, name="Full")
+        book(session, add_slot(session, full, utc(11, 24)), mentee.id)
+        add_slot(session, full, utc(11, 26))
+        result = find(session, "python")
+        assert free_slots(session, mentor_id=full, now=NOW) == []
+    assert result.available == () and result.without_slots == ()
+
+
+def test_a_full_week_hides_its_slots_but_not_next_weeks(sessions: SessionFactory) -> None:
+    """With this week full (a past session counts too), only next week's times are offered."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        mentor = add_mentor(session, "U1", ["Python"], capacity=2, name="Pat")
+        book(session, add_slot(session, mentor, NOW - timedelta(hours=2)), mentee.id)
+        other = add_user(session, "U0OTHER")
+        book(session, add_slot(session, mentor, utc(11, 28)), other.id, status="pending")
+        for day in (24, 25, 26, 27):
+            add_slot(session, mentor, utc(11, day))
+        next_week = [add_slot(session, mentor, utc(12, day)) for day in (1, 2)]
+        result = find(session, "python")
+        slots = free_slots(session, mentor_id=mentor, now=NOW)
+    assert [s.id for s in result.available[0].next_slots] == next_week
+    assert [s.id for s in slots] == next_week
+
+
+def test_free_slots_can_ignore_the_request_being_moved(sessions: SessionFactory) -> None:
+    """A mentor at capacity proposing another time for a request sees that week's times."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        mentor = add_mentor(session, "U1", ["Python"], capacity=1)
+        held = add_slot(session, mentor, utc(11, 24))
+        book(session, held, mentee.id, status="pending")
+        other = add_slot(session, mentor, utc(11, 25))
+        booking_id = session.scalar(select(Booking.id))
+        assert free_slots(session, mentor_id=mentor, now=NOW) == []
+        moved = free_slots(session, mentor_id=mentor, now=NOW, ignoring_booking_id=booking_id)
+        assert [s.id for s in moved] == [other]
+        assert free_slots(session, mentor_id=mentor + 100, now=NOW) == []
+
+
+def test_mentors_without_free_time_are_listed_apart(sessions: SessionFactory) -> None:
+    """No slot, all slots held, or only slots beyond the horizon: offered "Ask for availability"."""
+    with sessions.begin() as session:
+        other = add_user(session, "U0OTHER")
+        open_ = add_mentor(session, "U1", ["Python", "SQL"], name="Open")
+        add_slot(session, open_, utc(11, 24))
+        add_mentor(session, "U2", ["Python"], name="No slots")
+        held = add_mentor(session, "U3", ["Python"], name="All held")
+        book(session, add_slot(session, held, utc(11, 24)), other.id, status="pending")
+        later = add_mentor(session, "U4", ["Python", "SQL"], name="Later")
+        add_slot(session, later, utc(12, 20))
+        result = find(session, "python", "sql")
+    assert names(result.available) == ["Open"]
+    assert [(m.name, m.percent, m.next_slots) for m in result.without_slots] == [
+        ("Later", 100, ()),
+        ("All held", 50, ()),
+        ("No slots", 50, ()),
+    ]
+
+
+def test_a_requested_mentor_stays_listed_as_requested(sessions: SessionFactory) -> None:
+    """Ben's pending request holds the mentor's only slot; they stay listed, marked requested."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        asked = add_mentor(session, "U1", ["Python"], capacity=1, name="Asked")
+        book(session, add_slot(session, asked, utc(11, 24)), ben.id, status="pending")
+        fresh = add_mentor(session, "U2", ["Python"], name="Fresh")
+        add_slot(session, fresh, utc(11, 25))
+        result = find(session, "python")
+        for_others = find(session, "python", asker="U0SOMEONE")
+    assert [(m.name, m.requested, len(m.next_slots)) for m in result.available] == [
+        ("Fresh", False, 1),
+        ("Asked", True, 0),
+    ]
+    assert names(for_others.available) == ["Fresh"]
+    assert names(for_others.without_slots) == ["Asked"]
+
+
+# --- what was asked ---------------------------------------------------------------------------
+
+
+def test_a_multi_word_skill_is_read_as_one(sessions: SessionFactory) -> None:
+    """ "machine learning python" is two skills when machine learning is a known skill."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session, "U1", ["Machine learning", "Python"], name="Mia")
+        add_slot(session, mentor, utc(11, 24))
+        add_mentor(session, "U2", ["System design"], name="Sid")
+        result = find(session, "machine", "learning", "python")
+        assert result.asked == ("Machine learning", "Python")
+        assert [(m.name, m.percent) for m in result.available] == [("Mia", 100)]
+        assert find(session, "ML").asked == ("Machine learning",)
+        assert find(session, "public", "speaking", "system", "design").asked == (
+            "Public speaking",
+            "System design",
+        )
+        assert find(session, "deep", "work").asked == ("Deep", "Work")
+        # A caller that split on commas passes whole phrases, and duplicates collapse.
+        assert find(session, "machine learning", "python,", "py").asked == (
+            "Machine learning",
+            "Python",
+        )
+
+
+def test_saved_interests_are_used_when_nothing_is_asked(sessions: SessionFactory) -> None:
+    """`/mentor find` alone searches Ben's saved interests, and says so."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        save_interests(session, person_id=ben.id, skills=["py", "leadership"])
+        mentor = add_mentor(session, "U1", ["Leadership"], name="Lea")
+        add_slot(session, mentor, utc(11, 24))
+        result = find(session)
+    assert result.used_interests
+    assert result.asked == ("Leadership", "Python")
+    assert [(m.name, m.percent) for m in result.available] == [("Lea", 50)]
+
+
+@pytest.mark.parametrize("known_asker", [True, False])
+def test_no_skills_and_no_interests_asks_for_skills(
+    sessions: SessionFactory, known_asker: bool
+) -> None:
+    """Nothing asked and nothing saved (or an unknown asker): ask which skills, with an example."""
+    with sessions.begin() as session:
+        if known_asker:
+            add_user(session, BEN)
+        with pytest.raises(NoSkillsGiven) as asked:
+            find(session, " ", "")
+    assert isinstance(asked.value, DomainError)
+    assert "/mentor find python" in str(asked.value)
+
+
+def test_no_match_suggests_offered_skills_and_records_demand(sessions: SessionFactory) -> None:
+    """Nobody offers "pyt": close skills mentors offer are suggested and the miss is recorded."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        add_mentor(session, "U1", ["Python"])
+        add_mentor(session, "U2", ["PyTorch"])
+        add_mentor(session, "U3", ["Pytest"], status="paused")  # offered by nobody active
+        result = find(session, "pyt")
+        assert result.suggestions == ("Python", "PyTorch")
+        assert result.available == result.without_slots == ()
+        assert misses(session) == [(ben.id, "pyt")]
+        stranger = find(session, "cobol", asker="U0STRANGER")
+        assert stranger.suggestions == ()
+        assert misses(session)[-1] == (None, "cobol")
+
+
+def test_unmet_skills_are_recorded_even_when_others_match(sessions: SessionFactory) -> None:
+    """ "python cobol": the Python mentor is found, and cobol is noted as unmet demand."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        mentor = add_mentor(session, "U1", ["Python"])
+        add_mentor(session, "U2", ["COBOL"], status="paused")
+        add_slot(session, mentor, utc(11, 24))
+        result = find(session, "python", "cobol")
+        assert result.available[0].percent == 50
+        assert result.suggestions == ()
+        assert misses(session) == [(ben.id, "cobol")]
+
+
+# --- time zones -------------------------------------------------------------------------------
+
+
+def test_capacity_weeks_are_counted_in_the_mentors_zone(sessions: SessionFactory) -> None:
+    """Sunday 22:00 in New York is Monday in UTC, yet it fills the mentor's week, not the next."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        mentor = add_mentor(session, "U1", ["Python"], capacity=1, tz=NEW_YORK, name="Ny")
+        sunday_evening = utc(11, 30, 3)  # 22:00 on Sunday 29 November in New York
+        book(session, add_slot(session, mentor, sunday_evening), mentee.id)
+        add_slot(session, mentor, utc(11, 25, 15))  # Wednesday: same New York week, full
+        for hour in (0, 1, 2):  # 19:00-21:00 that Sunday in New York, Monday in UTC: full too
+            add_slot(session, mentor, utc(11, 30, hour))
+        tuesday = add_slot(session, mentor, utc(12, 1, 15))  # next New York week: free
+        result = find(session, "python")
+        assert [s.id for s in free_slots(session, mentor_id=mentor, now=NOW)] == [tuesday]
+    assert [s.id for s in result.available[0].next_slots] == [tuesday]
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def seed_mentors(session: Session, first: int, count: int, mentee_id: int) -> None:
+    """Mentors with slots, live and past sessions and some full weeks, as search meets them."""
+    for number in range(first, first + count):
+        mentor = add_mentor(
+            session, f"U{number:04}", ["Python", "Leadership"], capacity=1 + number % 2
+        )
+        slots = [add_slot(session, mentor, utc(11, 24 + day, 10 + number % 5)) for day in range(6)]
+        book(session, slots[0], mentee_id, status="approved" if number % 3 else "pending")
+        book(session, add_slot(session, mentor, utc(11, 10, 10)), mentee_id, "approved")
+        if number % 4 == 0:
+            add_mentor(session, f"U{number:04}P", ["Python"], status="paused")
+
+
+def test_the_number_of_queries_does_not_grow_with_mentors(sessions: SessionFactory) -> None:
+    """Searching among 30 mentors takes exactly as many statements as among 3."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        seed_mentors(session, 0, 3, ben.id)
+    counts = []
+    for more in (0, 27):
+        with sessions.begin() as session:
+            seed_mentors(session, 3, more, ben.id)
+        with sessions.begin() as session, counting_statements(session) as statements:
+            result = find(session, "python", "leadrship", limit=50)
+        counts.append((len(statements), len(result.available) + len(result.without_slots)))
+    assert counts[0][0] == counts[1][0]
+    assert counts[0][1] < counts[1][1]
+
+
+# --- interests --------------------------------------------------------------------------------
+
+
+def test_interests_replace_and_goals_are_kept_or_cleared(sessions: SessionFactory) -> None:
+    """Saving interests replaces the skills; goals stay unless new ones are given or cleared."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        assert interests_of(session, person_id=ben.id) == Interests((), None)
+        saved = save_interests(
+            session, person_id=ben.id, skills=["k8s", "Python", "py"], goals="Lead a team"
+        )
+        assert saved == Interests(("Kubernetes", "Python"), "Lead a team")
+        save_interests(session, person_id=ben.id, skills=["Leadership"])
+        assert interests_of(session, person_id=ben.id) == Interests(("Leadership",), "Lead a team")
+        cleared = save_interests(session, person_id=ben.id, skills=[], keep_goals=False)
+        assert cleared == Interests((), None)
+        save_interests(session, person_id=ben.id, skills=["Go"], goals="Ship it")
+        assert save_interests(session, person_id=ben.id, skills=["Go"], goals="  ").goals is None
+        assert [s.name for s in session.get_one(User, ben.id).interests] == ["Go"]
+
+
+def test_goals_longer_than_1000_characters_are_refused(sessions: SessionFactory) -> None:
+    """Goals are a few sentences; a 1001-character essay is refused with a reason."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        with pytest.raises(DomainError, match="1000"):
+            save_interests(session, person_id=ben.id, skills=["Go"], goals="x" * 1001)
+        assert save_interests(session, person_id=ben.id, skills=[], goals="x" * 1000).goals
