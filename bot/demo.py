@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
+from bot.blocks.followup import STARS
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack, Seen, SimActor, describe
+from store.models import Booking
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class Story:
         """Narrate what a person does next and return their simulated Slack client."""
         self.out.write(f"\n▶ {person.name} {doing}\n")
         return self.box.user(person.slack_id)
+
+    def narrate(self, text: str) -> None:
+        self.out.write(f"\n{text}\n")
 
     def open_home(self, person: Person) -> None:
         self.act(person, "opens Mentor Bot's Home tab in Slack")
@@ -125,7 +132,40 @@ def booking_a_session(story: Story) -> None:
     story.open_home(ADA)
 
 
-CHAPTERS: list[Callable[[Story], None]] = [meeting_the_bot, a_mentor_joins, booking_a_session]
+def the_session_happens(story: Story) -> None:
+    story.chapter("Chapter 4. Reminders, the session, and two confidential reviews")
+    box = story.box
+    with box.deps.sessions.begin() as session:
+        start = session.scalars(select(Booking.starts_at).where(Booking.status == "approved")).one()
+    for moment, what in (
+        (start - timedelta(hours=24), "24 hours before the session"),
+        (start - timedelta(minutes=10), "10 minutes before"),
+        (start + timedelta(minutes=30), "just after the session"),
+    ):
+        story.narrate(f"⏱ The clock moves to {what}; the scheduler runs its pass.")
+        box.clock.set(moment)
+        box.run_due()
+    ben = story.act(BEN, "clicks Yes: the session took place")
+    ben.click("Yes")
+    ben.fill("1. How did you enjoy connecting with Ada Lovelace?", STARS[0][0])
+    ben.fill("2. How do you rate the mentorship program?", STARS[1][0])
+    ben.fill("Action items for your next session", "Draft a one-to-one template; try it twice.")
+    story.act(BEN, "gives 5 and 4 stars and notes his action items").submit()
+    ada = story.act(ADA, "clicks Yes too")
+    ada.click("Yes")
+    ada.fill("1. How did you enjoy connecting with Ben Martin?", STARS[0][0])
+    ada.fill("2. How do you rate the mentorship program?", STARS[3][0])
+    story.act(ADA, "rates the program 2 stars without a comment").submit()
+    ada.fill("Comment on the program", "Booking is easy, but I'd like to see my load per month.")
+    story.act(ADA, "adds her comment and sends").submit()
+
+
+CHAPTERS: list[Callable[[Story], None]] = [
+    meeting_the_bot,
+    a_mentor_joins,
+    booking_a_session,
+    the_session_happens,
+]
 
 
 def run_demo(out: TextIO, *, now: datetime | None = None) -> int:

@@ -35,6 +35,10 @@ class Action(StrEnum):
     ACCEPT_PROPOSAL = "booking_accept_proposal"
     REJECT_PROPOSAL = "booking_reject_proposal"
     CANCEL_BOOKING = "booking_cancel"
+    CHECKIN_YES = "checkin_yes"
+    CHECKIN_NO = "checkin_no"
+    WHAT_HAPPENED = "checkin_what_happened"
+    OPEN_REVIEW = "review_open"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -53,6 +57,7 @@ class Callback(StrEnum):
     DECLINE = "booking_decline_reason"
     PROPOSE = "booking_propose_time"
     CANCEL = "booking_cancel_reason"
+    REVIEW = "review"
 
 
 class Block(StrEnum):
@@ -76,6 +81,12 @@ class Block(StrEnum):
     SLOT = "slot"
     MESSAGE = "message"
     TOPIC = "topic"
+    CONNECTION_STARS = "connection_stars"
+    CONNECTION_COMMENT = "connection_comment"
+    PROGRAM_STARS = "program_stars"
+    PROGRAM_COMMENT = "program_comment"
+    FEEDBACK = "feedback"
+    ACTION_ITEMS = "action_items"
 
 
 COMMAND = "/mentor"

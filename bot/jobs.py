@@ -1,13 +1,13 @@
 """Passes over due work: claim what is due, do it through Slack, record the outcome.
 
-Features add a handler per kind of due work to `DUE_HANDLERS`. A pass is idempotent: the claim
+Each kind of due work has its handler in `bot.due_handlers`. A pass is idempotent: the claim
 makes sure each row is done by one pass only, and finished rows are never picked up again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.error import URLError
@@ -15,26 +15,14 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.find import build_nudge
 from bot.deps import Deps
+from bot.due_handlers import DUE_HANDLERS, DueHandler
 from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
-from bot.services.nudges import NUDGE
 
 log = logging.getLogger(__name__)
 
-DueHandler = Callable[[Deps, WebClient, DueItem], None]
-
-
-def send_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
-    """Someone wanted to book a mentor who had no free time: ask the mentor to add some."""
-    assert item.recipient_slack_id is not None
-    nudge = build_nudge(item.payload.get("asker", ""), item.payload.get("skills", ""))
-    client.chat_postMessage(channel=item.recipient_slack_id, **nudge)
-
-
-DUE_HANDLERS: dict[str, DueHandler] = {NUDGE: send_nudge}
 
 LEASE = timedelta(minutes=5)
 BATCH = 100

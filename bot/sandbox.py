@@ -21,7 +21,8 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.deps import Deps
-from bot.jobs import DueHandler, PassReport, run_due_pass
+from bot.due_handlers import DueHandler
+from bot.jobs import PassReport, run_due_pass
 from bot.server import EVENTS_PATH, make_server
 from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
 from bot.slack_client import make_web_client

@@ -12,6 +12,7 @@ from handlers import (
     commands,
     errors,
     find,
+    followup,
     home,
     people,
     profile,
@@ -26,6 +27,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     home.register(app, homes)
     find.register(app, deps, subcommands, homes)
     booking.register(app, deps, subcommands, homes)
+    followup.register(app, deps)
     profile.register(app, deps, subcommands, homes)
     availability.register(app, deps, subcommands, homes)
     approval.register(app, deps, homes)

@@ -25,7 +25,7 @@ from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.directory import person_for
 from bot.ids import Action, Block, Callback
-from bot.services import bookings
+from bot.services import bookings, lifecycle
 from bot.services.availability import slot_mentor
 from bot.services.bookings import BookingError, BookingView, InvalidRequest
 from bot.services.errors import DomainError
@@ -74,6 +74,38 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         client.chat_postMessage(
             channel=booking.mentor_slack_id, **build_confirmation(booking, for_mentor=True)
         )
+
+    def planned(booking: BookingView, session: Any) -> BookingView:
+        """Schedule (or drop) the booking's reminders, check-ins and expiry to match its state."""
+        if booking.status == "approved":
+            lifecycle.plan_session(
+                session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
+            )
+        elif booking.status != "pending":
+            lifecycle.cancel_plan(session, booking.id)
+        return booking
+
+    def with_reason(
+        ack: Ack, body: dict[str, Any], view: dict, change: Callable[..., BookingView]
+    ) -> BookingView | None:
+        """Submit a reason modal (decline or cancel): errors stay in the modal, else it closes."""
+        try:
+            with deps.sessions.begin() as session:
+                booking = planned(
+                    change(
+                        session,
+                        booking_id=int(view.get("private_metadata") or 0),
+                        actor_slack_id=clicking_user(body),
+                        reason=text(form_values(view), Block.REASON),
+                        now=deps.clock.now(),
+                    ),
+                    session,
+                )
+        except DomainError as refused:
+            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
+            return None
+        ack()
+        return booking
 
     def booking_id_of(action: dict[str, Any]) -> int | None:
         value = str(action.get("value", ""))
@@ -150,6 +182,9 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                     now=deps.clock.now(),
                     max_open=deps.settings.max_open_requests,
                 )
+                lifecycle.plan_request(
+                    session, booking, ttl=deps.settings.request_ttl, now=deps.clock.now()
+                )
         except BookingError as refused:
             ack(response_action="errors", errors=field_errors(refused, Block.SLOT))
             return
@@ -173,8 +208,14 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         booking = act(
             body,
             client,
-            lambda s: bookings.approve(
-                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+            lambda s: planned(
+                bookings.approve(
+                    s,
+                    booking_id=booking_id,
+                    actor_slack_id=clicking_user(body),
+                    now=deps.clock.now(),
+                ),
+                s,
             ),
         )
         if booking is None:
@@ -198,22 +239,11 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     @app.view(Callback.DECLINE)
     def on_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        try:
-            with deps.sessions.begin() as session:
-                booking = bookings.decline(
-                    session,
-                    booking_id=int(view.get("private_metadata") or 0),
-                    actor_slack_id=clicking_user(body),
-                    reason=text(form_values(view), Block.REASON),
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
-            return
-        ack()
-        update_card(client, booking)
-        client.chat_postMessage(channel=booking.mentee_slack_id, **build_declined(booking, ""))
-        refresh_homes(client, booking)
+        booking = with_reason(ack, body, view, bookings.decline)
+        if booking is not None:
+            update_card(client, booking)
+            client.chat_postMessage(channel=booking.mentee_slack_id, **build_declined(booking))
+            refresh_homes(client, booking)
 
     @app.action(Action.PROPOSE_TIME)
     def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
@@ -262,12 +292,15 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         booking = act(
             body,
             client,
-            lambda s: bookings.answer_proposal(
+            lambda s: planned(
+                bookings.answer_proposal(
+                    s,
+                    booking_id=booking_id,
+                    actor_slack_id=clicking_user(body),
+                    accept=accept,
+                    now=deps.clock.now(),
+                ),
                 s,
-                booking_id=booking_id,
-                actor_slack_id=clicking_user(body),
-                accept=accept,
-                now=deps.clock.now(),
             ),
         )
         if booking is None:
@@ -313,20 +346,9 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     @app.view(Callback.CANCEL)
     def on_cancel_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        user_id = clicking_user(body)
-        try:
-            with deps.sessions.begin() as session:
-                booking = bookings.cancel(
-                    session,
-                    booking_id=int(view.get("private_metadata") or 0),
-                    actor_slack_id=user_id,
-                    reason=text(form_values(view), Block.REASON),
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
-            return
-        ack()
-        client.chat_postMessage(channel=booking.other_party(user_id), **build_cancelled(booking))
-        update_card(client, booking)
-        refresh_homes(client, booking)
+        booking = with_reason(ack, body, view, bookings.cancel)
+        if booking is not None:
+            other = booking.other_party(clicking_user(body))
+            client.chat_postMessage(channel=other, **build_cancelled(booking))
+            update_card(client, booking)
+            refresh_homes(client, booking)

@@ -26,6 +26,7 @@ from bot.services.bookings import (
     SlotGone,
     SlotTaken,
     TooManyOpenRequests,
+    TooSoon,
 )
 from store.db import SessionFactory, make_engine, make_session_factory
 from store.models import Booking, MentorProfile, Skill, Slot, User
@@ -225,6 +226,20 @@ def test_a_slot_that_is_missing_past_or_started_is_gone(sessions: SessionFactory
             request(session, w.ben, slot_id)
         assert refused.value.field == "slot"
     assert live_bookings(sessions) == 0
+
+
+def test_a_slot_within_the_hour_is_too_soon(sessions: SessionFactory) -> None:
+    """A slot 59 minutes away leaves the mentor no time to answer: refused on the slot field."""
+    w = build_world(sessions)
+    with sessions.begin() as session:
+        soon = add_slot(session, w.ada, NOW + timedelta(minutes=59))
+        later = add_slot(session, w.ada, NOW + HOUR)
+    with sessions.begin() as session, pytest.raises(TooSoon) as refused:
+        request(session, w.ben, soon)
+    assert refused.value.field == "slot"
+    with sessions.begin() as session:
+        request(session, w.ben, later)
+    assert live_bookings(sessions) == 1
 
 
 @pytest.mark.parametrize("status", ["paused", "left", "pending", "rejected"])

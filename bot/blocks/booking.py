@@ -177,7 +177,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
     )
 
 
-def build_declined(booking: BookingView, find_again_value: str) -> dict[str, Any]:
+def build_declined(booking: BookingView) -> dict[str, Any]:
     return message(
         f"{booking.mentor_name} can't take your request",
         [
@@ -185,7 +185,7 @@ def build_declined(booking: BookingView, find_again_value: str) -> dict[str, Any
                 f"<@{booking.mentor_slack_id}> can't take your request for "
                 f"{local_time(booking.starts_at)}:\n>{escape(booking.decline_reason or '')}"
             ),
-            actions(button("Find another mentor", Action.FIND_AGAIN, find_again_value)),
+            actions(button("Find another mentor", Action.FIND_AGAIN, style="primary")),
         ],
     )
 

@@ -15,7 +15,7 @@ their `slot_id` and times as history; the index only counts live ones, so the sl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from sqlalchemy import Select, func, or_, select, update
@@ -26,6 +26,8 @@ from bot.services.availability import LIVE_STATUSES
 from bot.services.errors import DomainError
 from store.models import Booking, MentorProfile, Slot, User
 
+# A request needs time for an answer: it expires an hour before its slot at the latest.
+BOOKING_LEAD = timedelta(hours=1)
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
 REASON_MAX = 500
@@ -108,6 +110,15 @@ class InvalidRequest(BookingError):
 class SlotTaken(BookingError):
     def __init__(self) -> None:
         super().__init__("Someone has just booked that time. Pick another one.", "slot")
+
+
+class TooSoon(BookingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That time is less than an hour away: too soon for the mentor to answer. "
+            "Pick a later one.",
+            "slot",
+        )
 
 
 class SlotGone(BookingError):
@@ -227,6 +238,8 @@ def request_session(
     ).first()
     if found is None or found.Slot.starts_at <= now:
         raise SlotGone()
+    if found.Slot.starts_at < now + BOOKING_LEAD:
+        raise TooSoon()
     slot = found.Slot
     if found.user_id == mentee_id:
         raise MentorUnavailable("You can't book a session with yourself.")

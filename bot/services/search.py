@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, literal,
 from sqlalchemy.orm import Session
 
 from bot.services.availability import LIVE_STATUSES
+from bot.services.bookings import BOOKING_LEAD
 from bot.services.errors import DomainError
 from bot.services.mentors import SEARCHABLE
 from bot.services.skills import (
@@ -226,7 +227,7 @@ def find_mentors(
         {m.mentor_id: (m.tz, m.capacity) for m in candidates.values()},
     )
     zones = {mentor.tz for mentor in candidates.values()}
-    free = _free_slots(session, pool, now, horizon_end, zones=zones)
+    free = _free_slots(session, pool, now + BOOKING_LEAD, horizon_end, zones=zones)
     load = _recent_load(session, pool, now - timedelta(days=RECENT_DAYS), horizon_end)
     requested = _requested_mentors(session, asker_id) if asker_id is not None else set()
 
@@ -296,7 +297,7 @@ def free_slots(
         session, pool, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN, ignoring_booking_id
     )
     full = _full_weeks(bookings, {mentor_id: (mentor.tz, mentor.weekly_capacity)})
-    free = _free_slots(session, pool, now, horizon_end, zones=None)
+    free = _free_slots(session, pool, now + BOOKING_LEAD, horizon_end, zones=None)
     return _bookable(free.get(mentor_id, []), mentor.tz, full.get(mentor_id, set()))[:limit]
 
 

@@ -1,0 +1,170 @@
+"""What the scheduler sends: reminders, expiries, "did it take place?" and the star review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.inputs import modal, select, text_input
+from bot.blocks.kit import Block, actions, button, context, escape, local_time, message, section
+from bot.ids import Action, Callback
+from bot.ids import Block as B
+from bot.services.bookings import BookingView
+from bot.services.reviews import COMMENT_MAX, WHAT_HAPPENED
+
+STARS = [
+    ("★★★★★  5 · Excellent", "5"),
+    ("★★★★☆  4 · Good", "4"),
+    ("★★★☆☆  3 · Okay", "3"),
+    ("★★☆☆☆  2 · Poor", "2"),
+    ("★☆☆☆☆  1 · Bad", "1"),
+]
+
+
+def build_reminder(
+    booking: BookingView, *, for_mentor: bool, offset: str, action_items: str | None
+) -> dict[str, Any]:
+    """Before a session: when, where, what the mentee wants, and last time's action items."""
+    other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
+    soon = {"10m": "in 10 minutes", "1h": "in an hour", "24h": "tomorrow", "1d": "tomorrow"}
+    blocks: list[Block] = [
+        section(
+            f":alarm_clock: Your session with <@{other}> is {soon.get(offset, 'coming up')}: "
+            f"{local_time(booking.starts_at)}.\n*Join:* {escape(booking.meeting_link)}"
+        ),
+        section(f"*What {'they' if for_mentor else 'you'} asked for*\n>{escape(booking.message)}"),
+    ]
+    if action_items:
+        blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
+    return message(f"Reminder: session with {other} {soon.get(offset, 'soon')}", blocks)
+
+
+def build_request_nudge(booking: BookingView) -> dict[str, Any]:
+    return message(
+        "A request is waiting for your answer",
+        [
+            section(
+                f":hourglass_flowing_sand: <@{booking.mentee_slack_id}> is still waiting for your "
+                f"answer about {local_time(booking.starts_at)}. Approve, decline or propose "
+                "another time on their request above; it expires if nobody answers."
+            )
+        ],
+    )
+
+
+def build_expired(booking: BookingView) -> dict[str, Any]:
+    return message(
+        "Your request expired",
+        [
+            section(
+                f":hourglass: <@{booking.mentor_slack_id}> didn't answer in time, so your request "
+                f"for {local_time(booking.starts_at)} expired and the time was freed."
+            ),
+            actions(button("Find another mentor", Action.FIND_AGAIN, style="primary")),
+        ],
+    )
+
+
+def build_checkin(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
+    other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
+    value = str(booking.id)
+    return message(
+        "Did your session take place?",
+        [
+            section(
+                f"Did your session with <@{other}> on {local_time(booking.starts_at)} take place?"
+            ),
+            actions(
+                button("Yes", Action.CHECKIN_YES, value, style="primary"),
+                button("No", Action.CHECKIN_NO, value),
+            ),
+        ],
+    )
+
+
+def build_what_happened(booking_id: int) -> dict[str, Any]:
+    value = str(booking_id)
+    return message(
+        "What happened?",
+        [
+            section("Sorry to hear that. What happened?"),
+            actions(
+                *(
+                    button(label, f"{Action.WHAT_HAPPENED}:{key}", f"{value}:{key}")
+                    for key, label in WHAT_HAPPENED.items()
+                )
+            ),
+        ],
+    )
+
+
+def build_noted(text: str) -> dict[str, Any]:
+    return message(text, [section(text)])
+
+
+def build_review_prompt(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
+    """The one reminder 48 hours after "yes", when no review came."""
+    other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
+    return message(
+        "How was your session?",
+        [
+            section(
+                f"How was your session with <@{other}> on {local_time(booking.starts_at)}? "
+                "Three quick questions help the program improve."
+            ),
+            actions(button("Leave a review", Action.OPEN_REVIEW, str(booking.id), style="primary")),
+        ],
+    )
+
+
+def build_review_modal(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
+    """Three questions; comments are required on low stars; coordinators only see answers."""
+    other = booking.mentee_name if for_mentor else booking.mentor_name
+    blocks: list[Block] = [
+        context(
+            f":lock: Your review goes to the program's coordinators only. "
+            f"{escape(other)} will not see it."
+        ),
+        select(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?", STARS),
+        text_input(
+            B.CONNECTION_COMMENT,
+            "Comment on connecting",
+            multiline=True,
+            max_length=COMMENT_MAX,
+            optional=True,
+            hint="Required below 3 stars.",
+        ),
+        select(B.PROGRAM_STARS, "2. How do you rate the mentorship program?", STARS),
+        text_input(
+            B.PROGRAM_COMMENT,
+            "Comment on the program",
+            multiline=True,
+            max_length=COMMENT_MAX,
+            optional=True,
+            hint="Required at 3 stars or fewer: what would make it better?",
+        ),
+        text_input(
+            B.FEEDBACK,
+            "3. Anything else?",
+            multiline=True,
+            max_length=COMMENT_MAX,
+            optional=True,
+        ),
+    ]
+    if not for_mentor:
+        blocks.append(
+            text_input(
+                B.ACTION_ITEMS,
+                "Action items for your next session",
+                multiline=True,
+                max_length=COMMENT_MAX,
+                optional=True,
+                hint="You and your mentor will see these before your next session.",
+            )
+        )
+    return modal(
+        Callback.REVIEW,
+        "Review your session",
+        blocks,
+        submit="Send",
+        private_metadata=str(booking.id),
+    )

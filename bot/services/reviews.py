@@ -1,0 +1,323 @@
+"""After a session: did it take place, what happened if not, and each person's star review.
+
+design.md §2. Once an approved session has ended, both participants are asked whether it took
+place. The first answer each person gives is the one kept (`uq_attendance_booking_id_user_id`).
+After a "No" they may say what happened; after a "Yes" (or no answer) they may leave one
+confidential review, which coordinators read and the other party never sees. One review per
+person per session is kept by `uq_reviews_booking_id_reviewer_id`: a second one is refused by
+the database inside a SAVEPOINT, so the caller's transaction stays usable.
+
+Review rules: both star ratings are required, 1 to 5. Connecting with the other person below
+3 stars needs a comment; the program at 3 stars or fewer needs one. Every text is at most
+COMMENT_MAX characters. Action items are the mentee's to-dos for the next session: kept only
+from the mentee, and shown in the reminder of the pair's next session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from bot.services.errors import DomainError
+from store.models import Attendance, Booking, MentorProfile, Review, User
+
+COMMENT_MAX = 1000
+STARS_MIN, STARS_MAX = 1, 5
+# Below this many stars, connecting needs a comment; at or below PROGRAM_COMMENT_AT, the program.
+CONNECTION_COMMENT_BELOW = 3
+PROGRAM_COMMENT_AT = 3
+WHAT_HAPPENED = {
+    "no_show": "The other person didn't come",
+    "rescheduled": "We rescheduled",
+    "other": "Something else",
+}
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """What the review modal collected; stars are None when nothing was picked."""
+
+    connection_stars: int | None
+    connection_comment: str
+    program_stars: int | None
+    program_comment: str
+    feedback: str
+    action_items: str  # only kept from the mentee
+
+
+# ---------------------------------------------------------------------------------------------
+# Refusals
+
+
+class ReviewError(DomainError):
+    """A refusal with a user-facing sentence; `field` names the form input it belongs to."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+
+
+class InvalidReview(ReviewError):
+    """One message per form field that needs fixing."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()), next(iter(errors), None))
+        self.errors = errors
+
+
+class AlreadyReviewed(ReviewError):
+    def __init__(self) -> None:
+        super().__init__("You've already reviewed this session. Thank you!")
+
+
+class NotAParticipant(ReviewError):
+    def __init__(self) -> None:
+        super().__init__("That session isn't one of yours.")
+
+
+class SessionNotOver(ReviewError):
+    def __init__(self) -> None:
+        super().__init__("You can review once the session has ended.")
+
+
+class NotHeld(ReviewError):
+    def __init__(self) -> None:
+        super().__init__("This session didn't take place, so there's nothing to review.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation (pure)
+
+
+def check_review(form: ReviewForm) -> dict[str, str]:
+    """Every problem with a review, keyed by field; empty when it can be saved."""
+    errors: dict[str, str] = {}
+    connection = _stars(errors, "connection_stars", form.connection_stars)
+    program = _stars(errors, "program_stars", form.program_stars)
+    if connection is not None and connection < CONNECTION_COMMENT_BELOW:
+        _require(
+            errors,
+            "connection_comment",
+            form.connection_comment,
+            "Tell us what didn't work, so we can help (needed below 3 stars).",
+        )
+    if program is not None and program <= PROGRAM_COMMENT_AT:
+        _require(
+            errors,
+            "program_comment",
+            form.program_comment,
+            "Tell us what would make the program better (needed at 3 stars or fewer).",
+        )
+    for field in ("connection_comment", "program_comment", "feedback", "action_items"):
+        length = len(getattr(form, field).strip())
+        if length > COMMENT_MAX:
+            errors[field] = f"Keep this to {COMMENT_MAX} characters (it has {length})."
+    return errors
+
+
+def _stars(errors: dict[str, str], field: str, stars: int | None) -> int | None:
+    """The rating when it is a whole number of stars in range; else report it and give None."""
+    if stars is None or not STARS_MIN <= stars <= STARS_MAX:
+        errors[field] = f"Choose from {STARS_MIN} to {STARS_MAX} stars."
+        return None
+    return stars
+
+
+def _require(errors: dict[str, str], field: str, value: str, message: str) -> None:
+    if not value.strip():
+        errors[field] = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Did it take place?
+
+
+def record_attendance(
+    session: Session, *, booking_id: int, actor_slack_id: str, took_place: bool, now: datetime
+) -> bool:
+    """Keep a participant's answer to "did it take place?" once the session has ended.
+
+    False when they had already answered: the first answer stands, whatever this one says.
+    """
+    seat = _ended_session_seat(session, booking_id, actor_slack_id, now)
+    try:
+        with session.begin_nested():
+            session.add(
+                Attendance(
+                    booking_id=booking_id,
+                    user_id=seat.user_id,
+                    took_place=took_place,
+                    answered_at=now,
+                )
+            )
+    except IntegrityError:
+        if _answer(session, booking_id, seat.user_id) is None:
+            raise
+        return False
+    return True
+
+
+def record_what_happened(
+    session: Session, *, booking_id: int, actor_slack_id: str, what: str, now: datetime
+) -> None:
+    """After their "No", what a participant says happened; the first such answer stands."""
+    if what not in WHAT_HAPPENED:
+        raise InvalidReview({"what_happened": "Pick one of the answers offered."})
+    seat = _seat(session, booking_id, actor_slack_id)
+    answer = _answer(session, booking_id, seat.user_id)
+    if answer is None:
+        raise ReviewError("First tell us whether the session took place.")
+    if answer:
+        raise ReviewError("You told us this session took place, so there's nothing to add.")
+    session.execute(
+        update(Attendance)
+        .where(
+            Attendance.booking_id == booking_id,
+            Attendance.user_id == seat.user_id,
+            Attendance.what_happened.is_(None),
+        )
+        .values(what_happened=what)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The review
+
+
+def save_review(
+    session: Session, *, booking_id: int, actor_slack_id: str, form: ReviewForm, now: datetime
+) -> int:
+    """A participant's confidential review of an ended session; its id."""
+    errors = check_review(form)
+    if errors:
+        raise InvalidReview(errors)
+    seat = _ended_session_seat(session, booking_id, actor_slack_id, now)
+    if _answer(session, booking_id, seat.user_id) is False:
+        raise NotHeld()
+    review = Review(
+        booking_id=booking_id,
+        reviewer_id=seat.user_id,
+        connection_stars=form.connection_stars,
+        connection_comment=_text(form.connection_comment),
+        program_stars=form.program_stars,
+        program_comment=_text(form.program_comment),
+        feedback=_text(form.feedback),
+        action_items=_text(form.action_items) if seat.is_mentee else None,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(review)
+    except IntegrityError as refused:
+        if not has_reviewed(session, booking_id=booking_id, slack_id=actor_slack_id):
+            raise
+        raise AlreadyReviewed() from refused
+    return review.id
+
+
+def has_reviewed(session: Session, *, booking_id: int, slack_id: str) -> bool:
+    query = (
+        select(Review.id)
+        .join(User, User.id == Review.reviewer_id)
+        .where(Review.booking_id == booking_id, User.slack_id == slack_id)
+    )
+    return bool(session.scalar(query.exists().select()))
+
+
+def previous_action_items(session: Session, *, booking_id: int) -> str | None:
+    """The mentee's action items from the pair's latest earlier session, for its reminder.
+
+    Earlier sessions are approved ones of the same mentor and mentee that ended by the time
+    this one starts. Only those the mentee reviewed count (a review means it took place); when
+    that review lists no action items, there are none to carry over.
+    """
+    this = session.execute(
+        select(Booking.mentor_id, Booking.mentee_id, Booking.starts_at).where(
+            Booking.id == booking_id
+        )
+    ).first()
+    if this is None:
+        return None
+    query = (
+        select(Review.action_items)
+        .join(Booking, Booking.id == Review.booking_id)
+        .where(
+            Booking.mentor_id == this.mentor_id,
+            Booking.mentee_id == this.mentee_id,
+            Booking.status == "approved",
+            Booking.ends_at <= this.starts_at,
+            Booking.id != booking_id,
+            Review.reviewer_id == this.mentee_id,
+        )
+        .order_by(Booking.ends_at.desc(), Booking.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+@dataclass(frozen=True)
+class _Seat:
+    """Who is acting in a booking, and where the booking stands."""
+
+    user_id: int
+    is_mentee: bool
+    status: str
+    ends_at: datetime
+
+
+def _seat(session: Session, booking_id: int, slack_id: str) -> _Seat:
+    """The acting participant; anyone else, or a booking that doesn't exist, is refused."""
+    mentee, mentor = aliased(User, name="mentee"), aliased(User, name="mentor")
+    row = session.execute(
+        select(
+            Booking.status,
+            Booking.ends_at,
+            mentee.id.label("mentee_id"),
+            mentee.slack_id.label("mentee_slack_id"),
+            mentor.id.label("mentor_user_id"),
+            mentor.slack_id.label("mentor_slack_id"),
+        )
+        .join(mentee, mentee.id == Booking.mentee_id)
+        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        .join(mentor, mentor.id == MentorProfile.user_id)
+        .where(Booking.id == booking_id)
+    ).first()
+    if row is None or not slack_id:
+        raise NotAParticipant()
+    if slack_id == row.mentee_slack_id:
+        return _Seat(row.mentee_id, True, row.status, row.ends_at)
+    if slack_id == row.mentor_slack_id:
+        return _Seat(row.mentor_user_id, False, row.status, row.ends_at)
+    raise NotAParticipant()
+
+
+def _ended_session_seat(session: Session, booking_id: int, slack_id: str, now: datetime) -> _Seat:
+    """The acting participant of an approved session that has ended."""
+    seat = _seat(session, booking_id, slack_id)
+    if seat.status != "approved" or seat.ends_at > now:
+        raise SessionNotOver()
+    return seat
+
+
+def _answer(session: Session, booking_id: int, user_id: int) -> bool | None:
+    """The participant's answer to "did it take place?", or None before they answer."""
+    query = select(Attendance.took_place).where(
+        Attendance.booking_id == booking_id, Attendance.user_id == user_id
+    )
+    return session.scalar(query)
+
+
+def _text(value: str) -> str | None:
+    return value.strip() or None

@@ -1,0 +1,157 @@
+"""After a session: "did it take place?", what happened if not, and the star review."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
+from bot.deps import Deps
+from bot.ids import Action, Block, Callback
+from bot.services import lifecycle
+from bot.services.bookings import BookingView, get_booking
+from bot.services.errors import DomainError
+from bot.services.reviews import (
+    ReviewForm,
+    record_attendance,
+    record_what_happened,
+    save_review,
+)
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    replace_clicked_message,
+    tell,
+    text,
+    whole_number,
+)
+
+THANKS = ":pray: Thank you! Your review went to the program's coordinators."
+
+
+def register(app: App, deps: Deps) -> None:
+    def booking_for(body: dict[str, Any], client: WebClient, value: str) -> BookingView | None:
+        """The booking a button names, if the clicker took part in it; else say why not."""
+        booking_id = int(value) if value.isdigit() else 0
+        with deps.sessions.begin() as session:
+            booking = get_booking(session, booking_id=booking_id)
+        user_id = clicking_user(body)
+        if booking is None or user_id not in (booking.mentor_slack_id, booking.mentee_slack_id):
+            tell(body, client, "That session isn't one of yours.")
+            return None
+        return booking
+
+    def open_review(body: dict[str, Any], client: WebClient, booking: BookingView) -> None:
+        view = build_review_modal(
+            booking, for_mentor=clicking_user(body) == booking.mentor_slack_id
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(Action.CHECKIN_YES)
+    def on_yes(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = booking_for(body, client, action.get("value", ""))
+        if booking is None:
+            return
+        user_id = clicking_user(body)
+        try:
+            with deps.sessions.begin() as session:
+                record_attendance(
+                    session,
+                    booking_id=booking.id,
+                    actor_slack_id=user_id,
+                    took_place=True,
+                    now=deps.clock.now(),
+                )
+                lifecycle.plan_review_reminder(
+                    session, booking_id=booking.id, slack_id=user_id, now=deps.clock.now()
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
+        replace_clicked_message(body, client, build_noted(":white_check_mark: Glad it happened!"))
+        open_review(body, client, booking)
+
+    @app.action(Action.CHECKIN_NO)
+    def on_no(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = booking_for(body, client, action.get("value", ""))
+        if booking is None:
+            return
+        try:
+            with deps.sessions.begin() as session:
+                record_attendance(
+                    session,
+                    booking_id=booking.id,
+                    actor_slack_id=clicking_user(body),
+                    took_place=False,
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
+        replace_clicked_message(body, client, build_what_happened(booking.id))
+
+    @app.action(re.compile(f"^{Action.WHAT_HAPPENED}:"))  # one action_id per answer
+    def on_what(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        value, _, what = str(action.get("value", "")).partition(":")
+        booking = booking_for(body, client, value)
+        if booking is None:
+            return
+        try:
+            with deps.sessions.begin() as session:
+                record_what_happened(
+                    session,
+                    booking_id=booking.id,
+                    actor_slack_id=clicking_user(body),
+                    what=what,
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
+        replace_clicked_message(
+            body, client, build_noted(":memo: Thanks for telling us. Coordinators will see it.")
+        )
+
+    @app.action(Action.OPEN_REVIEW)
+    def on_open_review(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        booking = booking_for(body, client, action.get("value", ""))
+        if booking is not None:
+            open_review(body, client, booking)
+
+    @app.view(Callback.REVIEW)
+    def on_review(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        values = form_values(view)
+        form = ReviewForm(
+            connection_stars=whole_number(values, Block.CONNECTION_STARS),
+            connection_comment=text(values, Block.CONNECTION_COMMENT),
+            program_stars=whole_number(values, Block.PROGRAM_STARS),
+            program_comment=text(values, Block.PROGRAM_COMMENT),
+            feedback=text(values, Block.FEEDBACK),
+            action_items=text(values, Block.ACTION_ITEMS),
+        )
+        user_id = clicking_user(body)
+        booking_id = str(view.get("private_metadata") or "")
+        try:
+            with deps.sessions.begin() as session:
+                save_review(
+                    session,
+                    booking_id=int(booking_id) if booking_id.isdigit() else 0,
+                    actor_slack_id=user_id,
+                    form=form,
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            errors = getattr(refused, "errors", None) or {
+                getattr(refused, "field", None) or Block.CONNECTION_STARS.value: str(refused)
+            }
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        client.chat_postMessage(channel=user_id, text=THANKS)
