@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -35,6 +35,8 @@ ADA = Person("U0ADA", "Ada Lovelace", "America/New_York", "a staff engineer who 
 BEN = Person("U0BEN", "Ben Martin", "Europe/Paris", "a new developer looking for a mentor")
 CHITRA = Person("U0CHITRA", "Chitra Rao", "Asia/Kolkata", "a team lead and program coordinator")
 CAST = (ADA, BEN, CHITRA)
+COORDINATION = "C0COORD"
+PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.slack_id}
 
 
 class Story:
@@ -43,7 +45,7 @@ class Story:
     def __init__(self, box: Sandbox, out: TextIO) -> None:
         self.box = box
         self.out = out
-        self._names = {p.slack_id: p.name for p in CAST}
+        self._names = {p.slack_id: p.name for p in CAST} | {COORDINATION: "#coordinators"}
         self._zones = {p.slack_id: p.tz for p in CAST}
         self._opening_home: set[str] = set()
         box.fake.subscribe(self._show)
@@ -160,12 +162,33 @@ def the_session_happens(story: Story) -> None:
     story.act(ADA, "adds her comment and sends").submit()
 
 
+def the_weekly_digest(story: Story) -> None:
+    story.chapter("Chapter 5. Monday morning: the coordinators' digest")
+    now = story.box.clock.now()
+    monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), time(9), UTC)
+    story.narrate("⏱ The clock moves to Monday 09:00, DIGEST_CRON's time; the scheduler runs.")
+    story.box.clock.set(monday)
+    story.box.run_due()
+    story.act(CHITRA, "asks for the last 30 days privately: `/mentor admin stats 30d`").command(
+        "admin stats 30d"
+    )
+    story.act(BEN, "tries an admin command too").command("admin stats")
+
+
 CHAPTERS: list[Callable[[Story], None]] = [
     meeting_the_bot,
     a_mentor_joins,
     booking_a_session,
     the_session_happens,
+    the_weekly_digest,
 ]
+
+
+def story_start(now: datetime) -> datetime:
+    """The latest Tuesday 09:00 UTC: the story's week then runs to the next Monday's digest."""
+    day = now.date() - timedelta(days=(now.weekday() - 1) % 7)
+    start = datetime.combine(day, time(9), tzinfo=UTC)
+    return start if start <= now else start - timedelta(days=7)
 
 
 def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
@@ -173,10 +196,10 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
     fake = FakeSlack()
     for person in CAST:
         fake.add_user(person.slack_id, person.name, person.tz)
-    start = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
+    start = story_start(now or datetime.now(UTC))
     with tempfile.TemporaryDirectory(prefix="mentor-bot-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
-        with sandbox(url, now=start, fake=fake) as box:
+        with sandbox(url, now=start, fake=fake, env=PROGRAM) as box:
             out.write("Mentor Bot demo: the real app over HTTP on loopback, a simulated Slack,\n")
             out.write("and a temporary SQLite database. The people:\n")
             for person in CAST:

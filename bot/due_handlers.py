@@ -7,10 +7,12 @@ scheduled (cancelled, declined, moved), and then it quietly does nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from slack_sdk import WebClient
 
 from bot.blocks.booking import build_card_outcome
+from bot.blocks.digest import build_digest_message
 from bot.blocks.find import build_nudge
 from bot.blocks.followup import (
     build_checkin,
@@ -22,8 +24,10 @@ from bot.blocks.followup import (
 from bot.deps import Deps
 from bot.services import lifecycle
 from bot.services.bookings import BookingView, get_booking
+from bot.services.digest import build_digest
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
+from bot.services.periodic import DIGEST
 from bot.services.reviews import has_reviewed, previous_action_items
 
 DueHandler = Callable[[Deps, WebClient, DueItem], None]
@@ -32,6 +36,18 @@ DueHandler = Callable[[Deps, WebClient, DueItem], None]
 def _booking(deps: Deps, item: DueItem) -> BookingView | None:
     with deps.sessions.begin() as session:
         return get_booking(session, booking_id=item.booking_id) if item.booking_id else None
+
+
+def post_digest(deps: Deps, client: WebClient, item: DueItem) -> None:
+    """The period's digest, to the coordinators' channel (the bot must be a member)."""
+    channel = deps.settings.coordinator_channel
+    if not channel:
+        return
+    start = datetime.fromisoformat(item.payload["start"])
+    end = datetime.fromisoformat(item.payload["end"])
+    with deps.sessions.begin() as session:
+        digest = build_digest(session, start=start, end=end, now=deps.clock.now())
+    client.chat_postMessage(channel=channel, **build_digest_message(digest))
 
 
 def send_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
@@ -111,4 +127,5 @@ DUE_HANDLERS: dict[str, DueHandler] = {
     lifecycle.REQUEST_EXPIRY: expire_request,
     lifecycle.CHECKIN: send_checkin,
     lifecycle.REVIEW_REMINDER: send_review_reminder,
+    DIGEST: post_digest,
 }

@@ -20,6 +20,7 @@ from bot.due_handlers import DUE_HANDLERS, DueHandler
 from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
+from bot.services.periodic import schedule_digest
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +72,21 @@ def run_due_pass(
 ) -> PassReport:
     """Do everything due now, batch by batch, until nothing claimable is left.
 
-    Each pass also moves weekly availability's rolling horizon on; that is idempotent, so
-    passes on several replicas can do it side by side.
+    Each pass also moves weekly availability's rolling horizon on and schedules the digest of
+    a period that just ended; both are idempotent, so passes on several replicas can run side
+    by side.
     """
     handlers = DUE_HANDLERS if handlers is None else handlers
     report = PassReport()
+    settings = deps.settings
     with deps.sessions.begin() as session:
         report.slots_opened = extend_weekly(
-            session,
-            now=deps.clock.now(),
-            horizon_weeks=deps.settings.availability_horizon_weeks,
+            session, now=deps.clock.now(), horizon_weeks=settings.availability_horizon_weeks
         )
+        if settings.coordinator_channel:
+            schedule_digest(
+                session, cron=settings.digest_cron, tz=settings.program_tz, now=deps.clock.now()
+            )
     token = due.new_claim_token()
     while True:
         with deps.sessions.begin() as session:

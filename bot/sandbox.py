@@ -102,6 +102,7 @@ def sandbox(
         yield Sandbox(fake, driver, deps, app, client, engine, clock, executor, waits)
     finally:
         stopping.set()
+        server.task_dispatcher.shutdown()  # let answers in flight finish before the socket goes
         server.close()
         thread.join(timeout=5)
         executor.shutdown(wait=True)

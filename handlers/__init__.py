@@ -6,6 +6,7 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from handlers import (
+    admin,
     approval,
     availability,
     booking,
@@ -31,6 +32,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     profile.register(app, deps, subcommands, homes)
     availability.register(app, deps, subcommands, homes)
     approval.register(app, deps, homes)
+    admin.register(deps, subcommands)
     people.register(app, deps)
     errors.register(app)
     return subcommands

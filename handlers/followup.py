@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
 from bot.deps import Deps
@@ -50,73 +52,66 @@ def register(app: App, deps: Deps) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
+    def attempt(body: dict[str, Any], client: WebClient, change: Callable[[Session], Any]) -> bool:
+        """Record one answer; a refusal is explained privately and nothing changes."""
+        try:
+            with deps.sessions.begin() as session:
+                change(session)
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return False
+        return True
+
     @app.action(Action.CHECKIN_YES)
     def on_yes(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         booking = booking_for(body, client, action.get("value", ""))
-        if booking is None:
-            return
-        user_id = clicking_user(body)
-        try:
-            with deps.sessions.begin() as session:
-                record_attendance(
-                    session,
-                    booking_id=booking.id,
-                    actor_slack_id=user_id,
-                    took_place=True,
-                    now=deps.clock.now(),
-                )
-                lifecycle.plan_review_reminder(
-                    session, booking_id=booking.id, slack_id=user_id, now=deps.clock.now()
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        replace_clicked_message(body, client, build_noted(":white_check_mark: Glad it happened!"))
-        open_review(body, client, booking)
+        user_id, now = clicking_user(body), deps.clock.now()
+
+        def took_place(session: Session) -> None:
+            assert booking is not None
+            record_attendance(
+                session, booking_id=booking.id, actor_slack_id=user_id, took_place=True, now=now
+            )
+            lifecycle.plan_review_reminder(
+                session, booking_id=booking.id, slack_id=user_id, now=now
+            )
+
+        if booking is not None and attempt(body, client, took_place):
+            replace_clicked_message(
+                body, client, build_noted(":white_check_mark: Glad it happened!")
+            )
+            open_review(body, client, booking)
 
     @app.action(Action.CHECKIN_NO)
     def on_no(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         booking = booking_for(body, client, action.get("value", ""))
-        if booking is None:
-            return
-        try:
-            with deps.sessions.begin() as session:
-                record_attendance(
-                    session,
-                    booking_id=booking.id,
-                    actor_slack_id=clicking_user(body),
-                    took_place=False,
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        replace_clicked_message(body, client, build_what_happened(booking.id))
+        user_id, now = clicking_user(body), deps.clock.now()
+        if booking is not None and attempt(
+            body,
+            client,
+            lambda session: record_attendance(
+                session, booking_id=booking.id, actor_slack_id=user_id, took_place=False, now=now
+            ),
+        ):
+            replace_clicked_message(body, client, build_what_happened(booking.id))
 
     @app.action(re.compile(f"^{Action.WHAT_HAPPENED}:"))  # one action_id per answer
     def on_what(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         value, _, what = str(action.get("value", "")).partition(":")
         booking = booking_for(body, client, value)
-        if booking is None:
-            return
-        try:
-            with deps.sessions.begin() as session:
-                record_what_happened(
-                    session,
-                    booking_id=booking.id,
-                    actor_slack_id=clicking_user(body),
-                    what=what,
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        replace_clicked_message(
-            body, client, build_noted(":memo: Thanks for telling us. Coordinators will see it.")
-        )
+        user_id, now = clicking_user(body), deps.clock.now()
+        if booking is not None and attempt(
+            body,
+            client,
+            lambda session: record_what_happened(
+                session, booking_id=booking.id, actor_slack_id=user_id, what=what, now=now
+            ),
+        ):
+            noted = ":memo: Thanks for telling us. Coordinators will see it."
+            replace_clicked_message(body, client, build_noted(noted))
 
     @app.action(Action.OPEN_REVIEW)
     def on_open_review(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:

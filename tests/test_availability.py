@@ -21,7 +21,6 @@ from bot.services.availability import (
     clear_day,
     cut_slots,
     extend_weekly,
-    mask_to_weekdays,
     remove_slot,
     upcoming_slots,
     weekdays_to_mask,
@@ -161,13 +160,13 @@ def test_a_window_shorter_than_a_session_has_no_slots() -> None:
     assert cut_slots(date(2026, 12, 1), time(10), time(10, 20), NEW_YORK, 30) == []
 
 
-def test_weekday_mask_round_trip() -> None:
-    """Monday is bit 0 and Sunday bit 6; the mask converts back to the same days."""
+def test_weekday_mask() -> None:
+    """Monday is bit 0 and Sunday bit 6; a day outside the week is refused."""
     assert weekdays_to_mask({0}) == 1
     assert weekdays_to_mask({6}) == 64
     assert weekdays_to_mask(MONDAY_TO_FRIDAY) == 0b0011111
-    assert mask_to_weekdays(0b1000101) == {0, 2, 6}
-    assert mask_to_weekdays(weekdays_to_mask(range(7))) == set(range(7))
+    assert weekdays_to_mask({0, 2, 6}) == 0b1000101
+    assert weekdays_to_mask(range(7)) == 127
     with pytest.raises(ValueError):
         weekdays_to_mask({7})
 

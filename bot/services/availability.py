@@ -128,10 +128,6 @@ def weekdays_to_mask(weekdays: Iterable[int]) -> int:
     return mask
 
 
-def mask_to_weekdays(mask: int) -> set[int]:
-    return {day for day in range(7) if mask >> day & 1}
-
-
 def cut_slots(
     day: date, start: time, end: time, tz: str, minutes: int
 ) -> list[tuple[datetime, datetime]]:

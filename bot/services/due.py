@@ -80,10 +80,16 @@ def claim_due(
     )
     candidates = select(DueWork.id).where(*claimable).order_by(DueWork.due_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Materialised, so PostgreSQL picks the batch once: as a plain subquery it may re-run
+        # it per row, each run skipping the rows just locked, and lease far more than `limit`.
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        chosen = chosen.prefix_with("MATERIALIZED")
+        batch = select(chosen.c.id)
+    else:
+        batch = candidates
     claimed_ids = session.scalars(
         update(DueWork)
-        .where(DueWork.id.in_(candidates.scalar_subquery()), *claimable)
+        .where(DueWork.id.in_(batch), *claimable)
         .values(lease_until=now + lease, claim_token=token, attempts=DueWork.attempts + 1)
         .returning(DueWork.id)
     ).all()

@@ -1,0 +1,114 @@
+"""The coordinators' digest: how the program is going and where it is stuck, at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from bot.blocks.kit import Block, context, divider, escape, header, local_time, message, section
+from bot.services.digest import Digest, LowReview
+
+LIST_LIMIT = 10
+BAR_WIDTH = 20
+
+
+def _date(moment: Any) -> str:
+    return local_time(moment, "{date_short}")
+
+
+def _duration(value: timedelta | None) -> str:
+    if value is None:
+        return "n/a"
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def _stars(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} ★"
+
+
+def _more(items: Sequence[Any]) -> str:
+    return f"\n_…and {len(items) - LIST_LIMIT} more_" if len(items) > LIST_LIMIT else ""
+
+
+def _low_review(review: LowReview) -> str:
+    comments = " / ".join(
+        escape(c) for c in (review.connection_comment, review.program_comment, review.feedback) if c
+    )
+    return (
+        f"• {review.connection_stars}★ connecting, {review.program_stars}★ program, from "
+        f"<@{review.reviewer_slack_id}> (<@{review.mentor_slack_id}> mentoring "
+        f"<@{review.mentee_slack_id}>): {comments or '_no comment_'}"
+    )
+
+
+def _chart(weeks: Sequence[tuple[Any, int]]) -> str:
+    """Sessions per week as a text bar chart (monospace), oldest first."""
+    peak = max((count for _, count in weeks), default=0) or 1
+    lines = [
+        f"{week.strftime('%d %b')}  {'█' * round(count / peak * BAR_WIDTH):<{BAR_WIDTH}} {count}"
+        for week, count in weeks
+    ]
+    return "```" + "\n".join(lines) + "```"
+
+
+def build_digest_message(digest: Digest, *, title: str = "Mentorship digest") -> dict[str, Any]:
+    """The digest for a period; an empty period says so in one friendly line."""
+    heading = f"{title}: {_date(digest.start)} to {_date(digest.end - timedelta(seconds=1))}"
+    if digest.is_empty:
+        text = "A quiet period: no requests, sessions, reviews or problems to report. :palm_tree:"
+        return message(heading, [header(title), section(f"{heading}\n{text}")])
+    rate = "n/a" if digest.approval_rate is None else f"{digest.approval_rate:.0%}"
+    blocks: list[Block] = [
+        header(title),
+        context(heading),
+        section(
+            "*Activity*\n"
+            f"Requests: {digest.requests} · Approved: {digest.approvals} · "
+            f"Declined: {digest.declines} · Expired: {digest.expiries}\n"
+            f"Sessions held: {digest.sessions_held} · Cancelled: {digest.cancellations} · "
+            f"No-shows: {digest.no_shows} · New mentors: {digest.new_mentors}\n"
+            f"Approval rate: {rate} · Median time to decide: {_duration(digest.median_decision)}"
+        ),
+        section(
+            f"*Ratings*  connecting {_stars(digest.avg_connection)} · "
+            f"program {_stars(digest.avg_program)}"
+        ),
+    ]
+    if digest.low_reviews:
+        shown = "\n".join(_low_review(r) for r in digest.low_reviews[:LIST_LIMIT])
+        blocks.append(section(f"*Low ratings*\n{shown}{_more(digest.low_reviews)}"))
+    if digest.stale_requests:
+        shown = "\n".join(
+            f"• <@{r.mentee_slack_id}> → <@{r.mentor_slack_id}>, asked {_date(r.requested_at)} "
+            f"for {local_time(r.starts_at)}"
+            for r in digest.stale_requests[:LIST_LIMIT]
+        )
+        blocks.append(
+            section(f"*Waiting for an answer over a day*\n{shown}{_more(digest.stale_requests)}")
+        )
+    if digest.unmet_demand:
+        shown = ", ".join(f"{escape(skill)} ({count})" for skill, count in digest.unmet_demand)
+        blocks.append(section(f"*Searched for, no mentor found*\n{shown}"))
+    if digest.busiest_mentors or digest.at_capacity:
+        lines = []
+        if digest.busiest_mentors:
+            busiest = ", ".join(f"<@{m.slack_id}> ({m.sessions})" for m in digest.busiest_mentors)
+            lines.append(f"Most sessions: {busiest}")
+        if digest.at_capacity:
+            full = ", ".join(f"<@{m.slack_id}> ({m.capacity}/week)" for m in digest.at_capacity)
+            lines.append(f"At capacity this week: {full}")
+        blocks.append(section("*Mentors*\n" + "\n".join(lines)))
+    if digest.failed_messages:
+        shown = "\n".join(
+            f"• {escape(f.kind)} due {local_time(f.due_at)}: {escape(f.error)}"
+            for f in digest.failed_messages[:LIST_LIMIT]
+        )
+        blocks.append(
+            section(f"*Messages that could not be sent*\n{shown}{_more(digest.failed_messages)}")
+        )
+    blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.sessions_per_week)}")]
+    return message(heading, blocks)

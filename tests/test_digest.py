@@ -1,0 +1,509 @@
+"""The coordinators' digest: every figure checked against a hand-made program with known answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.services.digest import (
+    Digest,
+    FailedMessage,
+    LowReview,
+    MentorLoad,
+    StaleRequest,
+    build_digest,
+    last_days,
+)
+from store.db import SessionFactory
+from store.models import (
+    Attendance,
+    Booking,
+    DueWork,
+    MentorProfile,
+    Review,
+    SearchMiss,
+    Slot,
+    User,
+)
+
+# Thursday 26 November 2026, 12:00 UTC; the digest covers the seven days before it.
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+START = NOW - timedelta(days=7)  # Thursday 19 November, 12:00 UTC
+DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
+ADA, DAN, EVE = "U0ADA", "U0DAN", "U0EVE"  # mentors
+BEN, CHITRA, FAY = "U0BEN", "U0CHITRA", "U0FAY"  # mentees
+
+
+# --- building rows ---------------------------------------------------------------------------
+
+
+def new_user(session: Session, slack_id: str, name: str = "", tz: str = "UTC") -> int:
+    user = User(
+        slack_id=slack_id, real_name=name or slack_id, tz=tz, created_at=NOW, updated_at=NOW
+    )
+    session.add(user)
+    session.flush()
+    return user.id
+
+
+def new_mentor(
+    session: Session, slack_id: str, name: str, tz: str, capacity: int, created_at: datetime
+) -> int:
+    profile = MentorProfile(
+        user_id=new_user(session, slack_id, name, tz),
+        status="active",
+        weekly_capacity=capacity,
+        created_at=created_at,
+        updated_at=created_at,
+    )
+    session.add(profile)
+    session.flush()
+    return profile.id
+
+
+def new_booking(
+    session: Session,
+    mentor_id: int,
+    mentee_id: int,
+    status: str,
+    *,
+    requested_at: datetime,
+    starts_at: datetime,
+    decided_at: datetime | None = None,
+) -> int:
+    """A half-hour booking on its own slot."""
+    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + 30 * MINUTE)
+    session.add(slot)
+    session.flush()
+    booking = Booking(
+        slot_id=slot.id,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        status=status,
+        message="Help me plan my first conference talk.",
+        requested_at=requested_at,
+        decided_at=decided_at,
+        starts_at=starts_at,
+        ends_at=starts_at + 30 * MINUTE,
+    )
+    if status == "cancelled":
+        booking.cancel_reason = "Something came up."
+        booking.cancelled_by = mentee_id
+    if status == "declined":
+        booking.decline_reason = "I am away that week."
+    session.add(booking)
+    session.flush()
+    return booking.id
+
+
+def attend(
+    session: Session, booking_id: int, user_id: int, took_place: bool, what: str | None = None
+) -> None:
+    session.add(
+        Attendance(
+            booking_id=booking_id,
+            user_id=user_id,
+            took_place=took_place,
+            what_happened=what,
+            answered_at=NOW,
+        )
+    )
+
+
+def review(
+    session: Session,
+    booking_id: int,
+    reviewer_id: int,
+    stars: tuple[int, int],
+    created_at: datetime,
+    comments: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> None:
+    session.add(
+        Review(
+            booking_id=booking_id,
+            reviewer_id=reviewer_id,
+            connection_stars=stars[0],
+            program_stars=stars[1],
+            connection_comment=comments[0],
+            program_comment=comments[1],
+            feedback=comments[2],
+            created_at=created_at,
+        )
+    )
+
+
+def miss(session: Session, key: str, at: datetime, times: int = 1) -> None:
+    session.add_all(SearchMiss(skill_key=key, searched_at=at) for _ in range(times))
+
+
+def due(
+    session: Session,
+    key: str,
+    status: str,
+    due_at: datetime,
+    done_at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    session.add(
+        DueWork(
+            key=key,
+            kind=key.split(":")[0],
+            status=status,
+            due_at=due_at,
+            done_at=done_at,
+            last_error=error,
+            created_at=START - DAY,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Program:
+    stale_old: int  # pending, requested three days before NOW
+    stale_new: int  # pending, requested two days before NOW
+
+
+def build_program(sessions: SessionFactory) -> Program:
+    """Three mentors, three mentees and a week of bookings, answers, reviews and failures.
+
+    Bookings (S = START, the period's first instant; decisions in hours after the request):
+      b1  Ada-Ben     approved, requested S+1d, decided +2h, Mon 23 Nov 14:00 (ended, held)
+      b2  Ada-Chitra  approved, requested S+2d, decided +4h, Fri 27 Nov 15:00 (future)
+      b3  Dan-Ben     approved, before the period, ended Fri 20 Nov: Ben says "no_show"
+      b4  Dan-Chitra  approved, before the period, ended Sat 21 Nov (held)
+      b13 Dan-Fay     approved, before the period, ended Sat 21 Nov: Fay says "rescheduled"
+      b5  Dan-Fay     declined, requested S+3d, decided +6h
+      b6  Ada-Fay     expired, requested S-1d, decided (expired) S+1h
+      b7  Dan-Fay     approved then cancelled, requested S+4d, decided +8h, starts Sun 29 Nov
+      b8  Ada-Ben     cancelled while pending, requested S-2d, was to start Sun 22 Nov
+      b9  Dan-Ben     pending, requested NOW-2d (stale)
+      b10 Dan-Chitra  pending, requested NOW-2h (not stale yet)
+      b11 Dan-Fay     pending, requested NOW-3d (stale)
+      b12 Ada-Ben     approved, held Wed 28 Oct (before the period), Ben says "no_show"
+      b14 Dan-Chitra  approved, Thu 1 Oct (older than the eight weeks of history)
+      b15 Eve-Fay     approved, requested S+1d+2h, decided +10h, Sun 29 Nov 23:30 UTC
+                      (Monday 00:30 in Paris: Eve's next local week)
+    """
+    with sessions.begin() as s:
+        ada = new_mentor(s, ADA, "Ada Lovelace", "America/New_York", 2, START - 30 * DAY)
+        dan = new_mentor(s, DAN, "Dan Brown", "UTC", 3, START - 1 * MINUTE)
+        eve = new_mentor(s, EVE, "Eve Stone", "Europe/Paris", 1, START + HOUR)
+        ada_user, dan_user = (
+            s.get_one(MentorProfile, ada).user_id,
+            s.get_one(MentorProfile, dan).user_id,
+        )
+        ben, chitra, fay = new_user(s, BEN), new_user(s, CHITRA), new_user(s, FAY)
+
+        b1 = new_booking(
+            s,
+            ada,
+            ben,
+            "approved",
+            requested_at=START + DAY,
+            decided_at=START + DAY + 2 * HOUR,
+            starts_at=datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
+        )
+        new_booking(
+            s,
+            ada,
+            chitra,
+            "approved",
+            requested_at=START + 2 * DAY,
+            decided_at=START + 2 * DAY + 4 * HOUR,
+            starts_at=datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
+        )
+        b3 = new_booking(
+            s,
+            dan,
+            ben,
+            "approved",
+            requested_at=START - 5 * DAY,
+            decided_at=START - 4 * DAY,
+            starts_at=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
+        )
+        b4 = new_booking(
+            s,
+            dan,
+            chitra,
+            "approved",
+            requested_at=START - 3 * DAY,
+            decided_at=START - 2 * DAY,
+            starts_at=datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
+        )
+        b13 = new_booking(
+            s,
+            dan,
+            fay,
+            "approved",
+            requested_at=START - 6 * DAY,
+            decided_at=START - 6 * DAY + HOUR,
+            starts_at=datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
+        )
+        new_booking(
+            s,
+            dan,
+            fay,
+            "declined",
+            requested_at=START + 3 * DAY,
+            decided_at=START + 3 * DAY + 6 * HOUR,
+            starts_at=NOW + 10 * DAY,
+        )
+        new_booking(
+            s,
+            ada,
+            fay,
+            "expired",
+            requested_at=START - DAY,
+            decided_at=START + HOUR,
+            starts_at=START + 2 * HOUR,
+        )
+        new_booking(
+            s,
+            dan,
+            fay,
+            "cancelled",
+            requested_at=START + 4 * DAY,
+            decided_at=START + 4 * DAY + 8 * HOUR,
+            starts_at=NOW + 3 * DAY,
+        )
+        new_booking(
+            s,
+            ada,
+            ben,
+            "cancelled",
+            requested_at=START - 2 * DAY,
+            starts_at=START + 3 * DAY,
+        )
+        b9 = new_booking(
+            s, dan, ben, "pending", requested_at=NOW - 2 * DAY, starts_at=NOW + 4 * DAY
+        )
+        new_booking(s, dan, chitra, "pending", requested_at=NOW - 2 * HOUR, starts_at=NOW + 5 * DAY)
+        b11 = new_booking(
+            s, dan, fay, "pending", requested_at=NOW - 3 * DAY, starts_at=NOW + 6 * DAY
+        )
+        b12 = new_booking(
+            s,
+            ada,
+            ben,
+            "approved",
+            requested_at=START - 40 * DAY,
+            decided_at=START - 39 * DAY,
+            starts_at=datetime(2026, 10, 28, 10, 0, tzinfo=UTC),
+        )
+        new_booking(
+            s,
+            dan,
+            chitra,
+            "approved",
+            requested_at=START - 60 * DAY,
+            decided_at=START - 59 * DAY,
+            starts_at=datetime(2026, 10, 1, 10, 0, tzinfo=UTC),
+        )
+        new_booking(
+            s,
+            eve,
+            fay,
+            "approved",
+            requested_at=START + DAY + 2 * HOUR,
+            decided_at=START + DAY + 12 * HOUR,
+            starts_at=datetime(2026, 11, 29, 23, 30, tzinfo=UTC),
+        )
+
+        attend(s, b1, ben, True)
+        attend(s, b1, ada_user, True)
+        attend(s, b3, ben, False, "no_show")
+        attend(s, b3, dan_user, True)
+        attend(s, b13, fay, False, "rescheduled")
+        attend(s, b12, ben, False, "no_show")
+
+        review(s, b1, ben, (5, 4), NOW - 2 * DAY, (None, None, "Great session"))
+        review(s, b1, ada_user, (4, 2), NOW - 2 * DAY + HOUR, (None, "Too much admin", None))
+        review(s, b4, chitra, (2, 3), NOW - DAY, ("Felt rushed", "Hard to schedule", None))
+        review(s, b13, fay, (1, 1), NOW - 3 * DAY, ("Mentor was late", "Not useful", "Call me"))
+        review(s, b12, ben, (1, 1), START - DAY, ("Old news", "Old news", None))
+
+        miss(s, "cobol", START + HOUR, 3)
+        miss(s, "rust", NOW - HOUR, 2)
+        for key in ("go", "haskell", "elixir", "zig"):
+            miss(s, key, NOW - DAY)
+        miss(s, "zig", START - HOUR, 3)  # before the period: would otherwise lead
+
+        due(s, "reminder:1", "failed", NOW - DAY - HOUR, NOW - DAY, "channel_not_found")
+        due(s, "digest:1", "failed", START + HOUR, None, "ratelimited")
+        due(s, "review:1", "failed", START - 2 * HOUR, START - HOUR, "too old")
+        due(s, "reminder:2", "sent", START + HOUR, START + HOUR)
+    return Program(stale_old=b11, stale_new=b9)
+
+
+def digest(sessions: SessionFactory, start: datetime, end: datetime, now: datetime) -> Digest:
+    with sessions.begin() as session:
+        return build_digest(session, start=start, end=end, now=now)
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+
+def test_last_days_is_the_days_up_to_now() -> None:
+    """The last seven days end at now and start a week earlier."""
+    assert last_days(NOW, 7) == (START, NOW)
+
+
+def test_every_figure_of_a_known_week(sessions: SessionFactory) -> None:
+    """A week of a small program yields exactly the figures worked out by hand."""
+    program = build_program(sessions)
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    assert (found.start, found.end) == (START, NOW)
+    # Eve's profile (START+1h); Dan's was created a minute before the period, Ada's long before.
+    assert found.new_mentors == 1
+    # b1, b2, b5, b7, b9, b10, b11, b15; b3, b4, b6, b8, b12, b13, b14 were requested earlier.
+    assert found.requests == 8
+    # b1, b2, b15 and b7 (approved, later cancelled: it has a decided_at).
+    assert found.approvals == 4
+    assert found.declines == 1  # b5
+    assert found.expiries == 1  # b6 (requested before the period, expired in it)
+    assert found.approval_rate == 4 / 6
+    # Decision times 2h (b1), 4h (b2), 6h (b5), 8h (b7), 10h (b15); the expiry is left out.
+    assert found.median_decision == 6 * HOUR
+    # Ended in the period: b1, b3, b4, b13; b3 was a no-show; b13's "rescheduled" still counts.
+    assert found.sessions_held == 3
+    assert found.no_shows == 1  # b3; b12's no-show ended before the period
+    # b8 was due Sun 22 Nov; b7 was due after the period.
+    assert found.cancellations == 1
+    # Reviews in the period: 5/4, 4/2, 2/3 and 1/1; the 1/1 from before the period is left out.
+    assert found.avg_connection == 3.0  # (5 + 4 + 2 + 1) / 4
+    assert found.avg_program == 2.5  # (4 + 2 + 3 + 1) / 4
+    # 2 stars or fewer on either question, newest first: Chitra (NOW-1d), Ada (NOW-2d+1h), Fay.
+    assert found.low_reviews == (
+        LowReview(2, 3, "Felt rushed", "Hard to schedule", None, CHITRA, DAN, CHITRA, NOW - DAY),
+        LowReview(4, 2, None, "Too much admin", None, ADA, ADA, BEN, NOW - 2 * DAY + HOUR),
+        LowReview(1, 1, "Mentor was late", "Not useful", "Call me", FAY, DAN, FAY, NOW - 3 * DAY),
+    )
+    # Pending for more than a day, oldest first: b11 (3 days), b9 (2 days); b10 is 2 hours old.
+    assert found.stale_requests == (
+        StaleRequest(program.stale_old, DAN, FAY, NOW - 3 * DAY, NOW + 6 * DAY),
+        StaleRequest(program.stale_new, DAN, BEN, NOW - 2 * DAY, NOW + 4 * DAY),
+    )
+    # cobol x3, rust x2, then the 1s by key: elixir, go, haskell; zig is cut (its 3 older misses
+    # are outside the period).
+    assert found.unmet_demand == (
+        ("cobol", 3),
+        ("rust", 2),
+        ("elixir", 1),
+        ("go", 1),
+        ("haskell", 1),
+    )
+    # Held in the period: Dan b4 and b13, Ada b1.
+    assert found.busiest_mentors == (
+        MentorLoad(DAN, "Dan Brown", 2, 3),
+        MentorLoad(ADA, "Ada Lovelace", 1, 2),
+    )
+    # Ada's New York week (Mon 23 Nov 05:00 UTC on) holds b1 and b2: 2 of 2. Eve's b15 falls in
+    # her next Paris week; Dan's pending requests start next week.
+    assert found.at_capacity == (MentorLoad(ADA, "Ada Lovelace", 2, 2),)
+    # By done_at (or due_at when unset): the digest (START+1h), then the reminder (NOW-1d).
+    assert found.failed_messages == (
+        FailedMessage("digest", "ratelimited", START + HOUR),
+        FailedMessage("reminder", "channel_not_found", NOW - DAY - HOUR),
+    )
+    # Approved bookings by UTC week: b12 (26 Oct); b3, b4, b13 (16 Nov); b1, b2, b15 (23 Nov).
+    # b14 (week of 28 Sep) is older than the eight weeks shown.
+    assert found.sessions_per_week == (
+        (date(2026, 10, 5), 0),
+        (date(2026, 10, 12), 0),
+        (date(2026, 10, 19), 0),
+        (date(2026, 10, 26), 1),
+        (date(2026, 11, 2), 0),
+        (date(2026, 11, 9), 0),
+        (date(2026, 11, 16), 3),
+        (date(2026, 11, 23), 3),
+    )
+    assert not found.is_empty
+
+
+def test_a_quiet_period_is_empty(sessions: SessionFactory) -> None:
+    """A week long before anything happened has nothing to report, and zero-filled history."""
+    build_program(sessions)
+    then = NOW - 365 * DAY
+    found = digest(sessions, *last_days(then, 7), now=then)
+
+    assert found.is_empty
+    assert (found.requests, found.approvals, found.sessions_held, found.new_mentors) == (0, 0, 0, 0)
+    assert found.approval_rate is None
+    assert found.median_decision is None
+    assert (found.avg_connection, found.avg_program) == (None, None)
+    assert found.at_capacity == ()
+    assert [count for _, count in found.sessions_per_week] == [0] * 8
+    assert found.sessions_per_week[-1][0] == date(2025, 11, 24)  # the Monday of `then`'s week
+
+
+def test_an_empty_database_gives_an_empty_digest(sessions: SessionFactory) -> None:
+    """With no data at all every list is empty and every rate undefined."""
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    assert found.is_empty
+    assert found.stale_requests == found.low_reviews == found.failed_messages == ()
+    assert found.sessions_per_week[-1] == (date(2026, 11, 23), 0)
+
+
+def test_the_period_includes_its_start_and_excludes_its_end(sessions: SessionFactory) -> None:
+    """Rows exactly at `start` count; rows exactly at `end` belong to the next period."""
+    end = START + 7 * DAY
+    with sessions.begin() as s:
+        at_start = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START)
+        at_end = new_mentor(s, DAN, "Dan Brown", "UTC", 40, end)
+        ben = new_user(s, BEN)
+        first = new_booking(
+            s,
+            at_start,
+            ben,
+            "approved",
+            requested_at=START,
+            decided_at=START,
+            starts_at=START - 30 * MINUTE,  # ends exactly at START
+        )
+        new_booking(
+            s,
+            at_end,
+            ben,
+            "approved",
+            requested_at=end,
+            decided_at=end,
+            starts_at=end - 30 * MINUTE,  # ends exactly at the end
+        )
+        new_booking(s, at_start, ben, "cancelled", requested_at=START - DAY, starts_at=START)
+        new_booking(s, at_end, ben, "cancelled", requested_at=START - DAY, starts_at=end)
+        # Pending exactly one day at `now` (not stale) and a second more (stale).
+        new_booking(s, at_start, ben, "pending", requested_at=end - DAY, starts_at=end + DAY)
+        stale = new_booking(
+            s,
+            at_end,
+            ben,
+            "pending",
+            requested_at=end - DAY - timedelta(seconds=1),
+            starts_at=end + DAY,
+        )
+        review(s, first, ben, (5, 5), START)
+        review(s, first, s.get_one(MentorProfile, at_start).user_id, (1, 1), end)
+        miss(s, "cobol", START)
+        miss(s, "rust", end)
+        due(s, "digest:start", "failed", START - HOUR, START, "boom")
+        due(s, "digest:end", "failed", START, end, "later")
+
+    found = digest(sessions, START, end, now=end)
+
+    assert found.new_mentors == 1  # Ada, created at START; Dan at the end is out
+    # `first`, and the two pending requests made inside the period.
+    assert found.requests == 3
+    assert (found.approvals, found.declines, found.expiries) == (1, 0, 0)  # `first`
+    assert found.median_decision == timedelta(0)
+    assert found.sessions_held == 1  # `first`, which ended at START
+    assert found.cancellations == 1  # the one due at START
+    assert (found.avg_connection, found.avg_program) == (5.0, 5.0)  # the 1/1 at the end is out
+    assert found.low_reviews == ()
+    assert found.unmet_demand == (("cobol", 1),)
+    assert found.failed_messages == (FailedMessage("digest", "boom", START - HOUR),)
+    assert [request.booking_id for request in found.stale_requests] == [stale]
+    assert found.busiest_mentors == (MentorLoad(ADA, "Ada Lovelace", 1, 40),)

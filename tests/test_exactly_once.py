@@ -1,0 +1,244 @@
+"""Real `mentor-bot run-due` processes racing on one database (design.md §5).
+
+Each test seeds availability nudges due a minute ago, starts the Slack simulator in this process
+and runs `python -m bot.cli run-due` as separate operating-system processes against it, on a
+SQLite file and on PostgreSQL. Deliveries are counted from the simulator's record of API calls.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, update
+
+from bot.clock import SystemClock
+from bot.config import DEFAULTS, load_settings
+from bot.deps import Deps
+from bot.due_handlers import send_nudge
+from bot.jobs import LEASE
+from bot.services import due
+from bot.services.due import DueItem
+from bot.services.nudges import NUDGE
+from bot.simulator import FakeSlack
+from bot.slack_client import RATE_LIMIT_RETRIES, make_web_client
+from store.db import SessionFactory, make_session_factory
+from store.models import DueWork, MentorProfile, User
+
+ASKER = "U0ASKER"
+REPORT = re.compile(r"run-due: (\d+) sent, (\d+) failed, (\d+) deferred")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    slack = FakeSlack().start()
+    slack.add_user(ASKER, "Ada Asker", "UTC")
+    yield slack
+    slack.stop()
+    assert slack.problems == []
+
+
+def seed_nudges(
+    sessions: SessionFactory, fake: FakeSlack, count: int, *, first: int = 0
+) -> list[str]:
+    """`count` active mentors, each with a nudge due a minute ago; their Slack ids."""
+    now = datetime.now(UTC)
+    recipients = []
+    with sessions.begin() as session:
+        for n in range(first, first + count):
+            slack_id = f"U0MENTOR{n:03d}"
+            fake.add_user(slack_id, f"Mentor {n}", "UTC")
+            user = User(slack_id=slack_id, real_name=f"Mentor {n}", created_at=now, updated_at=now)
+            session.add(user)
+            session.flush()
+            session.add(
+                MentorProfile(user_id=user.id, status="active", created_at=now, updated_at=now)
+            )
+            due.schedule(
+                session,
+                key=f"{NUDGE}:{n}",
+                kind=NUDGE,
+                due_at=now - timedelta(minutes=1),
+                now=now,
+                recipient_id=user.id,
+                payload={"asker": ASKER, "skills": "Python"},
+            )
+            recipients.append(slack_id)
+    return recipients
+
+
+def start_run_due(database_url: str, fake: FakeSlack, cwd: Path) -> subprocess.Popen[str]:
+    """`mentor-bot run-due` in its own process, configured by environment only (no .env)."""
+    clean = {k: v for k, v in os.environ.items() if k not in DEFAULTS}
+    settings = {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_API_URL": fake.base_url,
+        "DATABASE_URL": database_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run-due"],
+        cwd=cwd,
+        env={**clean, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_report(process: subprocess.Popen[str]) -> tuple[int, int, int]:
+    """(sent, failed, deferred) as the finished process reported them; it must exit 0."""
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    assert process.returncode == 0, err
+    match = REPORT.search(out)
+    assert match, out
+    sent, failed, deferred = (int(group) for group in match.groups())
+    return sent, failed, deferred
+
+
+def run_due(database_url: str, fake: FakeSlack, cwd: Path) -> tuple[int, int, int]:
+    return wait_for_report(start_run_due(database_url, fake, cwd))
+
+
+def race(database_url: str, fake: FakeSlack, cwd: Path) -> list[tuple[int, int, int]]:
+    """Two run-due processes started back to back, then both waited for."""
+    processes = [start_run_due(database_url, fake, cwd) for _ in range(2)]
+    return [wait_for_report(process) for process in processes]
+
+
+def posts(fake: FakeSlack) -> Counter[str]:
+    """Delivered chat.postMessage calls per channel (the mentor's user id)."""
+    return Counter(
+        call.params["channel"]
+        for call in fake.calls
+        if call.method == "chat.postMessage" and call.ok
+    )
+
+
+def statuses(sessions: SessionFactory) -> Counter[str]:
+    """How many nudges are in each status."""
+    with sessions.begin() as session:
+        return Counter(session.scalars(select(DueWork.status).where(DueWork.kind == NUDGE)))
+
+
+def claim_and_die(sessions: SessionFactory, limit: int) -> list[DueItem]:
+    """What a pass does before it crashes: lease rows to itself for the usual lease."""
+    with sessions.begin() as session:
+        return due.claim_due(
+            session,
+            now=datetime.now(UTC),
+            lease=LEASE,
+            limit=limit,
+            token=due.new_claim_token(),
+        )
+
+
+def let_leases_run_out(sessions: SessionFactory, items: list[DueItem]) -> None:
+    """Move the dead pass's leases into the past instead of waiting five minutes."""
+    with sessions.begin() as session:
+        session.execute(
+            update(DueWork)
+            .where(DueWork.id.in_([item.id for item in items]))
+            .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+
+def test_two_processes_racing_send_each_nudge_once(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Two run-due processes start together on 200 due nudges: every mentor gets exactly one."""
+    sessions = make_session_factory(engine)
+    recipients = seed_nudges(sessions, fake, 200)
+    reports = race(database_url, fake, tmp_path)
+    assert sum(sent for sent, _, _ in reports) == 200
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    assert posts(fake) == Counter(recipients)
+    assert sum(posts(fake).values()) == 200
+    assert statuses(sessions) == {"sent": 200}
+
+
+def test_a_pass_killed_after_claiming_loses_nothing(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Rows a dead pass claimed wait out its lease, then the next pass sends each exactly once."""
+    sessions = make_session_factory(engine)
+    held = seed_nudges(sessions, fake, 10)
+    dead = claim_and_die(sessions, 10)
+    assert sorted(item.recipient_slack_id or "" for item in dead) == held
+    free = seed_nudges(sessions, fake, 10, first=10)
+
+    assert run_due(database_url, fake, tmp_path) == (10, 0, 0)  # the live lease is respected
+    assert posts(fake) == Counter(free)
+    assert statuses(sessions) == {"sent": 10, "pending": 10}
+
+    let_leases_run_out(sessions, dead)
+    assert run_due(database_url, fake, tmp_path) == (10, 0, 0)
+    assert posts(fake) == Counter(held + free)
+    assert statuses(sessions) == {"sent": 20}
+    with sessions.begin() as session:  # the dead pass, were it to wake up, cannot settle them
+        assert not any(due.finish(session, item, now=datetime.now(UTC)) for item in dead)
+
+
+def test_a_claim_leases_no_more_than_its_batch(engine: Engine, fake: FakeSlack) -> None:
+    """A pass leases one batch at a time, so a lease only has to outlast one batch's sends."""
+    sessions = make_session_factory(engine)
+    seed_nudges(sessions, fake, 20)
+    assert len(claim_and_die(sessions, 10)) == 10
+    with sessions.begin() as session:
+        leased = session.scalars(select(DueWork.id).where(DueWork.lease_until.is_not(None)))
+        assert len(leased.all()) == 10
+
+
+def test_a_pass_killed_after_sending_but_before_marking_sends_again(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """The at-least-once boundary: posted but never marked sent, the nudge goes out again later."""
+    sessions = make_session_factory(engine)
+    (recipient,) = seed_nudges(sessions, fake, 1)
+    (item,) = claim_and_die(sessions, 1)
+    settings = load_settings(
+        {
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_API_URL": fake.base_url,
+            "DATABASE_URL": database_url,
+        }
+    )
+    client = make_web_client(fake.bot_token, fake.base_url)
+    send_nudge(Deps(settings, sessions, SystemClock()), client, item)  # then the process dies
+
+    assert run_due(database_url, fake, tmp_path) == (0, 0, 0)  # not while the lease holds
+    assert posts(fake) == {recipient: 1}
+
+    let_leases_run_out(sessions, [item])
+    assert run_due(database_url, fake, tmp_path) == (1, 0, 0)
+    assert posts(fake) == {recipient: 2}  # Slack has no idempotency key for chat.postMessage
+    assert statuses(sessions) == {"sent": 1}
+
+
+def test_two_processes_ride_out_a_rate_limit_storm(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack answers 429 to racing passes; each waits out Retry-After and every nudge goes once."""
+    sessions = make_session_factory(engine)
+    recipients = seed_nudges(sessions, fake, 50)
+    # Even if one post meets every 429, it still has a retry left and succeeds within the pass.
+    storm = RATE_LIMIT_RETRIES
+    fake.fail("chat.postMessage", 429, times=storm, retry_after=0)
+    reports = race(database_url, fake, tmp_path)
+    assert sum(sent for sent, _, _ in reports) == 50
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    rate_limited = [call for call in fake.calls if call.status == 429]
+    assert len(rate_limited) == storm
+    assert posts(fake) == Counter(recipients)
+    assert statuses(sessions) == {"sent": 50}
