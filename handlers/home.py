@@ -32,6 +32,7 @@ class HomePublisher:
             mentor=data.mentor,
             free_slots=data.free_slots,
             sessions=data.sessions,
+            action_items=data.next_action_items,
             viewer=user_id,
         )
         client.views_publish(user_id=user_id, view=view)

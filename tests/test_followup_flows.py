@@ -180,7 +180,7 @@ def test_one_review_reminder_after_48_hours(box: Sandbox) -> None:
 
 
 def test_action_items_reach_the_next_reminder(box: Sandbox) -> None:
-    """Ben's action items from the first session appear in the next session's reminder."""
+    """Ben's action items from the first session reach the next reminder and both Homes."""
     approved_session(box)
     check_in(box)
     ben = box.user(BEN)
@@ -196,6 +196,9 @@ def test_action_items_reach_the_next_reminder(box: Sandbox) -> None:
     run_at(box, datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
     reminder = [s for s in box.fake.seen_by(BEN) if "Reminder" in s.text][-1]
     assert "Draft my one-to-one template" in str(reminder.blocks)
+    for person in (BEN, ADA):
+        box.user(person).open_home()
+        assert "Draft my one-to-one template" in str(box.fake.home(person))
 
 
 def test_strangers_cannot_check_in_or_review(box: Sandbox) -> None:

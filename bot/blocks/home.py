@@ -36,6 +36,7 @@ def build_home(
     mentor: MentorView | None = None,
     free_slots: Sequence[SlotView] = (),
     sessions: MySessions | None = None,
+    action_items: str | None = None,
     viewer: str = "",
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
@@ -55,6 +56,8 @@ def build_home(
     listed = session_blocks(sessions, viewer, limit=SESSIONS_SHOWN) if sessions else []
     if listed:
         blocks += [divider(), header("Your sessions"), *listed]
+    if action_items:
+        blocks.append(section(f"*Action items for your next session*\n{escape(action_items)}"))
     if mentor is not None and is_mentor:
         blocks += _mentor_section(mentor, free_slots)
     lines = "\n".join(f"• `{COMMAND} {c.usage}`  {c.summary}" for c in commands)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.services.availability import SlotView, upcoming_slots
 from bot.services.bookings import MySessions, sessions_of
 from bot.services.mentors import MentorView, mentor_for
+from bot.services.reviews import previous_action_items
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class HomeData:
     mentor: MentorView | None
     free_slots: tuple[SlotView, ...]
     sessions: MySessions
+    next_action_items: str | None  # from the previous session of the next one, if any
 
 
 def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
@@ -25,4 +27,8 @@ def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
     if mentor is not None and mentor.status in ("active", "paused"):
         slots = upcoming_slots(session, mentor_id=mentor.id, now=now)
         free = tuple(s for s in slots if not s.booked)
-    return HomeData(mentor, free, sessions_of(session, slack_id=slack_id, now=now))
+    mine = sessions_of(session, slack_id=slack_id, now=now)
+    items = (
+        previous_action_items(session, booking_id=mine.upcoming[0].id) if mine.upcoming else None
+    )
+    return HomeData(mentor, free, mine, items)
