@@ -12,7 +12,6 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bot.blocks.booking import build_card_outcome
-from bot.blocks.digest import build_digest_message
 from bot.blocks.find import build_nudge
 from bot.blocks.followup import (
     build_checkin,
@@ -22,6 +21,7 @@ from bot.blocks.followup import (
     build_review_prompt,
 )
 from bot.deps import Deps
+from bot.digest_post import post_digest as send_digest
 from bot.services import lifecycle
 from bot.services.bookings import BookingView, get_booking
 from bot.services.digest import build_digest
@@ -38,7 +38,7 @@ def _booking(deps: Deps, item: DueItem) -> BookingView | None:
         return get_booking(session, booking_id=item.booking_id) if item.booking_id else None
 
 
-def post_digest(deps: Deps, client: WebClient, item: DueItem) -> None:
+def digest_due(deps: Deps, client: WebClient, item: DueItem) -> None:
     """The period's digest, to the coordinators' channel (the bot must be a member)."""
     channel = deps.settings.coordinator_channel
     if not channel:
@@ -47,7 +47,7 @@ def post_digest(deps: Deps, client: WebClient, item: DueItem) -> None:
     end = datetime.fromisoformat(item.payload["end"])
     with deps.sessions.begin() as session:
         digest = build_digest(session, start=start, end=end, now=deps.clock.now())
-    client.chat_postMessage(channel=channel, **build_digest_message(digest))
+    send_digest(client, channel, digest, title="Mentorship digest")
 
 
 def send_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
@@ -127,5 +127,5 @@ DUE_HANDLERS: dict[str, DueHandler] = {
     lifecycle.REQUEST_EXPIRY: expire_request,
     lifecycle.CHECKIN: send_checkin,
     lifecycle.REVIEW_REMINDER: send_review_reminder,
-    DIGEST: post_digest,
+    DIGEST: digest_due,
 }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.blocks.digest import build_digest_message
 from bot.deps import Deps
+from bot.digest_post import post_digest
 from bot.ids import COMMAND
 from bot.services.audit import record
-from bot.services.digest import build_digest, last_days
+from bot.services.digest import Digest, build_digest, last_days
 from handlers.commands import Invocation, Subcommands
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
@@ -18,12 +19,11 @@ USAGE = (
 
 
 def register(deps: Deps, commands: Subcommands) -> None:
-    def digest_for(days: int, title: str) -> dict:
+    def digest_for(days: int) -> Digest:
         now = deps.clock.now()
         start, end = last_days(now, days)
         with deps.sessions.begin() as session:
-            digest = build_digest(session, start=start, end=end, now=now)
-        return build_digest_message(digest, title=title)
+            return build_digest(session, start=start, end=end, now=now)
 
     def audit(call: Invocation, action: str) -> None:
         with deps.sessions.begin() as session:
@@ -44,8 +44,9 @@ def register(deps: Deps, commands: Subcommands) -> None:
             call.ack()
             audit(call, "admin stats")
             days = PERIODS[period]
+            title = f"Program stats, last {days} days"
             call.respond(
-                **digest_for(days, f"Program stats, last {days} days"), response_type="ephemeral"
+                **build_digest_message(digest_for(days), title=title), response_type="ephemeral"
             )
         elif what == "digest":
             channel = deps.settings.coordinator_channel
@@ -54,7 +55,7 @@ def register(deps: Deps, commands: Subcommands) -> None:
                 return
             call.ack()
             audit(call, "admin digest")
-            call.client.chat_postMessage(channel=channel, **digest_for(7, "Mentorship digest"))
+            post_digest(call.client, channel, digest_for(7), title="Mentorship digest")
             call.respond(text=f"Posted the digest to <#{channel}>.", response_type="ephemeral")
         else:
             call.ack(text=USAGE)

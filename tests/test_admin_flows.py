@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator.render import render_blocks
 from store.models import AuditEntry
-from tests.conftest import BEN, CHITRA, START, make_fake_slack
+from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
 from tests.test_booking_flows import ada_with_a_morning, request
 
 CHANNEL = "C0COORD"
@@ -33,7 +34,17 @@ def answer(box: Sandbox, user_id: str) -> str:
 
 
 def digests(box: Sandbox) -> list[str]:
-    return [render_blocks(m.blocks, "UTC") for m in box.fake.channel_messages(CHANNEL)]
+    return [
+        render_blocks(m.blocks, "UTC")
+        for m in box.fake.channel_messages(CHANNEL)
+        if m.kind == "channel"
+    ]
+
+
+def chart_bytes(file: dict) -> bytes:
+    """The uploaded file's content, as the simulator stored it."""
+    content = file["content"]
+    return content if isinstance(content, bytes) else content.encode("latin-1")
 
 
 def audit_actions(box: Sandbox) -> list[str]:
@@ -77,9 +88,19 @@ def test_unknown_period_and_subcommand_explain_usage(program: Sandbox) -> None:
 
 
 def test_digest_on_demand_goes_to_the_channel(program: Sandbox) -> None:
-    """/mentor admin digest posts to #coordination and tells Chitra where, and is logged."""
+    """/mentor admin digest posts to #coordination with its PNG chart, and is logged."""
+    ada_with_a_morning(program)
+    request(program, BEN)
+    program.user(ADA).click("Approve")
+    program.clock.advance(timedelta(days=2))
     program.user(CHITRA).command("admin digest")
     assert len(digests(program)) == 1
+    (chart,) = [s for s in program.fake.seen_by(CHANNEL) if s.kind == "file"]
+    assert chart.file is not None
+    png = chart_bytes(chart.file)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (480, 200)
     assert "Posted the digest" in answer(program, CHITRA)
     assert audit_actions(program) == ["admin digest"]
 

@@ -50,6 +50,7 @@ def test_manifest_declares_what_the_bot_uses() -> None:
     assert set(document["oauth_config"]["scopes"]["bot"]) == {
         "chat:write",
         "commands",
+        "files:write",
         "users:read",
     }
 
