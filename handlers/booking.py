@@ -85,6 +85,21 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             lifecycle.cancel_plan(session, booking.id)
         return booking
 
+    def ask_reason(
+        body: dict[str, Any], client: WebClient, action: dict, role: str, callback: str, title: str
+    ) -> None:
+        """Open the reason modal for a decline or a cancel, if the clicker may do it."""
+        booking = check_can_open(body, client, booking_id_of(action), role)
+        if booking is None:
+            return
+        other = booking.other_party(clicking_user(body))
+        after = (
+            " They'll see your reason." if role == "mentor" else " The time opens again for others."
+        )
+        prompt = f"Tell <@{other}> why.{after}"
+        view = build_reason_modal(callback, title, prompt, booking.id)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
     def with_reason(
         ack: Ack, body: dict[str, Any], view: dict, change: Callable[..., BookingView]
     ) -> BookingView | None:
@@ -227,15 +242,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.DECLINE_BOOKING)
     def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        booking = check_can_open(body, client, booking_id_of(action), "mentor")
-        if booking is not None:
-            view = build_reason_modal(
-                Callback.DECLINE,
-                "Decline the request",
-                f"Tell <@{booking.mentee_slack_id}> why. They'll see your reason.",
-                booking.id,
-            )
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+        ask_reason(body, client, action, "mentor", Callback.DECLINE, "Decline the request")
 
     @app.view(Callback.DECLINE)
     def on_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
@@ -333,16 +340,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.CANCEL_BOOKING)
     def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        booking = check_can_open(body, client, booking_id_of(action), "participant")
-        if booking is not None:
-            other = booking.other_party(clicking_user(body))
-            view = build_reason_modal(
-                Callback.CANCEL,
-                "Cancel",
-                f"Tell <@{other}> why. The time opens again for others.",
-                booking.id,
-            )
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+        ask_reason(body, client, action, "participant", Callback.CANCEL, "Cancel")
 
     @app.view(Callback.CANCEL)
     def on_cancel_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
