@@ -39,6 +39,14 @@ class Action(StrEnum):
     CHECKIN_NO = "checkin_no"
     WHAT_HAPPENED = "checkin_what_happened"
     OPEN_REVIEW = "review_open"
+    ROSTER_APPROVE = "roster_approve"
+    ROSTER_REJECT = "roster_reject"
+    ROSTER_PAUSE = "roster_pause"
+    ROSTER_RESUME = "roster_resume"
+    ROSTER_PAGE = "roster_page"
+    PRIVACY_DELETE = "privacy_delete"
+    PRIVACY_CONFIRM_DELETE = "privacy_confirm_delete"
+    PRIVACY_KEEP = "privacy_keep"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -58,6 +66,7 @@ class Callback(StrEnum):
     PROPOSE = "booking_propose_time"
     CANCEL = "booking_cancel_reason"
     REVIEW = "review"
+    ROSTER_REJECT = "roster_reject_reason"
 
 
 class Block(StrEnum):

@@ -16,7 +16,9 @@ from handlers import (
     followup,
     home,
     people,
+    privacy,
     profile,
+    roster,
 )
 
 
@@ -33,6 +35,8 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     availability.register(app, deps, subcommands, homes)
     approval.register(app, deps, homes)
     admin.register(deps, subcommands)
+    roster.register(app, deps, homes)
+    privacy.register(app, deps, subcommands, homes)
     people.register(app, deps)
     errors.register(app)
     return subcommands

@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from bot.blocks.kit import Block, context, divider, escape, header, local_time, message, section
+from bot.blocks.kit import (
+    Block,
+    context,
+    divider,
+    escape,
+    header,
+    local_time,
+    mention,
+    message,
+    section,
+)
 from bot.services.digest import Digest, LowReview
 
 LIST_LIMIT = 10
@@ -40,8 +50,8 @@ def _low_review(review: LowReview) -> str:
     )
     return (
         f"• {review.connection_stars}★ connecting, {review.program_stars}★ program, from "
-        f"<@{review.reviewer_slack_id}> (<@{review.mentor_slack_id}> mentoring "
-        f"<@{review.mentee_slack_id}>): {comments or '_no comment_'}"
+        f"{mention(review.reviewer_slack_id)} ({mention(review.mentor_slack_id)} mentoring "
+        f"{mention(review.mentee_slack_id)}): {comments or '_no comment_'}"
     )
 
 
@@ -83,8 +93,8 @@ def build_digest_message(digest: Digest, *, title: str = "Mentorship digest") ->
         blocks.append(section(f"*Low ratings*\n{shown}{_more(digest.low_reviews)}"))
     if digest.stale_requests:
         shown = "\n".join(
-            f"• <@{r.mentee_slack_id}> → <@{r.mentor_slack_id}>, asked {_date(r.requested_at)} "
-            f"for {local_time(r.starts_at)}"
+            f"• {mention(r.mentee_slack_id)} → {mention(r.mentor_slack_id)}, "
+            f"asked {_date(r.requested_at)} for {local_time(r.starts_at)}"
             for r in digest.stale_requests[:LIST_LIMIT]
         )
         blocks.append(
@@ -96,10 +106,14 @@ def build_digest_message(digest: Digest, *, title: str = "Mentorship digest") ->
     if digest.busiest_mentors or digest.at_capacity:
         lines = []
         if digest.busiest_mentors:
-            busiest = ", ".join(f"<@{m.slack_id}> ({m.sessions})" for m in digest.busiest_mentors)
+            busiest = ", ".join(
+                f"{mention(m.slack_id)} ({m.sessions})" for m in digest.busiest_mentors
+            )
             lines.append(f"Most sessions: {busiest}")
         if digest.at_capacity:
-            full = ", ".join(f"<@{m.slack_id}> ({m.capacity}/week)" for m in digest.at_capacity)
+            full = ", ".join(
+                f"{mention(m.slack_id)} ({m.capacity}/week)" for m in digest.at_capacity
+            )
             lines.append(f"At capacity this week: {full}")
         blocks.append(section("*Mentors*\n" + "\n".join(lines)))
     if digest.failed_messages:

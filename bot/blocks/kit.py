@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.services.people import is_forgotten
+
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
@@ -14,6 +16,11 @@ SECTION_TEXT_LIMIT = 3000
 def escape(text: str) -> str:
     """Make user-typed text safe inside mrkdwn: no accidental links, mentions or broadcasts."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(slack_id: str) -> str:
+    """A user mention; someone who had their data deleted is no longer anyone in particular."""
+    return "_a former member_" if is_forgotten(slack_id) else f"<@{slack_id}>"
 
 
 def clip(text: str, limit: int) -> str:

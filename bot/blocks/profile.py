@@ -226,9 +226,11 @@ def build_approval_outcome(mentor: MentorView, coordinator_id: str) -> dict[str,
     )
 
 
-def build_reject_modal(private_metadata: str, mentor_name: str) -> dict[str, Any]:
+def build_reject_modal(
+    private_metadata: str, mentor_name: str, callback: str = Callback.REJECT_MENTOR
+) -> dict[str, Any]:
     return modal(
-        Callback.REJECT_MENTOR,
+        callback,
         "Reject mentor",
         [
             section(f"Tell *{escape(mentor_name)}* why, so they can improve and reapply."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.kit import Block, button, context, header, local_time, message, section
+from bot.blocks.kit import Block, button, context, header, local_time, mention, message, section
 from bot.ids import Action
 from bot.services.bookings import BookingView, MySessions
 
@@ -13,7 +13,7 @@ from bot.services.bookings import BookingView, MySessions
 def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     other = booking.other_party(viewer)
     role = "mentoring" if booking.mentor_slack_id == viewer else "with"
-    text = f"{local_time(booking.starts_at)} · {role} <@{other}>"
+    text = f"{local_time(booking.starts_at)} · {role} {mention(other)}"
     if booking.topic:
         text += f" · _{booking.topic}_"
     accessory = button("Cancel", Action.CANCEL_BOOKING, str(booking.id)) if cancellable else None

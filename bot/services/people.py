@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from store.models import User
 
+FORGOTTEN_PREFIX = "deleted:"
+FORGOTTEN_NAME = "Former member"
+
 
 @dataclass(frozen=True)
 class Person:
@@ -41,3 +44,25 @@ def save_person(
     user.updated_at = now
     session.flush()
     return _person(user)
+
+
+def refresh_known_person(
+    session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
+) -> bool:
+    """Update a user we already know; people who never used the bot are not recorded."""
+    user = session.scalar(select(User).where(User.slack_id == slack_id))
+    if user is None:
+        return False
+    user.real_name = real_name
+    user.tz = tz
+    user.updated_at = now
+    return True
+
+
+def forgotten_slack_id(user_id: int) -> str:
+    """The pseudonym that replaces a forgotten person's Slack id: it matches no Slack user."""
+    return f"{FORGOTTEN_PREFIX}{user_id}"
+
+
+def is_forgotten(slack_id: str) -> bool:
+    return slack_id.startswith(FORGOTTEN_PREFIX)

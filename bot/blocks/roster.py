@@ -1,0 +1,107 @@
+"""The coordinators' roster message: mentors with status and load, and buttons to act on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    mention,
+    message,
+    section,
+)
+from bot.ids import COMMAND, Action
+from bot.services.mentors import MentorView
+from bot.services.roster import PAGE_SIZE, RosterEntry, RosterPage
+
+STATUS_LABELS = {
+    "pending": ":hourglass: Waiting for approval",
+    "active": ":large_green_circle: Active",
+    "paused": ":double_vertical_bar: Paused",
+}
+FILTER_TITLES = {
+    "all": "Mentors",
+    "pending": "Mentors waiting for approval",
+    "active": "Active mentors",
+    "paused": "Paused mentors",
+}
+
+
+def entry_value(entry: RosterEntry, page: RosterPage) -> str:
+    """What a roster button carries: the mentor as shown, and the page to redraw after."""
+    return f"{entry.mentor_id}:{entry.version}:{page.filter}:{page.offset}"
+
+
+def page_value(filter: str, offset: int) -> str:
+    return f"{filter}:{offset}"
+
+
+def _describe(entry: RosterEntry) -> str:
+    skills = ", ".join(entry.skills) or "no skills listed"
+    load = f"{entry.sessions_next_7_days} of {entry.weekly_capacity} sessions in the next 7 days"
+    if entry.at_capacity:
+        load += " (full)"
+    if entry.pending_requests:
+        plural = "s" if entry.pending_requests != 1 else ""
+        load += f" · {entry.pending_requests} request{plural} waiting"
+    return f"{mention(entry.slack_id)} · {STATUS_LABELS[entry.status]}\n{escape(skills)}\n{load}"
+
+
+def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
+    value = entry_value(entry, page)
+    if entry.status == "pending":
+        return [
+            section(_describe(entry)),
+            actions(
+                button("Approve", Action.ROSTER_APPROVE, value, style="primary"),
+                button("Reject", Action.ROSTER_REJECT, value, style="danger"),
+            ),
+        ]
+    if entry.status == "active":
+        return [section(_describe(entry), accessory=button("Pause", Action.ROSTER_PAUSE, value))]
+    return [section(_describe(entry), accessory=button("Reactivate", Action.ROSTER_RESUME, value))]
+
+
+def build_roster(page: RosterPage, *, notice: str | None = None) -> dict[str, Any]:
+    """One page of the roster; `notice` reports what the last click did."""
+    counts = " · ".join(f"{page.counts[s]} {s}" for s in ("pending", "active", "paused"))
+    blocks: list[Block] = [header(FILTER_TITLES[page.filter]), context(counts)]
+    if notice:
+        blocks.append(section(notice))
+    if not page.entries:
+        blocks.append(section("No mentors here yet."))
+    for entry in page.entries:
+        blocks.extend(_entry_blocks(entry, page))
+    navigation = []
+    if page.offset > 0:
+        previous = page_value(page.filter, max(0, page.offset - PAGE_SIZE))
+        navigation.append(button("Previous", Action.ROSTER_PAGE, previous))
+    if page.has_next:
+        following = page_value(page.filter, page.offset + PAGE_SIZE)
+        navigation.append(button("Next", Action.ROSTER_PAGE, following))
+    if navigation:
+        blocks.append(actions(*navigation))
+    shown = f"{page.offset + 1}-{page.offset + len(page.entries)} of {page.total}"
+    blocks.append(
+        context(f"Showing {shown}. Narrow it: `{COMMAND} admin mentors pending|active|paused`.")
+    )
+    return message(f"{FILTER_TITLES[page.filter]}: {counts}", blocks)
+
+
+def build_status_dm(mentor: MentorView) -> dict[str, Any]:
+    """What a mentor hears when a coordinator pauses or reactivates their profile."""
+    if mentor.status == "paused":
+        text = (
+            "A coordinator paused your mentor profile: you're hidden from search for now. "
+            "Sessions already booked go ahead."
+        )
+        hint = "Questions? Ask the program's coordinators."
+    else:
+        text = "A coordinator reactivated your mentor profile: you're visible in search again."
+        hint = f"Check your free times with `{COMMAND} availability`."
+    return message(text, [section(text), context(hint)])

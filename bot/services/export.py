@@ -1,0 +1,174 @@
+"""CSV exports for coordinators: the period's sessions and reviews, for their own analysis.
+
+Only what coordinators may already see goes out: who met whom and when, how it went, and the
+confidential review scores and comments. Booking messages, topics and reasons stay between the
+two participants, and action items between the reviewer and the other participant.
+
+Cells are quoted by the csv module (commas, quotes, newlines), and a cell that a spreadsheet
+would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe, so
+opening an export never runs what someone typed into a comment. Files are UTF-8 with a byte order
+mark, so spreadsheet programs show non-ASCII names correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
+
+from store.models import Attendance, Booking, MentorProfile, Review, User
+
+SESSION_COLUMNS = (
+    "booking_id",
+    "status",
+    "starts_at_utc",
+    "ends_at_utc",
+    "mentor_slack_id",
+    "mentor_name",
+    "mentee_slack_id",
+    "mentee_name",
+    "requested_at_utc",
+    "decided_at_utc",
+    "mentor_says_it_took_place",
+    "mentee_says_it_took_place",
+)
+REVIEW_COLUMNS = (
+    "review_id",
+    "booking_id",
+    "session_starts_at_utc",
+    "reviewer_role",
+    "reviewer_slack_id",
+    "reviewer_name",
+    "mentor_slack_id",
+    "mentor_name",
+    "mentee_slack_id",
+    "mentee_name",
+    "connection_stars",
+    "connection_comment",
+    "program_stars",
+    "program_comment",
+    "feedback",
+    "reviewed_at_utc",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Export:
+    sessions_csv: str
+    reviews_csv: str
+    sessions: int
+    reviews: int
+
+
+def export_period(session: Session, *, start: datetime, end: datetime) -> Export:
+    """Sessions that start, and reviews written, in `[start, end)`."""
+    sessions = _session_rows(session, start, end)
+    reviews = _review_rows(session, start, end)
+    return Export(
+        sessions_csv=to_csv(SESSION_COLUMNS, sessions),
+        reviews_csv=to_csv(REVIEW_COLUMNS, reviews),
+        sessions=len(sessions),
+        reviews=len(reviews),
+    )
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return BOM + buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _session_rows(session: Session, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+    mentor_user, mentee = aliased(User), aliased(User)
+    said_by_mentor, said_by_mentee = aliased(Attendance), aliased(Attendance)
+    query = (
+        select(
+            Booking.id,
+            Booking.status,
+            Booking.starts_at,
+            Booking.ends_at,
+            mentor_user.slack_id,
+            mentor_user.real_name,
+            mentee.slack_id,
+            mentee.real_name,
+            Booking.requested_at,
+            Booking.decided_at,
+            said_by_mentor.took_place,
+            said_by_mentee.took_place,
+        )
+        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        .join(mentor_user, mentor_user.id == MentorProfile.user_id)
+        .join(mentee, mentee.id == Booking.mentee_id)
+        .outerjoin(
+            said_by_mentor,
+            and_(
+                said_by_mentor.booking_id == Booking.id,
+                said_by_mentor.user_id == MentorProfile.user_id,
+            ),
+        )
+        .outerjoin(
+            said_by_mentee,
+            and_(said_by_mentee.booking_id == Booking.id, said_by_mentee.user_id == mentee.id),
+        )
+        .where(Booking.starts_at >= start, Booking.starts_at < end)
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _review_rows(session: Session, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+    mentor_user, mentee, reviewer = aliased(User), aliased(User), aliased(User)
+    query = (
+        select(
+            Review.id,
+            Booking.id,
+            Booking.starts_at,
+            reviewer.id,
+            mentor_user.id,
+            reviewer.slack_id,
+            reviewer.real_name,
+            mentor_user.slack_id,
+            mentor_user.real_name,
+            mentee.slack_id,
+            mentee.real_name,
+            Review.connection_stars,
+            Review.connection_comment,
+            Review.program_stars,
+            Review.program_comment,
+            Review.feedback,
+            Review.created_at,
+        )
+        .join(Booking, Booking.id == Review.booking_id)
+        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        .join(mentor_user, mentor_user.id == MentorProfile.user_id)
+        .join(mentee, mentee.id == Booking.mentee_id)
+        .join(reviewer, reviewer.id == Review.reviewer_id)
+        .where(Review.created_at >= start, Review.created_at < end)
+        .order_by(Review.created_at, Review.id)
+    )
+    rows = []
+    for review_id, booking_id, starts_at, reviewer_id, mentor_id, *rest in session.execute(query):
+        role = "mentor" if reviewer_id == mentor_id else "mentee"
+        rows.append((review_id, booking_id, starts_at, role, *rest))
+    return rows

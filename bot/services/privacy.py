@@ -1,0 +1,190 @@
+"""Forgetting a person on request, while the program keeps its aggregate counts.
+
+What goes: every text the person wrote or that describes them (name, goals, bio, meeting link,
+skills, interests, availability, booking messages and topics, reasons, review comments and
+action items) and the link between their Slack account and our rows: the user row's Slack id is
+replaced by a pseudonym, so nothing we keep points back to them, and if they use the bot again
+they start afresh. What stays: the rows themselves, stripped, so counts of requests, sessions,
+no-shows and stars stay true; and one audit entry saying that their Slack id asked for deletion,
+which is the proof the request was honoured.
+
+Their future sessions and requests are cancelled first, and returned, so the caller can tell the
+other participants before the names are gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.services import lifecycle
+from bot.services.audit import record
+from bot.services.availability import LIVE_STATUSES
+from bot.services.bookings import BookingView, get_booking
+from bot.services.errors import DomainError
+from bot.services.nudges import NUDGE
+from bot.services.people import FORGOTTEN_NAME, forgotten_slack_id
+from store.models import (
+    AvailabilityWindow,
+    Booking,
+    DueWork,
+    MentorProfile,
+    MentorSkill,
+    Review,
+    SearchMiss,
+    Slot,
+    User,
+    UserInterest,
+)
+
+REMOVED_MESSAGE = "[removed at the participant's request]"
+LEFT_THE_PROGRAM = "They left the mentorship program."
+
+
+class NothingToForget(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Mentor Bot holds no personal data about you: there is nothing to delete.")
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What deleting would touch, so the confirmation can say it plainly."""
+
+    is_mentor: bool
+    upcoming: int
+    bookings: int
+    reviews: int
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    called_off: tuple[BookingView, ...]
+    bookings: int
+    reviews: int
+
+
+def footprint(session: Session, *, slack_id: str, now: datetime) -> Footprint:
+    user = _live_user(session, slack_id)
+    mentor_id = session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == user.id))
+    theirs = _their_bookings(user.id, mentor_id)
+    upcoming = (theirs, Booking.status.in_(LIVE_STATUSES), Booking.starts_at > now)
+    return Footprint(
+        is_mentor=mentor_id is not None,
+        upcoming=_count(session, Booking.id, *upcoming),
+        bookings=_count(session, Booking.id, theirs),
+        reviews=_count(session, Review.id, Review.reviewer_id == user.id),
+    )
+
+
+def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotten:
+    """Cancel the person's future sessions, then strip everything personal about them."""
+    user = _live_user(session, slack_id)
+    mentor = session.scalar(select(MentorProfile).where(MentorProfile.user_id == user.id))
+    theirs = _their_bookings(user.id, mentor.id if mentor else None)
+
+    booking_count = _count(session, Booking.id, theirs)
+    session.execute(
+        update(Booking)
+        .where(theirs)
+        .values(message=REMOVED_MESSAGE, topic=None, decline_reason=None, cancel_reason=None)
+    )
+    called_off = _call_off_future(session, theirs, user.id, now)
+    reviews = session.execute(
+        update(Review)
+        .where(Review.reviewer_id == user.id)
+        .values(connection_comment=None, program_comment=None, feedback=None, action_items=None)
+    )
+    if mentor is not None:
+        _retire_mentor(session, mentor, now)
+    _drop_due_work(session, user.id, slack_id)
+    session.execute(update(SearchMiss).where(SearchMiss.user_id == user.id).values(user_id=None))
+    session.execute(delete(UserInterest).where(UserInterest.user_id == user.id))
+    user.slack_id = forgotten_slack_id(user.id)
+    user.real_name = FORGOTTEN_NAME
+    user.tz = "UTC"
+    user.goals = None
+    user.deleted_at = user.updated_at = now
+    record(session, actor=slack_id, action="privacy delete", detail="", now=now)
+    session.flush()
+    return Forgotten(called_off, booking_count, int(reviews.rowcount or 0))  # type: ignore[attr-defined]
+
+
+def _live_user(session: Session, slack_id: str) -> User:
+    user = session.scalar(select(User).where(User.slack_id == slack_id))
+    if user is None or user.deleted_at is not None:
+        raise NothingToForget()
+    return user
+
+
+def _count(session: Session, column: Any, *where: ColumnElement[bool]) -> int:
+    return int(session.scalar(select(func.count(column)).where(*where)) or 0)
+
+
+def _their_bookings(user_id: int, mentor_id: int | None) -> ColumnElement[bool]:
+    """Bookings the person took part in, as mentee or as mentor."""
+    if mentor_id is None:
+        return Booking.mentee_id == user_id
+    return or_(Booking.mentee_id == user_id, Booking.mentor_id == mentor_id)
+
+
+def _call_off_future(
+    session: Session, theirs: ColumnElement[bool], user_id: int, now: datetime
+) -> tuple[BookingView, ...]:
+    ids = session.scalars(
+        select(Booking.id)
+        .where(theirs, Booking.status.in_(LIVE_STATUSES), Booking.starts_at > now)
+        .order_by(Booking.starts_at)
+        .with_for_update()
+    ).all()
+    if not ids:
+        return ()
+    session.execute(
+        update(Booking)
+        .where(Booking.id.in_(ids))
+        .values(status="cancelled", cancelled_by=user_id, cancel_reason=LEFT_THE_PROGRAM)
+    )
+    for booking_id in ids:
+        lifecycle.cancel_plan(session, booking_id)
+    views = (get_booking(session, booking_id=booking_id) for booking_id in ids)
+    return tuple(view for view in views if view is not None)
+
+
+def _retire_mentor(session: Session, mentor: MentorProfile, now: datetime) -> None:
+    """The profile leaves the program and loses its text, skills, windows and free slots."""
+    held = select(Booking.slot_id).where(
+        Booking.slot_id.is_not(None), Booking.status.in_(LIVE_STATUSES)
+    )
+    session.execute(delete(Slot).where(Slot.mentor_id == mentor.id, Slot.id.not_in(held)))
+    session.execute(delete(AvailabilityWindow).where(AvailabilityWindow.mentor_id == mentor.id))
+    session.execute(delete(MentorSkill).where(MentorSkill.mentor_id == mentor.id))
+    session.execute(
+        update(Booking)
+        .where(Booking.mentor_id == mentor.id)
+        .values(mentor_message_channel=None, mentor_message_ts=None)
+    )
+    session.expire(mentor, ["skills"])
+    mentor.status = "left"
+    mentor.bio = ""
+    mentor.meeting_link = ""
+    mentor.rejection_reason = None
+    mentor.updated_at = now
+    mentor.version += 1
+
+
+def _drop_due_work(session: Session, user_id: int, slack_id: str) -> None:
+    """Nothing more is sent to them, and no queued message names them."""
+    session.execute(
+        update(DueWork)
+        .where(DueWork.recipient_id == user_id, DueWork.status == "pending")
+        .values(status="cancelled")
+    )
+    session.execute(update(DueWork).where(DueWork.recipient_id == user_id).values(payload={}))
+    for nudge in session.scalars(select(DueWork).where(DueWork.kind == NUDGE)):
+        if (nudge.payload or {}).get("asker") == slack_id:
+            nudge.payload = {}
+            if nudge.status == "pending":
+                nudge.status = "cancelled"

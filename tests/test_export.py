@@ -1,0 +1,104 @@
+"""CSV exports: columns, escaping (commas, quotes, newlines, formulas) and non-ASCII names."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.services.export import (
+    BOM,
+    REVIEW_COLUMNS,
+    SESSION_COLUMNS,
+    export_period,
+)
+from store.db import SessionFactory
+from store.models import Review
+from tests.test_digest import DAY, HOUR, NOW, START, attend, new_booking, new_mentor, new_user
+
+TRICKY_COMMENT = 'Great, "really" great,\nthough the room was loud'
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith(BOM), "spreadsheets need the BOM to read UTF-8"
+    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM), newline="")))
+
+
+def seed(sessions: SessionFactory) -> dict[str, int]:
+    """Zoë (mentor) met Łukasz; a request to her is pending; one session is outside the period."""
+    with sessions.begin() as session:
+        zoe = new_mentor(session, "U0ZOE", "Zoë Ångström, PhD", "Europe/Oslo", 3, START)
+        lukasz = new_user(session, "U0LUKASZ", 'Łukasz "Luke" Żółć')
+        mallory = new_user(session, "U0MAL", '=HYPERLINK("http://evil")')
+        held = new_booking(
+            session, zoe, lukasz, "approved", requested_at=START, starts_at=START + DAY,
+            decided_at=START + HOUR,
+        )  # fmt: skip
+        attend(session, held, lukasz, True)
+        new_booking(session, zoe, mallory, "pending", requested_at=NOW, starts_at=NOW + DAY)
+        new_booking(
+            session, zoe, lukasz, "approved", requested_at=START - 30 * DAY,
+            starts_at=START - 20 * DAY, decided_at=START - 30 * DAY,
+        )  # fmt: skip
+        session.add(
+            Review(
+                booking_id=held,
+                reviewer_id=lukasz,
+                connection_stars=2,
+                connection_comment=TRICKY_COMMENT,
+                program_stars=4,
+                program_comment="-5 points for the wifi",
+                feedback="@channel loved it",
+                action_items="Private: practise the opening.",
+                created_at=START + DAY + 2 * HOUR,
+            )
+        )
+    return {"held": held}
+
+
+def test_sessions_csv_has_every_column_and_only_the_period(sessions: SessionFactory) -> None:
+    ids = seed(sessions)
+    with sessions.begin() as session:
+        export = export_period(session, start=START, end=NOW + 2 * DAY)
+    table = rows(export.sessions_csv)
+    assert list(table[0]) == list(SESSION_COLUMNS)
+    assert export.sessions == len(table) == 2
+    held = table[0]
+    assert held["booking_id"] == str(ids["held"])
+    assert held["mentor_name"] == "Zoë Ångström, PhD"
+    assert held["mentee_name"] == 'Łukasz "Luke" Żółć'
+    assert held["status"] == "approved"
+    assert held["starts_at_utc"] == (START + DAY).strftime("%Y-%m-%d %H:%M")
+    assert (held["mentee_says_it_took_place"], held["mentor_says_it_took_place"]) == ("yes", "")
+    pending = table[1]
+    assert pending["status"] == "pending" and pending["decided_at_utc"] == ""
+    # A name that a spreadsheet would run as a formula is defused.
+    assert pending["mentee_name"] == '\'=HYPERLINK("http://evil")'
+    # Booking messages stay between the two participants.
+    assert "conference talk" not in export.sessions_csv
+
+
+def test_reviews_csv_escapes_commas_quotes_newlines_and_formulas(sessions: SessionFactory) -> None:
+    ids = seed(sessions)
+    with sessions.begin() as session:
+        export = export_period(session, start=START, end=NOW)
+    (review,) = rows(export.reviews_csv)
+    assert list(review) == list(REVIEW_COLUMNS)
+    assert review["booking_id"] == str(ids["held"])
+    assert review["reviewer_role"] == "mentee"
+    assert review["reviewer_name"] == 'Łukasz "Luke" Żółć'
+    assert review["connection_stars"] == "2"
+    assert review["connection_comment"] == TRICKY_COMMENT
+    assert review["program_comment"] == "'-5 points for the wifi"
+    assert review["feedback"] == "'@channel loved it"
+    assert "Private: practise" not in export.reviews_csv
+    # The raw text quotes the cell with the comma, doubles quotes, and keeps the newline inside.
+    assert '"Great, ""really"" great,\nthough the room was loud"' in export.reviews_csv
+
+
+def test_an_empty_period_has_headers_only(sessions: SessionFactory) -> None:
+    seed(sessions)
+    with sessions.begin() as session:
+        export = export_period(session, start=NOW + 10 * DAY, end=NOW + 11 * DAY)
+    assert (export.sessions, export.reviews) == (0, 0)
+    assert rows(export.sessions_csv) == [] and rows(export.reviews_csv) == []
+    assert export.sessions_csv.removeprefix(BOM).startswith(",".join(SESSION_COLUMNS))
