@@ -51,6 +51,7 @@ def test_manifest_declares_what_the_bot_uses() -> None:
         "chat:write",
         "commands",
         "files:write",
+        "im:write",
         "users:read",
     }
 
