@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.blocks.kit import Block, button, context, header, local_time, mention, message, section
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    local_time,
+    mention,
+    message,
+    section,
+)
 from bot.ids import Action
 from bot.services.bookings import BookingView, MySessions
+
+MESSAGE_PREVIEW = 200
 
 
 def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
@@ -20,20 +34,45 @@ def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     return section(text, accessory=accessory)
 
 
+def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
+    """A request the viewer mentors: what the mentee wrote, and the buttons to answer it here."""
+    line = _line(booking, viewer, cancellable=False)
+    line["text"]["text"] += f"\n>{escape(clip(booking.message, MESSAGE_PREVIEW))}"
+    value = str(booking.id)
+    return [
+        line,
+        actions(
+            button("Approve", Action.APPROVE_BOOKING, value, style="primary"),
+            button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+        ),
+    ]
+
+
 def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
     """Each non-empty group with a heading; at most `limit` items per group, then a count."""
-    groups: Sequence[tuple[str, Sequence[BookingView], bool]] = (
-        ("Requests waiting for your answer", mine.awaiting_me, False),
-        ("Upcoming sessions", mine.upcoming, True),
-        ("Your requests", mine.my_requests, True),
-        ("Past sessions", mine.past, False),
+
+    def plain_line(booking: BookingView) -> list[Block]:
+        return [_line(booking, viewer, cancellable=False)]
+
+    def cancellable_line(booking: BookingView) -> list[Block]:
+        return [_line(booking, viewer, cancellable=True)]
+
+    def to_answer(booking: BookingView) -> list[Block]:
+        return _request_to_answer(booking, viewer)
+
+    groups: Sequence[tuple[str, Sequence[BookingView], Callable[[BookingView], list[Block]]]] = (
+        ("Requests waiting for your answer", mine.awaiting_me, to_answer),
+        ("Upcoming sessions", mine.upcoming, cancellable_line),
+        ("Your requests", mine.my_requests, cancellable_line),
+        ("Past sessions", mine.past, plain_line),
     )
     blocks: list[Block] = []
-    for title, bookings, cancellable in groups:
+    for title, bookings, render in groups:
         if not bookings:
             continue
         blocks.append(section(f"*{title}*"))
-        blocks += [_line(b, viewer, cancellable=cancellable) for b in bookings[:limit]]
+        for booking in bookings[:limit]:
+            blocks += render(booking)
         if len(bookings) > limit:
             blocks.append(context(f"…and {len(bookings) - limit} more: type `/mentor sessions`."))
     return blocks
