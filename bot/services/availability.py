@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Date, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Date, and_, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -490,6 +490,50 @@ def remove_slot(session: Session, *, mentor_id: int, slot_id: int, now: datetime
     session.delete(slot)
     session.flush()
     return removed
+
+
+def recut_free_slots(session: Session, *, mentor_id: int, minutes: int, now: datetime) -> int:
+    """Cut the mentor's free future time again after their session length changed.
+
+    Each run of back-to-back free slots (same window, nobody holding or proposed) becomes slots
+    of the new length over the same stretch of time, so booked times stay and slots the mentor
+    removed stay removed. Returns how many slots the free time now has.
+    """
+    taken = or_(
+        select(Booking.id)
+        .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
+        .exists(),
+        select(Booking.id)
+        .where(Booking.proposed_slot_id == Slot.id, Booking.status == "pending")
+        .exists(),
+    )
+    free = session.execute(
+        select(Slot.id, Slot.window_id, Slot.starts_at, Slot.ends_at)
+        .where(Slot.mentor_id == mentor_id, Slot.starts_at > now, ~taken)
+        .order_by(Slot.starts_at)
+    ).all()
+    runs: list[tuple[int | None, datetime, datetime]] = []
+    for _, window_id, starts_at, ends_at in free:
+        if runs and runs[-1][0] == window_id and runs[-1][2] == starts_at:
+            runs[-1] = (window_id, runs[-1][1], ends_at)
+        else:
+            runs.append((window_id, starts_at, ends_at))
+    session.execute(delete(Slot).where(Slot.id.in_([row.id for row in free])))
+    step = timedelta(minutes=minutes)
+    rows = [
+        {"mentor_id": mentor_id, "window_id": window_id, "starts_at": s, "ends_at": s + step}
+        for window_id, run_start, run_end in runs
+        for s in _steps(run_start, run_end, step)
+    ]
+    for offset in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(insert(Slot), rows[offset : offset + _INSERT_CHUNK])
+    return len(rows)
+
+
+def _steps(start: datetime, end: datetime, step: timedelta) -> Iterable[datetime]:
+    while start + step <= end:
+        yield start
+        start += step
 
 
 def clear_day(

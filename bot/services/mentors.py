@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.services.availability import recut_free_slots
 from bot.services.errors import DomainError
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
 from store.models import SESSION_LENGTHS, MentorProfile, MentorSkill, User
@@ -145,6 +146,7 @@ def save_profile(
         mentor.status = "active" if approval == "open" else "pending"
         mentor.rejection_reason = None
         mentor.decided_by = mentor.decided_at = None
+    length_changed = not created and mentor.session_minutes != form.session_minutes
     mentor.bio = form.bio.strip()
     mentor.meeting_link = form.meeting_link.strip()
     mentor.session_minutes = form.session_minutes  # type: ignore[assignment]
@@ -158,6 +160,8 @@ def save_profile(
         MentorSkill(skill_id=s.id, level=levels.get(s.id, "practitioner")) for s in skills
     ]
     session.flush()
+    if length_changed:
+        recut_free_slots(session, mentor_id=mentor.id, minutes=mentor.session_minutes, now=now)
     return SaveResult(_view(session, mentor), created, mentor.status == "pending")
 
 
