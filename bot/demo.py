@@ -173,6 +173,16 @@ def the_weekly_digest(story: Story) -> None:
         "admin stats 30d"
     )
     story.act(BEN, "tries an admin command too").command("admin stats")
+    story.act(CHITRA, "checks who mentors and how busy they are").command("admin mentors")
+    story.act(CHITRA, "exports the week as CSV for her own report").command("admin export 7d")
+
+
+def privacy(story: Story) -> None:
+    story.chapter("Chapter 6. Ben moves on and asks the bot to forget him")
+    ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
+    ben.command("privacy")
+    story.act(BEN, "clicks Delete my data…").click("Delete my data…")
+    story.act(BEN, "confirms").click("Yes, delete my data")
 
 
 CHAPTERS: list[Callable[[Story], None]] = [
@@ -181,6 +191,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     booking_a_session,
     the_session_happens,
     the_weekly_digest,
+    privacy,
 ]
 
 

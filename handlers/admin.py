@@ -95,8 +95,8 @@ def register(deps: Deps, commands: Subcommands) -> None:
         send_export(call.client, call.user_id, files, start, end)
         call.respond(
             text=(
-                f"Sent you two CSV files by DM: {files.sessions} session(s) and "
-                f"{files.reviews} review(s) from the last {days} days."
+                f"Sent you two CSV files by DM: {files.sessions} booking(s) (sessions and "
+                f"requests) and {files.reviews} review(s) from the last {days} days."
             ),
             response_type="ephemeral",
         )
@@ -144,7 +144,7 @@ def send_export(
             {
                 "content": files.sessions_csv.encode(),
                 "filename": f"mentor-sessions-{span}.csv",
-                "title": "Sessions",
+                "title": "Sessions and requests",
             },
             {
                 "content": files.reviews_csv.encode(),

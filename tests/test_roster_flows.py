@@ -193,7 +193,7 @@ def test_export_sends_two_csv_files_by_dm(program: Sandbox) -> None:
         "Ben Martin",
         "approved",
     )
-    assert "1 session(s) and 0 review(s)" in shown(program, CHITRA)
+    assert "1 booking(s) (sessions and requests) and 0 review(s)" in shown(program, CHITRA)
     assert audit_log(program)[-1][:2] == (CHITRA, "admin export")
 
 
