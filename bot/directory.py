@@ -14,25 +14,27 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.services.people import Person, find_person, save_person
 
+NAME_LENGTH = 200  # users.real_name holds this many characters
 
-def known_time_zone(tz: str | None) -> str:
+
+def known_time_zone(tz: Any) -> str:
     """Slack's IANA zone for a user, or UTC when it is absent or unknown to this machine."""
+    if not isinstance(tz, str):
+        return "UTC"
     try:
-        ZoneInfo(tz or "")
+        ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         return "UTC"
-    return tz or "UTC"
+    return tz
 
 
 def display_name(user: dict[str, Any]) -> str:
-    profile = user.get("profile") or {}
-    return (
-        profile.get("display_name")
-        or user.get("real_name")
-        or profile.get("real_name")
-        or user.get("name")
-        or user.get("id", "")
-    )
+    """The name people know them by, cut to what the store keeps."""
+    profile = user.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    names = (profile.get("display_name"), user.get("real_name"), profile.get("real_name"),
+             user.get("name"), user.get("id"))  # fmt: skip
+    return next((name for name in names if isinstance(name, str) and name), "")[:NAME_LENGTH]
 
 
 def remember(deps: Deps, user: dict[str, Any]) -> Person:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
@@ -19,10 +23,31 @@ SERVER_THREADS = 8
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
+log = logging.getLogger(__name__)
+
+
+class SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI handler, answering 400 to a body Bolt cannot read instead of failing with 500.
+
+    Bolt reads the payload's user and channel before it checks the signature, and raises on
+    shapes Slack never sends (`"user": true`), so anyone could otherwise fill the logs with
+    tracebacks.
+    """
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            bolt_request = BoltRequest(
+                body=request.get_body(), query=request.query_string, headers=request.get_headers()
+            )
+        except (TypeError, AttributeError, KeyError, ValueError) as unreadable:
+            log.warning("Refused a request Bolt cannot read: %r", unreadable)
+            return BoltResponse(status=400, body="")
+        return self.app.dispatch(bolt_request)
+
 
 def make_wsgi_app(app: App, engine: Engine) -> WSGIApp:
     """`POST /slack/events` goes to Bolt; `GET /healthz` answers 200 only if the database does."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = SlackHandler(app, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":

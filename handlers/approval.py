@@ -7,24 +7,48 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.profile import build_approval_outcome, build_decision_dm, build_reject_modal
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, mentor_by_id
-from handlers.forms import clicking_user, form_values, tell, text
+from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher
 
 NOT_A_COORDINATOR = "Only the program's coordinators can approve or reject mentors."
+CARD_GONE = ("message_not_found", "channel_not_found")
 OUT_OF_DATE = "That button is out of date. The latest version of the request has its own message."
 
 
-def parse_card_value(value: str) -> tuple[int, int] | None:
+def parse_card_value(value: Any) -> tuple[int, int] | None:
     """`mentor_id:version` from an approval button, or None when it is not one of ours."""
-    mentor_id, _, version = (value or "").partition(":")
-    if mentor_id.isdigit() and version.isdigit():
-        return int(mentor_id), int(version)
+    mentor_id, _, version = string(value).partition(":")
+    shown = number(mentor_id), number(version)
+    return (shown[0], shown[1]) if shown[0] is not None and shown[1] is not None else None
+
+
+def parse_reject_metadata(metadata: Any) -> dict[str, Any] | None:
+    """The reject modal's private_metadata (mentor, version, card), or None if it is not ours."""
+    try:
+        card = json.loads(string(metadata))
+    except ValueError:
+        return None
+    if not isinstance(card, dict):
+        return None
+    shown = parse_card_value(f"{card.get('mentor_id')}:{card.get('version')}")
+    channel, ts = card.get("channel"), card.get("ts")
+    if shown is None or not isinstance(channel, str) or not isinstance(ts, str):
+        return None
+    return {"mentor_id": shown[0], "version": shown[1], "channel": channel, "ts": ts}
+
+
+def clicked_card(body: dict[str, Any]) -> dict[str, str] | None:
+    """The channel message whose button was clicked, if the click came from one."""
+    channel, message = body.get("channel"), body.get("message")
+    if isinstance(channel, dict) and isinstance(message, dict):
+        return {"channel": string(channel.get("id")), "ts": string(message.get("ts"))}
     return None
 
 
@@ -36,9 +60,12 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         client: WebClient, mentor: MentorView, coordinator: str, card: dict[str, str]
     ) -> None:
         """Replace the card's buttons with the outcome, tell the mentor, refresh their Home."""
-        client.chat_update(
-            channel=card["channel"], ts=card["ts"], **build_approval_outcome(mentor, coordinator)
-        )
+        try:
+            outcome = build_approval_outcome(mentor, coordinator)
+            client.chat_update(channel=card["channel"], ts=card["ts"], **outcome)
+        except SlackApiError as failed:  # the card was deleted meanwhile: still tell the mentor
+            if failed.response.get("error") not in CARD_GONE:
+                raise
         client.chat_postMessage(channel=mentor.slack_id, **build_decision_dm(mentor))
         home.publish(client, mentor.slack_id)
 
@@ -51,8 +78,9 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         if not is_coordinator(coordinator):
             tell(body, client, NOT_A_COORDINATOR)
             return
-        shown = parse_card_value(action.get("value", ""))
-        if shown is None:
+        shown = parse_card_value(action.get("value"))
+        card = clicked_card(body)
+        if shown is None or card is None:
             tell(body, client, OUT_OF_DATE)
             return
         try:
@@ -69,7 +97,6 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         except DomainError as refused:
             tell(body, client, str(refused))
             return
-        card = {"channel": body["channel"]["id"], "ts": body["message"]["ts"]}
         announce(client, mentor, coordinator, card)
 
     @app.action(Action.REJECT_MENTOR)
@@ -80,25 +107,20 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         if not is_coordinator(clicking_user(body)):
             tell(body, client, NOT_A_COORDINATOR)
             return
-        shown = parse_card_value(action.get("value", ""))
+        shown = parse_card_value(action.get("value"))
+        card = clicked_card(body)
         with deps.sessions.begin() as session:
             mentor = mentor_by_id(session, shown[0]) if shown else None
         if (
             shown is None
+            or card is None
             or mentor is None
             or mentor.version != shown[1]
             or mentor.status != "pending"
         ):
             tell(body, client, OUT_OF_DATE)
             return
-        metadata = json.dumps(
-            {
-                "mentor_id": shown[0],
-                "version": shown[1],
-                "channel": body["channel"]["id"],
-                "ts": body["message"]["ts"],
-            }
-        )
+        metadata = json.dumps({"mentor_id": shown[0], "version": shown[1], **card})
         client.views_open(
             trigger_id=body["trigger_id"], view=build_reject_modal(metadata, mentor.name)
         )
@@ -108,18 +130,16 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any]
     ) -> None:
         coordinator = clicking_user(body)
-        card = json.loads(view.get("private_metadata") or "{}")
-        if not is_coordinator(coordinator) or not {"mentor_id", "version", "channel", "ts"} <= set(
-            card
-        ):
+        card = parse_reject_metadata(view.get("private_metadata"))
+        if not is_coordinator(coordinator) or card is None:
             ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
             return
         try:
             with deps.sessions.begin() as session:
                 mentor = decide(
                     session,
-                    mentor_id=int(card["mentor_id"]),
-                    version=int(card["version"]),
+                    mentor_id=card["mentor_id"],
+                    version=card["version"],
                     approve=False,
                     reason=text(form_values(view), Block.REASON),
                     decided_by=coordinator,

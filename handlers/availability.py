@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.availability import (
     build_add_once_modal,
@@ -22,7 +23,17 @@ from bot.services import availability
 from bot.services.errors import DomainError
 from bot.services.mentors import MentorView, mentor_for
 from handlers.commands import Invocation, Subcommands
-from handlers.forms import choices, clicking_user, form_values, tell, text, whole_number
+from handlers.forms import (
+    choices,
+    clicking_user,
+    form_values,
+    number,
+    option_value,
+    string,
+    tell,
+    text,
+    whole_number,
+)
 from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the add-window forms.
@@ -71,14 +82,15 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     def push_form(body: dict[str, Any], client: WebClient, weekly: bool) -> None:
         mentor = mentor_of(clicking_user(body))
-        if mentor is None:
+        parent = body.get("view")  # these buttons live in the availability modal
+        if mentor is None or not isinstance(parent, dict):
             return
         build = build_add_weekly_modal if weekly else build_add_once_modal
         view = build(
             tz=mentor.tz,
             today=local_today(mentor),
             minutes=mentor.session_minutes,
-            parent_view_id=body["view"]["id"],
+            parent_view_id=string(parent.get("id")),
         )
         client.views_push(trigger_id=body["trigger_id"], view=view)
 
@@ -119,7 +131,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                         session,
                         mentor_id=mentor.id,
                         first_date=day,
-                        weekdays={int(d) for d in choices(values, Block.DAYS) if d.isdigit()},
+                        weekdays=_weekdays(choices(values, Block.DAYS)),
                         start=start,
                         end=end,
                         weeks=whole_number(values, Block.WEEKS) or 0,
@@ -137,9 +149,12 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             )
             return
         ack()
-        notice = _added_notice(added, mentor.tz)
-        client.views_update(
-            view_id=view["private_metadata"], view=availability_view(mentor, notice)
+        redraw(
+            body,
+            client,
+            string(view.get("private_metadata")),
+            mentor,
+            _added_notice(added, mentor.tz),
         )
         home.publish(client, user_id)
 
@@ -155,12 +170,29 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     ) -> None:
         submit_window(ack, body, client, view, weekly=True)
 
+    def redraw(
+        body: dict[str, Any], client: WebClient, view_id: str, mentor: MentorView, notice: str
+    ) -> None:
+        """Show `notice` in the availability modal; if it is gone (closed meanwhile), by DM."""
+        if view_id:
+            try:
+                client.views_update(view_id=view_id, view=availability_view(mentor, notice))
+                return
+            except SlackApiError as failed:
+                if failed.response.get("error") != "not_found":
+                    raise
+        tell(body, client, notice)
+
     def refresh_after(body: dict[str, Any], client: WebClient, notice: str) -> None:
+        """Redraw the availability modal the click came from (else just say what happened)."""
         user_id = clicking_user(body)
         mentor = mentor_of(user_id)
         if mentor is None:
             return
-        client.views_update(view_id=body["view"]["id"], view=availability_view(mentor, notice))
+        view = body.get("view")
+        redraw(
+            body, client, string(view.get("id")) if isinstance(view, dict) else "", mentor, notice
+        )
         home.publish(client, user_id)
 
     @app.action(Action.REMOVE_SLOT)
@@ -169,13 +201,13 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     ) -> None:
         ack()
         mentor = mentor_of(clicking_user(body))
-        slot_id = str((action.get("selected_option") or {}).get("value", ""))
-        if mentor is None or not slot_id.isdigit():
+        slot_id = number(option_value(action.get("selected_option")))
+        if mentor is None or slot_id is None:
             return
         try:
             with deps.sessions.begin() as session:
                 removed = availability.remove_slot(
-                    session, mentor_id=mentor.id, slot_id=int(slot_id), now=deps.clock.now()
+                    session, mentor_id=mentor.id, slot_id=slot_id, now=deps.clock.now()
                 )
         except DomainError as refused:
             refresh_after(body, client, f":warning: {refused}")
@@ -190,7 +222,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     ) -> None:
         ack()
         mentor = mentor_of(clicking_user(body))
-        day = _day(action.get("value", ""))
+        day = _day(string(action.get("value")))
         if mentor is None or day is None:
             return
         with deps.sessions.begin() as session:
@@ -203,6 +235,10 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         refresh_after(body, client, notice)
 
 
+def _weekdays(chosen: list[str]) -> set[int]:
+    return {day for day in map(number, chosen) if day is not None}
+
+
 def _clock_time(value: str) -> time | None:
     try:
         return time.fromisoformat(value)
@@ -211,10 +247,12 @@ def _clock_time(value: str) -> time | None:
 
 
 def _day(value: str) -> date | None:
+    """A date, except the calendar's first and last: a local day's bounds need its neighbours."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if date.min < day < date.max else None
 
 
 def _added_notice(added: availability.WindowResult, tz: str) -> str:

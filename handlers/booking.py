@@ -32,7 +32,14 @@ from bot.services.errors import DomainError
 from bot.services.mentors import mentor_by_id
 from bot.services.search import free_slots
 from handlers.commands import Invocation, Subcommands
-from handlers.forms import clicking_user, form_values, replace_clicked_message, tell, text
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    number,
+    replace_clicked_message,
+    tell,
+    text,
+)
 from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the booking and reason modals.
@@ -109,7 +116,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                 booking = planned(
                     change(
                         session,
-                        booking_id=int(view.get("private_metadata") or 0),
+                        booking_id=number(view.get("private_metadata")) or 0,
                         actor_slack_id=clicking_user(body),
                         reason=text(form_values(view), Block.REASON),
                         now=deps.clock.now(),
@@ -123,8 +130,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         return booking
 
     def booking_id_of(action: dict[str, Any]) -> int | None:
-        value = str(action.get("value", ""))
-        return int(value) if value.isdigit() else None
+        return number(action.get("value"))
 
     def act(
         body: dict[str, Any], client: WebClient, change: Callable[[Any], BookingView]
@@ -191,7 +197,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                 booking = bookings.request_session(
                     session,
                     mentee_id=person.id,
-                    slot_id=int(slot) if slot.isdigit() else 0,
+                    slot_id=number(slot) or 0,
                     message=text(values, Block.MESSAGE),
                     topic=text(values, Block.TOPIC).strip() or None,
                     now=deps.clock.now(),
@@ -282,9 +288,9 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             with deps.sessions.begin() as session:
                 booking = bookings.propose(
                     session,
-                    booking_id=int(view.get("private_metadata") or 0),
+                    booking_id=number(view.get("private_metadata")) or 0,
                     actor_slack_id=clicking_user(body),
-                    slot_id=int(slot) if slot.isdigit() else 0,
+                    slot_id=number(slot) or 0,
                     now=deps.clock.now(),
                 )
         except DomainError as refused:

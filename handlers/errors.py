@@ -30,6 +30,7 @@ def tell_user(body: dict[str, Any], client: WebClient) -> None:
     """Answer where the user is looking: Home if that failed to load, else in place or by DM."""
     event = body.get("event") or {}
     if event.get("type") == "app_home_opened":
-        client.views_publish(user_id=event["user"], view=build_home_error())
+        if isinstance(event.get("user"), str):
+            client.views_publish(user_id=event["user"], view=build_home_error())
     elif body.get("response_url") or clicking_user(body):
         tell(body, client, SORRY)

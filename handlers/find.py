@@ -29,7 +29,7 @@ from bot.services.search import (
 )
 from bot.services.skills import split_skills
 from handlers.commands import Invocation, Subcommands
-from handlers.forms import clicking_user, form_values, tell, text
+from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher
 
 
@@ -51,6 +51,8 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                 )
         except NoSkillsGiven:
             return build_ask_for_skills()
+        except DomainError as refused:  # e.g. a "skill" too long to be one
+            return {"text": str(refused)}
         return build_results(result)
 
     def find(call: Invocation) -> None:
@@ -94,18 +96,18 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     def on_find_again(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         user_id = clicking_user(body)
-        words = split_skills(action.get("value", ""))
+        words = split_skills(string(action.get("value")))
         tell(body, client, search(client, user_id, words))
 
     @app.action(Action.MORE_TIMES)
     def on_more_times(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        mentor_id = action.get("value", "")
-        if not mentor_id.isdigit():
+        mentor_id = number(action.get("value"))
+        if mentor_id is None:
             return
         with deps.sessions.begin() as session:
-            mentor = mentor_by_id(session, int(mentor_id))
-            slots = free_slots(session, mentor_id=int(mentor_id), now=deps.clock.now())
+            mentor = mentor_by_id(session, mentor_id)
+            slots = free_slots(session, mentor_id=mentor_id, now=deps.clock.now())
         if mentor is None or mentor.status != "active":
             tell(body, client, "That mentor isn't taking bookings right now.")
             return
@@ -115,13 +117,17 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     def on_save_interests(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         user_id = clicking_user(body)
-        skills = split_skills(action.get("value", ""))
+        skills = split_skills(string(action.get("value")))
         if not skills:
             open_interests(client, user_id, body["trigger_id"])
             return
         person = person_for(deps, client, user_id)
-        with deps.sessions.begin() as session:
-            saved = save_interests(session, person_id=person.id, skills=skills)
+        try:
+            with deps.sessions.begin() as session:
+                saved = save_interests(session, person_id=person.id, skills=skills)
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
         tell(body, client, f":bookmark: Saved your interests: {', '.join(saved.skills)}.")
 
     @app.view(Callback.INTERESTS)
@@ -148,15 +154,15 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.ASK_AVAILABILITY)
     def on_ask(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        mentor_id = action.get("value", "")
+        mentor_id = number(action.get("value"))
         user_id = clicking_user(body)
-        if not mentor_id.isdigit():
+        if mentor_id is None:
             return
         person = person_for(deps, client, user_id)
         try:
             with deps.sessions.begin() as session:
                 asked = ask_for_availability(
-                    session, asker_id=person.id, mentor_id=int(mentor_id), now=deps.clock.now()
+                    session, asker_id=person.id, mentor_id=mentor_id, now=deps.clock.now()
                 )
         except DomainError as refused:
             tell(body, client, str(refused))

@@ -25,7 +25,9 @@ from bot.services.reviews import (
 from handlers.forms import (
     clicking_user,
     form_values,
+    number,
     replace_clicked_message,
+    string,
     tell,
     text,
     whole_number,
@@ -35,11 +37,10 @@ THANKS = ":pray: Thank you! Your review went to the program's coordinators."
 
 
 def register(app: App, deps: Deps) -> None:
-    def booking_for(body: dict[str, Any], client: WebClient, value: str) -> BookingView | None:
+    def booking_for(body: dict[str, Any], client: WebClient, value: Any) -> BookingView | None:
         """The booking a button names, if the clicker took part in it; else say why not."""
-        booking_id = int(value) if value.isdigit() else 0
         with deps.sessions.begin() as session:
-            booking = get_booking(session, booking_id=booking_id)
+            booking = get_booking(session, booking_id=number(value) or 0)
         user_id = clicking_user(body)
         if booking is None or user_id not in (booking.mentor_slack_id, booking.mentee_slack_id):
             tell(body, client, "That session isn't one of yours.")
@@ -100,7 +101,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(re.compile(f"^{Action.WHAT_HAPPENED}:"))  # one action_id per answer
     def on_what(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        value, _, what = str(action.get("value", "")).partition(":")
+        value, _, what = string(action.get("value")).partition(":")
         booking = booking_for(body, client, value)
         user_id, now = clicking_user(body), deps.clock.now()
         if booking is not None and attempt(
@@ -132,12 +133,11 @@ def register(app: App, deps: Deps) -> None:
             action_items=text(values, Block.ACTION_ITEMS),
         )
         user_id = clicking_user(body)
-        booking_id = str(view.get("private_metadata") or "")
         try:
             with deps.sessions.begin() as session:
                 save_review(
                     session,
-                    booking_id=int(booking_id) if booking_id.isdigit() else 0,
+                    booking_id=number(view.get("private_metadata")) or 0,
                     actor_slack_id=user_id,
                     form=form,
                     now=deps.clock.now(),

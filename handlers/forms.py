@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 FormValue = str | list[str] | None
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
 
 
 def form_values(view: dict[str, Any]) -> dict[str, FormValue]:
@@ -22,14 +23,36 @@ def form_values(view: dict[str, Any]) -> dict[str, FormValue]:
 def _element_value(element: dict[str, Any]) -> FormValue:
     kind = element.get("type")
     if kind in ("static_select", "radio_buttons", "external_select"):
-        return (element.get("selected_option") or {}).get("value")
+        return option_value(element.get("selected_option")) or None
     if kind in ("multi_static_select", "checkboxes", "multi_external_select"):
-        return [o["value"] for o in element.get("selected_options") or []]
-    if kind == "datepicker":
-        return element.get("selected_date")
-    if kind == "timepicker":
-        return element.get("selected_time")
-    return element.get("value")
+        options = element.get("selected_options")
+        chosen = [option_value(o) for o in options] if isinstance(options, list) else []
+        return [value for value in chosen if value]
+    key = {"datepicker": "selected_date", "timepicker": "selected_time"}.get(str(kind), "value")
+    value = element.get(key)
+    return value if isinstance(value, str) else None
+
+
+def option_value(option: Any) -> str:
+    """The value of a chosen option ("" when there is none, or it is not a string)."""
+    return string(option.get("value")) if isinstance(option, dict) else ""
+
+
+def string(value: Any) -> str:
+    """A value Slack carries as a string (a button's value, private_metadata), else ""."""
+    return value if isinstance(value, str) else ""
+
+
+def number(value: Any) -> int | None:
+    """A whole number written in ASCII digits that fits an id column, else None.
+
+    `str.isdigit` alone lets through "²" (which int() refuses) and 10,000-digit strings (which
+    int() refuses, and the database could not store anyway).
+    """
+    if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10):
+        return None
+    found = int(value)
+    return found if found <= MAX_ID else None
 
 
 def text(values: dict[str, FormValue], block_id: str) -> str:
@@ -43,8 +66,7 @@ def choices(values: dict[str, FormValue], block_id: str) -> list[str]:
 
 
 def whole_number(values: dict[str, FormValue], block_id: str) -> int | None:
-    value = text(values, block_id).strip()
-    return int(value) if value.isdigit() else None
+    return number(text(values, block_id).strip())
 
 
 def clicking_user(body: dict[str, Any]) -> str:

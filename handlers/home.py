@@ -41,5 +41,6 @@ class HomePublisher:
 def register(app: App, home: HomePublisher) -> None:
     @app.event("app_home_opened")
     def on_home_opened(event: dict, client: WebClient) -> None:
-        if event.get("tab", "home") == "home":
-            home.publish(client, event["user"])
+        user = event.get("user")
+        if event.get("tab", "home") == "home" and isinstance(user, str) and user:
+            home.publish(client, user)

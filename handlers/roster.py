@@ -23,7 +23,14 @@ from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, mentor_by_id
 from bot.services.roster import FILTERS, coordinator_set_status, roster_page
 from handlers.admin import NOT_A_COORDINATOR, audit, is_coordinator
-from handlers.forms import clicking_user, form_values, replace_clicked_message, tell, text
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    number,
+    replace_clicked_message,
+    tell,
+    text,
+)
 from handlers.home import HomePublisher
 
 OUT_OF_DATE = "That list is out of date; here it is again."
@@ -43,10 +50,10 @@ def parse_shown(value: Any) -> Shown | None:
     parts = str(value or "").split(":")
     if len(parts) != 4 or parts[2] not in FILTERS:
         return None
-    mentor_id, version, filter, offset = parts
-    if not (mentor_id.isdigit() and version.isdigit() and offset.isdigit()):
+    mentor_id, version, offset = number(parts[0]), number(parts[1]), number(parts[3])
+    if mentor_id is None or version is None or offset is None:
         return None
-    return Shown(int(mentor_id), int(version), filter, int(offset))
+    return Shown(mentor_id, version, parts[2], offset)
 
 
 def register(app: App, deps: Deps, home: HomePublisher) -> None:
@@ -141,8 +148,9 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
             tell(body, client, NOT_A_COORDINATOR)
             return
         filter, _, offset = str(action.get("value") or "").partition(":")
-        if filter in FILTERS and offset.isdigit():
-            redraw(body, client, filter, int(offset), "")
+        start = number(offset)
+        if filter in FILTERS and start is not None:
+            redraw(body, client, filter, start, "")
 
     @app.action(Action.ROSTER_REJECT)
     def on_reject(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
@@ -166,13 +174,15 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         coordinator = clicking_user(body)
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
-            shown = Shown(
-                int(meta["mentor_id"]), int(meta["version"]), meta["filter"], int(meta["offset"])
+            shown = parse_shown(
+                ":".join(str(meta[k]) for k in ("mentor_id", "version", "filter", "offset"))
             )
         except (ValueError, KeyError, TypeError):
+            shown = None
+        if shown is None:
             ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
             return
-        if not is_coordinator(deps, coordinator) or shown.filter not in FILTERS:
+        if not is_coordinator(deps, coordinator):
             ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
             return
         try:
