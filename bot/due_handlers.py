@@ -1,17 +1,23 @@
 """What each kind of due work does in Slack when its time comes.
 
-Each handler re-reads the booking first: anything may have changed since the work was
-scheduled (cancelled, declined, moved), and then it quietly does nothing.
+A pass reads what a claimed batch needs (its bookings, the reminders' action items) in one go,
+just before sending it, so a handler sees each booking as it stands now: anything may have
+changed since the work was scheduled (cancelled, declined, moved), and then it quietly does
+nothing. A batch costs a fixed number of queries, however many items it holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
-from bot.blocks.booking import build_card_outcome
+from bot.blocks.booking import build_card_outcome, build_request_card
 from bot.blocks.find import build_nudge
 from bot.blocks.followup import (
     build_checkin,
@@ -23,22 +29,46 @@ from bot.blocks.followup import (
 from bot.deps import Deps
 from bot.digest_post import post_digest as send_digest
 from bot.services import lifecycle
-from bot.services.bookings import BookingView, get_booking
+from bot.services.bookings import (
+    BookingView,
+    get_booking,
+    get_bookings,
+    remember_mentor_message,
+)
 from bot.services.digest import build_digest
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
-from bot.services.reviews import has_reviewed, previous_action_items
-
-DueHandler = Callable[[Deps, WebClient, DueItem], None]
+from bot.services.reviews import has_reviewed, previous_action_items_for
 
 
-def _booking(deps: Deps, item: DueItem) -> BookingView | None:
-    with deps.sessions.begin() as session:
-        return get_booking(session, booking_id=item.booking_id) if item.booking_id else None
+@dataclass(frozen=True)
+class DueBatch:
+    """What a claimed batch of due work needs from the database, read before it is sent."""
+
+    bookings: Mapping[int, BookingView] = field(default_factory=dict)
+    action_items: Mapping[int, str | None] = field(default_factory=dict)  # by booking id
+
+    def booking(self, item: DueItem) -> BookingView | None:
+        return self.bookings.get(item.booking_id) if item.booking_id else None
 
 
-def digest_due(deps: Deps, client: WebClient, item: DueItem) -> None:
+def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
+    """The batch's bookings and its reminders' action items, in a fixed number of queries."""
+    booked = {item.booking_id for item in items if item.booking_id}
+    reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
+    return DueBatch(
+        bookings=get_bookings(session, booking_ids=booked),
+        action_items=previous_action_items_for(session, booking_ids=reminded),
+    )
+
+
+DueHandler = Callable[[Deps, WebClient, DueItem, DueBatch], None]
+
+log = logging.getLogger(__name__)
+
+
+def digest_due(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     """The period's digest, to the coordinators' channel (the bot must be a member)."""
     channel = deps.settings.coordinator_channel
     if not channel:
@@ -50,65 +80,80 @@ def digest_due(deps: Deps, client: WebClient, item: DueItem) -> None:
     send_digest(client, channel, digest, title="Mentorship digest")
 
 
-def send_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
+def send_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     """Someone wanted to book a mentor who had no free time: ask the mentor to add some."""
     assert item.recipient_slack_id is not None
     nudge = build_nudge(item.payload.get("asker", ""), item.payload.get("skills", ""))
     client.chat_postMessage(channel=item.recipient_slack_id, **nudge)
 
 
-def send_reminder(deps: Deps, client: WebClient, item: DueItem) -> None:
-    booking = _booking(deps, item)
+def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    booking = batch.booking(item)
     if booking is None or booking.status != "approved" or not item.recipient_slack_id:
         return
     if booking.starts_at <= deps.clock.now():
         return  # a pass that ran late: a reminder after the start helps nobody
-    with deps.sessions.begin() as session:
-        action_items = previous_action_items(session, booking_id=booking.id)
     reminder = build_reminder(
         booking,
         for_mentor=item.recipient_slack_id == booking.mentor_slack_id,
         offset=item.payload.get("offset", ""),
-        action_items=action_items,
+        action_items=batch.action_items.get(booking.id),
     )
     client.chat_postMessage(channel=item.recipient_slack_id, **reminder)
 
 
-def send_request_nudge(deps: Deps, client: WebClient, item: DueItem) -> None:
-    booking = _booking(deps, item)
-    if booking is not None and booking.status == "pending":
-        client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_nudge(booking))
+def send_request_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    """Remind the mentor of a waiting request; bring its card first if it never went out
+    (the process that took the request died after saving it, or Slack failed)."""
+    booking = batch.booking(item)
+    if booking is None or booking.status != "pending":
+        return
+    if not booking.mentor_message_ts:
+        card = client.chat_postMessage(
+            channel=booking.mentor_slack_id, **build_request_card(booking)
+        )
+        with deps.sessions.begin() as session:
+            remember_mentor_message(
+                session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
+            )
+    client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_nudge(booking))
 
 
-def expire_request(deps: Deps, client: WebClient, item: DueItem) -> None:
-    """The mentor never answered: free the slot, tell the mentee, close the mentor's card."""
+def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    """The mentor never answered: free the slot, tell the mentee, close the mentor's card.
+
+    Only this work expires a booking, so an expired one is this work's own doing, from now or
+    from an attempt whose message Slack refused: the mentee is told either way. The card is
+    best effort, so that a card Slack cannot update never makes the mentee hear it twice.
+    """
     assert item.booking_id is not None
     with deps.sessions.begin() as session:
-        expired = lifecycle.expire_request(
-            session, booking_id=item.booking_id, now=deps.clock.now()
-        )
+        lifecycle.expire_request(session, booking_id=item.booking_id, now=deps.clock.now())
         booking = get_booking(session, booking_id=item.booking_id)
-    if not expired or booking is None:
-        return
+    if booking is None or booking.status != "expired":
+        return  # answered, withdrawn or erased meanwhile
     client.chat_postMessage(channel=booking.mentee_slack_id, **build_expired(booking))
     if booking.mentor_message_channel and booking.mentor_message_ts:
-        client.chat_update(
-            channel=booking.mentor_message_channel,
-            ts=booking.mentor_message_ts,
-            **build_card_outcome(booking),
-        )
+        try:
+            client.chat_update(
+                channel=booking.mentor_message_channel,
+                ts=booking.mentor_message_ts,
+                **build_card_outcome(booking),
+            )
+        except SlackApiError as refused:
+            log.warning("Could not close the card of expired booking %s: %s", booking.id, refused)
 
 
-def send_checkin(deps: Deps, client: WebClient, item: DueItem) -> None:
-    booking = _booking(deps, item)
+def send_checkin(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    booking = batch.booking(item)
     if booking is None or booking.status != "approved" or not item.recipient_slack_id:
         return
     checkin = build_checkin(booking, for_mentor=item.recipient_slack_id == booking.mentor_slack_id)
     client.chat_postMessage(channel=item.recipient_slack_id, **checkin)
 
 
-def send_review_reminder(deps: Deps, client: WebClient, item: DueItem) -> None:
-    booking = _booking(deps, item)
+def send_review_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    booking = batch.booking(item)
     if booking is None or not item.recipient_slack_id:
         return
     with deps.sessions.begin() as session:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select, update
 from bot.clock import SystemClock
 from bot.config import DEFAULTS, load_settings
 from bot.deps import Deps
-from bot.due_handlers import send_nudge
+from bot.due_handlers import DueBatch, send_nudge
 from bot.jobs import LEASE
 from bot.services import due
 from bot.services.due import DueItem
@@ -215,7 +215,7 @@ def test_a_pass_killed_after_sending_but_before_marking_sends_again(
         }
     )
     client = make_web_client(fake.bot_token, fake.base_url)
-    send_nudge(Deps(settings, sessions, SystemClock()), client, item)  # then the process dies
+    send_nudge(Deps(settings, sessions, SystemClock()), client, item, DueBatch())  # then dies
 
     assert run_due(database_url, fake, tmp_path) == (0, 0, 0)  # not while the lease holds
     assert posts(fake) == {recipient: 1}

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.deps import Deps
+from bot.due_handlers import DueBatch
 from bot.sandbox import Sandbox
 from bot.services import due
 from bot.services.due import DueItem
@@ -17,7 +18,7 @@ from store.models import DueWork
 from tests.conftest import BEN
 
 
-def post_greeting(deps: Deps, client: WebClient, item: DueItem) -> None:
+def post_greeting(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     """A stand-in kind of due work: a DM to its recipient, as reminders will be."""
     assert item.recipient_slack_id is not None
     client.chat_postMessage(channel=item.recipient_slack_id, text=item.payload["text"])

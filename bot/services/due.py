@@ -8,6 +8,7 @@ move, so two passes never hold the same row; a pass that dies simply lets its le
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,7 +119,27 @@ def claim_due(
 
 def finish(session: Session, item: DueItem, *, now: datetime) -> bool:
     """Mark claimed work sent; False if the lease was lost to another pass meanwhile."""
-    return _settle(session, item, status="sent", done_at=now, last_error=None)
+    return finish_all(session, [item], now=now) == 1
+
+
+def finish_all(session: Session, items: Sequence[DueItem], *, now: datetime) -> int:
+    """Mark a batch of claimed work sent, one statement per claim; how many were still ours.
+
+    A row counts only under the claim token its item was claimed with: work whose lease ran
+    out and was claimed again, or that was cancelled meanwhile, is left as it is.
+    """
+    by_token: dict[str, list[int]] = {}
+    for item in items:
+        by_token.setdefault(item.claim_token, []).append(item.id)
+    settled = 0
+    for token, ids in by_token.items():
+        result = session.execute(
+            update(DueWork)
+            .where(DueWork.id.in_(ids), DueWork.claim_token == token, DueWork.status == "pending")
+            .values(status="sent", done_at=now, last_error=None, lease_until=None)
+        )
+        settled += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return settled
 
 
 def fail(session: Session, item: DueItem, *, now: datetime, error: str) -> bool:

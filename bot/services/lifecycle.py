@@ -128,7 +128,11 @@ def cancel_plan(session: Session, booking_id: int, *, kinds: Sequence[str] | Non
 
 
 def expire_request(session: Session, *, booking_id: int, now: datetime) -> bool:
-    """Expire a request that is still pending (its slot frees itself); False if it was not."""
+    """Expire a request that is still pending (its slot frees itself); False if it was not.
+
+    Only the nudge is dropped: the expiry is the work in progress, and its pass marks it sent
+    once the mentee has been told (or retries it if Slack failed).
+    """
     result = session.execute(
         update(Booking)
         .where(Booking.id == booking_id, Booking.status == "pending")
@@ -136,5 +140,5 @@ def expire_request(session: Session, *, booking_id: int, now: datetime) -> bool:
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
-    cancel_plan(session, booking_id)
+    cancel_plan(session, booking_id, kinds=(REQUEST_NUDGE,))
     return True

@@ -15,10 +15,11 @@ from the mentee, and shown in the reminder of the pair's next session.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -239,28 +240,41 @@ def previous_action_items(session: Session, *, booking_id: int) -> str | None:
     this one starts. Only those the mentee reviewed count (a review means it took place); when
     that review lists no action items, there are none to carry over.
     """
-    this = session.execute(
-        select(Booking.mentor_id, Booking.mentee_id, Booking.starts_at).where(
-            Booking.id == booking_id
+    return previous_action_items_for(session, booking_ids=[booking_id]).get(booking_id)
+
+
+def previous_action_items_for(
+    session: Session, *, booking_ids: Collection[int]
+) -> dict[int, str | None]:
+    """`previous_action_items` of many bookings in one query (a batch of reminders)."""
+    if not booking_ids:
+        return {}
+    this, earlier = aliased(Booking, name="this"), aliased(Booking, name="earlier")
+    latest_first = (earlier.ends_at.desc(), earlier.id.desc())
+    ranked = (
+        select(
+            this.id.label("booking_id"),
+            Review.action_items,
+            func.row_number().over(partition_by=this.id, order_by=latest_first).label("rank"),
         )
-    ).first()
-    if this is None:
-        return None
-    query = (
-        select(Review.action_items)
-        .join(Booking, Booking.id == Review.booking_id)
-        .where(
-            Booking.mentor_id == this.mentor_id,
-            Booking.mentee_id == this.mentee_id,
-            Booking.status == "approved",
-            Booking.ends_at <= this.starts_at,
-            Booking.id != booking_id,
-            Review.reviewer_id == this.mentee_id,
+        .join(
+            earlier,
+            and_(
+                earlier.mentor_id == this.mentor_id,
+                earlier.mentee_id == this.mentee_id,
+                earlier.status == "approved",
+                earlier.ends_at <= this.starts_at,
+                earlier.id != this.id,
+            ),
         )
-        .order_by(Booking.ends_at.desc(), Booking.id.desc())
-        .limit(1)
+        .join(Review, and_(Review.booking_id == earlier.id, Review.reviewer_id == this.mentee_id))
+        .where(this.id.in_(booking_ids))
+        .subquery()
     )
-    return session.scalar(query)
+    rows = session.execute(
+        select(ranked.c.booking_id, ranked.c.action_items).where(ranked.c.rank == 1)
+    )
+    return {booking_id: items for booking_id, items in rows}
 
 
 # ---------------------------------------------------------------------------------------------
