@@ -41,7 +41,7 @@ def build_results(result: SearchResult) -> dict[str, Any]:
     for match in result.available:
         blocks += _mentor_blocks(match)
     if result.more:
-        blocks.append(context(f"{result.more} more mentors match: add a skill to narrow the list."))
+        blocks.append(context(_more_line(result.more)))
     if result.without_slots:
         blocks += [divider(), section("*Also a match, but no free time in the next two weeks*")]
         blocks += [
@@ -59,6 +59,13 @@ def build_results(result: SearchResult) -> dict[str, Any]:
         )
     count = len(result.available)
     return message(f"{count} mentor{'s' if count != 1 else ''} for {asked}", blocks)
+
+
+def _more_line(more: int) -> str:
+    """The matching mentors not listed: with or without free time, so narrowing helps."""
+    if more == 1:
+        return "1 more mentor matches: add a skill to narrow the list."
+    return f"{more:,} more mentors match: add a skill to narrow the list."
 
 
 def _mentor_blocks(match: MentorMatch) -> list[Block]:

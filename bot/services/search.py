@@ -7,13 +7,19 @@ near miss (a typo such as "pyhton", difflib ratio >= 0.8) counts one half.
 
 A slot is bookable when it starts within the horizon, nobody holds it (no pending or approved
 booking) and its week, the ISO week in the mentor's own time zone, is not already full: live
-bookings in a week are capped by the mentor's weekly capacity. Mentors whose free slots all lie
-in full weeks are at capacity and left out; mentors with no free slot at all are listed apart,
-so the asker can ask them for availability. Skills nobody offers are recorded as unmet demand.
+bookings in a week are capped by the mentor's weekly capacity. Mentors rank by match, then
+soonest bookable slot, then lighter recent load, name and id; a mentor the asker has a pending
+request with stays listed, marked requested, last within their match if nothing is bookable.
+Mentors whose free slots all lie in full weeks are at capacity and left out. Skills nobody
+offers are recorded as unmet demand.
 
-The work is a fixed number of queries whatever the number of mentors: skills, candidates, live
-bookings, the first free slots per mentor (one windowed query), recent load, the asker's
-pending requests.
+The work grows with the page shown, not with how many mentors match: one query finds the
+matching mentors and their skills; free slots are then read soonest first, a batch at a time,
+only until the page is full (ties at its edge included), and capacity, recent load, names and
+bios are read only for the mentors about to be shown. So `more` counts every matching mentor
+not shown, with free time or not, and the mentors with no free time at all (listed apart, to
+ask them for availability) are found only when fewer than a page has free time: then every
+free slot of the matching mentors has been read anyway.
 """
 
 from __future__ import annotations
@@ -23,12 +29,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.availability import LIVE_STATUSES
@@ -61,6 +67,9 @@ NEAR_CREDIT = 0.5
 RECENT_DAYS = 30  # recent load: approved sessions from this many days back to the horizon
 BIO_LINE_MAX = 150
 GOALS_MAX = 1000
+SLOT_BATCH = 100  # free slots read at a time while looking for the first mentors
+GOOD_SHARE = 0.1  # below this share of everyone's free slots, read the group's slots by id
+NEVER = datetime.max.replace(tzinfo=UTC)  # soonest slot of a requested mentor with none free
 MAX_PHRASE_WORDS = 4  # longest run of words tried as one skill ("amazon web services")
 # A local ISO week reaches at most 14 hours either side of the UTC week holding it; a week of
 # margin on each side of the horizon covers every week a bookable slot can fall in.
@@ -70,6 +79,7 @@ WEEK_MARGIN = timedelta(days=8)
 _KNOWN_PHRASES = frozenset(SYNONYMS) | {name.casefold() for name in SYNONYMS.values()}
 
 WeekKey = tuple[int, int]  # (ISO year, ISO week)
+_FreeRow = tuple[int, int, datetime]  # slot id, mentor id, start
 
 
 class NoSkillsGiven(DomainError):
@@ -134,15 +144,13 @@ class _Catalogued:
     name: str
 
 
-@dataclass
-class _Candidate:
-    mentor_id: int
+@dataclass(frozen=True)
+class _Mentor:
     slack_id: str
     name: str
-    bio: str
     tz: str
     capacity: int
-    skill_ids: set[int]
+    bio: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,25 +193,29 @@ def find_mentors(
     wanted_ids = set(exact.values()) | {sid for ids in near.values() for sid in ids}
     names = {skill.id: skill.name for skill in skills.values()}
 
-    candidates = _candidates(session, wanted_ids, asker_slack_id) if wanted_ids else {}
-    scores: dict[int, tuple[int, tuple[str, ...]]] = {}
-    covered: set[str] = set()
-    for mentor in candidates.values():
+    def score(offered: frozenset[int]) -> tuple[int, tuple[str, ...]]:
+        """Percent match and matched skill names of a mentor offering these wanted skills."""
         credit = 0.0
         matched: list[str] = []
         for key in asked_keys:
-            if exact.get(key) in mentor.skill_ids:
+            if exact.get(key) in offered:
                 credit += 1
                 matched.append(names[exact[key]])
-            elif close := [(r, sid) for sid, r in near[key].items() if sid in mentor.skill_ids]:
+            elif close := [(r, sid) for sid, r in near[key].items() if sid in offered]:
                 credit += NEAR_CREDIT
                 matched.append(names[max(close, key=lambda c: (c[0], -c[1]))[1]])
-            else:
-                continue
-            covered.add(key)
-        if credit > 0:
-            percent = math.floor(100 * credit / len(asked_keys) + 0.5)
-            scores[mentor.mentor_id] = (percent, tuple(dict.fromkeys(matched)))
+        return math.floor(100 * credit / len(asked_keys) + 0.5), tuple(dict.fromkeys(matched))
+
+    offers = _candidates(session, wanted_ids, asker_slack_id) if wanted_ids else {}
+    # Mentors offering the same wanted skills score alike: each combination is scored once.
+    scored = {offered: score(offered) for offered in set(offers.values())}
+    scores = {mentor_id: scored[offered] for mentor_id, offered in offers.items()}
+    covered = {
+        key
+        for offered in scored
+        for key in asked_keys
+        if exact.get(key) in offered or offered & near[key].keys()
+    }
 
     for key in asked_keys:
         if key not in covered:
@@ -221,23 +233,54 @@ def find_mentors(
             more=0,
         )
 
-    pool = _candidate_ids(wanted_ids, asker_slack_id)
-    full = _full_weeks(
-        _live_bookings(session, pool, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN),
-        {m.mentor_id: (m.tz, m.capacity) for m in candidates.values()},
-    )
-    zones = {mentor.tz for mentor in candidates.values()}
-    free = _free_slots(session, pool, now + BOOKING_LEAD, horizon_end, zones=zones)
-    load = _recent_load(session, pool, now - timedelta(days=RECENT_DAYS), horizon_end)
     requested = _requested_mentors(session, asker_id) if asker_id is not None else set()
+    mentors = _Directory(session)
+    walk = _Walk(
+        session, mentors,
+        period=(now + BOOKING_LEAD, horizon_end),
+        weeks=(now - WEEK_MARGIN, horizon_end + WEEK_MARGIN),
+    )  # fmt: skip
+    groups: dict[int, list[int]] = defaultdict(list)
+    for mentor_id, (percent, _) in scores.items():
+        groups[percent].append(mentor_id)
+    # Per match, best first: the mentors that may take its places (ties included), and how many.
+    contenders: list[tuple[dict[int, datetime], int]] = []
+    places = limit
+    for percent in sorted(groups, reverse=True):
+        if places == 0:
+            break
+        found = walk.first(groups[percent], places)
+        if len(found) < places:  # every free slot of the match was read: requested ones last
+            waiting = requested.intersection(groups[percent]) - found.keys()
+            found |= dict.fromkeys(waiting, NEVER)
+        contenders.append((found, min(places, len(found))))
+        places -= contenders[-1][1]
+    without: list[int] = []
+    if places:  # fewer than a page: every matching mentor's free slots were read
+        idle = mentors.of(m for m in scores if m not in walk.with_free and m not in requested)
+        without = sorted(idle, key=lambda m: (-scores[m][0], idle[m].name.casefold(), m))[:limit]
 
-    ranked: list[tuple[tuple[int, datetime, int, str, int], MentorMatch]] = []
-    without: list[tuple[tuple[int, str, int], MentorMatch]] = []
-    for mentor_id, (percent, names_matched) in scores.items():
-        mentor = candidates[mentor_id]
-        mentor_free = free.get(mentor_id, [])
-        bookable = _bookable(mentor_free, mentor.tz, full.get(mentor_id, set()))
-        match = MentorMatch(
+    loads = _recent_load(
+        session,
+        {m for found, _ in contenders for m in found} | set(without),
+        now - timedelta(days=RECENT_DAYS),
+        horizon_end,
+    )
+    top: list[int] = []
+    for found, taken in contenders:
+        known = mentors.of(found)
+        top += sorted(
+            found,
+            key=lambda m: (found[m], loads.get(m, 0), known[m].name.casefold(), m),
+        )[:taken]
+    shown = [*top, *without]
+    free = _free_slots(session, top, *walk.period)
+
+    def match(mentor_id: int) -> MentorMatch:
+        mentor = mentors.of([mentor_id])[mentor_id]
+        percent, names_matched = scores[mentor_id]
+        bookable = _bookable(free.get(mentor_id, []), mentor.tz, walk.full.get(mentor_id, set()))
+        return MentorMatch(
             mentor_id=mentor_id,
             slack_id=mentor.slack_id,
             name=mentor.name,
@@ -246,27 +289,146 @@ def find_mentors(
             percent=percent,
             next_slots=tuple(bookable[:NEXT_SLOTS]),
             requested=mentor_id in requested,
-            recent_load=load.get(mentor_id, 0),
+            recent_load=loads.get(mentor_id, 0),
         )
-        name_key = mentor.name.casefold()
-        if bookable or match.requested:
-            soonest = bookable[0].starts_at if bookable else datetime.max.replace(tzinfo=UTC)
-            ranked.append(((-percent, soonest, match.recent_load, name_key, mentor_id), match))
-        elif not mentor_free:
-            without.append(((-percent, name_key, mentor_id), match))
-        # Otherwise every free slot lies in a full week: the mentor is at capacity for now.
 
-    ranked.sort(key=lambda pair: pair[0])
-    without.sort(key=lambda pair: pair[0])
     session.flush()
     return SearchResult(
         asked=tuple(name for _, name in asked),
-        available=tuple(match for _, match in ranked[:limit]),
-        without_slots=tuple(match for _, match in without[:limit]),
+        available=tuple(match(m) for m in top),
+        without_slots=tuple(match(m) for m in without),
         suggestions=suggestions,
         used_interests=used_interests,
-        more=max(len(ranked) - limit, 0),
+        more=len(scores) - len(shown),
     )
+
+
+class _Walk:
+    """Matching mentors' free slots, read soonest first, until the places asked are taken.
+
+    Slots come soonest first, a batch at a time (`_batches`). A mentor's first free slot seen
+    is their soonest, unless its week is full: weekly capacity is looked up only
+    for mentors the walk is about to place (one query for all of them), and the walk is then
+    replayed with what it learnt, so a full mentor's place goes to the next one. Every mentor
+    whose soonest bookable slot ties with the last place is placed too.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        mentors: _Directory,
+        *,
+        period: tuple[datetime, datetime],
+        weeks: tuple[datetime, datetime],
+    ) -> None:
+        self.session = session
+        self.mentors = mentors
+        self.period = period
+        self.weeks = weeks
+        self.full: dict[int, set[WeekKey]] = {}  # full local weeks of the mentors looked up
+        self.with_free: set[int] = set()  # mentors with a free slot among those read
+
+    def first(self, group: list[int], places: int) -> dict[int, datetime]:
+        """Mentor -> soonest bookable slot of the group's first `places` mentors, ties included;
+        fewer only when the group's free slots ran out."""
+        read: list[_FreeRow] = []
+        batches = self._batches(set(group))
+        while True:
+            placed: dict[int, datetime] = {}
+            unknown: set[int] = set()  # capacity not looked up yet
+            edge: datetime | None = None
+            for _slot_id, mentor_id, starts_at in self._replay(read, batches):
+                if edge is not None and starts_at > edge:
+                    break
+                if mentor_id in placed or mentor_id in unknown:
+                    continue
+                full = self.full.get(mentor_id)
+                if full is None:
+                    unknown.add(mentor_id)
+                elif _week(starts_at, self.mentors.known[mentor_id].tz) in full:
+                    continue
+                else:
+                    placed[mentor_id] = starts_at
+                if edge is None and len(placed) + len(unknown) >= places:
+                    edge = starts_at
+            if not unknown:
+                return placed
+            self._look_up(unknown)
+
+    def _replay(
+        self, read: list[_FreeRow], batches: Iterator[list[_FreeRow]]
+    ) -> Iterator[_FreeRow]:
+        """The rows read so far, then further batches as they are needed."""
+        index = 0
+        while True:
+            while index < len(read):
+                yield read[index]
+                index += 1
+            batch = next(batches, None)
+            if batch is None:
+                return
+            read += batch
+
+    def _batches(self, group: set[int]) -> Iterator[list[_FreeRow]]:
+        """The group's free slots, soonest first, a batch at a time.
+
+        A large group's slots are read among everyone's, through the starts_at index, while
+        it holds a good share of them (a common skill): no list of thousands of ids to send.
+        A small group, or one whose share turns out low, is read by its ids (a rare skill:
+        each one's slots through the (mentor_id, starts_at) index).
+        """
+        after: tuple[datetime, int] | None = None
+        everyone = len(group) > SLOT_BATCH
+        while True:
+            query = _free_slot_rows(None if everyone else group, *self.period, after=after)
+            rows = self.session.execute(query.limit(SLOT_BATCH)).all()
+            kept = [
+                (row.id, row.mentor_id, row.starts_at) for row in rows if row.mentor_id in group
+            ]
+            self.with_free.update(mentor_id for _, mentor_id, _ in kept)
+            yield kept
+            if len(rows) < SLOT_BATCH:
+                return
+            after = (rows[-1].starts_at, rows[-1].id)
+            everyone = everyone and len(kept) >= SLOT_BATCH * GOOD_SHARE
+
+    def _look_up(self, mentor_ids: set[int]) -> None:
+        known = self.mentors.of(mentor_ids)
+        weekly = {m: (known[m].tz, known[m].capacity) for m in mentor_ids}
+        full = _full_weeks(_live_bookings(self.session, mentor_ids, *self.weeks), weekly)
+        self.full.update({m: full.get(m, set()) for m in mentor_ids})
+
+
+class _Directory:
+    """Matching mentors' names, zones, capacities and bios, read only for those looked at."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[int, _Mentor] = {}
+
+    def of(self, mentor_ids: Iterable[int]) -> dict[int, _Mentor]:
+        """These mentors, by id."""
+        wanted = set(mentor_ids)
+        missing = wanted - self.known.keys()
+        if missing:
+            rows = self.session.execute(
+                select(
+                    MentorProfile.id,
+                    MentorProfile.weekly_capacity,
+                    MentorProfile.bio,
+                    User.slack_id,
+                    User.real_name,
+                    User.tz,
+                )
+                .join(User, User.id == MentorProfile.user_id)
+                .where(MentorProfile.id.in_(missing))
+            )
+            for row in rows:
+                name = row.real_name or row.slack_id
+                self.known[row.id] = _Mentor(
+                    row.slack_id, name, row.tz, row.weekly_capacity, row.bio or ""
+                )
+        return {m: self.known[m] for m in wanted}
 
 
 def free_slots(
@@ -292,12 +454,11 @@ def free_slots(
     if mentor is None or limit < 1:
         return []
     horizon_end = now + timedelta(days=horizon_days)
-    pool = select(MentorProfile.id).where(MentorProfile.id == mentor_id)
     bookings = _live_bookings(
-        session, pool, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN, ignoring_booking_id
+        session, {mentor_id}, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN, ignoring_booking_id
     )
     full = _full_weeks(bookings, {mentor_id: (mentor.tz, mentor.weekly_capacity)})
-    free = _free_slots(session, pool, now + BOOKING_LEAD, horizon_end, zones=None)
+    free = _free_slots(session, {mentor_id}, now + BOOKING_LEAD, horizon_end)
     return _bookable(free.get(mentor_id, []), mentor.tz, full.get(mentor_id, set()))[:limit]
 
 
@@ -473,47 +634,29 @@ def _candidate_ids(skill_ids: set[int], asker_slack_id: str, *, skill: bool = Fa
 
 def _candidates(
     session: Session, skill_ids: set[int], asker_slack_id: str
-) -> dict[int, _Candidate]:
-    rows = session.execute(
-        _candidate_ids(skill_ids, asker_slack_id).add_columns(
-            MentorSkill.skill_id,
-            MentorProfile.bio,
-            MentorProfile.weekly_capacity,
-            User.slack_id,
-            User.real_name,
-            User.tz,
-        )
-    )
-    found: dict[int, _Candidate] = {}
-    for row in rows:
-        mentor = found.get(row.mentor_id)
-        if mentor is None:
-            mentor = found[row.mentor_id] = _Candidate(
-                mentor_id=row.mentor_id,
-                slack_id=row.slack_id,
-                name=row.real_name or row.slack_id,
-                bio=row.bio or "",
-                tz=row.tz,
-                capacity=row.weekly_capacity,
-                skill_ids=set(),
-            )
-        mentor.skill_ids.add(row.skill_id)
+) -> dict[int, frozenset[int]]:
+    """Matching mentors and which of `skill_ids` each offers."""
+    found: dict[int, frozenset[int]] = {}
+    for mentor_id, skill_id in session.execute(
+        _candidate_ids(skill_ids, asker_slack_id).add_columns(MentorSkill.skill_id)
+    ):
+        found[mentor_id] = found.get(mentor_id, frozenset()) | {skill_id}
     return found
 
 
 def _live_bookings(
     session: Session,
-    pool: Select[Any],
+    mentor_ids: Iterable[int],
     start: datetime,
     end: datetime,
     ignoring_booking_id: int | None = None,
 ) -> list[tuple[int, datetime, int]]:
-    """(mentor id, start, count) of the pool's pending and approved bookings in [start, end)."""
+    """(mentor id, start, count) of these mentors' pending and approved bookings in [start, end)."""
     query = (
         select(Booking.mentor_id, Booking.starts_at, func.count())
         .where(
-            Booking.mentor_id.in_(pool),
-            Booking.status.in_(LIVE_STATUSES),
+            Booking.mentor_id.in_(set(mentor_ids)),
+            _live(),
             Booking.starts_at >= start,
             Booking.starts_at < end,
         )
@@ -522,6 +665,14 @@ def _live_bookings(
     if ignoring_booking_id is not None:
         query = query.where(Booking.id != ignoring_booking_id)
     return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
+def _live() -> ColumnElement[bool]:
+    """A pending or approved booking, in literal SQL so the partial indexes on live bookings
+    (`uq_bookings_live_slot`) match it."""
+    return Booking.status.in_(
+        bindparam("live_statuses", list(LIVE_STATUSES), expanding=True, literal_execute=True)
+    )
 
 
 def _full_weeks(
@@ -538,105 +689,58 @@ def _full_weeks(
     return dict(full)
 
 
-def _free_slots(
-    session: Session,
-    pool: Select[Any],
-    now: datetime,
+def _held() -> ColumnElement[bool]:
+    """The slot has a live (pending or approved) booking."""
+    return select(Booking.id).where(Booking.slot_id == Slot.id, _live()).exists()
+
+
+def _free_slot_rows(
+    mentor_ids: set[int] | None,
+    start: datetime,
     end: datetime,
     *,
-    zones: set[str] | None,
-) -> dict[int, list[SlotChoice]]:
-    """Per mentor, free slots in (now, end), soonest first; every one when `zones` is None.
-
-    Otherwise the first NEXT_SLOTS of each mentor, which are their first bookable ones unless a
-    week is full. Mentors whose live bookings could fill a week also get the first NEXT_SLOTS
-    of each of their local weeks (`zones` are the mentors' time zones), so their first
-    bookable slots are among the rows whichever weeks turn out full, and rows stay few.
-    """
-    held = (
-        select(Booking.id)
-        .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
-        .exists()
+    after: tuple[datetime, int] | None,
+) -> Select[int, int, datetime]:
+    """These (or all) mentors' free slots in (start, end), soonest first, after (starts_at, id)."""
+    query = select(Slot.id, Slot.mentor_id, Slot.starts_at).where(
+        Slot.starts_at > start, Slot.starts_at < end, ~_held()
     )
-    in_order = (Slot.starts_at, Slot.id)
-    columns: list[Any] = [Slot.id, Slot.mentor_id, Slot.starts_at, Slot.ends_at]
-    if zones is not None:
-        # One window, one sort: a slot is among the first of its local week when the slot
-        # NEXT_SLOTS places earlier (if any) lies in another week.
-        week = _local_week_index(zones, now, end)
-        columns += [
-            func.row_number().over(partition_by=Slot.mentor_id, order_by=in_order).label("place"),
-            week.label("week"),
-            func.lag(week, NEXT_SLOTS)
-            .over(partition_by=Slot.mentor_id, order_by=in_order)
-            .label("week_before"),
-        ]
-    ranked = (
-        select(*columns)
-        .join(MentorProfile, MentorProfile.id == Slot.mentor_id)
-        .join(User, User.id == MentorProfile.user_id)
-        .where(Slot.mentor_id.in_(pool), Slot.starts_at > now, Slot.starts_at < end, ~held)
-        .subquery()
-    )
-    query = select(ranked.c.id, ranked.c.mentor_id, ranked.c.starts_at, ranked.c.ends_at)
-    if zones is not None:
-        may_be_full = (
-            select(Booking.mentor_id)
-            .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
-            .where(
-                Booking.mentor_id.in_(pool),
-                Booking.status.in_(LIVE_STATUSES),
-                Booking.starts_at >= now - WEEK_MARGIN,
-                Booking.starts_at < end + WEEK_MARGIN,
-            )
-            .group_by(Booking.mentor_id, MentorProfile.weekly_capacity)
-            .having(func.count() >= MentorProfile.weekly_capacity)
-        )
+    if mentor_ids is not None:
+        query = query.where(Slot.mentor_id.in_(mentor_ids))
+    if after is not None:
         query = query.where(
-            or_(
-                ranked.c.place <= NEXT_SLOTS,
-                and_(
-                    ranked.c.week_before.is_distinct_from(ranked.c.week),
-                    ranked.c.mentor_id.in_(may_be_full),
-                ),
-            )
+            or_(Slot.starts_at > after[0], and_(Slot.starts_at == after[0], Slot.id > after[1]))
         )
-    rows = session.execute(query.order_by(ranked.c.mentor_id, ranked.c.starts_at, ranked.c.id))
+    return query.order_by(Slot.starts_at, Slot.id)
+
+
+def _free_slots(
+    session: Session, mentor_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, list[SlotChoice]]:
+    """Per mentor, every free slot in (start, end), soonest first."""
+    rows = session.execute(
+        select(Slot.id, Slot.mentor_id, Slot.starts_at, Slot.ends_at)
+        .where(
+            Slot.mentor_id.in_(set(mentor_ids)),
+            Slot.starts_at > start,
+            Slot.starts_at < end,
+            ~_held(),
+        )
+        .order_by(Slot.mentor_id, Slot.starts_at, Slot.id)
+    )
     free: dict[int, list[SlotChoice]] = defaultdict(list)
     for row in rows:
         free[row.mentor_id].append(SlotChoice(row.id, row.starts_at, row.ends_at))
     return dict(free)
 
 
-def _local_week_index(zones: set[str], now: datetime, end: datetime) -> ColumnElement[int]:
-    """Which of the horizon's local weeks a slot starts in, as SQL: 0 for the week of `now`,
-    then 1, 2... per mentor time zone, from the UTC instants of the local Mondays between."""
-    branches: list[tuple[ColumnElement[bool], int]] = []
-    for tz in sorted(zones):
-        for index, monday in enumerate(_local_mondays(tz, now, end)):
-            branches.append((and_(User.tz == tz, Slot.starts_at < monday), index))
-    if not branches:
-        return literal(0)
-    return case(*branches, else_=-1)
-
-
-def _local_mondays(tz: str, now: datetime, end: datetime) -> Iterator[datetime]:
-    """The UTC instants at which a new local week starts, after `now` and before `end`."""
-    zone = _zone(tz)
-    today = now.astimezone(zone).date()
-    monday = today + timedelta(days=7 - today.weekday())
-    while (instant := datetime.combine(monday, time(), zone).astimezone(UTC)) < end:
-        yield instant
-        monday += timedelta(days=7)
-
-
 def _recent_load(
-    session: Session, pool: Select[Any], start: datetime, end: datetime
+    session: Session, mentor_ids: set[int], start: datetime, end: datetime
 ) -> dict[int, int]:
     rows = session.execute(
         select(Booking.mentor_id, func.count())
         .where(
-            Booking.mentor_id.in_(pool),
+            Booking.mentor_id.in_(mentor_ids),
             Booking.status == "approved",
             Booking.starts_at >= start,
             Booking.starts_at < end,
