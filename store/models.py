@@ -39,6 +39,8 @@ NAMING_CONVENTION = {
 MENTOR_STATUSES = ("pending", "active", "paused", "rejected", "left")
 BOOKING_STATUSES = ("pending", "approved", "declined", "cancelled", "expired")
 LIVE_BOOKING = "status IN ('pending', 'approved')"
+# Spelled out in SQL, not bound, so queries that say it can use the partial index of no-shows.
+NO_SHOW = "what_happened = 'no_show'"
 DUE_STATUSES = ("pending", "sent", "failed", "cancelled")
 SKILL_LEVELS = ("learning", "practitioner", "expert")
 SESSION_LENGTHS = (30, 45, 60)
@@ -125,6 +127,7 @@ class MentorProfile(Base):
         CheckConstraint(_in("session_minutes", SESSION_LENGTHS), name="session_length_known"),
         CheckConstraint("weekly_capacity BETWEEN 1 AND 40", name="capacity_in_range"),
         Index("ix_mentor_profiles_status", "status"),
+        Index("ix_mentor_profiles_created_at", "created_at"),  # the digest's new mentors
     )
 
 
@@ -262,6 +265,13 @@ class Booking(Base):
         ),
         Index("ix_bookings_mentor_status_starts", "mentor_id", "status", "starts_at"),
         Index("ix_bookings_status_starts", "status", "starts_at"),
+        # The digest reads a period's requests, decisions (with their times) and ended sessions
+        # (with their mentors) from these alone, without visiting the table. Ended sessions lead
+        # with the time: led by status, SQLite without statistics would prefer it to a person's
+        # own index for "their approved sessions ending after now".
+        Index("ix_bookings_status_requested", "status", "requested_at"),
+        Index("ix_bookings_status_decided", "status", "decided_at", "requested_at"),
+        Index("ix_bookings_ends_status", "ends_at", "status", "mentor_id"),
     )
 
 
@@ -283,6 +293,12 @@ class Attendance(Base):
             "what_happened IS NULL OR what_happened IN ('no_show', 'rescheduled', 'other')",
             name="what_happened_known",
         ),
+        Index(
+            "ix_attendance_no_show",
+            "booking_id",
+            sqlite_where=text(NO_SHOW),
+            postgresql_where=text(NO_SHOW),
+        ),
     )
 
 
@@ -300,10 +316,12 @@ class Review(Base):
     program_comment: Mapped[str | None] = mapped_column(Text)
     feedback: Mapped[str | None] = mapped_column(Text)
     action_items: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("booking_id", "reviewer_id"),
+        # A period's reviews, with the stars the digest averages and filters, from the index.
+        Index("ix_reviews_created_stars", "created_at", "connection_stars", "program_stars"),
         CheckConstraint("connection_stars BETWEEN 1 AND 5", name="connection_stars_range"),
         CheckConstraint("program_stars BETWEEN 1 AND 5", name="program_stars_range"),
     )

@@ -507,3 +507,82 @@ def test_the_period_includes_its_start_and_excludes_its_end(sessions: SessionFac
     assert found.failed_messages == (FailedMessage("digest", "boom", START - HOUR),)
     assert [request.booking_id for request in found.stale_requests] == [stale]
     assert found.busiest_mentors == (MentorLoad(ADA, "Ada Lovelace", 1, 40),)
+
+
+def test_the_median_decision_time_is_exact_to_the_microsecond(sessions: SessionFactory) -> None:
+    """Decision times a microsecond apart, over a day long, rank exactly; an even count takes
+    the mean of the middle two."""
+    with sessions.begin() as s:
+        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
+        ben = new_user(s, BEN)
+        waits = [
+            DAY + 2 * HOUR + timedelta(microseconds=4),  # the upper middle
+            timedelta(microseconds=999_999),
+            DAY + 2 * HOUR + timedelta(microseconds=2),  # the lower middle
+            DAY + 2 * HOUR + timedelta(microseconds=5),
+            3 * DAY,
+            timedelta(seconds=1),
+        ]
+        for n, wait in enumerate(waits):
+            requested = START + n * HOUR + timedelta(microseconds=n * 7)
+            new_booking(
+                s,
+                ada,
+                ben,
+                "approved" if n % 2 else "declined",
+                requested_at=requested,
+                decided_at=requested + wait,
+                starts_at=NOW + (n + 1) * DAY,
+            )
+
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    assert (found.approvals, found.declines) == (3, 3)
+    assert found.median_decision == DAY + 2 * HOUR + timedelta(microseconds=3)
+
+
+def test_a_session_with_two_no_show_answers_counts_once(sessions: SessionFactory) -> None:
+    """Both people saying the other didn't come is one no-show, not two, and not held."""
+    with sessions.begin() as s:
+        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
+        ada_user = s.get_one(MentorProfile, ada).user_id
+        ben = new_user(s, BEN)
+        booking = new_booking(
+            s, ada, ben, "approved", requested_at=START - DAY, starts_at=START + DAY
+        )
+        attend(s, booking, ben, False, "no_show")
+        attend(s, booking, ada_user, False, "no_show")
+
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    assert (found.sessions_held, found.no_shows) == (0, 1)
+    assert found.busiest_mentors == ()
+
+
+def test_busiest_mentors_tied_at_the_cut_are_ranked_by_name(sessions: SessionFactory) -> None:
+    """Only the five busiest are listed; mentors tied with the fifth compete by name, and a
+    mentor with fewer sessions never appears."""
+    held = {"Zed": 3, "Yan": 2, "Bob": 2, "Amy": 2, "Cal": 2, "Dee": 2, "Eli": 1}
+    with sessions.begin() as s:
+        ben = new_user(s, BEN)
+        for n, (name, count) in enumerate(held.items()):
+            mentor = new_mentor(s, f"U0M{n}", name, "UTC", 40, START - 30 * DAY)
+            for k in range(count):
+                new_booking(
+                    s,
+                    mentor,
+                    ben,
+                    "approved",
+                    requested_at=START - 2 * DAY,
+                    starts_at=START + DAY + k * HOUR,
+                )
+
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    assert [(m.name, m.sessions) for m in found.busiest_mentors] == [
+        ("Zed", 3),
+        ("Amy", 2),
+        ("Bob", 2),
+        ("Cal", 2),
+        ("Dee", 2),
+    ]

@@ -1,8 +1,10 @@
 """The coordinators' digest: what happened in the program over a period, and what needs a look.
 
-Every figure comes from a handful of aggregate queries (counts with conditions, averages,
-GROUP BY); Python only takes the median of the period's decision times and works out each
-time zone's current week. Periods are half-open, `[start, end)`, in UTC.
+Every figure comes from a handful of aggregate queries; Python only works out each time zone's
+current week. Periods are half-open, `[start, end)`, in UTC. At company scale (hundreds of
+thousands of bookings) each figure reads only its own period's entries of an index made for it
+(store/models.py): one range per count rather than one scan with OR, the median's middle rows
+picked by the database, and mentors' names read only for those who can appear.
 
 Rules where the data leaves room for choice:
 - A decision is counted by the booking's state now. Only approving sets `decided_at` on a booking
@@ -12,6 +14,10 @@ Rules where the data leaves room for choice:
   start in (`status = 'cancelled'` and `starts_at` in the period): "sessions called off".
 - A session is held when it is approved, its end falls in the period and is not after `now`,
   and no participant answered "no show". Any other answer to "what happened" leaves it held.
+  Two "no show" answers about one session make one no-show.
+- The median time to decide is exact to the microsecond; with an even count it is the mean of
+  the middle two.
+- The busiest mentors are the TOP with most sessions held; ties go by name, then Slack id.
 - `sessions_per_week` covers the eight UTC weeks up to the one holding the period's last
   instant (just before `end`), counting approved bookings by the week they start in.
 - `is_empty` looks at the period's activity and at what needs attention (stale requests, low
@@ -26,10 +32,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Subquery, and_, cast, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
-from store.models import Attendance, Booking, DueWork, MentorProfile, Review, SearchMiss, User
+from store.models import (
+    BOOKING_STATUSES,
+    NO_SHOW,
+    Attendance,
+    Booking,
+    DueWork,
+    MentorProfile,
+    Review,
+    SearchMiss,
+    User,
+)
 
 TOP = 5
 HISTORY_WEEKS = 8
@@ -155,7 +171,7 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         cancellations=counts["cancellations"],
         no_shows=counts["no_shows"],
         approval_rate=approvals / decisions if decisions else None,
-        median_decision=_median(_decision_times(session, start, end)),
+        median_decision=_median_decision(session, start, end),
         avg_connection=avg_connection,
         avg_program=avg_program,
         low_reviews=_low_reviews(session, start, end),
@@ -176,16 +192,18 @@ def _within(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
 
-def _tally(condition: ColumnElement[bool]) -> Any:
-    """COUNT of the rows meeting a condition, as one column of a wider aggregate query."""
-    return func.count(case((condition, 1)))
+def _counted(*conditions: ColumnElement[bool]) -> Any:
+    """COUNT of the bookings meeting the conditions, as a column of a wider query."""
+    return select(func.count()).select_from(Booking).where(*conditions).scalar_subquery()
 
 
 def _no_show() -> ColumnElement[bool]:
-    """Someone said the booking's session did not happen because the other side didn't come."""
-    return exists().where(
-        Attendance.booking_id == Booking.id, Attendance.what_happened == "no_show"
-    )
+    """Someone said the booking's session did not happen because the other side didn't come.
+
+    Written as IN over the few no-show answers, which their partial index lists, rather than as
+    a lookup per booking, which SQLite would make in the wider unique index without statistics.
+    """
+    return Booking.id.in_(select(Attendance.booking_id).where(text(NO_SHOW)))
 
 
 def _ended(start: datetime, end: datetime, now: datetime) -> ColumnElement[bool]:
@@ -205,44 +223,66 @@ def _count(session: Session, column: Any, start: datetime, end: datetime) -> int
 def _booking_counts(
     session: Session, start: datetime, end: datetime, now: datetime
 ) -> dict[str, int]:
-    requested = _within(Booking.requested_at, start, end)
+    """Each count on its own index range, all in one round trip."""
     decided = _within(Booking.decided_at, start, end)
     ended = _ended(start, end, now)
-    cancelled = and_(Booking.status == "cancelled", _within(Booking.starts_at, start, end))
-    no_show = _no_show()
     columns = {
-        "requests": _tally(requested),
-        "approvals": _tally(and_(decided, Booking.status.in_(WAS_APPROVED))),
-        "declines": _tally(and_(decided, Booking.status == "declined")),
-        "expiries": _tally(and_(decided, Booking.status == "expired")),
-        "held": _tally(and_(ended, ~no_show)),
-        "no_shows": _tally(and_(ended, no_show)),
-        "cancellations": _tally(cancelled),
+        # Every status, named, so the count reads one range per status of their index.
+        "requests": _counted(
+            Booking.status.in_(BOOKING_STATUSES), _within(Booking.requested_at, start, end)
+        ),
+        "approvals": _counted(decided, Booking.status.in_(WAS_APPROVED)),
+        "declines": _counted(decided, Booking.status == "declined"),
+        "expiries": _counted(decided, Booking.status == "expired"),
+        "ended": _counted(ended),
+        "no_shows": _counted(ended, _no_show()),
+        "cancellations": _counted(
+            Booking.status == "cancelled", _within(Booking.starts_at, start, end)
+        ),
     }
-    row = session.execute(
-        select(*columns.values()).where(or_(requested, decided, ended, cancelled))
-    ).one()
-    return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
+    row = session.execute(select(*columns.values())).one()
+    counts = {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
+    counts["held"] = counts.pop("ended") - counts["no_shows"]
+    return counts
 
 
-def _decision_times(session: Session, start: datetime, end: datetime) -> list[timedelta]:
-    rows = session.execute(
-        select(Booking.requested_at, Booking.decided_at).where(
-            _within(Booking.decided_at, start, end),
-            Booking.status.in_((*WAS_APPROVED, "declined")),
-        )
+def _median_decision(session: Session, start: datetime, end: datetime) -> timedelta | None:
+    """The median time from request to decision of the period's approvals and declines.
+
+    The database sorts the decisions by how long they took and returns only the middle one or
+    two (it counts them in the same statement); Python takes their mean.
+    """
+    decisions = (
+        _within(Booking.decided_at, start, end),
+        Booking.status.in_((*WAS_APPROVED, "declined")),
     )
-    return [decided - requested for requested, decided in rows if decided is not None]
+    total = select(func.count()).select_from(Booking).where(*decisions).scalar_subquery()
+    middle = session.execute(
+        select(Booking.requested_at, Booking.decided_at)
+        .where(*decisions)
+        .order_by(_decision_time(session))
+        .limit(2 - total % 2)
+        .offset((total - 1) // 2)
+    )
+    times = [decided - requested for requested, decided in middle if decided is not None]
+    return sum(times, timedelta()) / len(times) if times else None
 
 
-def _median(values: list[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+def _decision_time(session: Session) -> ColumnElement[Any]:
+    """`decided_at - requested_at`, in an order exact to the microsecond on either dialect.
+
+    PostgreSQL subtracts timestamps exactly. SQLite keeps them as 'YYYY-MM-DD HH:MM:SS.ffffff'
+    text and its date functions round to milliseconds, so it counts whole seconds and adds the
+    microseconds from the text.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return Booking.decided_at - Booking.requested_at
+
+    def microseconds(column: Any) -> ColumnElement[int]:
+        seconds = cast(func.strftime("%s", func.substr(column, 1, 19)), Integer)
+        return seconds * 1_000_000 + cast(func.substr(column, 21), Integer)
+
+    return microseconds(Booking.decided_at) - microseconds(Booking.requested_at)
 
 
 def _review_averages(
@@ -315,22 +355,18 @@ def _unmet_demand(session: Session, start: datetime, end: datetime) -> tuple[tup
 
 
 def _mentor_loads(
-    session: Session, condition: ColumnElement[bool], *, full_only: bool, limit: int | None
+    session: Session, loads: Subquery, *, full_only: bool, limit: int | None
 ) -> tuple[MentorLoad, ...]:
-    """Per mentor, the bookings meeting `condition`, busiest first, then by name."""
-    sessions = func.count(Booking.id).label("sessions")
+    """Mentors with their `loads` (mentor_id, sessions), busiest first, then by name."""
     query = (
-        select(User.slack_id, User.real_name, sessions, MentorProfile.weekly_capacity)
-        .select_from(Booking)
-        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        select(User.slack_id, User.real_name, loads.c.sessions, MentorProfile.weekly_capacity)
+        .join_from(loads, MentorProfile, MentorProfile.id == loads.c.mentor_id)
         .join(User, User.id == MentorProfile.user_id)
-        .where(condition)
-        .group_by(MentorProfile.id, User.slack_id, User.real_name, MentorProfile.weekly_capacity)
-        .order_by(sessions.desc(), User.real_name, User.slack_id)
+        .order_by(loads.c.sessions.desc(), User.real_name, User.slack_id)
         .limit(limit)
     )
     if full_only:
-        query = query.having(func.count(Booking.id) >= MentorProfile.weekly_capacity)
+        query = query.where(loads.c.sessions >= MentorProfile.weekly_capacity)
     return tuple(
         MentorLoad(slack_id, name, int(count), capacity)
         for slack_id, name, count, capacity in session.execute(query)
@@ -340,8 +376,24 @@ def _mentor_loads(
 def _busiest(
     session: Session, start: datetime, end: datetime, now: datetime
 ) -> tuple[MentorLoad, ...]:
+    """The TOP mentors by sessions held; names are read only for those with at least as many
+    sessions as the TOP-th busiest, since only they can make the list (ties go by name)."""
     held = and_(_ended(start, end, now), ~_no_show())
-    return _mentor_loads(session, held, full_only=False, limit=TOP)
+    counts = (
+        select(Booking.mentor_id, func.count().label("sessions"))
+        .where(held)
+        .group_by(Booking.mentor_id)
+        .cte("loads")
+    )
+    threshold = (
+        select(counts.c.sessions)
+        .order_by(counts.c.sessions.desc())
+        .limit(1)
+        .offset(TOP - 1)
+        .scalar_subquery()
+    )
+    contenders = select(counts).where(counts.c.sessions >= func.coalesce(threshold, 0)).subquery()
+    return _mentor_loads(session, contenders, full_only=False, limit=TOP)
 
 
 def _at_capacity(session: Session, now: datetime) -> tuple[MentorLoad, ...]:
@@ -354,14 +406,30 @@ def _at_capacity(session: Session, now: datetime) -> tuple[MentorLoad, ...]:
     ).all()
     if not zones:
         return ()
+    weeks = {tz: _local_week(tz, now) for tz in sorted(zones)}
     this_week = or_(
-        *(
-            and_(User.tz == tz, _within(Booking.starts_at, *_local_week(tz, now)))
-            for tz in sorted(zones)
-        )
+        *(and_(User.tz == tz, _within(Booking.starts_at, *week)) for tz, week in weeks.items())
     )
-    condition = and_(MentorProfile.status == "active", Booking.status.in_(LIVE_STATUSES), this_week)
-    return _mentor_loads(session, condition, full_only=True, limit=None)
+    # Every zone's week lies within this range: the index on (status, starts_at) reads only it.
+    any_week = _within(
+        Booking.starts_at,
+        min(first for first, _ in weeks.values()),
+        max(last for _, last in weeks.values()),
+    )
+    loads = (
+        select(Booking.mentor_id, func.count().label("sessions"))
+        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(
+            Booking.status.in_(LIVE_STATUSES),
+            any_week,
+            MentorProfile.status == "active",
+            this_week,
+        )
+        .group_by(Booking.mentor_id)
+        .subquery()
+    )
+    return _mentor_loads(session, loads, full_only=True, limit=None)
 
 
 def _local_week(tz: str, now: datetime) -> tuple[datetime, datetime]:
@@ -392,10 +460,9 @@ def _sessions_per_week(session: Session, end: datetime) -> tuple[tuple[date, int
     last_day = (end - timedelta(microseconds=1)).date()
     last_monday = datetime.combine(last_day - timedelta(days=last_day.weekday()), time(), UTC)
     mondays = [last_monday - WEEK * back for back in reversed(range(HISTORY_WEEKS))]
+    approved = Booking.status == "approved"
     row = session.execute(
-        select(*(_tally(_within(Booking.starts_at, m, m + WEEK)) for m in mondays)).where(
-            Booking.status == "approved", _within(Booking.starts_at, mondays[0], last_monday + WEEK)
-        )
+        select(*(_counted(approved, _within(Booking.starts_at, m, m + WEEK)) for m in mondays))
     ).one()
     return tuple(
         (monday.date(), int(count or 0)) for monday, count in zip(mondays, row, strict=True)
