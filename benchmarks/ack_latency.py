@@ -27,34 +27,22 @@ baseline included; ratios near 1.0 mean our code adds nothing measurable to the 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
-from urllib.parse import urlencode
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
+from benchmarks.common import ASKER, machine_line, measure, p50_p99, run_baseline
 from bot.sandbox import SIGNING_SECRET, sandbox
-from bot.server import EVENTS_PATH, make_server
 from bot.services.availability import add_once
 from bot.services.mentors import ProfileForm, save_profile
 from bot.services.people import save_person
 from bot.simulator import FakeSlack, SlackDriver
-from bot.simulator.driver import FORM, VERIFICATION_TOKEN, Reply
-from store.db import SessionFactory, make_engine
+from store.db import SessionFactory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday; slots are seeded on the next 7 days
-ASKER = "U0ASKER"
 MENTORS = 200
 SKILLS = ["Python", "Go", "Rust", "Kubernetes", "Leadership", "Product management", "SQL",
           "Public speaking", "Machine learning", "Design", "Career growth", "Testing"]  # fmt: skip
@@ -93,88 +81,7 @@ def seed(sessions: SessionFactory, mentors: int = MENTORS) -> int:
     return slots
 
 
-# -- requests and timing ---------------------------------------------------------------------
-
-
-def command_body(fake: FakeSlack, text: str) -> str:
-    """A `/mentor` slash command form, as Slack (and the simulator's driver) sends it."""
-    channel = fake.dm_channel(ASKER)
-    return urlencode({
-        "token": VERIFICATION_TOKEN, "team_id": fake.team_id, "team_domain": "sim",
-        "channel_id": channel, "channel_name": "directmessage", "user_id": ASKER,
-        "user_name": "asker", "command": "/mentor", "text": text, "api_app_id": fake.app_id,
-        "is_enterprise_install": "false",
-        "response_url": fake.new_response_url(ASKER, channel),
-        "trigger_id": fake.new_trigger_id(ASKER),
-    })  # fmt: skip
-
-
-def measure(
-    driver: SlackDriver, text: str, count: int, warmup: int, settle: Callable[[], None] | None
-) -> tuple[list[float], list[float]]:
-    """Ack times and (with `settle`) complete-handling times in ms, after `warmup` requests."""
-    acks: list[float] = []
-    completes: list[float] = []
-    for n in range(warmup + count):
-        body = command_body(driver.fake, text)
-        start = time.perf_counter()
-        reply = driver.post(body, FORM)
-        acked = time.perf_counter()
-        if settle is not None:
-            settle()
-        done = time.perf_counter()
-        check(reply, text)
-        if n >= warmup:
-            acks.append((acked - start) * 1000)
-            completes.append((done - start) * 1000)
-    return acks, completes
-
-
-def check(reply: Reply, text: str) -> None:
-    if reply.status != 200:
-        raise SystemExit(f"/mentor {text}: HTTP {reply.status} {reply.body[:200]}")
-
-
-def p50_p99(samples: list[float]) -> tuple[float, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return cuts[49], cuts[98]
-
-
-# -- the two apps ----------------------------------------------------------------------------
-
-
-@contextmanager
-def serving(app: App, database_url: str) -> Iterator[str]:
-    """`app` behind the bot's own waitress server on loopback; yields the events URL."""
-    engine = make_engine(database_url)  # only /healthz uses it
-    server = make_server(app, engine, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"  # type: ignore[union-attr]
-    finally:
-        server.close()
-        thread.join(timeout=5)
-        engine.dispose()
-
-
-def run_baseline(workdir: Path, count: int, warmup: int) -> list[float]:
-    fake = FakeSlack()
-    fake.add_user(ASKER, "Asker Person", "Europe/Paris")
-    fake.start()
-    try:
-        app = App(signing_secret=SIGNING_SECRET, token_verification_enabled=False,
-                  client=WebClient(token=fake.bot_token, base_url=fake.base_url))  # fmt: skip
-
-        @app.command("/mentor")
-        def only_ack(ack: Ack) -> None:
-            ack()
-
-        with serving(app, f"sqlite:///{workdir / 'baseline.db'}") as url:
-            acks, _ = measure(SlackDriver(fake, url, SIGNING_SECRET), "help", count, warmup, None)
-        return acks
-    finally:
-        fake.stop()
+# -- the bot ---------------------------------------------------------------------------------
 
 
 def run_bot(workdir: Path, count: int, warmup: int) -> dict[str, list[float]]:
@@ -207,8 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     count = max(args.requests, 2)
     warmup = max(count // 10, 10)
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()} ({platform.python_implementation()})")  # fmt: skip
+    print(machine_line())
     print(f"{count} sequential signed POSTs per row after {warmup} warm-up requests, "
           f"HTTP on 127.0.0.1")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="ack-bench-") as tmp:
