@@ -134,22 +134,31 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         if not is_coordinator(coordinator) or card is None:
             ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
             return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = decide(
-                    session,
-                    mentor_id=card["mentor_id"],
-                    version=card["version"],
-                    approve=False,
-                    reason=text(form_values(view), Block.REASON),
-                    decided_by=coordinator,
-                    now=deps.clock.now(),
-                )
-        except InvalidProfile as invalid:
-            ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
-            return
-        except DomainError as refused:
-            ack(response_action="errors", errors={Block.REASON: str(refused)})
-            return
-        ack()
-        announce(client, mentor, coordinator, card)
+        mentor = reject_from_modal(deps, ack, view, coordinator, card["mentor_id"], card["version"])
+        if mentor is not None:
+            announce(client, mentor, coordinator, card)
+
+
+def reject_from_modal(
+    deps: Deps, ack: Ack, view: dict[str, Any], coordinator: str, mentor_id: int, version: int
+) -> MentorView | None:
+    """Reject a pending mentor with the reason typed in the modal; problems stay in the modal."""
+    try:
+        with deps.sessions.begin() as session:
+            mentor = decide(
+                session,
+                mentor_id=mentor_id,
+                version=version,
+                approve=False,
+                reason=text(form_values(view), Block.REASON),
+                decided_by=coordinator,
+                now=deps.clock.now(),
+            )
+    except InvalidProfile as invalid:
+        ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
+        return None
+    except DomainError as refused:
+        ack(response_action="errors", errors={Block.REASON: str(refused)})
+        return None
+    ack()
+    return mentor

@@ -20,16 +20,15 @@ from bot.blocks.roster import build_roster, build_status_dm
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.services.errors import DomainError
-from bot.services.mentors import InvalidProfile, MentorView, decide, mentor_by_id
+from bot.services.mentors import MentorView, decide, mentor_by_id
 from bot.services.roster import FILTERS, coordinator_set_status, roster_page
 from handlers.admin import NOT_A_COORDINATOR, audit, is_coordinator
+from handlers.approval import reject_from_modal
 from handlers.forms import (
     clicking_user,
-    form_values,
     number,
     replace_clicked_message,
     tell,
-    text,
 )
 from handlers.home import HomePublisher
 
@@ -185,24 +184,9 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         if not is_coordinator(deps, coordinator):
             ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
             return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = decide(
-                    session,
-                    mentor_id=shown.mentor_id,
-                    version=shown.version,
-                    approve=False,
-                    reason=text(form_values(view), Block.REASON),
-                    decided_by=coordinator,
-                    now=deps.clock.now(),
-                )
-        except InvalidProfile as invalid:
-            ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
+        mentor = reject_from_modal(deps, ack, view, coordinator, shown.mentor_id, shown.version)
+        if mentor is None:
             return
-        except DomainError as refused:
-            ack(response_action="errors", errors={Block.REASON: str(refused)})
-            return
-        ack()
         audit(deps, coordinator, "roster rejected", mentor.slack_id)
         message_at = {"response_url": meta.get("response_url")}
         redraw(message_at, client, shown.filter, shown.offset, f"Rejected <@{mentor.slack_id}>.")
