@@ -25,10 +25,11 @@ from store.models import (
     Slot,
     User,
 )
-from tests.conftest import ADA, BEN, START
+from tests.conftest import ADA, BEN, CHITRA, START
 from tests.test_availability_flows import add_once
 from tests.test_booking_flows import NAMES, request
 from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
+from tests.test_mentor_flows import sign_up
 
 BEN_SECRETS = (
     "Ben Martin",
@@ -182,3 +183,16 @@ def test_user_change_does_not_record_strangers(box: Sandbox) -> None:
     box.user(BEN).user_change(tz="Europe/Berlin")
     with box.deps.sessions.begin() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_queued_nudge_no_longer_names_the_asker(box: Sandbox) -> None:
+    """Ben asked Chitra for availability, then deletes his data before the nudge goes out."""
+    sign_up(box, CHITRA, skills="python")
+    ben = box.user(BEN)
+    ben.command("find python")
+    ben.click("Ask for availability")
+    ben.command("privacy delete")
+    ben.click("Yes, delete my data")
+    assert BEN not in text_everywhere(box)
+    assert box.run_due().sent == 0
+    assert not [s for s in box.fake.seen_by(CHITRA) if "would like to book" in s.text]

@@ -24,23 +24,25 @@ from bot.services.bookings import BookingView, MySessions
 MESSAGE_PREVIEW = 200
 
 
-def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
+def _summary(booking: BookingView, viewer: str) -> str:
+    """When, and with whom (and on what topic), as the viewer reads it."""
     other = booking.other_party(viewer)
     role = "mentoring" if booking.mentor_slack_id == viewer else "with"
     text = f"{local_time(booking.starts_at)} · {role} {mention(other)}"
-    if booking.topic:
-        text += f" · _{booking.topic}_"
+    return text + (f" · _{escape(booking.topic)}_" if booking.topic else "")
+
+
+def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     accessory = button("Cancel", Action.CANCEL_BOOKING, str(booking.id)) if cancellable else None
-    return section(text, accessory=accessory)
+    return section(_summary(booking, viewer), accessory=accessory)
 
 
 def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
     """A request the viewer mentors: what the mentee wrote, and the buttons to answer it here."""
-    line = _line(booking, viewer, cancellable=False)
-    line["text"]["text"] += f"\n>{escape(clip(booking.message, MESSAGE_PREVIEW))}"
+    preview = escape(clip(booking.message, MESSAGE_PREVIEW))
     value = str(booking.id)
     return [
-        line,
+        section(f"{_summary(booking, viewer)}\n>{preview}"),
         actions(
             button("Approve", Action.APPROVE_BOOKING, value, style="primary"),
             button("Decline", Action.DECLINE_BOOKING, value, style="danger"),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from bot.services import lifecycle
 from bot.services.audit import record
 from bot.services.availability import LIVE_STATUSES
-from bot.services.bookings import BookingView, get_booking
+from bot.services.bookings import BookingView, get_bookings
 from bot.services.errors import DomainError
 from bot.services.nudges import NUDGE
 from bot.services.people import FORGOTTEN_NAME, forgotten_slack_id
@@ -100,7 +100,7 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
     )
     if mentor is not None:
         _retire_mentor(session, mentor, now)
-    _drop_due_work(session, user.id, slack_id)
+    _drop_due_work(session, user.id)
     session.execute(update(SearchMiss).where(SearchMiss.user_id == user.id).values(user_id=None))
     session.execute(delete(UserInterest).where(UserInterest.user_id == user.id))
     user.slack_id = forgotten_slack_id(user.id)
@@ -149,8 +149,8 @@ def _call_off_future(
     )
     for booking_id in ids:
         lifecycle.cancel_plan(session, booking_id)
-    views = (get_booking(session, booking_id=booking_id) for booking_id in ids)
-    return tuple(view for view in views if view is not None)
+    views = get_bookings(session, booking_ids=ids)
+    return tuple(views[booking_id] for booking_id in ids if booking_id in views)
 
 
 def _retire_mentor(session: Session, mentor: MentorProfile, now: datetime) -> None:
@@ -175,7 +175,7 @@ def _retire_mentor(session: Session, mentor: MentorProfile, now: datetime) -> No
     mentor.version += 1
 
 
-def _drop_due_work(session: Session, user_id: int, slack_id: str) -> None:
+def _drop_due_work(session: Session, user_id: int) -> None:
     """Nothing more is sent to them, and no queued message names them."""
     session.execute(
         update(DueWork)
@@ -183,8 +183,9 @@ def _drop_due_work(session: Session, user_id: int, slack_id: str) -> None:
         .values(status="cancelled")
     )
     session.execute(update(DueWork).where(DueWork.recipient_id == user_id).values(payload={}))
-    for nudge in session.scalars(select(DueWork).where(DueWork.kind == NUDGE)):
-        if (nudge.payload or {}).get("asker") == slack_id:
-            nudge.payload = {}
-            if nudge.status == "pending":
-                nudge.status = "cancelled"
+    # Nudges they asked for name them in their payload; their key holds the asker's user id.
+    asked = (DueWork.kind == NUDGE, DueWork.key.like(f"{NUDGE}:%:{user_id}:%"))
+    session.execute(
+        update(DueWork).where(*asked, DueWork.status == "pending").values(status="cancelled")
+    )
+    session.execute(update(DueWork).where(*asked).values(payload={}))
