@@ -43,6 +43,9 @@ LIVE_BOOKING = "status IN ('pending', 'approved')"
 NO_SHOW = "what_happened = 'no_show'"
 DUE_STATUSES = ("pending", "sent", "failed", "cancelled")
 SKILL_LEVELS = ("learning", "practitioner", "expert")
+# Who paused a mentor decides who may lift the pause: the mentor lifts their own (or the
+# system's), only a coordinator lifts a coordinator's.
+PAUSERS = ("mentor", "coordinator", "system")
 SESSION_LENGTHS = (30, 45, 60)
 
 
@@ -113,6 +116,10 @@ class MentorProfile(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    paused_by_role: Mapped[str | None] = mapped_column(String(16))
+    paused_by: Mapped[str | None] = mapped_column(String(32))  # the Slack id who paused
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -126,6 +133,9 @@ class MentorProfile(Base):
         CheckConstraint(_in("status", MENTOR_STATUSES), name="status_known"),
         CheckConstraint(_in("session_minutes", SESSION_LENGTHS), name="session_length_known"),
         CheckConstraint("weekly_capacity BETWEEN 1 AND 40", name="capacity_in_range"),
+        CheckConstraint(
+            f"paused_by_role IS NULL OR {_in('paused_by_role', PAUSERS)}", name="pauser_known"
+        ),
         Index("ix_mentor_profiles_status", "status"),
         Index("ix_mentor_profiles_created_at", "created_at"),  # the digest's new mentors
     )
@@ -377,7 +387,26 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_slack_id: Mapped[str] = mapped_column(String(32))
+    actor_slack_id: Mapped[str] = mapped_column(String(32), index=True)
     action: Mapped[str] = mapped_column(String(64))
+    # Whom the action was about (a mentor approved, a person deleted), so privacy deletion can
+    # replace the id exactly rather than search free text.
+    subject_slack_id: Mapped[str | None] = mapped_column(String(32), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackDelivery(Base):
+    """A signed request or event already handled: Slack's signature stays valid for five minutes,
+    so an exact replay (or one of Slack's own retries) finds its key here and is not redone.
+
+    `key` is the signature of the request (`sig:...`) or the Events API's `event_id`
+    (`event:...`); the unique key makes the first writer win across replicas. The due-work pass
+    prunes rows older than the signature's lifetime.
+    """
+
+    __tablename__ = "slack_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
