@@ -153,10 +153,10 @@ def _week_full_for_mentee() -> WeekFull:
     )
 
 
-def _week_full_for_mentor(load: int, weekly_capacity: int) -> WeekFull:
-    sessions = "session or request" if load == 1 else "sessions and requests"
+def _week_full_for_mentor(others: int, weekly_capacity: int) -> WeekFull:
+    sessions = "session or request" if others == 1 else "sessions and requests"
     return WeekFull(
-        f"That week already has {load} {sessions} and your weekly capacity is "
+        f"That week already has {others} other {sessions} and your weekly capacity is "
         f"{weekly_capacity}. Decline or move another request first, or raise your capacity "
         "in your profile."
     )
