@@ -24,7 +24,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pause_reason", sa.Text(), nullable=True))
         batch_op.create_check_constraint(
             op.f("ck_mentor_profiles_pauser_known"),
-            "paused_by_role IS NULL OR paused_by_role IN ('mentor', 'coordinator', 'system')",
+            "paused_by_role IS NULL OR "
+            "paused_by_role IN ('mentor', 'coordinator', 'system')",
         )
     # Mentors paused before this revision paused themselves (coordinators could not yet be
     # told apart), so they keep the right to resume.
