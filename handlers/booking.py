@@ -25,7 +25,7 @@ from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.directory import person_for
 from bot.ids import Action, Block, Callback
-from bot.services import booking_forms, bookings, lifecycle
+from bot.services import booking_forms, booking_plans, bookings, lifecycle
 from bot.services.bookings import BookingError, BookingView, InvalidRequest
 from bot.services.errors import DomainError
 from handlers.commands import Invocation, Subcommands
@@ -81,13 +81,9 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     def planned(booking: BookingView, session: Any) -> BookingView:
         """Schedule (or drop) the booking's reminders, check-ins and expiry to match its state."""
-        if booking.status == "approved":
-            lifecycle.plan_session(
-                session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
-            )
-        elif booking.status != "pending":
-            lifecycle.cancel_plan(session, booking.id)
-        return booking
+        return booking_plans.replan(
+            session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
+        )
 
     def ask_reason(
         body: dict[str, Any],
@@ -312,7 +308,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             return
         replace_clicked_message(body, client, build_proposal_answered(booking))
         update_card(client, booking)
-        if booking.status == "approved":
+        if booking.confirmed:
             confirm_both(client, booking)
         refresh_homes(client, booking)
 

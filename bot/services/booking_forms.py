@@ -1,4 +1,4 @@
-"""What the booking modals offer when they open: the Book form and the propose form.
+"""What booking surfaces offer when they open: a mentor's times, the Book and propose forms.
 
 An opener answers from the state as it is when the button is clicked, with the same refusals
 the submission gives, so no rule lives in a handler. Opening grants nothing: the submission
@@ -25,6 +25,11 @@ class TimeNoLongerOffered(BookingError):
         )
 
 
+class NotTakingBookings(BookingError):
+    def __init__(self) -> None:
+        super().__init__("That mentor isn't taking bookings right now.")
+
+
 class NoOtherTimes(BookingError):
     def __init__(self) -> None:
         super().__init__("You have no other free times. Add availability first.", "slot")
@@ -44,10 +49,30 @@ class ProposeForm:
     slots: tuple[SlotChoice, ...]
 
 
+@dataclass(frozen=True)
+class MentorTimes:
+    mentor_id: int
+    mentor_name: str
+    slots: tuple[SlotChoice, ...]
+
+
+def more_times(session: Session, *, mentor_id: int, now: datetime) -> MentorTimes:
+    """An active mentor's bookable times (the "More times" answer); may be none."""
+    mentor = session.execute(
+        select(MentorProfile.status, User.real_name)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(MentorProfile.id == mentor_id)
+    ).first()
+    if mentor is None or mentor.status != "active":
+        raise NotTakingBookings()
+    slots = free_slots(session, mentor_id=mentor_id, now=now)
+    return MentorTimes(mentor_id, mentor.real_name, tuple(slots))
+
+
 def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
     """The Book modal for a clicked slot: the mentor's bookable times, if they take requests."""
     mentor = session.execute(
-        select(MentorProfile.id, MentorProfile.status, User.real_name, User.slack_id)
+        select(MentorProfile.id, MentorProfile.status, User.real_name)
         .join(Slot, Slot.mentor_id == MentorProfile.id)
         .join(User, User.id == MentorProfile.user_id)
         .where(Slot.id == slot_id)
@@ -58,7 +83,7 @@ def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
     if not slots:
         raise TimeNoLongerOffered()
     chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
-    return BookForm(mentor.id, mentor.real_name or mentor.slack_id, tuple(slots), chosen)
+    return BookForm(mentor.id, mentor.real_name, tuple(slots), chosen)
 
 
 def propose_form(

@@ -79,6 +79,11 @@ class BookingView:
     mentor_message_channel: str | None
     mentor_message_ts: str | None
 
+    @property
+    def confirmed(self) -> bool:
+        """Approved: a session both people expect (after accepting a proposal, or approval)."""
+        return self.status == "approved"
+
     def other_party(self, slack_id: str) -> str:
         """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
         return self.mentee_slack_id if slack_id == self.mentor_slack_id else self.mentor_slack_id
