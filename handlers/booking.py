@@ -46,7 +46,7 @@ FIELD_BLOCKS = {
     "topic": Block.TOPIC,
     "reason": Block.REASON,
 }
-Opened = TypeVar("Opened")
+Result = TypeVar("Result")
 
 
 def field_errors(refused: DomainError, default: str) -> dict[str, str]:
@@ -94,7 +94,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         after: str,
     ) -> None:
         """Open the reason modal for a decline or a cancel, if the service says the clicker may."""
-        booking = opening(body, client, open_for)
+        booking = act(body, client, open_for)
         if booking is None:
             return
         other = booking.other_party(clicking_user(body))
@@ -128,23 +128,13 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         return number(action.get("value"))
 
     def act(
-        body: dict[str, Any], client: WebClient, change: Callable[[Any], BookingView]
-    ) -> BookingView | None:
-        """Run one booking change for the clicking user; explain a refusal privately."""
+        body: dict[str, Any], client: WebClient, call: Callable[[Any], Result]
+    ) -> Result | None:
+        """One service call for the clicking user (a change, or what a form opens on) in its
+        own transaction; a refusal is explained privately."""
         try:
             with deps.sessions.begin() as session:
-                return change(session)
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return None
-
-    def opening(
-        body: dict[str, Any], client: WebClient, look: Callable[[Any], Opened]
-    ) -> Opened | None:
-        """What a form opens on, as the service sees it now; a refusal is told privately."""
-        try:
-            with deps.sessions.begin() as session:
-                return look(session)
+                return call(session)
         except DomainError as refused:
             tell(body, client, str(refused))
             return None
@@ -156,7 +146,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         ack()
         person = person_for(deps, client, clicking_user(body))
         slot_id = booking_id_of(action) or 0
-        form = opening(
+        form = act(
             body,
             client,
             lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
@@ -257,7 +247,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
         booking_id = booking_id_of(action) or 0
-        form = opening(
+        form = act(
             body,
             client,
             lambda s: booking_forms.propose_form(

@@ -10,12 +10,13 @@ Every change locks the booking row first (`FOR UPDATE` on PostgreSQL; SQLite ser
 with BEGIN IMMEDIATE), then checks who is acting, by Slack id, and the booking's status, so a
 double click, a forged button or a form opened before things changed changes nothing: ids in
 buttons and modal metadata only name the booking, the acting user and its current state decide.
+Cancelled, declined and expired bookings keep their `slot_id` and times as history; the index
+only counts live ones, so the slot reopens.
 
-A write that puts a live booking into a week (requesting, approving, accepting a proposed time)
-first locks the mentor's profile row, then counts that week as search does
+A write that puts a live booking into a week (requesting, approving, proposing or accepting a
+time) first locks the mentor's profile row, then counts that week as search does
 (`bot.services.capacity`): two requests for a week's last place wait for each other, and the
-second finds the week full. Cancelled, declined and expired bookings keep
-their `slot_id` and times as history; the index only counts live ones, so the slot reopens.
+second finds the week full.
 """
 
 from __future__ import annotations
