@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from bot.blocks.profile import build_profile_message
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.services import availability
+from bot.services.availability import Publisher
 from bot.services.errors import DomainError
-from bot.services.mentors import MentorView, mentor_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     choices,
@@ -44,21 +45,19 @@ FIELD_BLOCKS = {
     "days": Block.DAYS,
     "weeks": Block.WEEKS,
 }
-CAN_PUBLISH = ("active", "paused", "pending")
 
 
 def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def mentor_of(user_id: str) -> MentorView | None:
+    def mentor_of(user_id: str) -> Publisher | None:
         with deps.sessions.begin() as session:
-            mentor = mentor_for(session, user_id)
-        return mentor if mentor and mentor.status in CAN_PUBLISH else None
+            return availability.publisher(session, slack_id=user_id)
 
-    def availability_view(mentor: MentorView, notice: str | None = None) -> dict[str, Any]:
+    def availability_view(mentor: Publisher, notice: str | None = None) -> dict[str, Any]:
         with deps.sessions.begin() as session:
             slots = availability.upcoming_slots(session, mentor_id=mentor.id, now=deps.clock.now())
         return build_availability_modal(tz=mentor.tz, slots=slots, notice=notice)
 
-    def local_today(mentor: MentorView) -> date:
+    def local_today(mentor: Publisher) -> date:
         return deps.clock.now().astimezone(ZoneInfo(mentor.tz)).date()
 
     def on_command(call: Invocation) -> None:
@@ -108,10 +107,6 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], weekly: bool
     ) -> None:
         user_id = clicking_user(body)
-        mentor = mentor_of(user_id)
-        if mentor is None:
-            ack(response_action="errors", errors={Block.DATE: "You're not a mentor any more."})
-            return
         values = form_values(view)
         start, end = _clock_time(text(values, Block.START)), _clock_time(text(values, Block.END))
         day = _day(text(values, Block.DATE))
@@ -123,13 +118,15 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         if missing or start is None or end is None or day is None:
             ack(response_action="errors", errors=missing)
             return
+        parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
         now = deps.clock.now()
         try:
             with deps.sessions.begin() as session:
                 if weekly:
-                    added = availability.add_weekly(
+                    added = availability.publish_weekly(
                         session,
-                        mentor_id=mentor.id,
+                        actor_slack_id=user_id,
+                        tz_shown=tz_shown,
                         first_date=day,
                         weekdays=_weekdays(choices(values, Block.DAYS)),
                         start=start,
@@ -139,8 +136,14 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                         horizon_weeks=deps.settings.availability_horizon_weeks,
                     )
                 else:
-                    added = availability.add_once(
-                        session, mentor_id=mentor.id, day=day, start=start, end=end, now=now
+                    added = availability.publish_once(
+                        session,
+                        actor_slack_id=user_id,
+                        tz_shown=tz_shown,
+                        day=day,
+                        start=start,
+                        end=end,
+                        now=now,
                     )
         except DomainError as refused:
             field = getattr(refused, "field", "date")
@@ -149,13 +152,9 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             )
             return
         ack()
-        redraw(
-            body,
-            client,
-            string(view.get("private_metadata")),
-            mentor,
-            _added_notice(added, mentor.tz),
-        )
+        mentor = mentor_of(user_id)
+        if mentor is not None:
+            redraw(body, client, parent_view_id, mentor, _added_notice(added, mentor.tz))
         home.publish(client, user_id)
 
     @app.view(Callback.ADD_ONCE)
@@ -171,7 +170,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         submit_window(ack, body, client, view, weekly=True)
 
     def redraw(
-        body: dict[str, Any], client: WebClient, view_id: str, mentor: MentorView, notice: str
+        body: dict[str, Any], client: WebClient, view_id: str, mentor: Publisher, notice: str
     ) -> None:
         """Show `notice` in the availability modal; if it is gone (closed meanwhile), by DM."""
         if view_id:
@@ -233,6 +232,20 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         if kept:
             notice += f" {kept} booked slots stay: cancel those bookings first if you must."
         refresh_after(body, client, notice)
+
+
+def _form_metadata(metadata: Any) -> tuple[str, str | None]:
+    """(availability modal to redraw, zone the form showed) from an add-window form; a form
+    from before the zone was carried holds just the modal's id."""
+    raw = string(metadata)
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw, None
+    if not isinstance(parsed, dict):
+        return raw, None
+    tz = parsed.get("tz")
+    return string(parsed.get("parent")), tz if isinstance(tz, str) and tz else None
 
 
 def _weekdays(chosen: list[str]) -> set[int]:

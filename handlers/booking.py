@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -25,12 +25,9 @@ from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.directory import person_for
 from bot.ids import Action, Block, Callback
-from bot.services import bookings, lifecycle
-from bot.services.availability import slot_mentor
+from bot.services import booking_forms, booking_plans, bookings, lifecycle
 from bot.services.bookings import BookingError, BookingView, InvalidRequest
 from bot.services.errors import DomainError
-from bot.services.mentors import mentor_by_id
-from bot.services.search import free_slots
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     clicking_user,
@@ -49,7 +46,7 @@ FIELD_BLOCKS = {
     "topic": Block.TOPIC,
     "reason": Block.REASON,
 }
-NOT_A_NUMBER = "That button is out of date."
+Result = TypeVar("Result")
 
 
 def field_errors(refused: DomainError, default: str) -> dict[str, str]:
@@ -84,25 +81,23 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     def planned(booking: BookingView, session: Any) -> BookingView:
         """Schedule (or drop) the booking's reminders, check-ins and expiry to match its state."""
-        if booking.status == "approved":
-            lifecycle.plan_session(
-                session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
-            )
-        elif booking.status != "pending":
-            lifecycle.cancel_plan(session, booking.id)
-        return booking
+        return booking_plans.replan(
+            session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
+        )
 
     def ask_reason(
-        body: dict[str, Any], client: WebClient, action: dict, role: str, callback: str, title: str
+        body: dict[str, Any],
+        client: WebClient,
+        open_for: Callable[[Any], BookingView],
+        callback: str,
+        title: str,
+        after: str,
     ) -> None:
-        """Open the reason modal for a decline or a cancel, if the clicker may do it."""
-        booking = check_can_open(body, client, booking_id_of(action), role)
+        """Open the reason modal for a decline or a cancel, if the service says the clicker may."""
+        booking = act(body, client, open_for)
         if booking is None:
             return
         other = booking.other_party(clicking_user(body))
-        after = (
-            " They'll see your reason." if role == "mentor" else " The time opens again for others."
-        )
         prompt = f"Tell <@{other}> why.{after}"
         view = build_reason_modal(callback, title, prompt, booking.id)
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -133,57 +128,37 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         return number(action.get("value"))
 
     def act(
-        body: dict[str, Any], client: WebClient, change: Callable[[Any], BookingView]
-    ) -> BookingView | None:
-        """Run one booking change for the clicking user; explain a refusal privately."""
+        body: dict[str, Any], client: WebClient, call: Callable[[Any], Result]
+    ) -> Result | None:
+        """One service call for the clicking user (a change, or what a form opens on) in its
+        own transaction; a refusal is explained privately."""
         try:
             with deps.sessions.begin() as session:
-                return change(session)
+                return call(session)
         except DomainError as refused:
             tell(body, client, str(refused))
             return None
-
-    def check_can_open(
-        body: dict[str, Any], client: WebClient, booking_id: int | None, role: str
-    ) -> BookingView | None:
-        """Before opening a form: the booking exists, is still open and is the clicker's."""
-        with deps.sessions.begin() as session:
-            booking = bookings.get_booking(session, booking_id=booking_id) if booking_id else None
-        user_id = clicking_user(body)
-        if booking is None:
-            tell(body, client, NOT_A_NUMBER)
-            return None
-        allowed = {
-            "mentor": user_id == booking.mentor_slack_id,
-            "participant": user_id in (booking.mentor_slack_id, booking.mentee_slack_id),
-        }[role]
-        if not allowed:
-            tell(body, client, str(bookings.NotYourBooking()))
-            return None
-        if booking.status not in ("pending", "approved") or (
-            role == "mentor" and booking.status != "pending"
-        ):
-            tell(body, client, str(bookings.NotPending(booking.status)))
-            return None
-        return booking
 
     # --- requesting ----------------------------------------------------------------------
 
     @app.action(Action.BOOK)
     def on_book(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        slot_id = booking_id_of(action)
         person = person_for(deps, client, clicking_user(body))
-        with deps.sessions.begin() as session:
-            mentor_id = slot_mentor(session, slot_id=slot_id) if slot_id else None
-            mentor = mentor_by_id(session, mentor_id) if mentor_id else None
-            slots = free_slots(session, mentor_id=mentor.id, now=deps.clock.now()) if mentor else []
-        if mentor is None or mentor.status != "active" or not slots:
-            tell(body, client, "Sorry, that time is no longer available. Try `/mentor find` again.")
+        slot_id = booking_id_of(action) or 0
+        form = act(
+            body,
+            client,
+            lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
+        )
+        if form is None:
             return
-        chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
         view = build_book_modal(
-            mentor_id=mentor.id, mentor_name=mentor.name, tz=person.tz, slots=slots, chosen=chosen
+            mentor_id=form.mentor_id,
+            mentor_name=form.mentor_name,
+            tz=person.tz,
+            slots=form.slots,
+            chosen=form.chosen,
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -248,7 +223,17 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.DECLINE_BOOKING)
     def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        ask_reason(body, client, action, "mentor", Callback.DECLINE, "Decline the request")
+        booking_id = booking_id_of(action) or 0
+        ask_reason(
+            body,
+            client,
+            lambda s: bookings.for_decision(
+                s, booking_id=booking_id, actor_slack_id=clicking_user(body)
+            ),
+            Callback.DECLINE,
+            "Decline the request",
+            " They'll see your reason.",
+        )
 
     @app.view(Callback.DECLINE)
     def on_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
@@ -261,24 +246,17 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.PROPOSE_TIME)
     def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        booking = check_can_open(body, client, booking_id_of(action), "mentor")
-        if booking is None:
+        booking_id = booking_id_of(action) or 0
+        form = act(
+            body,
+            client,
+            lambda s: booking_forms.propose_form(
+                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+            ),
+        )
+        if form is None:
             return
-        with deps.sessions.begin() as session:
-            slots = [
-                s
-                for s in free_slots(
-                    session,
-                    mentor_id=booking.mentor_id,
-                    now=deps.clock.now(),
-                    ignoring_booking_id=booking.id,
-                )
-                if s.id != booking.slot_id
-            ]
-        if not slots:
-            tell(body, client, "You have no other free times. Add availability first.")
-            return
-        view = build_propose_modal(booking.id, slots, booking.mentor_tz)
+        view = build_propose_modal(form.booking.id, list(form.slots), form.booking.mentor_tz)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(Callback.PROPOSE)
@@ -320,7 +298,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
             return
         replace_clicked_message(body, client, build_proposal_answered(booking))
         update_card(client, booking)
-        if booking.status == "approved":
+        if booking.confirmed:
             confirm_both(client, booking)
         refresh_homes(client, booking)
 
@@ -346,7 +324,17 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.action(Action.CANCEL_BOOKING)
     def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        ask_reason(body, client, action, "participant", Callback.CANCEL, "Cancel")
+        booking_id = booking_id_of(action) or 0
+        ask_reason(
+            body,
+            client,
+            lambda s: bookings.for_cancel(
+                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+            ),
+            Callback.CANCEL,
+            "Cancel",
+            " The time opens again for others.",
+        )
 
     @app.view(Callback.CANCEL)
     def on_cancel_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:

@@ -17,13 +17,12 @@ from bot.blocks.find import (
 from bot.deps import Deps
 from bot.directory import person_for
 from bot.ids import Action, Block, Callback
+from bot.services.booking_forms import more_times
 from bot.services.errors import DomainError
-from bot.services.mentors import mentor_by_id
 from bot.services.nudges import ask_for_availability
 from bot.services.search import (
     NoSkillsGiven,
     find_mentors,
-    free_slots,
     interests_of,
     save_interests,
 )
@@ -105,13 +104,13 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         mentor_id = number(action.get("value"))
         if mentor_id is None:
             return
-        with deps.sessions.begin() as session:
-            mentor = mentor_by_id(session, mentor_id)
-            slots = free_slots(session, mentor_id=mentor_id, now=deps.clock.now())
-        if mentor is None or mentor.status != "active":
-            tell(body, client, "That mentor isn't taking bookings right now.")
+        try:
+            with deps.sessions.begin() as session:
+                times = more_times(session, mentor_id=mentor_id, now=deps.clock.now())
+        except DomainError as refused:
+            tell(body, client, str(refused))
             return
-        tell(body, client, build_more_times(mentor.name, slots, mentor.id))
+        tell(body, client, build_more_times(times.mentor_name, times.slots, times.mentor_id))
 
     @app.action(Action.SAVE_INTERESTS)
     def on_save_interests(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:

@@ -11,16 +11,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.availability import (
+    NoMentorProfile,
+    NotPublishing,
+    Publisher,
     SlotBooked,
     SlotNotFound,
     SlotStarted,
     SlotView,
+    TimeZoneChanged,
     WindowInPast,
     add_once,
     add_weekly,
     clear_day,
     cut_slots,
     extend_weekly,
+    publish_once,
+    publish_weekly,
+    publisher,
     remove_slot,
     upcoming_slots,
     weekdays_to_mask,
@@ -640,3 +647,63 @@ def test_clear_day_uses_the_local_day_and_spares_the_past(sessions: SessionFacto
             session, mentor_id=chitra, day=date(2026, 11, 25), tz=KOLKATA, now=later
         ) == (2, 0)
         assert [local(s, KOLKATA) for s, _ in slots_of(session, chitra)] == ["2026-11-25 00:00"]
+
+
+# --- submissions re-checked: who submits, as they are now ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [("left", NotPublishing), ("rejected", NotPublishing), (None, NoMentorProfile)],
+)
+def test_only_a_mentor_who_may_publish_can_submit_a_window(
+    sessions: SessionFactory, status: str | None, refusal: type[DomainError]
+) -> None:
+    """The form's submitter is re-read at submit: gone, rejected or never a mentor is refused
+    on the date field, and nothing is published."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session)
+        if status is None:
+            session.delete(session.get_one(MentorProfile, mentor))
+        else:
+            session.get_one(MentorProfile, mentor).status = status
+    with pytest.raises(refusal) as refused, sessions.begin() as session:
+        publish_once(
+            session,
+            actor_slack_id="U0ADA",
+            tz_shown=NEW_YORK,
+            day=date(2026, 11, 24),
+            start=time(10),
+            end=time(11),
+            now=NOW,
+        )
+    assert refused.value.field == "date"  # type: ignore[attr-defined]
+    with sessions.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Slot)) == 0
+        assert publisher(session, slack_id="U0ADA") is None
+
+
+def test_a_paused_mentor_still_publishes_in_the_zone_the_form_showed(
+    sessions: SessionFactory,
+) -> None:
+    """Paused mentors keep publishing; a form typed in another zone than the mentor's current
+    one is refused on its start time; without a zone (an older form) it goes through."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session)
+        session.get_one(MentorProfile, mentor).status = "paused"
+    week = {
+        "first_date": date(2026, 11, 24),
+        "weekdays": {1},
+        "start": time(10),
+        "end": time(11),
+        "weeks": 2,
+        "now": NOW,
+        "horizon_weeks": 4,
+    }
+    with pytest.raises(TimeZoneChanged) as moved, sessions.begin() as session:
+        publish_weekly(session, actor_slack_id="U0ADA", tz_shown="Europe/London", **week)
+    assert moved.value.field == "start"
+    with sessions.begin() as session:
+        assert publisher(session, slack_id="U0ADA") == Publisher(mentor, NEW_YORK, 30)
+        added = publish_weekly(session, actor_slack_id="U0ADA", tz_shown=None, **week)
+    assert added.added == 4

@@ -51,12 +51,18 @@ def add_user(session: Session, slack_id: str, tz: str = "Europe/Paris") -> int:
 
 
 def add_mentor(
-    session: Session, slack_id: str, status: str = "active", tz: str = "America/New_York"
+    session: Session,
+    slack_id: str,
+    status: str = "active",
+    tz: str = "America/New_York",
+    weekly_capacity: int = 40,
 ) -> int:
+    """A mentor with room to spare (40 a week) unless a test is about capacity."""
     user_id = add_user(session, slack_id, tz)
     mentor = MentorProfile(
         user_id=user_id,
         status=status,
+        weekly_capacity=weekly_capacity,
         meeting_link=f"https://meet.example.com/{slack_id.lower()}",
         created_at=NOW,
         updated_at=NOW,

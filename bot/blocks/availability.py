@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from itertools import groupby
@@ -103,7 +104,7 @@ def build_add_once_modal(
         ],
         submit="Add",
         close="Back",
-        private_metadata=parent_view_id,
+        private_metadata=form_metadata(parent_view_id, tz),
     )
 
 
@@ -124,8 +125,14 @@ def build_add_weekly_modal(
         ],
         submit="Add",
         close="Back",
-        private_metadata=parent_view_id,
+        private_metadata=form_metadata(parent_view_id, tz),
     )
+
+
+def form_metadata(parent_view_id: str, tz: str) -> str:
+    """An add-window form's metadata: the availability modal to redraw after it, and the zone
+    its times are typed in (the submission is refused if the mentor's zone changed)."""
+    return json.dumps({"parent": parent_view_id, "tz": tz}, separators=(",", ":"))
 
 
 def _window_hint(tz: str, minutes: int) -> str:

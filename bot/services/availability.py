@@ -35,6 +35,9 @@ from store.models import SESSION_LENGTHS, AvailabilityWindow, Booking, MentorPro
 
 MAX_WEEKS = 52
 LIVE_STATUSES = ("pending", "approved")
+# Mentors who may publish times: also paused ones (to be ready when they resume) and those
+# waiting for a coordinator's approval.
+CAN_PUBLISH = ("active", "paused", "pending")
 # Mentors who are gone get no new weekly slots; paused and pending ones keep theirs coming.
 NO_NEW_SLOTS = ("left", "rejected")
 # Slots are cut at the mentor's session length, so none is longer than the longest one.
@@ -73,6 +76,24 @@ class NoMentorProfile(AvailabilityError):
         )
 
 
+class NotPublishing(AvailabilityError):
+    def __init__(self) -> None:
+        super().__init__(
+            "You're not a mentor any more, so you can't publish times. "
+            "Type `/mentor signup` to join again.",
+            "date",
+        )
+
+
+class TimeZoneChanged(AvailabilityError):
+    def __init__(self, shown: str, now_in: str) -> None:
+        super().__init__(
+            f"Your time zone changed to {now_in} since this form opened (it says {shown}). "
+            "Close it and add the window again, so the times mean what you meant.",
+            "start",
+        )
+
+
 class SlotNotFound(AvailabilityError):
     def __init__(self) -> None:
         super().__init__("That slot is no longer in your availability.")
@@ -97,6 +118,15 @@ class SlotView:
     starts_at: datetime
     ends_at: datetime
     booked: bool
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """A mentor who may publish availability, with what their forms need."""
+
+    id: int
+    tz: str
+    session_minutes: int
 
 
 @dataclass(frozen=True)
@@ -223,6 +253,78 @@ def _weekly_candidates(
 
 # ---------------------------------------------------------------------------------------------
 # Publishing windows
+
+
+def publisher(session: Session, *, slack_id: str) -> Publisher | None:
+    """The mentor profile of this person if they may publish availability now, else None."""
+    row = session.execute(
+        select(MentorProfile.id, User.tz, MentorProfile.session_minutes)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(User.slack_id == slack_id, MentorProfile.status.in_(CAN_PUBLISH))
+    ).first()
+    return Publisher(row.id, row.tz, row.session_minutes) if row else None
+
+
+def publish_once(
+    session: Session,
+    *,
+    actor_slack_id: str,
+    tz_shown: str | None,
+    day: date,
+    start: time,
+    end: time,
+    now: datetime,
+) -> WindowResult:
+    """The one-off form's submission: the submitter must still be a mentor who may publish,
+    in the zone the form showed; then `add_once`."""
+    mentor_id = _publishing(session, actor_slack_id, tz_shown)
+    return add_once(session, mentor_id=mentor_id, day=day, start=start, end=end, now=now)
+
+
+def publish_weekly(
+    session: Session,
+    *,
+    actor_slack_id: str,
+    tz_shown: str | None,
+    first_date: date,
+    weekdays: set[int],
+    start: time,
+    end: time,
+    weeks: int,
+    now: datetime,
+    horizon_weeks: int,
+) -> WindowResult:
+    """The weekly form's submission, checked as `publish_once` is; then `add_weekly`."""
+    mentor_id = _publishing(session, actor_slack_id, tz_shown)
+    return add_weekly(
+        session,
+        mentor_id=mentor_id,
+        first_date=first_date,
+        weekdays=weekdays,
+        start=start,
+        end=end,
+        weeks=weeks,
+        now=now,
+        horizon_weeks=horizon_weeks,
+    )
+
+
+def _publishing(session: Session, slack_id: str, tz_shown: str | None) -> int:
+    """The submitter's mentor profile id, locked and re-read: refused if they may no longer
+    publish, or if their zone is no longer the one the form's times were typed in."""
+    row = session.execute(
+        select(MentorProfile.id, MentorProfile.status, User.tz)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(User.slack_id == slack_id)
+        .with_for_update(of=MentorProfile)
+    ).first()
+    if row is None:
+        raise NoMentorProfile()
+    if row.status not in CAN_PUBLISH:
+        raise NotPublishing()
+    if tz_shown and tz_shown != row.tz:
+        raise TimeZoneChanged(tz_shown, row.tz)
+    return int(row.id)
 
 
 def add_once(
@@ -585,8 +687,3 @@ def _mentor(session: Session, mentor_id: int) -> tuple[int, str]:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def slot_mentor(session: Session, *, slot_id: int) -> int | None:
-    """Whose slot this is (for a Book button, whose value is only a slot id)."""
-    return session.scalar(select(Slot.mentor_id).where(Slot.id == slot_id))

@@ -8,8 +8,15 @@ collide run inside a SAVEPOINT, so a refusal leaves the caller's transaction usa
 
 Every change locks the booking row first (`FOR UPDATE` on PostgreSQL; SQLite serialises writers
 with BEGIN IMMEDIATE), then checks who is acting, by Slack id, and the booking's status, so a
-double click or a forged button changes nothing. Cancelled, declined and expired bookings keep
-their `slot_id` and times as history; the index only counts live ones, so the slot reopens.
+double click, a forged button or a form opened before things changed changes nothing: ids in
+buttons and modal metadata only name the booking, the acting user and its current state decide.
+Cancelled, declined and expired bookings keep their `slot_id` and times as history; the index
+only counts live ones, so the slot reopens.
+
+A write that puts a live booking into a week (requesting, approving, proposing or accepting a
+time) first locks the mentor's profile row, then counts that week as search does
+(`bot.services.capacity`): two requests for a week's last place wait for each other, and the
+second finds the week full.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from sqlalchemy import Select, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from bot.services import capacity
 from bot.services.availability import LIVE_STATUSES
 from bot.services.errors import DomainError
 from store.models import Booking, MentorProfile, Slot, User
@@ -71,6 +79,11 @@ class BookingView:
     proposed_ends_at: datetime | None
     mentor_message_channel: str | None
     mentor_message_ts: str | None
+
+    @property
+    def confirmed(self) -> bool:
+        """Approved: a session both people expect (after accepting a proposal, or approval)."""
+        return self.status == "approved"
 
     def other_party(self, slack_id: str) -> str:
         """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
@@ -130,6 +143,29 @@ class SlotGone(BookingError):
 class MentorUnavailable(BookingError):
     def __init__(self, message: str = "This mentor isn't taking requests right now.") -> None:
         super().__init__(message)
+
+
+class WeekFull(BookingError):
+    """The mentor's weekly capacity is reached for the week of that time."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "slot")
+
+
+def _week_full_for_mentee() -> WeekFull:
+    return WeekFull(
+        "This mentor's week is full now: they take no more sessions that week. "
+        "Pick a time in another week."
+    )
+
+
+def _week_full_for_mentor(others: int, weekly_capacity: int) -> WeekFull:
+    sessions = "session or request" if others == 1 else "sessions and requests"
+    return WeekFull(
+        f"That week already has {others} other {sessions} and your weekly capacity is "
+        f"{weekly_capacity}. Decline or move another request first, or raise your capacity "
+        "in your profile."
+    )
 
 
 class TooManyOpenRequests(BookingError):
@@ -231,21 +267,21 @@ def request_session(
     mentee = session.scalar(select(User.id).where(User.id == mentee_id).with_for_update())
     if mentee is None:
         raise BookingError("I couldn't find you in the program. Try again in a moment.")
-    found = session.execute(
-        select(Slot, MentorProfile.status, MentorProfile.user_id)
-        .join(MentorProfile, MentorProfile.id == Slot.mentor_id)
-        .where(Slot.id == slot_id)
-        .with_for_update(read=True, of=Slot)  # the slot cannot be removed while we book it
-    ).first()
-    if found is None or found.Slot.starts_at <= now:
+    slot = session.scalar(
+        # The slot cannot be removed while we book it.
+        select(Slot).where(Slot.id == slot_id).with_for_update(read=True)
+    )
+    if slot is None or slot.starts_at <= now:
         raise SlotGone()
-    if found.Slot.starts_at < now + BOOKING_LEAD:
+    if slot.starts_at < now + BOOKING_LEAD:
         raise TooSoon()
-    slot = found.Slot
-    if found.user_id == mentee_id:
+    mentor = _locked_mentor(session, slot.mentor_id)
+    if mentor.user_id == mentee_id:
         raise MentorUnavailable("You can't book a session with yourself.")
-    if found.status != "active":
+    if mentor.status != "active":
         raise MentorUnavailable()
+    if _load(session, mentor, slot.starts_at) >= mentor.weekly_capacity:
+        raise _week_full_for_mentee()
     open_with = session.execute(
         select(
             func.count(),
@@ -296,6 +332,10 @@ def approve(
     _require_pending(booking)
     if booking.starts_at <= now:
         raise AlreadyStarted("This request's time has already passed, so it can't be approved.")
+    mentor = _locked_mentor(session, booking.mentor_id)
+    others = _load(session, mentor, booking.starts_at, ignoring_booking_id=booking.id)
+    if others >= mentor.weekly_capacity:
+        raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.status = "approved"
     booking.proposed_slot_id = None
     booking.decided_at = now
@@ -340,6 +380,10 @@ def propose(
         raise SlotGone()
     if _is_held(session, slot.id):
         raise SlotTaken()
+    mentor = _locked_mentor(session, booking.mentor_id)
+    others = _load(session, mentor, slot.starts_at, ignoring_booking_id=booking.id)
+    if others >= mentor.weekly_capacity:
+        raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.proposed_slot_id = slot.id
     session.flush()
     return _view(booking, slot)
@@ -367,6 +411,9 @@ def answer_proposal(
     )
     if slot is None or slot.starts_at <= now:
         raise SlotGone()
+    mentor = _locked_mentor(session, booking.mentor_id)
+    if _load(session, mentor, slot.starts_at, booking.id) >= mentor.weekly_capacity:
+        raise _week_full_for_mentee()
     try:
         with session.begin_nested():
             booking.slot_id = slot.id
@@ -393,15 +440,33 @@ def cancel(
     if errors:
         raise InvalidRequest(errors)
     booking, proposed = _locked(session, booking_id)
-    actor = _participant(booking, actor_slack_id)
-    if booking.status not in LIVE_STATUSES:
-        raise NotPending(booking.status)
-    if booking.starts_at <= now:
-        raise AlreadyStarted()
+    actor = _require_cancellable(booking, actor_slack_id, now)
     booking.status = "cancelled"
     booking.cancel_reason = reason.strip()
     booking.cancelled_by = actor
     session.flush()
+    return _view(booking, proposed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Before a form opens: the same checks as its submission, on the state as it is now
+
+
+def for_decision(session: Session, *, booking_id: int, actor_slack_id: str) -> BookingView:
+    """The request a mentor is about to decline or answer with another time: it must be theirs
+    and still pending. Its submission checks again, on the state of that moment."""
+    booking, proposed = _read(session, booking_id)
+    _require_mentor(booking, actor_slack_id)
+    _require_pending(booking)
+    return _view(booking, proposed)
+
+
+def for_cancel(
+    session: Session, *, booking_id: int, actor_slack_id: str, now: datetime
+) -> BookingView:
+    """The booking a participant is about to cancel: theirs, live and not started."""
+    booking, proposed = _read(session, booking_id)
+    _require_cancellable(booking, actor_slack_id, now)
     return _view(booking, proposed)
 
 
@@ -510,6 +575,14 @@ def _views() -> Select[Booking, Slot]:
     )
 
 
+def _read(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
+    """The booking and its proposed slot, unlocked, for a check before a form opens."""
+    row = session.execute(_views().where(Booking.id == booking_id)).first()
+    if row is None:
+        raise NotYourBooking()
+    return row[0], row[1]
+
+
 def _locked(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
     """The booking, locked against concurrent changes and freshly read, and its proposed slot."""
     row = session.execute(
@@ -521,6 +594,38 @@ def _locked(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
     if row is None:
         raise NotYourBooking()
     return row[0], row[1]
+
+
+def _locked_mentor(session: Session, mentor_id: int) -> MentorProfile:
+    """The mentor's profile, locked and freshly read: the lock that keeps weekly capacity true
+    under concurrency (`FOR UPDATE` on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+    writers)."""
+    mentor = session.scalar(
+        select(MentorProfile)
+        .where(MentorProfile.id == mentor_id)
+        .with_for_update(of=MentorProfile)
+        .options(joinedload(MentorProfile.user, innerjoin=True))
+        .execution_options(populate_existing=True)
+    )
+    if mentor is None:
+        raise MentorUnavailable()
+    return mentor
+
+
+def _load(
+    session: Session,
+    mentor: MentorProfile,
+    starts_at: datetime,
+    ignoring_booking_id: int | None = None,
+) -> int:
+    """Live bookings in the mentor's local week of `starts_at`, as search counts them."""
+    return capacity.week_load(
+        session,
+        mentor_id=mentor.id,
+        tz=mentor.user.tz,
+        starts_at=starts_at,
+        ignoring_booking_id=ignoring_booking_id,
+    )
 
 
 def _view_of(session: Session, booking_id: int) -> BookingView:
@@ -546,6 +651,16 @@ def _participant(booking: Booking, actor_slack_id: str) -> int:
     if actor_slack_id == booking.mentor.user.slack_id:
         return booking.mentor.user_id
     raise NotYourBooking()
+
+
+def _require_cancellable(booking: Booking, actor_slack_id: str, now: datetime) -> int:
+    """The acting participant's user id, if the booking is live and has not started."""
+    actor = _participant(booking, actor_slack_id)
+    if booking.status not in LIVE_STATUSES:
+        raise NotPending(booking.status)
+    if booking.starts_at <= now:
+        raise AlreadyStarted()
+    return actor
 
 
 def _is_held(session: Session, slot_id: int) -> bool:

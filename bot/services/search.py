@@ -30,15 +30,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BOOKING_LEAD
+from bot.services.capacity import WeekKey, full_weeks, live, live_bookings, week_of
 from bot.services.errors import DomainError
 from bot.services.mentors import SEARCHABLE
 from bot.services.skills import (
@@ -78,7 +76,6 @@ WEEK_MARGIN = timedelta(days=8)
 # Multi-word names the catalogue knows without a database row: synonyms and their skills.
 _KNOWN_PHRASES = frozenset(SYNONYMS) | {name.casefold() for name in SYNONYMS.values()}
 
-WeekKey = tuple[int, int]  # (ISO year, ISO week)
 _FreeRow = tuple[int, int, datetime]  # slot id, mentor id, start
 
 
@@ -345,7 +342,7 @@ class _Walk:
                 full = self.full.get(mentor_id)
                 if full is None:
                     unknown.add(mentor_id)
-                elif _week(starts_at, self.mentors.known[mentor_id].tz) in full:
+                elif week_of(starts_at, self.mentors.known[mentor_id].tz) in full:
                     continue
                 else:
                     placed[mentor_id] = starts_at
@@ -395,7 +392,7 @@ class _Walk:
     def _look_up(self, mentor_ids: set[int]) -> None:
         known = self.mentors.of(mentor_ids)
         weekly = {m: (known[m].tz, known[m].capacity) for m in mentor_ids}
-        full = _full_weeks(_live_bookings(self.session, mentor_ids, *self.weeks), weekly)
+        full = full_weeks(live_bookings(self.session, mentor_ids, *self.weeks), weekly)
         self.full.update({m: full.get(m, set()) for m in mentor_ids})
 
 
@@ -454,10 +451,10 @@ def free_slots(
     if mentor is None or limit < 1:
         return []
     horizon_end = now + timedelta(days=horizon_days)
-    bookings = _live_bookings(
+    bookings = live_bookings(
         session, {mentor_id}, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN, ignoring_booking_id
     )
-    full = _full_weeks(bookings, {mentor_id: (mentor.tz, mentor.weekly_capacity)})
+    full = full_weeks(bookings, {mentor_id: (mentor.tz, mentor.weekly_capacity)})
     free = _free_slots(session, {mentor_id}, now + BOOKING_LEAD, horizon_end)
     return _bookable(free.get(mentor_id, []), mentor.tz, full.get(mentor_id, set()))[:limit]
 
@@ -644,54 +641,9 @@ def _candidates(
     return found
 
 
-def _live_bookings(
-    session: Session,
-    mentor_ids: Iterable[int],
-    start: datetime,
-    end: datetime,
-    ignoring_booking_id: int | None = None,
-) -> list[tuple[int, datetime, int]]:
-    """(mentor id, start, count) of these mentors' pending and approved bookings in [start, end)."""
-    query = (
-        select(Booking.mentor_id, Booking.starts_at, func.count())
-        .where(
-            Booking.mentor_id.in_(set(mentor_ids)),
-            _live(),
-            Booking.starts_at >= start,
-            Booking.starts_at < end,
-        )
-        .group_by(Booking.mentor_id, Booking.starts_at)
-    )
-    if ignoring_booking_id is not None:
-        query = query.where(Booking.id != ignoring_booking_id)
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
-
-
-def _live() -> ColumnElement[bool]:
-    """A pending or approved booking, in literal SQL so the partial indexes on live bookings
-    (`uq_bookings_live_slot`) match it."""
-    return Booking.status.in_(
-        bindparam("live_statuses", list(LIVE_STATUSES), expanding=True, literal_execute=True)
-    )
-
-
-def _full_weeks(
-    bookings: list[tuple[int, datetime, int]], mentors: dict[int, tuple[str, int]]
-) -> dict[int, set[WeekKey]]:
-    """Per mentor, the local ISO weeks whose live bookings reach the weekly capacity."""
-    counts: dict[tuple[int, WeekKey], int] = defaultdict(int)
-    for mentor_id, starts_at, count in bookings:
-        counts[mentor_id, _week(starts_at, mentors[mentor_id][0])] += count
-    full: dict[int, set[WeekKey]] = defaultdict(set)
-    for (mentor_id, week), count in counts.items():
-        if count >= mentors[mentor_id][1]:
-            full[mentor_id].add(week)
-    return dict(full)
-
-
 def _held() -> ColumnElement[bool]:
     """The slot has a live (pending or approved) booking."""
-    return select(Booking.id).where(Booking.slot_id == Slot.id, _live()).exists()
+    return select(Booking.id).where(Booking.slot_id == Slot.id, live()).exists()
 
 
 def _free_slot_rows(
@@ -767,17 +719,4 @@ def _requested_mentors(session: Session, asker_id: int) -> set[int]:
 def _bookable(free: list[SlotChoice], tz: str, full: set[WeekKey]) -> list[SlotChoice]:
     if not full:
         return free
-    return [slot for slot in free if _week(slot.starts_at, tz) not in full]
-
-
-def _week(instant: datetime, tz: str) -> WeekKey:
-    year, week, _ = instant.astimezone(_zone(tz)).isocalendar()
-    return year, week
-
-
-@lru_cache(maxsize=512)
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return [slot for slot in free if week_of(slot.starts_at, tz) not in full]

@@ -1,0 +1,106 @@
+"""What booking surfaces offer when they open: a mentor's times, the Book and propose forms.
+
+An opener answers from the state as it is when the button is clicked, with the same refusals
+the submission gives, so no rule lives in a handler. Opening grants nothing: the submission
+(`bot.services.bookings`) re-reads everything in its own transaction and decides again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.services.bookings import BookingError, BookingView, for_decision
+from bot.services.search import SlotChoice, free_slots
+from store.models import MentorProfile, Slot, User
+
+
+class TimeNoLongerOffered(BookingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Sorry, that time is no longer available. Try `/mentor find` again.", "slot"
+        )
+
+
+class NotTakingBookings(BookingError):
+    def __init__(self) -> None:
+        super().__init__("That mentor isn't taking bookings right now.")
+
+
+class NoOtherTimes(BookingError):
+    def __init__(self) -> None:
+        super().__init__("You have no other free times. Add availability first.", "slot")
+
+
+@dataclass(frozen=True)
+class BookForm:
+    mentor_id: int
+    mentor_name: str
+    slots: tuple[SlotChoice, ...]
+    chosen: int  # the slot clicked if still bookable, else the mentor's soonest
+
+
+@dataclass(frozen=True)
+class ProposeForm:
+    booking: BookingView
+    slots: tuple[SlotChoice, ...]
+
+
+@dataclass(frozen=True)
+class MentorTimes:
+    mentor_id: int
+    mentor_name: str
+    slots: tuple[SlotChoice, ...]
+
+
+def more_times(session: Session, *, mentor_id: int, now: datetime) -> MentorTimes:
+    """An active mentor's bookable times (the "More times" answer); may be none."""
+    mentor = session.execute(
+        select(MentorProfile.status, User.real_name)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(MentorProfile.id == mentor_id)
+    ).first()
+    if mentor is None or mentor.status != "active":
+        raise NotTakingBookings()
+    slots = free_slots(session, mentor_id=mentor_id, now=now)
+    return MentorTimes(mentor_id, mentor.real_name, tuple(slots))
+
+
+def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
+    """The Book modal for a clicked slot: the mentor's bookable times, if they take requests."""
+    mentor = session.execute(
+        select(MentorProfile.id, MentorProfile.status, User.real_name)
+        .join(Slot, Slot.mentor_id == MentorProfile.id)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(Slot.id == slot_id)
+    ).first()
+    if mentor is None or mentor.status != "active":
+        raise TimeNoLongerOffered()
+    slots = free_slots(session, mentor_id=mentor.id, now=now)
+    if not slots:
+        raise TimeNoLongerOffered()
+    chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
+    return BookForm(mentor.id, mentor.real_name, tuple(slots), chosen)
+
+
+def propose_form(
+    session: Session, *, booking_id: int, actor_slack_id: str, now: datetime
+) -> ProposeForm:
+    """The mentor's other bookable times for a pending request of theirs.
+
+    The request itself no longer counts toward its week: moving it adds no session.
+    """
+    booking = for_decision(session, booking_id=booking_id, actor_slack_id=actor_slack_id)
+    slots = tuple(
+        s
+        for s in free_slots(
+            session, mentor_id=booking.mentor_id, now=now, ignoring_booking_id=booking.id
+        )
+        if s.id != booking.slot_id
+    )
+    if not slots:
+        raise NoOtherTimes()
+    return ProposeForm(booking, slots)

@@ -1,0 +1,27 @@
+"""A booking's due work kept in step with its state after each change (design.md §5).
+
+An approved session gets its reminders and check-ins; a closed booking (declined, cancelled,
+expired) loses whatever was planned; a pending request keeps its reminder and expiry. Called
+in the same transaction as the change, so the plan and the state never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.services import lifecycle
+from bot.services.bookings import BookingView
+
+
+def replan(
+    session: Session, booking: BookingView, *, offsets: Sequence[timedelta], now: datetime
+) -> BookingView:
+    """Plan or drop the booking's due work to match its status; the booking, unchanged."""
+    if booking.confirmed:
+        lifecycle.plan_session(session, booking, offsets=offsets, now=now)
+    elif booking.status != "pending":
+        lifecycle.cancel_plan(session, booking.id)
+    return booking
