@@ -51,9 +51,12 @@ def register(deps: Deps, commands: Subcommands) -> None:
         try:
             with deps.sessions.begin() as session:
                 report = coordinators.stats(
-                    session, actor=call.user_id, coordinators=ids,
-                    period=word(call, "7d"), now=deps.clock.now(),
-                )  # fmt: skip
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    period=word(call, "7d"),
+                    now=deps.clock.now(),
+                )
         except DomainError as error:
             refused(call, error)
             return
@@ -62,28 +65,32 @@ def register(deps: Deps, commands: Subcommands) -> None:
 
     def digest(call: Invocation) -> None:
         call.ack()
-        channel = deps.settings.coordinator_channel
         try:
             with deps.sessions.begin() as session:
                 report = coordinators.digest_now(
-                    session, actor=call.user_id, coordinators=ids, channel=channel,
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    channel=deps.settings.coordinator_channel,
                     now=deps.clock.now(),
-                )  # fmt: skip
+                )
         except DomainError as error:
             refused(call, error)
             return
-        assert channel is not None
-        post_digest(call.client, channel, report.digest, title="Mentorship digest")
-        call.respond(text=f"Posted the digest to <#{channel}>.", response_type="ephemeral")
+        post_digest(call.client, report.channel, report.digest, title="Mentorship digest")
+        call.respond(text=f"Posted the digest to <#{report.channel}>.", response_type="ephemeral")
 
     def export(call: Invocation) -> None:
         call.ack()
         try:
             with deps.sessions.begin() as session:
                 made = coordinators.export(
-                    session, actor=call.user_id, coordinators=ids,
-                    period=word(call, "30d"), now=deps.clock.now(),
-                )  # fmt: skip
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    period=word(call, "30d"),
+                    now=deps.clock.now(),
+                )
         except DomainError as error:
             refused(call, error)
             return
@@ -107,9 +114,13 @@ def register(deps: Deps, commands: Subcommands) -> None:
         try:
             with deps.sessions.begin() as session:
                 page = show_roster(
-                    session, actor=call.user_id, coordinators=ids,
-                    filter=word(call, "all").lower(), detail=call.text, now=deps.clock.now(),
-                )  # fmt: skip
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    filter=word(call, "all").lower(),
+                    detail=call.text,
+                    now=deps.clock.now(),
+                )
         except DomainError as error:
             call.ack(text=refusal(error))
             return

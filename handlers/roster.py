@@ -89,9 +89,13 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         try:
             with deps.sessions.begin() as session:
                 page = roster_page(
-                    session, actor=clicking_user(body), coordinators=ids, filter=filter,
-                    offset=offset, now=deps.clock.now(),
-                )  # fmt: skip
+                    session,
+                    actor=clicking_user(body),
+                    coordinators=ids,
+                    filter=filter,
+                    offset=offset,
+                    now=deps.clock.now(),
+                )
         except DomainError as refused:
             tell(body, client, str(refused))
             return
@@ -135,10 +139,16 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
 
         def approve_by(session: Any, shown: Shown, actor: str) -> MentorView:
             return decide(
-                session, mentor_id=shown.mentor_id, version=shown.version, approve=True,
-                reason=None, actor=actor, coordinators=ids, now=deps.clock.now(),
+                session,
+                mentor_id=shown.mentor_id,
+                version=shown.version,
+                approve=True,
+                reason=None,
+                actor=actor,
+                coordinators=ids,
+                now=deps.clock.now(),
                 source="roster",
-            )  # fmt: skip
+            )
 
         act(body, client, action, approve_by, "approved", build_decision_dm)
 
@@ -148,9 +158,13 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
 
         def reactivate(session: Any, shown: Shown, actor: str) -> MentorView:
             return coordinator_reactivate(
-                session, mentor_id=shown.mentor_id, version=shown.version, actor=actor,
-                coordinators=ids, now=deps.clock.now(),
-            )  # fmt: skip
+                session,
+                mentor_id=shown.mentor_id,
+                version=shown.version,
+                actor=actor,
+                coordinators=ids,
+                now=deps.clock.now(),
+            )
 
         act(body, client, action, reactivate, "reactivated", build_status_dm)
 
@@ -179,9 +193,12 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         try:
             with deps.sessions.begin() as session:
                 mentor = load(
-                    session, mentor_id=shown.mentor_id, version=shown.version,
-                    actor=clicking_user(body), coordinators=ids,
-                )  # fmt: skip
+                    session,
+                    mentor_id=shown.mentor_id,
+                    version=shown.version,
+                    actor=clicking_user(body),
+                    coordinators=ids,
+                )
         except DomainError as refused:
             refuse(body, client, shown, refused)
             return
@@ -230,10 +247,14 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         try:
             with deps.sessions.begin() as session:
                 mentor = coordinator_pause(
-                    session, mentor_id=shown.mentor_id, version=shown.version,
-                    reason=text(form_values(view), Block.REASON), actor=coordinator,
-                    coordinators=ids, now=deps.clock.now(),
-                )  # fmt: skip
+                    session,
+                    mentor_id=shown.mentor_id,
+                    version=shown.version,
+                    reason=text(form_values(view), Block.REASON),
+                    actor=coordinator,
+                    coordinators=ids,
+                    now=deps.clock.now(),
+                )
         except InvalidProfile as invalid:
             ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
             return

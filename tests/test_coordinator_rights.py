@@ -3,16 +3,20 @@ else, audit entries written with the change, and reason modals re-checked when s
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.sandbox import Sandbox, sandbox
 from bot.services.coordinators import COORDINATORS_ONLY
-from bot.services.mentors import decide
+from bot.services.errors import DomainError
+from bot.services.mentors import decide, set_status
+from bot.services.roster import coordinator_pause
 from bot.simulator.driver import Reply
 from bot.simulator.mrkdwn import render_mrkdwn
 from bot.simulator.render import render_blocks, render_view
@@ -89,8 +93,11 @@ def test_a_coordinators_pause_is_the_coordinators_to_lift(program: Sandbox) -> N
     assert status_of(program, ADA) == "paused"
     role, by, at, reason = pause_record(program, ADA)
     assert (role, by, at, reason) == (
-        "coordinator", CHITRA, START + timedelta(hours=2), "Two sessions missed without notice."
-    )  # fmt: skip
+        "coordinator",
+        CHITRA,
+        START + timedelta(hours=2),
+        "Two sessions missed without notice.",
+    )
     dm = last_answer(program, ADA)
     assert "@Chitra Rao (a coordinator) paused your mentor profile" in dm
     assert "Two sessions missed without notice." in dm
@@ -178,9 +185,16 @@ def test_a_decision_and_its_audit_entry_stand_or_fall_together(program: Sandbox)
         shown_at = (mentor.id, mentor.version)
     with pytest.raises(RuntimeError), program.deps.sessions.begin() as session:
         decide(
-            session, mentor_id=shown_at[0], version=shown_at[1], approve=True, reason=None,
-            actor=CHITRA, coordinators={CHITRA}, now=START, source="card",
-        )  # fmt: skip
+            session,
+            mentor_id=shown_at[0],
+            version=shown_at[1],
+            approve=True,
+            reason=None,
+            actor=CHITRA,
+            coordinators={CHITRA},
+            now=START,
+            source="card",
+        )
         assert audit_in(session) == [(CHITRA, "card approved", ADA)]
         raise RuntimeError("the request failed after the decision")
     assert status_of(program, ADA) == "pending"
@@ -319,3 +333,66 @@ def test_a_pause_modal_after_the_mentor_paused_themselves(program: Sandbox) -> N
         "Nothing was changed."
     }
     assert pause_record(program, ADA)[:2] == ("mentor", ADA)
+
+
+def test_a_mentors_pause_racing_a_coordinators_pause_keeps_the_coordinators(
+    program: Sandbox,
+) -> None:
+    """On PostgreSQL, Ada's own `/mentor pause` arriving while Chitra's pause is being written
+    waits for it (the row is locked) and is refused, so Chitra's pause, the one Ada cannot lift,
+    is the one on record rather than being overwritten by Ada's."""
+    if program.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the row lock is PostgreSQL's")
+    approved(program, ADA)
+    sessions = program.deps.sessions
+    with sessions.begin() as session:
+        mentor = session.scalar(select(MentorProfile).join(User).where(User.slack_id == ADA))
+        assert mentor is not None
+        shown_at = (mentor.id, mentor.version)
+    answers: list[str] = []
+
+    def ada_pauses() -> None:
+        try:
+            with sessions.begin() as other:
+                set_status(other, slack_id=ADA, status="paused", now=START)
+                answers.append("paused")
+        except DomainError as refused:
+            answers.append(str(refused))
+
+    first = sessions()
+    first.begin()
+    coordinator_pause(
+        first,
+        mentor_id=shown_at[0],
+        version=shown_at[1],
+        reason="Feedback to discuss.",
+        actor=CHITRA,
+        coordinators={CHITRA},
+        now=START,
+    )
+    racer = threading.Thread(target=ada_pauses)
+    racer.start()
+    wait_until_blocked_on_a_lock(program)
+    first.commit()
+    first.close()
+    racer.join(timeout=30)
+    assert not racer.is_alive()
+    assert answers == ["You're already paused. Type `/mentor resume` when you're ready again."]
+    assert pause_record(program, ADA)[:2] == ("coordinator", CHITRA)
+
+
+def wait_until_blocked_on_a_lock(box: Sandbox) -> None:
+    """Poll PostgreSQL until another backend waits for a lock (the racing transaction)."""
+    deadline = time.monotonic() + 10
+    with box.engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            ).scalar()
+            watcher.rollback()
+            if waiting:
+                return
+    pytest.fail("the racing transaction never waited for the first one")

@@ -65,10 +65,11 @@ def authorize(
 
 @dataclass(frozen=True)
 class PeriodReport:
-    """Figures for the last `days` days, for stats on demand or the digest."""
+    """Figures for the last `days` days, for stats on demand or the digest (and its channel)."""
 
     days: int
     digest: Digest
+    channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,14 @@ def stats(
     """`/mentor admin stats [period]`: the program's figures, for the coordinator's eyes."""
     require_coordinator(actor, coordinators)
     days = _days(period)
-    authorize(session, actor=actor, coordinators=coordinators, action="admin stats",
-              detail=period, now=now)  # fmt: skip
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="admin stats",
+        detail=period,
+        now=now,
+    )
     start, end = last_days(now, days)
     return PeriodReport(days, build_digest(session, start=start, end=end, now=now))
 
@@ -110,10 +117,16 @@ def digest_now(
     require_coordinator(actor, coordinators)
     if not channel:
         raise NoCoordinatorChannel()
-    authorize(session, actor=actor, coordinators=coordinators, action="admin digest",
-              detail=channel, now=now)  # fmt: skip
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="admin digest",
+        detail=channel,
+        now=now,
+    )
     start, end = last_days(now, 7)
-    return PeriodReport(7, build_digest(session, start=start, end=end, now=now))
+    return PeriodReport(7, build_digest(session, start=start, end=end, now=now), channel)
 
 
 def export(
@@ -122,7 +135,13 @@ def export(
     """`/mentor admin export [period]`: sessions and reviews as CSV, for the coordinator."""
     require_coordinator(actor, coordinators)
     days = _days(period)
-    authorize(session, actor=actor, coordinators=coordinators, action="admin export",
-              detail=period, now=now)  # fmt: skip
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="admin export",
+        detail=period,
+        now=now,
+    )
     start, end = last_days(now, days)
     return PeriodExport(days, start, end, export_period(session, start=start, end=end))

@@ -235,9 +235,14 @@ def form_token(mentor: MentorView | None) -> str:
 def _stamp(mentor: MentorView) -> str:
     """A short fingerprint of what the form edits, to tell an edit made elsewhere."""
     content = "\x1f".join(
-        [mentor.bio, mentor.meeting_link, str(mentor.session_minutes), str(mentor.weekly_capacity),
-         *mentor.skills]
-    )  # fmt: skip
+        [
+            mentor.bio,
+            mentor.meeting_link,
+            str(mentor.session_minutes),
+            str(mentor.weekly_capacity),
+            *mentor.skills,
+        ]
+    )
     return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 

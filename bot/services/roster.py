@@ -117,8 +117,14 @@ def show_roster(
     require_coordinator(actor, coordinators)
     if filter not in FILTERS:
         raise UnknownFilter()
-    authorize(session, actor=actor, coordinators=coordinators, action="admin mentors",
-              detail=detail, now=now)  # fmt: skip
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="admin mentors",
+        detail=detail,
+        now=now,
+    )
     return roster_page(
         session, actor=actor, coordinators=coordinators, filter=filter, offset=0, now=now
     )
@@ -249,8 +255,15 @@ def _change(
     mentor.updated_at = now
     shown = mentor.version
     mentor.version += 1
-    authorize(session, actor=actor, coordinators=coordinators, action=action,
-              detail=f"profile version {shown}", subject=mentor.user.slack_id, now=now)  # fmt: skip
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action=action,
+        detail=f"profile version {shown}",
+        subject=mentor.user.slack_id,
+        now=now,
+    )
     session.flush()
     view = mentor_by_id(session, mentor.id)
     assert view is not None
