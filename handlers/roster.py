@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.blocks.kit import escape
 from bot.blocks.profile import build_decision_dm, build_reject_modal
 from bot.blocks.roster import build_pause_modal, build_roster, build_status_dm
 from bot.deps import Deps
@@ -110,7 +111,7 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         if isinstance(error, NotACoordinator):
             tell(body, client, str(error))
         else:
-            redraw(body, client, shown, f"{OUT_OF_DATE} {error}")
+            redraw(body, client, shown, f"{OUT_OF_DATE} {escape(str(error))}")
 
     def act(
         body: dict[str, Any],

@@ -106,11 +106,10 @@ class PausedByCoordinator(DomainError):
 
     def __init__(self, mentor: MentorProfile) -> None:
         who = f"<@{mentor.paused_by}>" if mentor.paused_by else "a coordinator"
-        why = f": “{mentor.pause_reason}”" if mentor.pause_reason else "."
         super().__init__(
-            f"A coordinator ({who}) paused your mentor profile{why} "
-            f"Only a coordinator can lift that pause, so please ask {who} when you're ready "
-            "to mentor again. Sessions already booked go ahead."
+            f"A coordinator ({who}) paused your mentor profile, so only a coordinator can lift "
+            f"that pause: please ask {who} when you're ready to mentor again. Their reason is "
+            "in your profile (`/mentor profile`). Sessions already booked go ahead."
         )
 
 
