@@ -67,6 +67,7 @@ class Callback(StrEnum):
     CANCEL = "booking_cancel_reason"
     REVIEW = "review"
     ROSTER_REJECT = "roster_reject_reason"
+    ROSTER_PAUSE = "roster_pause_reason"
 
 
 class Block(StrEnum):

@@ -1,7 +1,7 @@
 """Coordinators' commands: `/mentor admin stats|digest|export|mentors`.
 
-Anyone not in COORDINATOR_USER_IDS gets one polite line and nothing else; every admin action
-that runs is written to the audit log with who ran it.
+Who may run them, and the audit entry for each, are the services' business
+(bot/services/coordinators.py and roster.py): a refusal carries the one text for everyone.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from bot.blocks.roster import build_roster
 from bot.deps import Deps
 from bot.digest_post import post_digest
 from bot.ids import COMMAND
-from bot.services.audit import record
-from bot.services.digest import Digest, build_digest, last_days
-from bot.services.export import Export, export_period
-from bot.services.roster import FILTERS, roster_page
+from bot.services import coordinators
+from bot.services.coordinators import UnknownPeriod, require_coordinator
+from bot.services.errors import DomainError
+from bot.services.export import Export
+from bot.services.roster import UnknownFilter, show_roster
 from handlers.commands import Invocation, Subcommands
 
-PERIODS = {"7d": 7, "30d": 30, "90d": 90}
-NOT_A_COORDINATOR = "Admin commands are for the program's coordinators."
 USAGE = (
     f"Coordinators can type:\n"
     f"• `{COMMAND} admin stats [7d|30d|90d]`: the program's figures, privately;\n"
@@ -32,96 +31,113 @@ USAGE = (
 )
 
 
-def is_coordinator(deps: Deps, user_id: str) -> bool:
-    return user_id in deps.settings.coordinator_user_ids
-
-
-def audit(deps: Deps, actor: str, action: str, detail: str) -> None:
-    with deps.sessions.begin() as session:
-        record(session, actor=actor, action=action, detail=detail, now=deps.clock.now())
-
-
 def register(deps: Deps, commands: Subcommands) -> None:
-    def digest_for(days: int) -> Digest:
-        now = deps.clock.now()
-        start, end = last_days(now, days)
-        with deps.sessions.begin() as session:
-            return build_digest(session, start=start, end=end, now=now)
+    ids = deps.settings.coordinator_user_ids
 
-    def period_of(call: Invocation, default: str) -> int | None:
-        """Days of the period named after the admin word; None (and usage shown) if unknown."""
-        period = (call.args[1] if len(call.args) > 1 else default).lower()
-        if period not in PERIODS:
-            call.ack(text=f"Pick a period of 7d, 30d or 90d.\n{USAGE}")
-            return None
-        return PERIODS[period]
+    def word(call: Invocation, default: str) -> str:
+        return call.args[1] if len(call.args) > 1 else default
+
+    def refusal(error: DomainError) -> str:
+        """A wrong period or filter also gets the usage."""
+        usage = f"\n{USAGE}" if isinstance(error, UnknownPeriod | UnknownFilter) else ""
+        return f"{error}{usage}"
+
+    def refused(call: Invocation, error: DomainError) -> None:
+        """Answer privately, after the work (the ack has gone already)."""
+        call.respond(text=refusal(error), response_type="ephemeral")
 
     def stats(call: Invocation) -> None:
-        days = period_of(call, "7d")
-        if days is None:
+        call.ack()  # the figures can take a moment: answer Slack first
+        try:
+            with deps.sessions.begin() as session:
+                report = coordinators.stats(
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    period=word(call, "7d"),
+                    now=deps.clock.now(),
+                )
+        except DomainError as error:
+            refused(call, error)
             return
-        call.ack()
-        audit(deps, call.user_id, "admin stats", call.text)
-        title = f"Program stats, last {days} days"
-        call.respond(
-            **build_digest_message(digest_for(days), title=title), response_type="ephemeral"
-        )
+        title = f"Program stats, last {report.days} days"
+        call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
 
     def digest(call: Invocation) -> None:
-        channel = deps.settings.coordinator_channel
-        if not channel:
-            call.ack(text="Set COORDINATOR_CHANNEL to choose where the digest goes.")
-            return
         call.ack()
-        audit(deps, call.user_id, "admin digest", call.text)
-        post_digest(call.client, channel, digest_for(7), title="Mentorship digest")
-        call.respond(text=f"Posted the digest to <#{channel}>.", response_type="ephemeral")
+        try:
+            with deps.sessions.begin() as session:
+                report = coordinators.digest_now(
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    channel=deps.settings.coordinator_channel,
+                    now=deps.clock.now(),
+                )
+        except DomainError as error:
+            refused(call, error)
+            return
+        post_digest(call.client, report.channel, report.digest, title="Mentorship digest")
+        call.respond(text=f"Posted the digest to <#{report.channel}>.", response_type="ephemeral")
 
     def export(call: Invocation) -> None:
-        days = period_of(call, "30d")
-        if days is None:
-            return
         call.ack()
-        audit(deps, call.user_id, "admin export", call.text)
-        start, end = last_days(deps.clock.now(), days)
-        with deps.sessions.begin() as session:
-            files = export_period(session, start=start, end=end)
+        try:
+            with deps.sessions.begin() as session:
+                made = coordinators.export(
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    period=word(call, "30d"),
+                    now=deps.clock.now(),
+                )
+        except DomainError as error:
+            refused(call, error)
+            return
+        files = made.files
         if not files.sessions and not files.reviews:
             call.respond(
-                text=f"No sessions or reviews in the last {days} days: nothing to export.",
+                text=f"No sessions or reviews in the last {made.days} days: nothing to export.",
                 response_type="ephemeral",
             )
             return
-        send_export(call.client, call.user_id, files, start, end)
+        send_export(call.client, call.user_id, files, made.start, made.end)
         call.respond(
             text=(
                 f"Sent you two CSV files by DM: {files.sessions} booking(s) (sessions and "
-                f"requests) and {files.reviews} review(s) from the last {days} days."
+                f"requests) and {files.reviews} review(s) from the last {made.days} days."
             ),
             response_type="ephemeral",
         )
 
     def mentors(call: Invocation) -> None:
-        filter = (call.args[1] if len(call.args) > 1 else "all").lower()
-        if filter not in FILTERS:
-            call.ack(text=f"Show `pending`, `active` or `paused` mentors, or all of them.\n{USAGE}")
+        try:
+            with deps.sessions.begin() as session:
+                page = show_roster(
+                    session,
+                    actor=call.user_id,
+                    coordinators=ids,
+                    filter=word(call, "all").lower(),
+                    detail=call.text,
+                    now=deps.clock.now(),
+                )
+        except DomainError as error:
+            call.ack(text=refusal(error))
             return
-        with deps.sessions.begin() as session:
-            page = roster_page(session, filter=filter, offset=0, now=deps.clock.now())
         call.ack(**build_roster(page))
-        audit(deps, call.user_id, "admin mentors", call.text)
+
+    def usage(call: Invocation) -> None:
+        try:
+            require_coordinator(call.user_id, ids)
+        except DomainError as error:
+            call.ack(text=refusal(error))
+            return
+        call.ack(text=USAGE)
 
     routes = {"stats": stats, "digest": digest, "export": export, "mentors": mentors}
 
     def admin(call: Invocation) -> None:
-        if not is_coordinator(deps, call.user_id):
-            call.ack(text=NOT_A_COORDINATOR)
-            return
-        route = routes.get(call.args[0].lower() if call.args else "")
-        if route is None:
-            call.ack(text=USAGE)
-            return
-        route(call)
+        routes.get(call.args[0].lower() if call.args else "", usage)(call)
 
     commands.add(
         "admin",

@@ -1,4 +1,8 @@
-"""Coordinators approve or reject new mentors from the card in their channel."""
+"""Coordinators approve or reject new mentors from the card in their channel.
+
+Who may decide, and the audit entry, are `mentors.decide`'s business: these listeners only pass
+the clicking user and the configured coordinators along and show the answer.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,10 @@ from bot.blocks.profile import build_approval_outcome, build_decision_dm, build_
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.services.errors import DomainError
-from bot.services.mentors import InvalidProfile, MentorView, decide, mentor_by_id
+from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
 from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher
 
-NOT_A_COORDINATOR = "Only the program's coordinators can approve or reject mentors."
 CARD_GONE = ("message_not_found", "channel_not_found")
 OUT_OF_DATE = "That button is out of date. The latest version of the request has its own message."
 
@@ -53,9 +56,6 @@ def clicked_card(body: dict[str, Any]) -> dict[str, str] | None:
 
 
 def register(app: App, deps: Deps, home: HomePublisher) -> None:
-    def is_coordinator(user_id: str) -> bool:
-        return user_id in deps.settings.coordinator_user_ids
-
     def announce(
         client: WebClient, mentor: MentorView, coordinator: str, card: dict[str, str]
     ) -> None:
@@ -75,9 +75,6 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
     ) -> None:
         ack()
         coordinator = clicking_user(body)
-        if not is_coordinator(coordinator):
-            tell(body, client, NOT_A_COORDINATOR)
-            return
         shown = parse_card_value(action.get("value"))
         card = clicked_card(body)
         if shown is None or card is None:
@@ -91,8 +88,10 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
                     version=shown[1],
                     approve=True,
                     reason=None,
-                    decided_by=coordinator,
+                    actor=coordinator,
+                    coordinators=deps.settings.coordinator_user_ids,
                     now=deps.clock.now(),
+                    source="card",
                 )
         except DomainError as refused:
             tell(body, client, str(refused))
@@ -104,21 +103,22 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any]
     ) -> None:
         ack()
-        if not is_coordinator(clicking_user(body)):
-            tell(body, client, NOT_A_COORDINATOR)
-            return
         shown = parse_card_value(action.get("value"))
         card = clicked_card(body)
-        with deps.sessions.begin() as session:
-            mentor = mentor_by_id(session, shown[0]) if shown else None
-        if (
-            shown is None
-            or card is None
-            or mentor is None
-            or mentor.version != shown[1]
-            or mentor.status != "pending"
-        ):
+        if shown is None or card is None:
             tell(body, client, OUT_OF_DATE)
+            return
+        try:
+            with deps.sessions.begin() as session:
+                mentor = decision_form(
+                    session,
+                    mentor_id=shown[0],
+                    version=shown[1],
+                    actor=clicking_user(body),
+                    coordinators=deps.settings.coordinator_user_ids,
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
             return
         metadata = json.dumps({"mentor_id": shown[0], "version": shown[1], **card})
         client.views_open(
@@ -131,18 +131,30 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
     ) -> None:
         coordinator = clicking_user(body)
         card = parse_reject_metadata(view.get("private_metadata"))
-        if not is_coordinator(coordinator) or card is None:
-            ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
+        if card is None:
+            ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
             return
-        mentor = reject_from_modal(deps, ack, view, coordinator, card["mentor_id"], card["version"])
+        mentor = reject_from_modal(
+            deps, ack, view, coordinator, card["mentor_id"], card["version"], "card"
+        )
         if mentor is not None:
             announce(client, mentor, coordinator, card)
 
 
 def reject_from_modal(
-    deps: Deps, ack: Ack, view: dict[str, Any], coordinator: str, mentor_id: int, version: int
+    deps: Deps,
+    ack: Ack,
+    view: dict[str, Any],
+    coordinator: str,
+    mentor_id: int,
+    version: int,
+    source: str,
 ) -> MentorView | None:
-    """Reject a pending mentor with the reason typed in the modal; problems stay in the modal."""
+    """Reject a pending mentor with the reason typed in the modal; problems stay in the modal.
+
+    The service re-checks, at submit, that the submitter is still a coordinator and the mentor
+    still pending at the version the modal was opened for.
+    """
     try:
         with deps.sessions.begin() as session:
             mentor = decide(
@@ -151,8 +163,10 @@ def reject_from_modal(
                 version=version,
                 approve=False,
                 reason=text(form_values(view), Block.REASON),
-                decided_by=coordinator,
+                actor=coordinator,
+                coordinators=deps.settings.coordinator_user_ids,
                 now=deps.clock.now(),
+                source=source,
             )
     except InvalidProfile as invalid:
         ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})

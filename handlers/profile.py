@@ -34,6 +34,7 @@ from handlers.forms import (
     clicking_user,
     form_values,
     replace_clicked_message,
+    string,
     tell,
     text,
     whole_number,
@@ -55,10 +56,10 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     def open_profile_modal(client: WebClient, user_id: str, trigger_id: str) -> None:
         person = person_for(deps, client, user_id)
         with deps.sessions.begin() as session:
-            catalogue, current = profile_form_data(session, slack_id=user_id)
-        if current is not None and current.status == "left":
-            current = None  # signing up again starts from a fresh form
-        view = build_profile_modal(tz=person.tz, catalogue=catalogue, current=current)
+            data = profile_form_data(session, slack_id=user_id)
+        view = build_profile_modal(
+            tz=person.tz, catalogue=data.catalogue, current=data.current, token=data.token
+        )
         client.views_open(trigger_id=trigger_id, view=view)
 
     def signup(call: Invocation) -> None:
@@ -138,6 +139,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                     form=form,
                     approval=deps.settings.mentor_approval,
                     now=deps.clock.now(),
+                    opened=string(view.get("private_metadata")) or None,
                 )
         except InvalidProfile as invalid:
             ack(

@@ -2,7 +2,8 @@
 
 Every click redraws the coordinator's roster message in place with the latest state and one line
 saying what happened, so a refused click (someone else acted first, the list was old) explains
-itself and shows what is true now.
+itself and shows what is true now. Who may act, and the audit entry, are the services' business;
+reject and pause ask for a reason in a modal, re-checked by the service when it is submitted.
 """
 
 from __future__ import annotations
@@ -15,24 +16,34 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.blocks.kit import escape
 from bot.blocks.profile import build_decision_dm, build_reject_modal
-from bot.blocks.roster import build_roster, build_status_dm
+from bot.blocks.roster import build_pause_modal, build_roster, build_status_dm
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback
+from bot.services.coordinators import NotACoordinator
 from bot.services.errors import DomainError
-from bot.services.mentors import MentorView, decide, mentor_by_id
-from bot.services.roster import FILTERS, coordinator_set_status, roster_page
-from handlers.admin import NOT_A_COORDINATOR, audit, is_coordinator
+from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
+from bot.services.roster import (
+    FILTERS,
+    coordinator_pause,
+    coordinator_reactivate,
+    pause_form,
+    roster_page,
+)
 from handlers.approval import reject_from_modal
 from handlers.forms import (
     clicking_user,
+    form_values,
     number,
     replace_clicked_message,
     tell,
+    text,
 )
 from handlers.home import HomePublisher
 
 OUT_OF_DATE = "That list is out of date; here it is again."
+NOT_OURS = "That button is not one of Mentor Bot's. Nothing was changed."
 
 
 @dataclass(frozen=True)
@@ -55,139 +66,203 @@ def parse_shown(value: Any) -> Shown | None:
     return Shown(mentor_id, version, parts[2], offset)
 
 
+def parse_modal_metadata(metadata: Any) -> tuple[Shown, str] | None:
+    """The roster entry and the roster message's response_url a reason modal was opened from."""
+    try:
+        meta = json.loads(metadata if isinstance(metadata, str) else "")
+        keys = ("mentor_id", "version", "filter", "offset")
+        shown = parse_shown(":".join(str(meta[k]) for k in keys))
+    except (ValueError, KeyError, TypeError):
+        return None
+    url = meta.get("response_url")
+    return (shown, url if isinstance(url, str) else "") if shown else None
+
+
 def register(app: App, deps: Deps, home: HomePublisher) -> None:
+    ids = deps.settings.coordinator_user_ids
+
     def redraw(
-        body: dict[str, Any], client: WebClient, filter: str, offset: int, notice: str
+        body: dict[str, Any], client: WebClient, shown_at: Shown | tuple[str, int], notice: str
     ) -> None:
-        with deps.sessions.begin() as session:
-            page = roster_page(session, filter=filter, offset=offset, now=deps.clock.now())
+        filter, offset = (
+            (shown_at.filter, shown_at.offset) if isinstance(shown_at, Shown) else shown_at
+        )
+        try:
+            with deps.sessions.begin() as session:
+                page = roster_page(
+                    session,
+                    actor=clicking_user(body),
+                    coordinators=ids,
+                    filter=filter,
+                    offset=offset,
+                    now=deps.clock.now(),
+                )
+        except DomainError as refused:
+            tell(body, client, str(refused))
+            return
         replace_clicked_message(body, client, build_roster(page, notice=notice))
 
     def tell_mentor(client: WebClient, mentor: MentorView, dm: dict[str, Any]) -> None:
         client.chat_postMessage(channel=mentor.slack_id, **dm)
         home.publish(client, mentor.slack_id)
 
-    def coordinator_click(body: dict[str, Any], client: WebClient, action: dict) -> Shown | None:
-        """The roster entry clicked, if a coordinator clicked a well-formed button."""
-        if not is_coordinator(deps, clicking_user(body)):
-            tell(body, client, NOT_A_COORDINATOR)
-            return None
-        shown = parse_shown(action.get("value"))
-        if shown is None:
-            tell(body, client, "That button is not one of Mentor Bot's. Nothing was changed.")
-        return shown
+    def refuse(body: dict[str, Any], client: WebClient, shown: Shown, error: DomainError) -> None:
+        """Say why a click was refused: a non-coordinator privately, else on the new list."""
+        if isinstance(error, NotACoordinator):
+            tell(body, client, str(error))
+        else:
+            redraw(body, client, shown, f"{OUT_OF_DATE} {escape(str(error))}")
 
     def act(
         body: dict[str, Any],
         client: WebClient,
         action: dict,
-        change: Callable[[Any, Shown], MentorView],
+        change: Callable[[Any, Shown, str], MentorView],
         done: str,
         dm: Callable[[MentorView], dict[str, Any]],
     ) -> None:
-        shown = coordinator_click(body, client, action)
+        shown = parse_shown(action.get("value"))
         if shown is None:
+            tell(body, client, NOT_OURS)
             return
-        coordinator = clicking_user(body)
         try:
             with deps.sessions.begin() as session:
-                mentor = change(session, shown)
-        except DomainError:
-            redraw(body, client, shown.filter, shown.offset, OUT_OF_DATE)
+                mentor = change(session, shown, clicking_user(body))
+        except DomainError as refused:
+            refuse(body, client, shown, refused)
             return
-        audit(deps, coordinator, f"roster {done}", mentor.slack_id)
-        redraw(
-            body, client, shown.filter, shown.offset, f"{done.capitalize()} <@{mentor.slack_id}>."
-        )
+        redraw(body, client, shown, f"{done.capitalize()} <@{mentor.slack_id}>.")
         tell_mentor(client, mentor, dm(mentor))
 
     @app.action(Action.ROSTER_APPROVE)
     def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
 
-        def approve_by(session: Any, shown: Shown) -> MentorView:
+        def approve_by(session: Any, shown: Shown, actor: str) -> MentorView:
             return decide(
                 session,
                 mentor_id=shown.mentor_id,
                 version=shown.version,
                 approve=True,
                 reason=None,
-                decided_by=clicking_user(body),
+                actor=actor,
+                coordinators=ids,
                 now=deps.clock.now(),
+                source="roster",
             )
 
         act(body, client, action, approve_by, "approved", build_decision_dm)
 
-    def set_status(status: str) -> Callable[[Any, Shown], MentorView]:
-        def change(session: Any, shown: Shown) -> MentorView:
-            return coordinator_set_status(
-                session,
-                mentor_id=shown.mentor_id,
-                version=shown.version,
-                status=status,
-                now=deps.clock.now(),
-            )
-
-        return change
-
-    @app.action(Action.ROSTER_PAUSE)
-    def on_pause(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        act(body, client, action, set_status("paused"), "paused", build_status_dm)
-
     @app.action(Action.ROSTER_RESUME)
     def on_resume(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        act(body, client, action, set_status("active"), "reactivated", build_status_dm)
+
+        def reactivate(session: Any, shown: Shown, actor: str) -> MentorView:
+            return coordinator_reactivate(
+                session,
+                mentor_id=shown.mentor_id,
+                version=shown.version,
+                actor=actor,
+                coordinators=ids,
+                now=deps.clock.now(),
+            )
+
+        act(body, client, action, reactivate, "reactivated", build_status_dm)
 
     @app.action(Action.ROSTER_PAGE)
     def on_page(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        if not is_coordinator(deps, clicking_user(body)):
-            tell(body, client, NOT_A_COORDINATOR)
-            return
         filter, _, offset = str(action.get("value") or "").partition(":")
         start = number(offset)
-        if filter in FILTERS and start is not None:
-            redraw(body, client, filter, start, "")
+        if filter not in FILTERS or start is None:
+            tell(body, client, NOT_OURS)
+            return
+        redraw(body, client, (filter, start), "")
+
+    def open_reason_modal(
+        body: dict[str, Any],
+        client: WebClient,
+        action: dict,
+        load: Callable[..., MentorView],
+        modal: Callable[[str, str], dict[str, Any]],
+    ) -> None:
+        """Check the entry can still be acted on, then ask for the reason in a modal."""
+        shown = parse_shown(action.get("value"))
+        if shown is None:
+            tell(body, client, NOT_OURS)
+            return
+        try:
+            with deps.sessions.begin() as session:
+                mentor = load(
+                    session,
+                    mentor_id=shown.mentor_id,
+                    version=shown.version,
+                    actor=clicking_user(body),
+                    coordinators=ids,
+                )
+        except DomainError as refused:
+            refuse(body, client, shown, refused)
+            return
+        metadata = json.dumps({**shown.__dict__, "response_url": body.get("response_url", "")})
+        client.views_open(trigger_id=body["trigger_id"], view=modal(metadata, mentor.name))
 
     @app.action(Action.ROSTER_REJECT)
     def on_reject(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
         ack()
-        shown = coordinator_click(body, client, action)
-        if shown is None:
-            return
-        with deps.sessions.begin() as session:
-            mentor = mentor_by_id(session, shown.mentor_id)
-        if mentor is None or mentor.version != shown.version or mentor.status != "pending":
-            redraw(body, client, shown.filter, shown.offset, OUT_OF_DATE)
-            return
-        metadata = json.dumps({**shown.__dict__, "response_url": body.get("response_url", "")})
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=build_reject_modal(metadata, mentor.name, Callback.ROSTER_REJECT),
-        )
+
+        def modal(metadata: str, name: str) -> dict[str, Any]:
+            return build_reject_modal(metadata, name, Callback.ROSTER_REJECT)
+
+        open_reason_modal(body, client, action, decision_form, modal)
+
+    @app.action(Action.ROSTER_PAUSE)
+    def on_pause(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
+        ack()
+        open_reason_modal(body, client, action, pause_form, build_pause_modal)
 
     @app.view(Callback.ROSTER_REJECT)
     def on_reject_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
         coordinator = clicking_user(body)
-        try:
-            meta = json.loads(view.get("private_metadata") or "{}")
-            shown = parse_shown(
-                ":".join(str(meta[k]) for k in ("mentor_id", "version", "filter", "offset"))
-            )
-        except (ValueError, KeyError, TypeError):
-            shown = None
-        if shown is None:
+        opened = parse_modal_metadata(view.get("private_metadata"))
+        if opened is None:
             ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
             return
-        if not is_coordinator(deps, coordinator):
-            ack(response_action="errors", errors={Block.REASON: NOT_A_COORDINATOR})
-            return
-        mentor = reject_from_modal(deps, ack, view, coordinator, shown.mentor_id, shown.version)
+        shown, url = opened
+        mentor = reject_from_modal(
+            deps, ack, view, coordinator, shown.mentor_id, shown.version, "roster"
+        )
         if mentor is None:
             return
-        audit(deps, coordinator, "roster rejected", mentor.slack_id)
-        message_at = {"response_url": meta.get("response_url")}
-        redraw(message_at, client, shown.filter, shown.offset, f"Rejected <@{mentor.slack_id}>.")
+        at = {"response_url": url, "user": {"id": coordinator}}
+        redraw(at, client, shown, f"Rejected <@{mentor.slack_id}>.")
         tell_mentor(client, mentor, build_decision_dm(mentor))
+
+    @app.view(Callback.ROSTER_PAUSE)
+    def on_pause_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
+        coordinator = clicking_user(body)
+        opened = parse_modal_metadata(view.get("private_metadata"))
+        if opened is None:
+            ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
+            return
+        shown, url = opened
+        try:
+            with deps.sessions.begin() as session:
+                mentor = coordinator_pause(
+                    session,
+                    mentor_id=shown.mentor_id,
+                    version=shown.version,
+                    reason=text(form_values(view), Block.REASON),
+                    actor=coordinator,
+                    coordinators=ids,
+                    now=deps.clock.now(),
+                )
+        except InvalidProfile as invalid:
+            ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
+            return
+        except DomainError as refused:
+            ack(response_action="errors", errors={Block.REASON: str(refused)})
+            return
+        ack()
+        at = {"response_url": url, "user": {"id": coordinator}}
+        redraw(at, client, shown, f"Paused <@{mentor.slack_id}>.")
+        tell_mentor(client, mentor, build_status_dm(mentor))

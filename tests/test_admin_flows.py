@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.sandbox import Sandbox, sandbox
+from bot.services.coordinators import COORDINATORS_ONLY
 from bot.simulator.render import render_blocks
 from store.models import AuditEntry
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
@@ -55,7 +56,7 @@ def audit_actions(box: Sandbox) -> list[str]:
 def test_only_coordinators_may_use_admin(program: Sandbox) -> None:
     """Ben tries /mentor admin stats: a polite refusal, nothing posted, nothing logged."""
     program.user(BEN).command("admin stats")
-    assert answer(program, BEN) == "Admin commands are for the program's coordinators."
+    assert answer(program, BEN) == COORDINATORS_ONLY
     assert digests(program) == [] and audit_actions(program) == []
 
 

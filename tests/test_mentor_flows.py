@@ -253,3 +253,89 @@ def test_non_coordinator_cannot_open_the_reject_form(coordinated: Sandbox) -> No
     assert box.fake.modal(BEN) is None
     assert "Only the program's coordinators" in last_text(box, BEN, "response")
     assert profile_of(box, ADA).status == "pending"  # type: ignore[union-attr]
+
+
+def open_edit_form(box: Sandbox, user_id: str) -> dict:
+    """The person opens their profile and clicks Edit: the form pre-filled, as it stands now."""
+    person = box.user(user_id)
+    person.command("profile")
+    person.click("Edit profile")
+    view = box.fake.modal(user_id)
+    assert view is not None and "Edit your profile" in render_view(view, "UTC")
+    return view
+
+
+def submit_view(box: Sandbox, user_id: str, view: dict, **typed: str) -> dict[str, str]:
+    """Submit `view` (one of the person's forms, open in any of their Slack clients) with a new
+    bio and the code of conduct ticked; the field errors by block id."""
+    values = box.driver.view_state(view)["values"]
+    values["bio"] = {"value": {"type": "plain_text_input", "value": typed.get("bio", "")}}
+    values["coc"] = {"value": {"type": "checkboxes", "selected_options": [{"value": "agree"}]}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": box.fake.team_id},
+        "user": {"id": user_id, "team_id": box.fake.team_id},
+        "api_app_id": box.fake.app_id,
+        "view": {**view, "state": {"values": values}},
+    }
+    reply = box.driver.interact(payload)
+    if not reply.json or reply.json.get("response_action") != "errors":
+        return {}
+    return dict(reply.json["errors"])
+
+
+def test_an_edit_form_opened_before_a_rejection_is_refused(coordinated: Sandbox) -> None:
+    """Ada opens her pending profile's form; Chitra rejects her meanwhile. Saving the form says
+    so in the form, and neither hides the rejection nor sends a new approval card."""
+    box = coordinated
+    sign_up(box, ADA)
+    form = open_edit_form(box, ADA)
+    chitra = box.user(CHITRA)
+    chitra.click("Reject", where="message")
+    chitra.fill("Reason", "We need mentors for backend topics this quarter.")
+    assert chitra.submit().errors == {}
+    cards = len(box.fake.channel_messages(COORDINATION))
+    errors = submit_view(box, ADA, form, bio="Staff engineer and mentor of new team leads.")
+    assert errors == {
+        "new_skills": "A coordinator declined your profile while this form was open. Close it "
+        "and type `/mentor profile` to read their note, then edit and sign up again."
+    }
+    mentor = profile_of(box, ADA)
+    assert mentor is not None and mentor.status == "rejected"
+    assert mentor.rejection_reason == "We need mentors for backend topics this quarter."
+    assert len(box.fake.channel_messages(COORDINATION)) == cards
+
+
+def test_an_edit_form_after_leaving_is_refused(box: Sandbox) -> None:
+    """Ada opens her profile's form, then leaves from her profile: the form cannot bring her
+    back unnoticed; it tells her how to sign up again."""
+    sign_up(box, ADA)
+    form = open_edit_form(box, ADA)
+    box.user(ADA).click("Leave the program")
+    errors = submit_view(box, ADA, form, bio="Staff engineer and mentor of new team leads.")
+    assert "You left the program after opening this form" in errors["new_skills"]
+    assert profile_of(box, ADA).status == "left"  # type: ignore[union-attr]
+
+
+def test_two_open_edit_forms_cannot_overwrite_each_other(box: Sandbox) -> None:
+    """Ada has her form open on her laptop and her phone; she saves the phone's; the laptop's
+    older form is refused rather than silently undoing the phone's edit."""
+    sign_up(box, ADA)
+    laptop = open_edit_form(box, ADA)
+    box.fake.clear_modals(ADA)
+    phone = open_edit_form(box, ADA)
+    assert submit_view(box, ADA, phone, bio="Phone edit: I mentor new team leads.") == {}
+    errors = submit_view(box, ADA, laptop, bio="Laptop edit: staff engineer, Python.")
+    assert "changed in another window" in errors["new_skills"]
+    assert profile_of(box, ADA).bio == "Phone edit: I mentor new team leads."  # type: ignore[union-attr]
+
+
+def test_pausing_while_the_edit_form_is_open_still_saves(box: Sandbox) -> None:
+    """A pause changes nothing the form edits: the edit is saved and Ada stays paused."""
+    sign_up(box, ADA)
+    form = open_edit_form(box, ADA)
+    box.user(ADA).command("pause")
+    assert submit_view(box, ADA, form, bio="Staff engineer and mentor of new team leads.") == {}
+    mentor = profile_of(box, ADA)
+    assert mentor is not None and mentor.status == "paused"
+    assert mentor.bio == "Staff engineer and mentor of new team leads."

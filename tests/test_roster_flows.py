@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.sandbox import Sandbox, sandbox
+from bot.services.coordinators import COORDINATORS_ONLY
 from bot.services.export import BOM
 from bot.simulator.render import render_blocks
 from store.models import AuditEntry, MentorProfile
@@ -53,10 +54,19 @@ def status_of(box: Sandbox, slack_id: str) -> str:
         )
 
 
-def audit_log(box: Sandbox) -> list[tuple[str, str, str]]:
+def audit_log(box: Sandbox) -> list[tuple[str, str, str | None]]:
+    """(actor, action, subject) of every audit entry, oldest first."""
     with box.deps.sessions.begin() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-        return [(e.actor_slack_id, e.action, e.detail) for e in entries]
+        return [(e.actor_slack_id, e.action, e.subject_slack_id) for e in entries]
+
+
+def pause_from_roster(box: Sandbox, coordinator: str, mentor: str, reason: str) -> None:
+    """The coordinator clicks Pause on the mentor's roster entry and gives the reason."""
+    person = box.user(coordinator)
+    person.click("Pause", near=mentor)
+    person.fill("Reason", reason)
+    assert person.submit().errors == {}
 
 
 def test_roster_lists_mentors_with_status_and_load(program: Sandbox) -> None:
@@ -89,9 +99,13 @@ def test_pause_and_reactivate_tell_the_mentor_and_are_audited(program: Sandbox) 
     chitra.command("admin mentors")
     chitra.click("Approve", near=ADA)
     chitra.click("Pause", near=ADA)
+    assert chitra.submit().errors == {"Reason": "Tell the mentor why they are paused."}
+    chitra.fill("Reason", "Three no-shows this month; let's talk first.")
+    assert chitra.submit().errors == {}
     assert status_of(program, ADA) == "paused"
     assert "Paused @Ada Lovelace." in shown(program, CHITRA)
-    assert any("paused your mentor profile" in s.text for s in program.fake.seen_by(ADA))
+    told = [s.text for s in program.fake.seen_by(ADA) if "paused your mentor profile" in s.text]
+    assert told and "Three no-shows this month" in told[-1]
     chitra.click("Reactivate", near=ADA)
     assert status_of(program, ADA) == "active"
     assert any("reactivated your mentor profile" in s.text for s in program.fake.seen_by(ADA))
@@ -102,7 +116,7 @@ def test_pause_and_reactivate_tell_the_mentor_and_are_audited(program: Sandbox) 
         (CHITRA, "roster paused"),
         (CHITRA, "roster reactivated"),
     ]
-    assert {detail for _, action, detail in audit_log(program) if "roster" in action} == {ADA}
+    assert {subject for _, action, subject in audit_log(program) if "roster" in action} == {ADA}
 
 
 def test_reject_needs_a_reason_and_redraws_the_list(program: Sandbox) -> None:
@@ -121,15 +135,19 @@ def test_reject_needs_a_reason_and_redraws_the_list(program: Sandbox) -> None:
 
 
 def test_an_old_list_cannot_undo_a_newer_change(program: Sandbox) -> None:
-    """Chitra's list is older than Ada's pause by herself: its Pause button is refused."""
+    """Chitra's list is older than Ada's pause by herself: its Pause button is refused, and the
+    new list says Ada paused herself, with no Reactivate: that pause is Ada's to lift."""
     sign_up(program, ADA)
     chitra = program.user(CHITRA)
     chitra.command("admin mentors")
     chitra.click("Approve", near=ADA)
     program.user(ADA).command("pause")
     chitra.click("Pause", near=ADA)
-    assert "out of date" in shown(program, CHITRA)
-    assert "Reactivate" in str(program.fake.visible_messages(CHITRA)[0].blocks)
+    listing = shown(program, CHITRA)
+    assert "out of date" in listing and "now paused by themselves" in listing
+    assert "Paused by themselves (only they can resume)" in listing
+    assert "Reactivate" not in str(program.fake.visible_messages(CHITRA)[0].blocks)
+    assert program.fake.modal(CHITRA) is None
     assert status_of(program, ADA) == "paused"
 
 
@@ -154,7 +172,8 @@ def test_roster_buttons_refuse_non_coordinators(program: Sandbox) -> None:
     }
     program.driver.interact(payload)
     assert status_of(program, ADA) == "pending"
-    assert any("coordinators" in s.text for s in program.fake.seen_by(BEN))
+    assert any(s.text == COORDINATORS_ONLY for s in program.fake.seen_by(BEN))
+    assert [action for _, action, _ in audit_log(program)] == ["admin mentors"]
 
 
 def test_roster_pages_through_many_mentors(program: Sandbox) -> None:
@@ -206,7 +225,7 @@ def test_export_of_a_quiet_period_says_so(program: Sandbox) -> None:
 def test_non_coordinators_cannot_export_or_list(program: Sandbox) -> None:
     for words in ("admin export", "admin mentors"):
         program.user(BEN).command(words)
-        assert shown(program, BEN) == "Admin commands are for the program's coordinators."
+        assert shown(program, BEN) == COORDINATORS_ONLY
     assert audit_log(program) == []
 
 

@@ -22,6 +22,7 @@ from bot.blocks.kit import (
     divider,
     escape,
     header,
+    local_time,
     message,
     section,
 )
@@ -47,9 +48,13 @@ STATUS_LABELS = {
 
 
 def build_profile_modal(
-    *, tz: str, catalogue: Sequence[str], current: MentorView | None
+    *, tz: str, catalogue: Sequence[str], current: MentorView | None, token: str = ""
 ) -> dict[str, Any]:
-    """Sign-up, or the same form pre-filled to edit; the time zone comes from Slack."""
+    """Sign-up, or the same form pre-filled to edit; the time zone comes from Slack.
+
+    `token` (private_metadata) says what the form was opened on, so a submit after the profile
+    changed elsewhere is refused rather than overwriting it.
+    """
     picked = current.skills if current else ()
     options = [(name, name) for name in sorted({*catalogue, *picked}, key=str.casefold)][:100]
     blocks: list[Block] = [
@@ -111,7 +116,7 @@ def build_profile_modal(
         checkboxes(B.COC, "Code of conduct", [("I agree to the code of conduct", COC_AGREE)]),
     ]
     title = "Edit your profile" if current else "Become a mentor"
-    return modal(Callback.PROFILE, title, blocks, submit="Save")
+    return modal(Callback.PROFILE, title, blocks, submit="Save", private_metadata=token)
 
 
 def profile_summary(mentor: MentorView) -> str:
@@ -132,7 +137,7 @@ def mentor_buttons(mentor: MentorView) -> Block:
         elements.append(button("Availability", Action.OPEN_AVAILABILITY, style="primary"))
     if mentor.status == "active":
         elements.append(button("Pause", Action.PAUSE))
-    elif mentor.status == "paused":
+    elif mentor.status == "paused" and not mentor.paused_by_coordinator:
         elements.append(button("Resume", Action.RESUME))
     if mentor.status in ("active", "paused", "pending"):
         leave = button("Leave the program", Action.LEAVE, style="danger")
@@ -150,6 +155,14 @@ def mentor_buttons(mentor: MentorView) -> Block:
     return actions(*elements)
 
 
+def coordinator_pause_note(mentor: MentorView) -> str:
+    """Who paused the mentor, when and why: only a coordinator can lift it."""
+    by = f"<@{mentor.paused_by}>" if mentor.paused_by else "A coordinator"
+    when = f" {local_time(mentor.paused_at, '{date_short_pretty}')}" if mentor.paused_at else ""
+    why = f": {escape(mentor.pause_reason)}" if mentor.pause_reason else "."
+    return f"Paused by {by} (a coordinator){when}{why} Ask them to reactivate you."
+
+
 def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
     """The answer to `/mentor profile`."""
     if mentor is None or mentor.status == "left":
@@ -163,6 +176,8 @@ def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
     blocks = [header("Your mentor profile"), section(profile_summary(mentor))]
     if mentor.status == "rejected" and mentor.rejection_reason:
         blocks.append(context(f"Coordinator's note: {escape(mentor.rejection_reason)}"))
+    if mentor.paused_by_coordinator:
+        blocks.append(context(coordinator_pause_note(mentor)))
     blocks.append(mentor_buttons(mentor))
     return message("Your mentor profile", blocks)
 

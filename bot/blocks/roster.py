@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.inputs import modal, text_input
 from bot.blocks.kit import (
     Block,
     actions,
@@ -11,13 +12,15 @@ from bot.blocks.kit import (
     context,
     escape,
     header,
+    local_time,
     mention,
     message,
     section,
 )
-from bot.ids import COMMAND, Action
+from bot.ids import COMMAND, Action, Callback
+from bot.ids import Block as B
 from bot.services.mentors import MentorView
-from bot.services.roster import PAGE_SIZE, RosterEntry, RosterPage
+from bot.services.roster import PAGE_SIZE, PAUSE_REASON_MAX, RosterEntry, RosterPage
 
 STATUS_LABELS = {
     "pending": ":hourglass: Waiting for approval",
@@ -49,7 +52,28 @@ def _describe(entry: RosterEntry) -> str:
     if entry.pending_requests:
         plural = "s" if entry.pending_requests != 1 else ""
         load += f" · {entry.pending_requests} request{plural} waiting"
-    return f"{mention(entry.slack_id)} · {STATUS_LABELS[entry.status]}\n{escape(skills)}\n{load}"
+    described = (
+        f"{mention(entry.slack_id)} · {STATUS_LABELS[entry.status]}\n{escape(skills)}\n{load}"
+    )
+    pause = _pause_line(entry)
+    return f"{described}\n{pause}" if pause else described
+
+
+def _pause_line(entry: RosterEntry) -> str:
+    """Who paused the mentor and when (in each reader's time zone), and why."""
+    if entry.status != "paused":
+        return ""
+    parts = ["Paused"]
+    if entry.paused_by_role == "coordinator" and entry.paused_by:
+        parts.append(f"by {mention(entry.paused_by)}")
+    elif entry.paused_by_role == "mentor":
+        parts.append("by themselves (only they can resume)")
+    elif entry.paused_by_role == "system":
+        parts.append("by Mentor Bot")
+    if entry.paused_at:
+        parts.append(local_time(entry.paused_at, "{date_short_pretty}"))
+    line = " ".join(parts)
+    return f"{line}: {escape(entry.pause_reason)}" if entry.pause_reason else line
 
 
 def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
@@ -64,7 +88,10 @@ def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
         ]
     if entry.status == "active":
         return [section(_describe(entry), accessory=button("Pause", Action.ROSTER_PAUSE, value))]
-    return [section(_describe(entry), accessory=button("Reactivate", Action.ROSTER_RESUME, value))]
+    if entry.can_reactivate:
+        reactivate = button("Reactivate", Action.ROSTER_RESUME, value)
+        return [section(_describe(entry), accessory=reactivate)]
+    return [section(_describe(entry))]
 
 
 def build_roster(page: RosterPage, *, notice: str | None = None) -> dict[str, Any]:
@@ -93,14 +120,34 @@ def build_roster(page: RosterPage, *, notice: str | None = None) -> dict[str, An
     return message(f"{FILTER_TITLES[page.filter]}: {counts}", blocks)
 
 
+def build_pause_modal(private_metadata: str, mentor_name: str) -> dict[str, Any]:
+    """The reason a coordinator pauses a mentor for; the mentor reads it in their DM."""
+    return modal(
+        Callback.ROSTER_PAUSE,
+        "Pause mentor",
+        [
+            section(
+                f"*{escape(mentor_name)}* will be hidden from search until a coordinator "
+                "reactivates them; sessions already booked go ahead. Tell them why."
+            ),
+            text_input(B.REASON, "Reason", multiline=True, max_length=PAUSE_REASON_MAX),
+        ],
+        submit="Pause",
+        private_metadata=private_metadata,
+    )
+
+
 def build_status_dm(mentor: MentorView) -> dict[str, Any]:
     """What a mentor hears when a coordinator pauses or reactivates their profile."""
     if mentor.status == "paused":
+        by = mention(mentor.paused_by) if mentor.paused_by else "A coordinator"
         text = (
-            "A coordinator paused your mentor profile: you're hidden from search for now. "
-            "Sessions already booked go ahead."
+            f"{by} (a coordinator) paused your mentor profile: you're hidden from search for "
+            "now. Sessions already booked go ahead."
         )
-        hint = "Questions? Ask the program's coordinators."
+        if mentor.pause_reason:
+            text += f"\n>{escape(mentor.pause_reason)}"
+        hint = f"Only a coordinator can lift this pause: ask {by} when you're ready again."
     else:
         text = "A coordinator reactivated your mentor profile: you're visible in search again."
         hint = f"Check your free times with `{COMMAND} availability`."

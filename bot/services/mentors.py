@@ -2,10 +2,14 @@
 
 Every change bumps the profile's `version`; approval buttons carry the version they were shown
 with, so a coordinator can never approve a profile that changed after they looked at it.
+A pause records who made it (the mentor, a coordinator or the system): a mentor may lift their
+own pause or the system's, never a coordinator's.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlparse
@@ -14,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.services.availability import recut_free_slots
+from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
-from store.models import SESSION_LENGTHS, MentorProfile, MentorSkill, User
+from store.models import MENTOR_STATUSES, SESSION_LENGTHS, MentorProfile, MentorSkill, User
 
 BIO_MIN, BIO_MAX = 20, 600
 LINK_MAX = 500
@@ -40,6 +45,15 @@ class MentorView:
     skills: tuple[str, ...]
     version: int
     rejection_reason: str | None
+    decided_by: str | None = None
+    paused_by_role: str | None = None
+    paused_by: str | None = None
+    paused_at: datetime | None = None
+    pause_reason: str | None = None
+
+    @property
+    def paused_by_coordinator(self) -> bool:
+        return self.status == "paused" and self.paused_by_role == "coordinator"
 
 
 @dataclass(frozen=True)
@@ -77,11 +91,33 @@ class NotAMentor(DomainError):
 
 
 class StaleProfile(DomainError):
-    def __init__(self) -> None:
+    """What a coordinator acted on is no longer what is stored; the text says what changed."""
+
+    def __init__(self, why: str | None = None) -> None:
         super().__init__(
-            "This profile changed after this message was posted, or was already decided. "
+            why
+            or "This profile changed after this message was posted, or was already decided. "
             "The latest version has its own message."
         )
+
+
+class PausedByCoordinator(DomainError):
+    """A mentor tried to lift a pause that a coordinator made."""
+
+    def __init__(self, mentor: MentorProfile) -> None:
+        who = f"<@{mentor.paused_by}>" if mentor.paused_by else "a coordinator"
+        super().__init__(
+            f"A coordinator ({who}) paused your mentor profile, so only a coordinator can lift "
+            f"that pause: please ask {who} when you're ready to mentor again. Their reason is "
+            "in your profile (`/mentor profile`). Sessions already booked go ahead."
+        )
+
+
+class ProfileChanged(InvalidProfile):
+    """The profile changed after the sign-up or edit form was opened; the text says what."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__({"skills": why})
 
 
 def check_profile(form: ProfileForm) -> dict[str, str]:
@@ -127,23 +163,39 @@ def _is_web_link(text: str) -> bool:
 
 
 def save_profile(
-    session: Session, *, person_id: int, form: ProfileForm, approval: str, now: datetime
+    session: Session,
+    *,
+    person_id: int,
+    form: ProfileForm,
+    approval: str,
+    now: datetime,
+    opened: str | None = None,
 ) -> SaveResult:
     """Create or update the person's mentor profile from a valid form.
 
     A new mentor (or one who left or was rejected and signs up again) is active at once when
-    `approval` is "open", else waits for a coordinator. An edit keeps the current status.
+    `approval` is "open", else waits for a coordinator; a coordinator's pause still standing
+    from before they left brings them back paused. An edit keeps the current status.
+    `opened` is the form's `form_token`: when given, the profile is re-read (locked) and a form
+    opened on a profile that has since changed is refused with what changed.
     """
+    mentor = session.scalar(
+        select(MentorProfile).where(MentorProfile.user_id == person_id).with_for_update()
+    )
+    if opened is not None and _is_token(opened):
+        _check_unchanged(session, opened, mentor)
     errors = check_profile(form)
     if errors:
         raise InvalidProfile(errors)
-    mentor = _profile_of(session, person_id)
     created = mentor is None
     if mentor is None:
         mentor = MentorProfile(user_id=person_id, created_at=now, version=0)
         session.add(mentor)
     if created or mentor.status in ("left", "rejected"):
-        mentor.status = "active" if approval == "open" else "pending"
+        if mentor.paused_by_role == "coordinator":
+            mentor.status = "paused"
+        else:
+            mentor.status = "active" if approval == "open" else "pending"
         mentor.rejection_reason = None
         mentor.decided_by = mentor.decided_at = None
     length_changed = not created and mentor.session_minutes != form.session_minutes
@@ -165,6 +217,75 @@ def save_profile(
     return SaveResult(_view(session, mentor), created, mentor.status == "pending")
 
 
+NEW_FORM = "new"
+
+
+def form_token(mentor: MentorView | None) -> str:
+    """What the sign-up or edit form was opened on, for its private_metadata.
+
+    It identifies the profile's status and content as shown; it grants nothing: the submitter
+    is always the acting user, and `save_profile` compares the token with what is stored.
+    """
+    if mentor is None or mentor.status == "left":
+        return NEW_FORM
+    return f"{mentor.status}:{_stamp(mentor)}"
+
+
+def _stamp(mentor: MentorView) -> str:
+    """A short fingerprint of what the form edits, to tell an edit made elsewhere."""
+    content = "\x1f".join(
+        [
+            mentor.bio,
+            mentor.meeting_link,
+            str(mentor.session_minutes),
+            str(mentor.weekly_capacity),
+            *mentor.skills,
+        ]
+    )
+    return hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def _is_token(opened: str) -> bool:
+    status, _, stamp = opened.partition(":")
+    return opened == NEW_FORM or (status in MENTOR_STATUSES and len(stamp) == 16)
+
+
+def _check_unchanged(session: Session, opened: str, mentor: MentorProfile | None) -> None:
+    """Refuse a form whose profile changed since it was opened, saying what changed."""
+    if opened == NEW_FORM:
+        if mentor is not None and mentor.status != "left":
+            raise ProfileChanged(
+                "You signed up in another window since opening this form. Close it and type "
+                "`/mentor profile` to see and edit your profile."
+            )
+        return
+    if mentor is None:
+        raise ProfileChanged(
+            "Your mentor profile was deleted since you opened this form. Close it and type "
+            "`/mentor signup` to start again."
+        )
+    was, _, stamp = opened.partition(":")
+    current = _view(session, mentor)
+    if mentor.status == "left":
+        why = "You left the program after opening this form. To mentor again, close it and "
+        raise ProfileChanged(why + "type `/mentor signup`.")
+    if mentor.status == "rejected" and was != "rejected":
+        raise ProfileChanged(
+            "A coordinator declined your profile while this form was open. Close it and type "
+            "`/mentor profile` to read their note, then edit and sign up again."
+        )
+    if was == "pending" and mentor.status != "pending":
+        raise ProfileChanged(
+            "A coordinator approved your profile, as it was, while this form was open. Close "
+            "it and open it again to edit your approved profile."
+        )
+    if _stamp(current) != stamp or (was == "rejected") != (mentor.status == "rejected"):
+        raise ProfileChanged(
+            "Your profile was changed in another window since you opened this form. Close it "
+            "and open it again to edit the latest version."
+        )
+
+
 def mentor_for(session: Session, slack_id: str) -> MentorView | None:
     mentor = session.scalar(
         select(MentorProfile)
@@ -180,6 +301,22 @@ def mentor_by_id(session: Session, mentor_id: int) -> MentorView | None:
     return _view(session, mentor) if mentor else None
 
 
+def decision_form(
+    session: Session,
+    *,
+    mentor_id: int,
+    version: int,
+    actor: str,
+    coordinators: Collection[str],
+) -> MentorView:
+    """The pending mentor a coordinator is about to reject, if they still may (read only)."""
+    require_coordinator(actor, coordinators)
+    mentor = session.get(MentorProfile, mentor_id)
+    _check_pending(mentor, version)
+    assert mentor is not None
+    return _view(session, mentor)
+
+
 def decide(
     session: Session,
     *,
@@ -187,13 +324,21 @@ def decide(
     version: int,
     approve: bool,
     reason: str | None,
-    decided_by: str,
+    actor: str,
+    coordinators: Collection[str],
     now: datetime,
+    source: str = "card",
 ) -> MentorView:
-    """A coordinator approves or rejects a pending mentor, as shown at `version`."""
+    """A coordinator approves or rejects a pending mentor, as shown at `version`.
+
+    The actor is checked against the configured coordinators and the audit entry written here,
+    in the transaction that makes the decision, with the profile row locked; `source` ("card"
+    or "roster") says where the coordinator decided, for the audit log.
+    """
+    require_coordinator(actor, coordinators)
     mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
-    if mentor is None or mentor.status != "pending" or mentor.version != version:
-        raise StaleProfile()
+    _check_pending(mentor, version)
+    assert mentor is not None
     reason = (reason or "").strip()
     if not approve and not reason:
         raise InvalidProfile({"reason": "Tell the mentor why, so they can improve and reapply."})
@@ -203,16 +348,50 @@ def decide(
         )
     mentor.status = "active" if approve else "rejected"
     mentor.rejection_reason = None if approve else reason
-    mentor.decided_by = decided_by
+    mentor.decided_by = actor
     mentor.decided_at = mentor.updated_at = now
     mentor.version += 1
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action=f"{source} {'approved' if approve else 'rejected'}",
+        detail=f"profile version {version}",
+        subject=mentor.user.slack_id,
+        now=now,
+    )
     session.flush()
     return _view(session, mentor)
 
 
+def _check_pending(mentor: MentorProfile | None, version: int) -> None:
+    """Refuse a decision on a profile that is gone, decided, or edited since it was shown."""
+    if mentor is None:
+        raise StaleProfile("This mentor profile no longer exists: nothing was changed.")
+    name = mentor.user.real_name or "This mentor"
+    if mentor.status in ("active", "paused") and mentor.decided_at is not None:
+        raise StaleProfile(f"{name} was already approved by a coordinator: nothing was changed.")
+    if mentor.status == "rejected":
+        raise StaleProfile(f"{name} was already declined by a coordinator: nothing was changed.")
+    if mentor.status == "left":
+        raise StaleProfile(f"{name} left the program meanwhile: nothing was changed.")
+    if mentor.status != "pending" or mentor.version != version:
+        raise StaleProfile()
+
+
 def set_status(session: Session, *, slack_id: str, status: str, now: datetime) -> MentorView:
-    """Pause, resume or leave. Existing bookings are untouched: they stay and are honoured."""
-    mentor = _profile_of_slack_user(session, slack_id)
+    """A mentor pauses, resumes or leaves. Existing bookings are untouched and honoured.
+
+    A pause is recorded as the mentor's own; resuming lifts only a pause of the mentor's own or
+    the system's, never a coordinator's (the row is locked, so a coordinator's pause made at the
+    same moment is seen). Leaving keeps a coordinator's pause on record for a later return.
+    """
+    mentor = session.scalar(
+        select(MentorProfile)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(User.slack_id == slack_id)
+        .with_for_update(of=MentorProfile)
+    )
     if mentor is None or (mentor.status in ("rejected", "left") and status != "left"):
         raise NotAMentor()
     allowed = {
@@ -222,11 +401,31 @@ def set_status(session: Session, *, slack_id: str, status: str, now: datetime) -
     }
     if mentor.status not in allowed[status]:
         raise DomainError(_status_message(mentor.status, status))
+    if status == "active" and mentor.paused_by_role == "coordinator":
+        raise PausedByCoordinator(mentor)
+    if status == "paused":
+        mark_paused(mentor, role="mentor", by=slack_id, reason=None, now=now)
+    elif status == "active" or mentor.paused_by_role != "coordinator":
+        clear_pause(mentor)
     mentor.status = status
     mentor.updated_at = now
     mentor.version += 1
     session.flush()
     return _view(session, mentor)
+
+
+def mark_paused(
+    mentor: MentorProfile, *, role: str, by: str | None, reason: str | None, now: datetime
+) -> None:
+    """Record who paused the mentor, when and why (the status itself is the caller's)."""
+    mentor.paused_by_role = role
+    mentor.paused_by = by
+    mentor.paused_at = now
+    mentor.pause_reason = reason
+
+
+def clear_pause(mentor: MentorProfile) -> None:
+    mentor.paused_by_role = mentor.paused_by = mentor.paused_at = mentor.pause_reason = None
 
 
 def _status_message(current: str, wanted: str) -> str:
@@ -239,18 +438,6 @@ def _status_message(current: str, wanted: str) -> str:
     if current == "pending":
         return "Your profile is still waiting for a coordinator's approval."
     return "That doesn't apply to your profile right now."
-
-
-def _profile_of(session: Session, person_id: int) -> MentorProfile | None:
-    return session.scalar(select(MentorProfile).where(MentorProfile.user_id == person_id))
-
-
-def _profile_of_slack_user(session: Session, slack_id: str) -> MentorProfile | None:
-    return session.scalar(
-        select(MentorProfile)
-        .join(User, User.id == MentorProfile.user_id)
-        .where(User.slack_id == slack_id)
-    )
 
 
 def _view(session: Session, mentor: MentorProfile) -> MentorView:
@@ -268,9 +455,26 @@ def _view(session: Session, mentor: MentorProfile) -> MentorView:
         skills=tuple(sorted((s.skill.name for s in mentor.skills), key=str.casefold)),
         version=mentor.version,
         rejection_reason=mentor.rejection_reason,
+        decided_by=mentor.decided_by,
+        paused_by_role=mentor.paused_by_role,
+        paused_by=mentor.paused_by,
+        paused_at=mentor.paused_at,
+        pause_reason=mentor.pause_reason,
     )
 
 
-def profile_form_data(session: Session, *, slack_id: str) -> tuple[list[str], MentorView | None]:
-    """What the sign-up modal needs: the skills catalogue and the current profile, if any."""
-    return [s.name for s in catalogue(session)], mentor_for(session, slack_id)
+@dataclass(frozen=True)
+class ProfileFormData:
+    """What the sign-up or edit modal is opened with."""
+
+    catalogue: list[str]
+    current: MentorView | None  # None for a fresh sign-up (also after leaving)
+    token: str  # for private_metadata: what the form was opened on, checked on submit
+
+
+def profile_form_data(session: Session, *, slack_id: str) -> ProfileFormData:
+    """The skills catalogue and the profile to edit; signing up again starts afresh."""
+    current = mentor_for(session, slack_id)
+    if current is not None and current.status == "left":
+        current = None
+    return ProfileFormData([s.name for s in catalogue(session)], current, form_token(current))

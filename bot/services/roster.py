@@ -1,19 +1,32 @@
 """The coordinators' roster of mentors: who is in the program, in what state, and how busy.
 
-Coordinators can approve pending mentors (through `mentors.decide`), and pause or reactivate
-anyone. Each change carries the profile version the coordinator was shown, so two coordinators
-clicking at once, or a click on an old list, cannot undo a newer change.
+Coordinators can approve pending mentors (through `mentors.decide`), pause active mentors with
+a reason, and lift a pause that a coordinator (or the system) made; a mentor's own pause is
+theirs to lift. Each change carries the profile version the coordinator was shown, so two
+coordinators clicking at once, or a click on an old list, cannot undo a newer change. Every
+function checks the acting user against the configured coordinators inside its transaction, and
+each change writes its audit entry there too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.services.mentors import MentorView, StaleProfile, mentor_by_id
+from bot.services.coordinators import authorize, require_coordinator
+from bot.services.errors import DomainError
+from bot.services.mentors import (
+    InvalidProfile,
+    MentorView,
+    StaleProfile,
+    clear_pause,
+    mark_paused,
+    mentor_by_id,
+)
 from store.models import Booking, MentorProfile, MentorSkill, Skill, User
 
 PAGE_SIZE = 10
@@ -26,7 +39,30 @@ FILTERS = {
 LOAD_WINDOW = timedelta(days=7)
 # Pending first: they are waiting on the coordinator.
 STATUS_ORDER = {"pending": 0, "active": 1, "paused": 2}
-COORDINATOR_MOVES = {"paused": ("active",), "active": ("paused",)}
+PAUSE_REASON_MAX = 500
+# Pauses a coordinator may lift: their own kind, the system's, and ones of unknown origin.
+COORDINATOR_LIFTS = ("coordinator", "system", None)
+STATUS_NOW = {
+    "pending": "waiting for approval",
+    "active": "active",
+    "rejected": "not approved",
+    "left": "gone from the program",
+}
+
+
+class UnknownFilter(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Show `pending`, `active` or `paused` mentors, or all of them.")
+
+
+class MentorsOwnPause(DomainError):
+    """Coordinators may not lift a pause the mentor made: it is the mentor's to lift."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} paused their profile themselves, so only they can resume it. "
+            "Nothing was changed."
+        )
 
 
 @dataclass(frozen=True)
@@ -40,10 +76,19 @@ class RosterEntry:
     weekly_capacity: int
     sessions_next_7_days: int
     pending_requests: int
+    paused_by_role: str | None = None
+    paused_by: str | None = None
+    paused_at: datetime | None = None
+    pause_reason: str | None = None
 
     @property
     def at_capacity(self) -> bool:
         return self.sessions_next_7_days >= self.weekly_capacity
+
+    @property
+    def can_reactivate(self) -> bool:
+        """Whether a coordinator may lift this mentor's pause (not one the mentor made)."""
+        return self.status == "paused" and self.paused_by_role in COORDINATOR_LIFTS
 
 
 @dataclass(frozen=True)
@@ -59,8 +104,45 @@ class RosterPage:
         return self.offset + len(self.entries) < self.total
 
 
-def roster_page(session: Session, *, filter: str, offset: int, now: datetime) -> RosterPage:
+def show_roster(
+    session: Session,
+    *,
+    actor: str,
+    coordinators: Collection[str],
+    filter: str,
+    now: datetime,
+    detail: str = "",
+) -> RosterPage:
+    """`/mentor admin mentors [filter]`: the first page, checked and audited."""
+    require_coordinator(actor, coordinators)
+    if filter not in FILTERS:
+        raise UnknownFilter()
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="admin mentors",
+        detail=detail,
+        now=now,
+    )
+    return roster_page(
+        session, actor=actor, coordinators=coordinators, filter=filter, offset=0, now=now
+    )
+
+
+def roster_page(
+    session: Session,
+    *,
+    actor: str,
+    coordinators: Collection[str],
+    filter: str,
+    offset: int,
+    now: datetime,
+) -> RosterPage:
     """One page of mentors in the filter's statuses: pending first, then by name."""
+    require_coordinator(actor, coordinators)
+    if filter not in FILTERS:
+        raise UnknownFilter()
     statuses = FILTERS[filter]
     counts = dict(
         session.execute(
@@ -94,30 +176,113 @@ def roster_page(session: Session, *, filter: str, offset: int, now: datetime) ->
             weekly_capacity=mentor.weekly_capacity,
             sessions_next_7_days=upcoming.get(mentor.id, 0),
             pending_requests=pending.get(mentor.id, 0),
+            paused_by_role=mentor.paused_by_role if mentor.status == "paused" else None,
+            paused_by=mentor.paused_by if mentor.status == "paused" else None,
+            paused_at=mentor.paused_at if mentor.status == "paused" else None,
+            pause_reason=mentor.pause_reason if mentor.status == "paused" else None,
         )
         for mentor, user in rows
     )
     return RosterPage(entries, filter, offset, total, {s: counts.get(s, 0) for s in FILTERS["all"]})
 
 
-def coordinator_set_status(
-    session: Session, *, mentor_id: int, version: int, status: str, now: datetime
+def pause_form(
+    session: Session, *, mentor_id: int, version: int, actor: str, coordinators: Collection[str]
 ) -> MentorView:
-    """Pause an active mentor or reactivate a paused one, as shown at `version`."""
-    mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
-    if (
-        mentor is None
-        or mentor.version != version
-        or mentor.status not in COORDINATOR_MOVES.get(status, ())
-    ):
-        raise StaleProfile()
-    mentor.status = status
-    mentor.updated_at = now
-    mentor.version += 1
-    session.flush()
+    """The active mentor a coordinator is about to pause, if they still may (read only)."""
+    require_coordinator(actor, coordinators)
+    mentor = session.get(MentorProfile, mentor_id)
+    _check_shown(mentor, version, "active")
     view = mentor_by_id(session, mentor_id)
     assert view is not None
     return view
+
+
+def coordinator_pause(
+    session: Session,
+    *,
+    mentor_id: int,
+    version: int,
+    reason: str,
+    actor: str,
+    coordinators: Collection[str],
+    now: datetime,
+) -> MentorView:
+    """A coordinator pauses an active mentor, as shown at `version`, with a reason they hear."""
+    require_coordinator(actor, coordinators)
+    mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
+    _check_shown(mentor, version, "active")
+    assert mentor is not None
+    reason = reason.strip()
+    if not reason:
+        raise InvalidProfile({"reason": "Tell the mentor why they are paused."})
+    if len(reason) > PAUSE_REASON_MAX:
+        raise InvalidProfile({"reason": f"Keep the reason under {PAUSE_REASON_MAX} characters."})
+    mark_paused(mentor, role="coordinator", by=actor, reason=reason, now=now)
+    return _change(session, mentor, "paused", "roster paused", actor, coordinators, now)
+
+
+def coordinator_reactivate(
+    session: Session,
+    *,
+    mentor_id: int,
+    version: int,
+    actor: str,
+    coordinators: Collection[str],
+    now: datetime,
+) -> MentorView:
+    """A coordinator lifts a coordinator's (or the system's) pause, as shown at `version`."""
+    require_coordinator(actor, coordinators)
+    mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
+    _check_shown(mentor, version, "paused")
+    assert mentor is not None
+    if mentor.paused_by_role not in COORDINATOR_LIFTS:
+        raise MentorsOwnPause(mentor.user.real_name or "This mentor")
+    clear_pause(mentor)
+    return _change(session, mentor, "active", "roster reactivated", actor, coordinators, now)
+
+
+def _change(
+    session: Session,
+    mentor: MentorProfile,
+    status: str,
+    action: str,
+    actor: str,
+    coordinators: Collection[str],
+    now: datetime,
+) -> MentorView:
+    mentor.status = status
+    mentor.updated_at = now
+    shown = mentor.version
+    mentor.version += 1
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action=action,
+        detail=f"profile version {shown}",
+        subject=mentor.user.slack_id,
+        now=now,
+    )
+    session.flush()
+    view = mentor_by_id(session, mentor.id)
+    assert view is not None
+    return view
+
+
+def _check_shown(mentor: MentorProfile | None, version: int, expected: str) -> None:
+    """Refuse a change to a mentor who is gone or changed since the list was shown."""
+    if mentor is None:
+        raise StaleProfile("This mentor profile no longer exists: nothing was changed.")
+    if mentor.status == expected and mentor.version == version:
+        return
+    name = mentor.user.real_name or "This mentor"
+    if mentor.status == "paused":
+        by = "by themselves" if mentor.paused_by_role == "mentor" else "by a coordinator"
+        now = f"paused {by}"
+    else:
+        now = STATUS_NOW.get(mentor.status, mentor.status)
+    raise StaleProfile(f"{name} changed since this was shown: now {now}. Nothing was changed.")
 
 
 def _skills_of(session: Session, mentor_ids: list[int]) -> dict[int, tuple[str, ...]]:
