@@ -1,22 +1,25 @@
 """`/mentor privacy` and `privacy delete` through Slack: what is kept, and forgetting on request.
 
 The deletion tests build a program through the real flows (a session held and reviewed, a
-second one booked, a search miss, saved interests), delete one person, then read every text
-column of every table: none of that person's words or identifiers may remain, and the
-program's counts must not change.
+second one booked, a search miss, saved interests, a coordinator approving and pausing the
+mentor), delete one person, then read every text column of every table, the audit log included:
+none of that person's words or identifiers may remain, and the program's counts must not change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, sandbox
 from bot.services.digest import build_digest
 from bot.simulator.render import render_blocks
 from store.models import (
     Attendance,
+    AuditEntry,
     Base,
     Booking,
     MentorProfile,
@@ -25,7 +28,8 @@ from store.models import (
     Slot,
     User,
 )
-from tests.conftest import ADA, BEN, CHITRA, START
+from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
+from tests.test_admin_flows import CHANNEL
 from tests.test_availability_flows import add_once
 from tests.test_booking_flows import NAMES, request
 from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
@@ -42,16 +46,43 @@ ADA_SECRETS = ("Ada Lovelace", "Staff engineer", "meet.example.com/ada")
 NEXT_WEEK = "2026-12-01"
 
 
+@pytest.fixture
+def box(database_url: str) -> Iterator[Sandbox]:
+    """The usual sandbox, with Chitra as the program's coordinator."""
+    env = {"COORDINATOR_USER_IDS": CHITRA}
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
+@pytest.fixture
+def approving(database_url: str) -> Iterator[Sandbox]:
+    """Chitra coordinates and approves each new mentor."""
+    env = {
+        "COORDINATOR_CHANNEL": CHANNEL,
+        "COORDINATOR_USER_IDS": CHITRA,
+        "MENTOR_APPROVAL": "coordinator",
+    }
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
 def text_everywhere(box: Sandbox) -> str:
-    """Every string value in every table, the audit log excepted, as one searchable text."""
+    """Every string value in every table, the audit log too, as one searchable text."""
     found: list[str] = []
     with box.deps.sessions.begin() as session:
         for table in Base.metadata.sorted_tables:
-            if table.name == "audit_log":
-                continue
             for row in session.execute(select(table)).mappings():
                 found.extend(str(value) for value in row.values() if value is not None)
     return "\n".join(found)
+
+
+def audit_log(box: Sandbox) -> list[tuple[str, str | None, str]]:
+    """Each entry's actor, subject and detail, oldest first."""
+    with box.deps.sessions.begin() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(e.actor_slack_id, e.subject_slack_id, e.detail) for e in entries]
 
 
 def counts(box: Sandbox) -> dict[str, int]:
@@ -68,8 +99,15 @@ def shown(box: Sandbox, user_id: str) -> str:
 
 
 def program_with_history(box: Sandbox) -> None:
-    """Ben met Ada and reviewed it; he booked her again next week; he searched for origami."""
+    """Ben met Ada and reviewed it; he booked her again next week; he searched for origami.
+
+    Chitra paused Ada from the roster and reactivated her, so the audit log names Ada too.
+    """
     approved_session(box)
+    chitra = box.user(CHITRA)
+    chitra.command("admin mentors")
+    chitra.click("Pause", near=ADA)
+    chitra.click("Reactivate", near=ADA)
     check_in(box)
     ben = box.user(BEN)
     ben.click("Yes")
@@ -121,6 +159,7 @@ def test_a_mentee_is_forgotten_and_the_counts_stay(box: Sandbox) -> None:
     program_with_history(box)
     for secret in BEN_SECRETS:
         assert secret in text_everywhere(box), f"the test data lacks {secret!r}"
+    assert BEN in text_everywhere(box)
     before, figures = counts(box), digest_figures(box)
     box.user(BEN).command("privacy delete")
     box.user(BEN).click("Yes, delete my data")
@@ -148,6 +187,7 @@ def test_a_mentee_is_forgotten_and_the_counts_stay(box: Sandbox) -> None:
 
 def test_a_mentor_is_forgotten_and_leaves_search(box: Sandbox) -> None:
     program_with_history(box)
+    assert ADA in str(audit_log(box)), "no audit entry names Ada"
     box.user(ADA).command("privacy delete")
     assert "Your mentor profile, skills, meeting link and availability" in shown(box, ADA)
     box.user(ADA).click("Yes, delete my data")
@@ -196,3 +236,59 @@ def test_a_queued_nudge_no_longer_names_the_asker(box: Sandbox) -> None:
     assert BEN not in text_everywhere(box)
     assert box.run_due().sent == 0
     assert not [s for s in box.fake.seen_by(CHITRA) if "would like to book" in s.text]
+
+
+def approved_and_paused_by_chitra(box: Sandbox) -> None:
+    """Ada signs up; Chitra approves her from the roster, then pauses her."""
+    sign_up(box, ADA)
+    chitra = box.user(CHITRA)
+    chitra.command("admin mentors")
+    chitra.click("Approve", near=ADA)
+    chitra.click("Pause", near=ADA)
+
+
+def pseudonym_of(box: Sandbox, user_id: int) -> str:
+    with box.deps.sessions.begin() as session:
+        user = session.get_one(User, user_id)
+        assert user.deleted_at is not None
+        return user.slack_id
+
+
+def user_id_of(box: Sandbox, slack_id: str) -> int:
+    with box.deps.sessions.begin() as session:
+        return session.scalars(select(User.id).where(User.slack_id == slack_id)).one()
+
+
+def test_the_audit_log_forgets_the_mentor_it_was_about(approving: Sandbox) -> None:
+    """Chitra's approval and pause of Ada stay on record as hers, about Ada's pseudonym."""
+    approved_and_paused_by_chitra(approving)
+    ada = user_id_of(approving, ADA)
+    about_ada = [n for n, entry in enumerate(audit_log(approving)) if ADA in str(entry)]
+    assert len(about_ada) >= 2, "the approval and the pause name Ada"
+    approving.user(ADA).command("privacy delete")
+    approving.user(ADA).click("Yes, delete my data")
+    assert ADA not in text_everywhere(approving)
+    pseudonym = pseudonym_of(approving, ada)
+    entries = audit_log(approving)
+    assert {actor for actor, _, _ in entries[:-1]} == {CHITRA}
+    assert all(pseudonym in str(entries[n]) for n in about_ada)
+    assert entries[-1] == (pseudonym, pseudonym, "")  # the proof the deletion was asked for
+
+
+def test_a_coordinator_is_forgotten_and_their_decisions_stand(approving: Sandbox) -> None:
+    """Chitra approved and paused Ada, then deletes her own data: what she decided stays, under
+    her pseudonym, and Ada's profile is untouched."""
+    approved_and_paused_by_chitra(approving)
+    chitra = approving.user(CHITRA)
+    chitra.open_home()
+    coordinator = user_id_of(approving, CHITRA)
+    chitra.command("privacy delete")
+    chitra.click("Yes, delete my data")
+    assert "no longer holds your personal data" in shown(approving, CHITRA)
+    assert CHITRA not in text_everywhere(approving)
+    pseudonym = pseudonym_of(approving, coordinator)
+    with approving.deps.sessions.begin() as session:
+        mentor = session.scalars(select(MentorProfile)).one()
+        assert (mentor.status, mentor.decided_by) == ("paused", pseudonym)
+        assert mentor.bio.startswith("Staff engineer")
+    assert {actor for actor, _, _ in audit_log(approving)} == {pseudonym}
