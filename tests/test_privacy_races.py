@@ -1,0 +1,180 @@
+"""A privacy deletion racing a booking request, with real concurrent transactions.
+
+Each test runs one side in a thread and holds its transaction open until the other side, in its
+own thread and session, is waiting for it (on PostgreSQL, seen as a lock wait in
+pg_stat_activity; SQLite serialises writers with BEGIN IMMEDIATE), then commits. Whichever goes
+first, the end is one of two clean states: the request is refused, or it is made and then
+stripped and cancelled by the deletion, which the mentor hears about. Never a pending booking
+that keeps the deleted person's message, never a failed deletion.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from bot.services import lifecycle
+from bot.services.availability import LIVE_STATUSES
+from bot.services.bookings import BookingError, BookingView
+from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
+from store.db import SessionFactory
+from store.models import Booking, DueWork, MentorProfile, User
+from tests.test_bookings import ADA, BEN, MESSAGE, NOW, World, build_world, request
+
+WAIT = 15.0  # seconds a thread may take before the test gives up on it
+TTL = timedelta(hours=48)
+SIDES = pytest.mark.parametrize("deleted", ["mentee", "mentor"])
+
+
+@dataclass
+class Race:
+    """What each side returned, or the exception it raised."""
+
+    first: Any = None
+    second: Any = None
+    waited: bool = False  # the second side was seen waiting for the first's lock
+
+
+def assert_serialised(engine: Engine, outcome: Race) -> None:
+    """On PostgreSQL the second side must really have waited, or the test proved nothing."""
+    if engine.dialect.name == "postgresql":
+        assert outcome.waited, "the second transaction never waited for the first"
+
+
+def is_waiting_for_a_lock(engine: Engine) -> bool:
+    """True once another session of this database waits for a row lock (PostgreSQL only)."""
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        ).scalar_one()
+    return bool(waiting)
+
+
+def race(
+    engine: Engine,
+    sessions: SessionFactory,
+    first: Callable[[Session], Any],
+    second: Callable[[Session], Any],
+) -> Race:
+    """Run `first` and keep its transaction open until `second` waits for it; then commit both."""
+    outcome = Race()
+    holding, second_done, poll = threading.Event(), threading.Event(), threading.Event()
+
+    def run_first() -> None:
+        try:
+            with sessions.begin() as session:
+                outcome.first = first(session)
+                holding.set()
+                if engine.dialect.name == "postgresql":
+                    while not (second_done.is_set() or outcome.waited):
+                        outcome.waited = is_waiting_for_a_lock(engine)
+                        poll.wait(0.01)
+        except Exception as error:  # the test inspects it
+            outcome.first = error
+        finally:
+            holding.set()
+
+    def run_second() -> None:
+        try:
+            with sessions.begin() as session:
+                outcome.second = second(session)
+        except Exception as error:  # the test inspects it
+            outcome.second = error
+        finally:
+            second_done.set()
+
+    one = threading.Thread(target=run_first)
+    one.start()
+    assert holding.wait(WAIT)
+    two = threading.Thread(target=run_second)
+    two.start()
+    for thread in (one, two):
+        thread.join(WAIT)
+        assert not thread.is_alive(), "a transaction never finished"
+    return outcome
+
+
+def forgetting(slack_id: str) -> Callable[[Session], Forgotten]:
+    return lambda session: forget_person(session, slack_id=slack_id, now=NOW)
+
+
+def requesting(world: World) -> Callable[[Session], BookingView]:
+    """Ben asks for Ada's first slot and its due work is planned, as the handler does."""
+
+    def ask(session: Session) -> BookingView:
+        booking = request(session, world.ben, world.slots[0])
+        lifecycle.plan_request(session, booking, ttl=TTL, now=NOW)
+        return booking
+
+    return ask
+
+
+def assert_clean(sessions: SessionFactory, forgotten_user: int) -> None:
+    """The deletion committed, and no booking of the person is live or keeps their message."""
+    with sessions.begin() as session:
+        user = session.get_one(User, forgotten_user)
+        assert user.deleted_at is not None and user.slack_id.startswith("deleted:")
+        mentor = session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == user.id))
+        theirs = (Booking.mentee_id == user.id) | (Booking.mentor_id == mentor)
+        rows = session.execute(select(Booking.status, Booking.message).where(theirs)).all()
+    assert all(status not in LIVE_STATUSES for status, _ in rows), rows
+    assert all(message == REMOVED_MESSAGE for _, message in rows), rows
+
+
+def deleted_person(world: World, deleted: str) -> tuple[str, int]:
+    return (BEN, world.ben) if deleted == "mentee" else (ADA, world.ada_user)
+
+
+@SIDES
+def test_a_deletion_that_locks_first_refuses_the_request(
+    engine: Engine, sessions: SessionFactory, deleted: str
+) -> None:
+    """Ben (or Ada) deletes their data while Ben's request is on its way: it is refused."""
+    world = build_world(sessions)
+    slack_id, user_id = deleted_person(world, deleted)
+    outcome = race(engine, sessions, forgetting(slack_id), requesting(world))
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.first, Forgotten), outcome.first
+    assert isinstance(outcome.second, BookingError), outcome.second
+    refusals = {
+        "mentee": {"You asked Mentor Bot to delete your data, so this was not saved. "
+                   "Try again to start afresh."},
+        "mentor": {"This mentor has left the mentorship program.",
+                   "That time is no longer available. Pick another one."},
+    }  # fmt: skip
+    assert str(outcome.second) in refusals[deleted]
+    with sessions.begin() as session:
+        assert session.scalar(select(func.count()).select_from(Booking)) == 0
+    assert_clean(sessions, user_id)
+
+
+@SIDES
+def test_a_request_that_locks_first_is_stripped_and_cancelled(
+    engine: Engine, sessions: SessionFactory, deleted: str
+) -> None:
+    """Ben's request commits first: the deletion then strips and cancels it, and returns it so
+    the other participant is told."""
+    world = build_world(sessions)
+    slack_id, user_id = deleted_person(world, deleted)
+    outcome = race(engine, sessions, requesting(world), forgetting(slack_id))
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.first, BookingView), outcome.first
+    assert isinstance(outcome.second, Forgotten), outcome.second
+    assert [booking.id for booking in outcome.second.called_off] == [outcome.first.id]
+    with sessions.begin() as session:
+        booking = session.get_one(Booking, outcome.first.id)
+        assert (booking.status, booking.message) == ("cancelled", REMOVED_MESSAGE)
+        assert MESSAGE not in str(session.execute(select(DueWork.payload)).all())
+        pending = select(func.count()).where(DueWork.status == "pending")
+        assert session.scalar(pending.select_from(DueWork)) == 0
+    assert_clean(sessions, user_id)
