@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from bot.services import lifecycle
+from bot.services import bookings, lifecycle
 from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BookingError, BookingView
 from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
@@ -65,8 +65,12 @@ def race(
     sessions: SessionFactory,
     first: Callable[[Session], Any],
     second: Callable[[Session], Any],
+    then: Callable[[Session, Any], Any] | None = None,
 ) -> Race:
-    """Run `first` and keep its transaction open until `second` waits for it; then commit both."""
+    """Run `first` and keep its transaction open until `second` waits for it; then commit both.
+
+    `then`, if given, is the rest of the first transaction, run while the second waits.
+    """
     outcome = Race()
     holding, second_done, poll = threading.Event(), threading.Event(), threading.Event()
 
@@ -79,6 +83,8 @@ def race(
                     while not (second_done.is_set() or outcome.waited):
                         outcome.waited = is_waiting_for_a_lock(engine)
                         poll.wait(0.01)
+                if then is not None:
+                    outcome.first = then(session, outcome.first)
         except Exception as error:  # the test inspects it
             outcome.first = error
         finally:
@@ -178,3 +184,34 @@ def test_a_request_that_locks_first_is_stripped_and_cancelled(
         pending = select(func.count()).where(DueWork.status == "pending")
         assert session.scalar(pending.select_from(DueWork)) == 0
     assert_clean(sessions, user_id)
+
+
+def test_an_approval_under_way_when_the_mentee_deletes_is_cancelled(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """Ada approves Ben's request while Ben deletes his data. Her transaction has locked the
+    booking and goes on to plan reminders for Ben (which needs a key-share lock on his row)
+    while the deletion waits for the booking: neither may deadlock the other. The approval
+    commits, then the deletion cancels the session and strips it."""
+    world = build_world(sessions)
+    with sessions.begin() as session:
+        pending = request(session, world.ben, world.slots[0])
+
+    def approve(session: Session) -> BookingView:
+        return bookings.approve(session, booking_id=pending.id, actor_slack_id=ADA, now=NOW)
+
+    def plan(session: Session, booking: BookingView) -> BookingView:
+        lifecycle.plan_session(session, booking, offsets=(timedelta(hours=1),), now=NOW)
+        return booking
+
+    outcome = race(engine, sessions, approve, forgetting(BEN), then=plan)
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.first, BookingView), outcome.first
+    assert isinstance(outcome.second, Forgotten), outcome.second
+    assert [booking.id for booking in outcome.second.called_off] == [pending.id]
+    with sessions.begin() as session:
+        booking = session.get_one(Booking, pending.id)
+        assert (booking.status, booking.message) == ("cancelled", REMOVED_MESSAGE)
+        pending_work = select(func.count()).where(DueWork.status == "pending")
+        assert session.scalar(pending_work.select_from(DueWork)) == 0
+    assert_clean(sessions, world.ben)

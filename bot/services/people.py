@@ -103,6 +103,14 @@ def lock_live_people(session: Session, *, acting: int, other: int | None = None)
 
 
 def lock_to_forget(session: Session, slack_id: str) -> User | None:
-    """The live user with this Slack id, locked for deletion before anything of theirs is read."""
-    user = session.scalar(select(User).where(User.slack_id == slack_id).with_for_update())
+    """The live user with this Slack id, locked for deletion before anything of theirs is read.
+
+    FOR NO KEY UPDATE, like `lock_live_people`'s own lock: it waits for (and holds off) those
+    writes, but not a transaction that only adds a row pointing at the user (a reminder for
+    them, planned by an approval that holds the booking this deletion is about to wait for):
+    that one must finish, or the two would deadlock.
+    """
+    user = session.scalar(
+        select(User).where(User.slack_id == slack_id).with_for_update(key_share=True)
+    )
     return user if user is not None and user.deleted_at is None else None
