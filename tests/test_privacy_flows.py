@@ -8,6 +8,7 @@ none of that person's words or identifiers may remain, and the program's counts 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -16,6 +17,8 @@ from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox, sandbox
 from bot.services.digest import build_digest
+from bot.services.people import PersonForgotten
+from bot.services.privacy import forget_person
 from bot.simulator.render import render_blocks
 from store.models import (
     Attendance,
@@ -31,9 +34,10 @@ from store.models import (
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
 from tests.test_admin_flows import CHANNEL
 from tests.test_availability_flows import add_once
-from tests.test_booking_flows import NAMES, request
+from tests.test_booking_flows import NAMES, QUESTION, ada_with_a_morning, request
 from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
 from tests.test_mentor_flows import sign_up
+from tests.test_privacy_races import saw_a_lock_wait
 
 BEN_SECRETS = (
     "Ben Martin",
@@ -292,3 +296,39 @@ def test_a_coordinator_is_forgotten_and_their_decisions_stand(approving: Sandbox
         assert (mentor.status, mentor.decided_by) == ("paused", pseudonym)
         assert mentor.bio.startswith("Staff engineer")
     assert {actor for actor, _, _ in audit_log(approving)} == {pseudonym}
+
+
+def test_a_request_submitted_while_the_mentee_is_being_forgotten(box: Sandbox) -> None:
+    """Ben's deletion (from his phone) is under way when he submits a booking from his laptop.
+
+    On PostgreSQL the handler has already read who Ben is; its request waits for the deletion's
+    lock and is refused in the modal, nothing sent to Ada. On SQLite the deletion holds the
+    write lock, so the submission is handled after it and Ben comes back as a new member, as
+    when he uses the bot again. Either way the deleted identity keeps no booking.
+    """
+    ada_with_a_morning(box)
+    ben = box.user(BEN)
+    ben.command("find python leadership")
+    ben.click("Book")
+    ben.fill(QUESTION, "Help me plan my first quarter as a lead, please.")
+    engine = box.deps.sessions.kw["bind"]
+    replies: list[dict] = []
+    submitting = threading.Thread(target=lambda: replies.append(ben.submit().errors))
+    with box.deps.sessions.begin() as session:
+        forget_person(session, slack_id=BEN, now=box.clock.now())
+        former = session.scalars(select(User.id).where(User.slack_id.like("deleted:%"))).one()
+        submitting.start()
+        waited = saw_a_lock_wait(engine, lambda: not submitting.is_alive())
+    submitting.join(15)
+    with box.deps.sessions.begin() as session:
+        held = session.scalars(select(Booking.mentee_id).where(Booking.status == "pending"))
+        assert former not in list(held)
+    if engine.dialect.name == "postgresql":
+        assert waited, "the request never waited for the deletion"
+        assert replies == [{"Time": str(PersonForgotten())}]
+        assert not [s for s in box.fake.seen_by(ADA) if "asks for a session" in s.text]
+    else:
+        assert replies == [{}]
+        card = [s for s in box.fake.seen_by(ADA) if "asks for a session" in s.text]
+        assert len(card) == 1 and f"<@{BEN}>" in str(card[0].blocks)
+        assert "deleted:" not in str(card[0].blocks)

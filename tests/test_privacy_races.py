@@ -60,6 +60,20 @@ def is_waiting_for_a_lock(engine: Engine) -> bool:
     return bool(waiting)
 
 
+def saw_a_lock_wait(engine: Engine, finished: Callable[[], bool]) -> bool:
+    """On PostgreSQL, wait until another session waits for a lock (True) or `finished` (False)."""
+    if engine.dialect.name != "postgresql":
+        return False
+    poll = threading.Event()
+    for _ in range(int(WAIT * 100)):
+        if is_waiting_for_a_lock(engine):
+            return True
+        if finished():
+            return False
+        poll.wait(0.01)
+    raise AssertionError("nothing waited for the lock, and nothing finished")
+
+
 def race(
     engine: Engine,
     sessions: SessionFactory,
@@ -72,17 +86,14 @@ def race(
     `then`, if given, is the rest of the first transaction, run while the second waits.
     """
     outcome = Race()
-    holding, second_done, poll = threading.Event(), threading.Event(), threading.Event()
+    holding, second_done = threading.Event(), threading.Event()
 
     def run_first() -> None:
         try:
             with sessions.begin() as session:
                 outcome.first = first(session)
                 holding.set()
-                if engine.dialect.name == "postgresql":
-                    while not (second_done.is_set() or outcome.waited):
-                        outcome.waited = is_waiting_for_a_lock(engine)
-                        poll.wait(0.01)
+                outcome.waited = saw_a_lock_wait(engine, second_done.is_set)
                 if then is not None:
                     outcome.first = then(session, outcome.first)
         except Exception as error:  # the test inspects it
