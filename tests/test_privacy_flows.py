@@ -143,6 +143,7 @@ def test_privacy_says_what_is_kept_and_who_sees_it(box: Sandbox) -> None:
     assert "What Mentor Bot keeps, and why" in notice
     assert "Coordinators only: review stars and comments" in notice
     assert "The two participants only: a booking's message" in notice
+    assert "with who acted and about whom, in an audit log" in notice
     assert "[Delete my data…]" in notice
 
 
@@ -296,6 +297,26 @@ def test_a_coordinator_is_forgotten_and_their_decisions_stand(approving: Sandbox
         assert (mentor.status, mentor.decided_by) == ("paused", pseudonym)
         assert mentor.bio.startswith("Staff engineer")
     assert {actor for actor, _, _ in audit_log(approving)} == {pseudonym}
+
+
+def test_a_coordinator_who_never_used_the_bot_can_still_be_forgotten(approving: Sandbox) -> None:
+    """Chitra only ever used the roster, so no user row names her, but the audit log and Ada's
+    approval do: deleting her data replaces those with a pseudonym, not "nothing to delete"."""
+    approved_and_paused_by_chitra(approving)
+    with approving.deps.sessions.begin() as session:
+        assert session.scalar(select(User.id).where(User.slack_id == CHITRA)) is None
+    chitra = approving.user(CHITRA)
+    chitra.command("privacy delete")
+    confirmation = shown(approving, CHITRA)
+    assert "Delete your data?" in confirmation
+    assert "an anonymous label takes the place of your Slack account" in confirmation
+    chitra.click("Yes, delete my data")
+    assert "no longer holds your personal data" in shown(approving, CHITRA)
+    assert CHITRA not in text_everywhere(approving)
+    with approving.deps.sessions.begin() as session:
+        assert session.scalars(select(MentorProfile.decided_by)).one().startswith("deleted:")
+    chitra.command("privacy delete")
+    assert "nothing to delete" in shown(approving, CHITRA)
 
 
 def test_a_request_submitted_while_the_mentee_is_being_forgotten(box: Sandbox) -> None:

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services import lifecycle
@@ -78,7 +79,11 @@ class Forgotten:
 
 
 def footprint(session: Session, *, slack_id: str, now: datetime) -> Footprint:
-    user = _live_user(session, slack_id)
+    user = session.scalar(select(User).where(User.slack_id == slack_id))
+    if user is None or user.deleted_at is not None:
+        if not _on_record(session, slack_id):
+            raise NothingToForget()
+        return Footprint(is_mentor=False, upcoming=0, bookings=0, reviews=0)
     mentor_id = session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == user.id))
     theirs = _their_bookings(user.id, mentor_id)
     upcoming = (theirs, Booking.status.in_(LIVE_STATUSES), Booking.starts_at > now)
@@ -92,9 +97,7 @@ def footprint(session: Session, *, slack_id: str, now: datetime) -> Footprint:
 
 def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotten:
     """Cancel the person's future sessions, then strip everything personal about them."""
-    user = lock_to_forget(session, slack_id)
-    if user is None:
-        raise NothingToForget()
+    user = lock_to_forget(session, slack_id) or _only_on_record(session, slack_id, now)
     pseudonym = forgotten_slack_id(user.id)
     mentor = session.scalar(select(MentorProfile).where(MentorProfile.user_id == user.id))
     theirs = _their_bookings(user.id, mentor.id if mentor else None)
@@ -126,9 +129,35 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
     return Forgotten(called_off, booking_count, int(reviews.rowcount or 0))  # type: ignore[attr-defined]
 
 
-def _live_user(session: Session, slack_id: str) -> User:
-    user = session.scalar(select(User).where(User.slack_id == slack_id))
-    if user is None or user.deleted_at is not None:
+def _on_record(session: Session, slack_id: str) -> bool:
+    """Whether the audit log or a coordinator's decision names them, user row or not."""
+    named = (
+        select(AuditEntry.id).where(
+            or_(
+                AuditEntry.actor_slack_id == slack_id,
+                AuditEntry.subject_slack_id == slack_id,
+                AuditEntry.detail.contains(slack_id, autoescape=True),
+            )
+        ),
+        select(MentorProfile.id).where(
+            or_(MentorProfile.decided_by == slack_id, MentorProfile.paused_by == slack_id)
+        ),
+    )
+    return any(session.scalar(select(query.exists())) for query in named)
+
+
+def _only_on_record(session: Session, slack_id: str, now: datetime) -> User:
+    """A coordinator who never used the bot themselves has no user row, only records of what
+    they did; a row made for them gives those records the same kind of pseudonym."""
+    if not _on_record(session, slack_id):
+        raise NothingToForget()
+    try:
+        with session.begin_nested():
+            session.add(User(slack_id=slack_id, created_at=now, updated_at=now))
+    except IntegrityError:
+        pass  # they used the bot meanwhile: their own row is locked below
+    user = lock_to_forget(session, slack_id)
+    if user is None:
         raise NothingToForget()
     return user
 
