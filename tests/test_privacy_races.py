@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.services import bookings, lifecycle
 from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BookingError, BookingView
+from bot.services.people import lock_live_people
 from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
 from store.db import SessionFactory
 from store.models import Booking, DueWork, MentorProfile, User
@@ -226,3 +227,31 @@ def test_an_approval_under_way_when_the_mentee_deletes_is_cancelled(
         pending_work = select(func.count()).where(DueWork.status == "pending")
         assert session.scalar(pending_work.select_from(DueWork)) == 0
     assert_clean(sessions, world.ben)
+
+
+def test_two_mentors_booking_each_other_at_once_do_not_deadlock(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """Ada books Dan's slot while Dan books Ada's: each request locks both people's rows, in id
+    order, so whichever comes second waits without holding anything the first needs."""
+    world = build_world(sessions)
+    dan_user = session_user_of(sessions, world.dan)
+
+    def ada_locks_herself(session: Session) -> None:
+        lock_live_people(session, acting=world.ada_user)
+
+    def dan_books_ada(session: Session) -> BookingView:
+        return request(session, dan_user, world.slots[0])
+
+    def ada_books_dan(session: Session, _: None) -> BookingView:
+        return request(session, world.ada_user, world.dan_slot)
+
+    outcome = race(engine, sessions, ada_locks_herself, dan_books_ada, then=ada_books_dan)
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.first, BookingView), outcome.first
+    assert isinstance(outcome.second, BookingView), outcome.second
+
+
+def session_user_of(sessions: SessionFactory, mentor_id: int) -> int:
+    with sessions.begin() as session:
+        return session.get_one(MentorProfile, mentor_id).user_id
