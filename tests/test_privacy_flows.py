@@ -1,22 +1,28 @@
 """`/mentor privacy` and `privacy delete` through Slack: what is kept, and forgetting on request.
 
 The deletion tests build a program through the real flows (a session held and reviewed, a
-second one booked, a search miss, saved interests), delete one person, then read every text
-column of every table: none of that person's words or identifiers may remain, and the
-program's counts must not change.
+second one booked, a search miss, saved interests, a coordinator approving and pausing the
+mentor), delete one person, then read every text column of every table, the audit log included:
+none of that person's words or identifiers may remain, and the program's counts must not change.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, sandbox
 from bot.services.digest import build_digest
+from bot.services.people import PersonForgotten
+from bot.services.privacy import forget_person
 from bot.simulator.render import render_blocks
 from store.models import (
     Attendance,
+    AuditEntry,
     Base,
     Booking,
     MentorProfile,
@@ -25,11 +31,14 @@ from store.models import (
     Slot,
     User,
 )
-from tests.conftest import ADA, BEN, CHITRA, START
+from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
+from tests.test_admin_flows import CHANNEL
 from tests.test_availability_flows import add_once
-from tests.test_booking_flows import NAMES, request
+from tests.test_booking_flows import NAMES, QUESTION, ada_with_a_morning, request
 from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
 from tests.test_mentor_flows import sign_up
+from tests.test_privacy_races import saw_a_lock_wait
+from tests.test_roster_flows import pause_from_roster
 
 BEN_SECRETS = (
     "Ben Martin",
@@ -42,16 +51,43 @@ ADA_SECRETS = ("Ada Lovelace", "Staff engineer", "meet.example.com/ada")
 NEXT_WEEK = "2026-12-01"
 
 
+@pytest.fixture
+def box(database_url: str) -> Iterator[Sandbox]:
+    """The usual sandbox, with Chitra as the program's coordinator."""
+    env = {"COORDINATOR_USER_IDS": CHITRA}
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
+@pytest.fixture
+def approving(database_url: str) -> Iterator[Sandbox]:
+    """Chitra coordinates and approves each new mentor."""
+    env = {
+        "COORDINATOR_CHANNEL": CHANNEL,
+        "COORDINATOR_USER_IDS": CHITRA,
+        "MENTOR_APPROVAL": "coordinator",
+    }
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
 def text_everywhere(box: Sandbox) -> str:
-    """Every string value in every table, the audit log excepted, as one searchable text."""
+    """Every string value in every table, the audit log too, as one searchable text."""
     found: list[str] = []
     with box.deps.sessions.begin() as session:
         for table in Base.metadata.sorted_tables:
-            if table.name == "audit_log":
-                continue
             for row in session.execute(select(table)).mappings():
                 found.extend(str(value) for value in row.values() if value is not None)
     return "\n".join(found)
+
+
+def audit_log(box: Sandbox) -> list[tuple[str, str | None, str]]:
+    """Each entry's actor, subject and detail, oldest first."""
+    with box.deps.sessions.begin() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(e.actor_slack_id, e.subject_slack_id, e.detail) for e in entries]
 
 
 def counts(box: Sandbox) -> dict[str, int]:
@@ -68,8 +104,15 @@ def shown(box: Sandbox, user_id: str) -> str:
 
 
 def program_with_history(box: Sandbox) -> None:
-    """Ben met Ada and reviewed it; he booked her again next week; he searched for origami."""
+    """Ben met Ada and reviewed it; he booked her again next week; he searched for origami.
+
+    Chitra paused Ada from the roster and reactivated her, so the audit log names Ada too.
+    """
     approved_session(box)
+    chitra = box.user(CHITRA)
+    chitra.command("admin mentors")
+    pause_from_roster(box, CHITRA, ADA, "Taking a short break from mentoring.")
+    chitra.click("Reactivate", near=ADA)
     check_in(box)
     ben = box.user(BEN)
     ben.click("Yes")
@@ -101,6 +144,7 @@ def test_privacy_says_what_is_kept_and_who_sees_it(box: Sandbox) -> None:
     assert "What Mentor Bot keeps, and why" in notice
     assert "Coordinators only: review stars and comments" in notice
     assert "The two participants only: a booking's message" in notice
+    assert "with who acted and about whom, in an audit log" in notice
     assert "[Delete my data…]" in notice
 
 
@@ -121,6 +165,7 @@ def test_a_mentee_is_forgotten_and_the_counts_stay(box: Sandbox) -> None:
     program_with_history(box)
     for secret in BEN_SECRETS:
         assert secret in text_everywhere(box), f"the test data lacks {secret!r}"
+    assert BEN in text_everywhere(box)
     before, figures = counts(box), digest_figures(box)
     box.user(BEN).command("privacy delete")
     box.user(BEN).click("Yes, delete my data")
@@ -148,6 +193,7 @@ def test_a_mentee_is_forgotten_and_the_counts_stay(box: Sandbox) -> None:
 
 def test_a_mentor_is_forgotten_and_leaves_search(box: Sandbox) -> None:
     program_with_history(box)
+    assert ADA in str(audit_log(box)), "no audit entry names Ada"
     box.user(ADA).command("privacy delete")
     assert "Your mentor profile, skills, meeting link and availability" in shown(box, ADA)
     box.user(ADA).click("Yes, delete my data")
@@ -196,3 +242,115 @@ def test_a_queued_nudge_no_longer_names_the_asker(box: Sandbox) -> None:
     assert BEN not in text_everywhere(box)
     assert box.run_due().sent == 0
     assert not [s for s in box.fake.seen_by(CHITRA) if "would like to book" in s.text]
+
+
+def approved_and_paused_by_chitra(box: Sandbox) -> None:
+    """Ada signs up; Chitra approves her from the roster, then pauses her."""
+    sign_up(box, ADA)
+    chitra = box.user(CHITRA)
+    chitra.command("admin mentors")
+    chitra.click("Approve", near=ADA)
+    pause_from_roster(box, CHITRA, ADA, "Back after the reorganisation settles.")
+
+
+def pseudonym_of(box: Sandbox, user_id: int) -> str:
+    with box.deps.sessions.begin() as session:
+        user = session.get_one(User, user_id)
+        assert user.deleted_at is not None
+        return user.slack_id
+
+
+def user_id_of(box: Sandbox, slack_id: str) -> int:
+    with box.deps.sessions.begin() as session:
+        return session.scalars(select(User.id).where(User.slack_id == slack_id)).one()
+
+
+def test_the_audit_log_forgets_the_mentor_it_was_about(approving: Sandbox) -> None:
+    """Chitra's approval and pause of Ada stay on record as hers, about Ada's pseudonym."""
+    approved_and_paused_by_chitra(approving)
+    ada = user_id_of(approving, ADA)
+    about_ada = [n for n, entry in enumerate(audit_log(approving)) if ADA in str(entry)]
+    assert len(about_ada) >= 2, "the approval and the pause name Ada"
+    approving.user(ADA).command("privacy delete")
+    approving.user(ADA).click("Yes, delete my data")
+    assert ADA not in text_everywhere(approving)
+    pseudonym = pseudonym_of(approving, ada)
+    entries = audit_log(approving)
+    assert {actor for actor, _, _ in entries[:-1]} == {CHITRA}
+    assert all(pseudonym in str(entries[n]) for n in about_ada)
+    assert entries[-1] == (pseudonym, pseudonym, "")  # the proof the deletion was asked for
+
+
+def test_a_coordinator_is_forgotten_and_their_decisions_stand(approving: Sandbox) -> None:
+    """Chitra approved and paused Ada, then deletes her own data: what she decided stays, under
+    her pseudonym, and Ada's profile is untouched."""
+    approved_and_paused_by_chitra(approving)
+    chitra = approving.user(CHITRA)
+    chitra.open_home()
+    coordinator = user_id_of(approving, CHITRA)
+    chitra.command("privacy delete")
+    chitra.click("Yes, delete my data")
+    assert "no longer holds your personal data" in shown(approving, CHITRA)
+    assert CHITRA not in text_everywhere(approving)
+    pseudonym = pseudonym_of(approving, coordinator)
+    with approving.deps.sessions.begin() as session:
+        mentor = session.scalars(select(MentorProfile)).one()
+        assert (mentor.status, mentor.decided_by) == ("paused", pseudonym)
+        assert mentor.bio.startswith("Staff engineer")
+    assert {actor for actor, _, _ in audit_log(approving)} == {pseudonym}
+
+
+def test_a_coordinator_who_never_used_the_bot_can_still_be_forgotten(approving: Sandbox) -> None:
+    """Chitra only ever used the roster, so no user row names her, but the audit log and Ada's
+    approval do: deleting her data replaces those with a pseudonym, not "nothing to delete"."""
+    approved_and_paused_by_chitra(approving)
+    with approving.deps.sessions.begin() as session:
+        assert session.scalar(select(User.id).where(User.slack_id == CHITRA)) is None
+    chitra = approving.user(CHITRA)
+    chitra.command("privacy delete")
+    confirmation = shown(approving, CHITRA)
+    assert "Delete your data?" in confirmation
+    assert "an anonymous label takes the place of your Slack account" in confirmation
+    chitra.click("Yes, delete my data")
+    assert "no longer holds your personal data" in shown(approving, CHITRA)
+    assert CHITRA not in text_everywhere(approving)
+    with approving.deps.sessions.begin() as session:
+        assert session.scalars(select(MentorProfile.decided_by)).one().startswith("deleted:")
+    chitra.command("privacy delete")
+    assert "nothing to delete" in shown(approving, CHITRA)
+
+
+def test_a_request_submitted_while_the_mentee_is_being_forgotten(box: Sandbox) -> None:
+    """Ben's deletion (from his phone) is under way when he submits a booking from his laptop.
+
+    On PostgreSQL the handler has already read who Ben is; its request waits for the deletion's
+    lock and is refused in the modal, nothing sent to Ada. On SQLite the deletion holds the
+    write lock, so the submission is handled after it and Ben comes back as a new member, as
+    when he uses the bot again. Either way the deleted identity keeps no booking.
+    """
+    ada_with_a_morning(box)
+    ben = box.user(BEN)
+    ben.command("find python leadership")
+    ben.click("Book")
+    ben.fill(QUESTION, "Help me plan my first quarter as a lead, please.")
+    engine = box.deps.sessions.kw["bind"]
+    replies: list[dict] = []
+    submitting = threading.Thread(target=lambda: replies.append(ben.submit().errors))
+    with box.deps.sessions.begin() as session:
+        forget_person(session, slack_id=BEN, now=box.clock.now())
+        former = session.scalars(select(User.id).where(User.slack_id.like("deleted:%"))).one()
+        submitting.start()
+        waited = saw_a_lock_wait(engine, lambda: not submitting.is_alive())
+    submitting.join(15)
+    with box.deps.sessions.begin() as session:
+        held = session.scalars(select(Booking.mentee_id).where(Booking.status == "pending"))
+        assert former not in list(held)
+    if engine.dialect.name == "postgresql":
+        assert waited, "the request never waited for the deletion"
+        assert replies == [{"Time": str(PersonForgotten())}]
+        assert not [s for s in box.fake.seen_by(ADA) if "asks for a session" in s.text]
+    else:
+        assert replies == [{}]
+        card = [s for s in box.fake.seen_by(ADA) if "asks for a session" in s.text]
+        assert len(card) == 1 and f"<@{BEN}>" in str(card[0].blocks)
+        assert "deleted:" not in str(card[0].blocks)

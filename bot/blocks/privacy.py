@@ -19,7 +19,9 @@ STORED = (
     "• After a session: whether it took place, your stars, comments and action items, so the "
     "program can improve.\n"
     "• Skills you searched for that no mentor offered, and interests you saved, to spot unmet "
-    "demand and make `find` quicker."
+    "demand and make `find` quicker.\n"
+    "• Coordinators' actions (approving or pausing a mentor, exports), with who acted and about "
+    "whom, in an audit log for accountability."
 )
 WHO_SEES = (
     "*Who sees what*\n"
@@ -54,6 +56,8 @@ def build_delete_confirmation(found: Footprint) -> dict[str, Any]:
         "• Your name, goals, interests and saved searches are removed.",
         f"• The messages and reasons of your {found.bookings} booking(s) are removed; "
         "the other person keeps the date in their history.",
+        "• Where the coordinators' records name you (the audit log, mentor approvals and "
+        "pauses), an anonymous label takes the place of your Slack account.",
     ]
     if found.upcoming:
         consequences.append(

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from bot.services import capacity
 from bot.services.availability import LIVE_STATUSES
 from bot.services.errors import DomainError
+from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, MentorProfile, Slot, User
 
 # A request needs time for an answer: it expires an hour before its slot at the latest.
@@ -263,10 +264,18 @@ def request_session(
     errors = check_request(message, topic)
     if errors:
         raise InvalidRequest(errors)
-    # The mentee's row is the lock that keeps the open-requests cap true under concurrency.
-    mentee = session.scalar(select(User.id).where(User.id == mentee_id).with_for_update())
-    if mentee is None:
-        raise BookingError("I couldn't find you in the program. Try again in a moment.")
+    # The mentee's row is the lock that keeps the open-requests cap true under concurrency; both
+    # people's rows are locked before the slot, so a privacy deletion of either runs before or
+    # after this request, never in the middle of it.
+    mentor_user = session.scalar(
+        select(MentorProfile.user_id)
+        .join(Slot, Slot.mentor_id == MentorProfile.id)
+        .where(Slot.id == slot_id)
+    )
+    try:
+        lock_live_people(session, acting=mentee_id, other=mentor_user)
+    except PersonForgotten as gone:
+        raise BookingError(str(gone)) from gone
     slot = session.scalar(
         # The slot cannot be removed while we book it.
         select(Slot).where(Slot.id == slot_id).with_for_update(read=True)

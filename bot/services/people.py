@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.services.errors import DomainError
 from store.models import User
 
 FORGOTTEN_PREFIX = "deleted:"
@@ -20,6 +21,18 @@ class Person:
     slack_id: str
     real_name: str
     tz: str
+
+
+class PersonForgotten(DomainError):
+    """The person asked to be forgotten while this request was on its way, so it is not kept."""
+
+    def __init__(self, mentor: bool = False) -> None:
+        super().__init__(
+            "This mentor has left the mentorship program."
+            if mentor
+            else "You asked Mentor Bot to delete your data, so this was not saved. "
+            "Try again to start afresh."
+        )
 
 
 def _person(user: User) -> Person:
@@ -66,3 +79,38 @@ def forgotten_slack_id(user_id: int) -> str:
 
 def is_forgotten(slack_id: str) -> bool:
     return slack_id.startswith(FORGOTTEN_PREFIX)
+
+
+def lock_live_people(session: Session, *, acting: int, other: int | None = None) -> None:
+    """Lock the users a write is about, first thing in its transaction, and refuse forgotten ones.
+
+    A privacy deletion locks the person's row before it reads anything (`lock_to_forget`), so a
+    write that locks the same row first either finishes before the deletion reads (which then
+    strips and cancels what it wrote) or waits and sees `deleted_at` set. `acting` gets an
+    exclusive lock (FOR NO KEY UPDATE: it serialises that person's writes without blocking
+    foreign-key checks); `other` a shared one. Rows are locked in id order, so two writes that
+    each name the other (two mentors booking each other) cannot deadlock.
+    """
+    for user_id in sorted({acting} if other is None else {acting, other}):
+        exclusive = user_id == acting
+        deleted = session.execute(
+            select(User.id, User.deleted_at)
+            .where(User.id == user_id)
+            .with_for_update(read=not exclusive, key_share=exclusive)
+        ).first()
+        if deleted is None or deleted.deleted_at is not None:
+            raise PersonForgotten(mentor=not exclusive)
+
+
+def lock_to_forget(session: Session, slack_id: str) -> User | None:
+    """The live user with this Slack id, locked for deletion before anything of theirs is read.
+
+    FOR NO KEY UPDATE, like `lock_live_people`'s own lock: it waits for (and holds off) those
+    writes, but not a transaction that only adds a row pointing at the user (a reminder for
+    them, planned by an approval that holds the booking this deletion is about to wait for):
+    that one must finish, or the two would deadlock.
+    """
+    user = session.scalar(
+        select(User).where(User.slack_id == slack_id).with_for_update(key_share=True)
+    )
+    return user if user is not None and user.deleted_at is None else None
