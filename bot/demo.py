@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.blocks.followup import STARS
+from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack, Seen, SimActor, describe
 from store.models import Booking
@@ -158,7 +158,7 @@ def the_session_happens(story: Story) -> None:
     ada.fill("1. How did you enjoy connecting with Ben Martin?", STARS[0][0])
     ada.fill("2. How do you rate the mentorship program?", STARS[3][0])
     story.act(ADA, "rates the program 2 stars without a comment").submit()
-    ada.fill("Comment on the program", "Booking is easy, but I'd like to see my load per month.")
+    ada.fill(PROGRAM_COMMENT_LABEL, "Booking is easy, but I'd like to see my load per month.")
     story.act(ADA, "adds her comment and sends").submit()
 
 

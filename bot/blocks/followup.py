@@ -9,8 +9,17 @@ from bot.blocks.kit import Block, actions, button, context, escape, local_time, 
 from bot.ids import Action, Callback
 from bot.ids import Block as B
 from bot.services.bookings import BookingView
-from bot.services.reviews import COMMENT_MAX, WHAT_HAPPENED
+from bot.services.reviews import (
+    COMMENT_MAX,
+    CONNECTION_COMMENT_RULE,
+    PROGRAM_COMMENT_RULE,
+    WHAT_HAPPENED,
+)
 
+# The labels say when a comment is required; Slack marks the inputs "(optional)" because it is
+# the stars, checked on submit, that decide. Label and hint say the same rule.
+CONNECTION_COMMENT_LABEL = f"Comment on connecting ({CONNECTION_COMMENT_RULE})"
+PROGRAM_COMMENT_LABEL = f"Comment on the program ({PROGRAM_COMMENT_RULE})"
 STARS = [
     ("★★★★★  5 · Excellent", "5"),
     ("★★★★☆  4 · Good", "4"),
@@ -127,20 +136,23 @@ def build_review_modal(booking: BookingView, *, for_mentor: bool) -> dict[str, A
         select(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?", STARS),
         text_input(
             B.CONNECTION_COMMENT,
-            "Comment on connecting",
+            CONNECTION_COMMENT_LABEL,
             multiline=True,
             max_length=COMMENT_MAX,
             optional=True,
-            hint="Required below 3 stars.",
+            hint=f"What didn't work? {CONNECTION_COMMENT_RULE.capitalize()}; optional otherwise.",
         ),
         select(B.PROGRAM_STARS, "2. How do you rate the mentorship program?", STARS),
         text_input(
             B.PROGRAM_COMMENT,
-            "Comment on the program",
+            PROGRAM_COMMENT_LABEL,
             multiline=True,
             max_length=COMMENT_MAX,
             optional=True,
-            hint="Required at 3 stars or fewer: what would make it better?",
+            hint=(
+                f"What would make it better? {PROGRAM_COMMENT_RULE.capitalize()}; "
+                "optional otherwise."
+            ),
         ),
         text_input(
             B.FEEDBACK,

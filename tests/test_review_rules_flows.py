@@ -1,0 +1,79 @@
+"""The review's comment rules as people meet them: the modal states them, submit enforces them,
+and every comment they ask for reaches the coordinators' stats and digest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
+from bot.sandbox import Sandbox, sandbox
+from bot.simulator.render import render_blocks
+from tests.conftest import BEN, CHITRA, START, make_fake_slack
+from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
+
+
+@pytest.fixture
+def program(database_url: str) -> Iterator[Sandbox]:
+    """Chitra coordinates."""
+    env = {"COORDINATOR_USER_IDS": CHITRA}
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
+def comment_inputs(modal: dict) -> dict[str, str]:
+    """Each comment input's label and hint, as the person reads them."""
+    return {
+        block["label"]["text"]: block.get("hint", {}).get("text", "")
+        for block in modal["blocks"]
+        if block.get("type") == "input" and block["label"]["text"].startswith("Comment")
+    }
+
+
+def test_the_modal_says_which_rule_applies_and_label_and_hint_agree(program: Sandbox) -> None:
+    """Ben opens the review: each comment's label names when it is required, its hint says the
+    same, and the refusal on submit quotes that rule."""
+    approved_session(program)
+    check_in(program)
+    ben = program.user(BEN)
+    ben.click("Yes")
+    modal = program.fake.modal(BEN)
+    assert modal is not None
+    inputs = comment_inputs(modal)
+    assert inputs == {
+        "Comment on connecting (required below 3 stars)": (
+            "What didn't work? Required below 3 stars; optional otherwise."
+        ),
+        "Comment on the program (required at 3 stars or fewer)": (
+            "What would make it better? Required at 3 stars or fewer; optional otherwise."
+        ),
+    }
+    ben.fill(CONNECTING, STAR[2])
+    ben.fill(PROGRAM, STAR[3])
+    errors = ben.submit().errors
+    assert "required below 3 stars" in errors[CONNECTION_COMMENT_LABEL]
+    assert "required at 3 stars or fewer" in errors[PROGRAM_COMMENT_LABEL]
+
+
+def test_a_program_comment_at_three_stars_reaches_the_coordinators(program: Sandbox) -> None:
+    """Ben enjoyed connecting (4 stars) but gives the program 3 stars, with the comment the rule
+    asks for: Chitra's stats list it under Low ratings, so it is not lost in the CSV."""
+    approved_session(program)
+    check_in(program)
+    ben = program.user(BEN)
+    ben.click("Yes")
+    ben.fill(CONNECTING, STAR[4])
+    ben.fill(PROGRAM, STAR[3])
+    assert set(ben.submit().errors) == {PROGRAM_COMMENT_LABEL}
+    ben.fill(PROGRAM_COMMENT_LABEL, "Finding a free slot took three weeks.")
+    assert ben.submit().errors == {}
+    program.clock.advance(timedelta(minutes=5))
+    program.user(CHITRA).command("admin stats 30d")
+    stats = program.fake.seen_by(CHITRA)[-1]
+    shown = render_blocks(stats.blocks, "UTC")
+    assert "Low ratings" in shown
+    assert "4★ connecting, 3★ program" in shown
+    assert "Finding a free slot took three weeks." in shown
