@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.inputs import modal, select, text_input
-from bot.blocks.kit import Block, actions, button, context, escape, local_time, message, section
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    local_time,
+    mention,
+    message,
+    section,
+)
 from bot.ids import Action, Callback
 from bot.ids import Block as B
 from bot.services.bookings import BookingView
@@ -20,6 +30,7 @@ from bot.services.reviews import (
 # the stars, checked on submit, that decide. Label and hint say the same rule.
 CONNECTION_COMMENT_LABEL = f"Comment on connecting ({CONNECTION_COMMENT_RULE})"
 PROGRAM_COMMENT_LABEL = f"Comment on the program ({PROGRAM_COMMENT_RULE})"
+UNITS = {"m": "minute", "h": "hour", "d": "day"}
 STARS = [
     ("★★★★★  5 · Excellent", "5"),
     ("★★★★☆  4 · Good", "4"),
@@ -29,22 +40,36 @@ STARS = [
 ]
 
 
+def reminder_when(offset: str) -> str:
+    """How far off a session is, from its offset's label (lifecycle.offset_label): "24h" and
+    "1d" read "tomorrow", "2h" "in 2 hours", "3d" "in 3 days"; an unknown label "coming up"."""
+    number, unit = offset[:-1], offset[-1:]
+    if not number.isdigit() or int(number) <= 0 or unit not in UNITS:
+        return "coming up"
+    count = int(number)
+    if (unit, count) in (("h", 24), ("d", 1)):
+        return "tomorrow"
+    if count == 1:
+        return f"in {'an' if unit == 'h' else 'a'} {UNITS[unit]}"
+    return f"in {count} {UNITS[unit]}s"
+
+
 def build_reminder(
     booking: BookingView, *, for_mentor: bool, offset: str, action_items: str | None
 ) -> dict[str, Any]:
     """Before a session: when, where, what the mentee wants, and last time's action items."""
     other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
-    soon = {"10m": "in 10 minutes", "1h": "in an hour", "24h": "tomorrow", "1d": "tomorrow"}
+    when = reminder_when(offset)
     blocks: list[Block] = [
         section(
-            f":alarm_clock: Your session with <@{other}> is {soon.get(offset, 'coming up')}: "
+            f":alarm_clock: Your session with {mention(other)} is {when}: "
             f"{local_time(booking.starts_at)}.\n*Join:* {escape(booking.meeting_link)}"
         ),
         section(f"*What {'they' if for_mentor else 'you'} asked for*\n>{escape(booking.message)}"),
     ]
     if action_items:
         blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
-    return message(f"Reminder: session with {other} {soon.get(offset, 'soon')}", blocks)
+    return message(f"Reminder: session with {mention(other)} {when}", blocks)
 
 
 def build_request_nudge(booking: BookingView) -> dict[str, Any]:
