@@ -207,6 +207,8 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
     fake = FakeSlack()
     for person in CAST:
         fake.add_user(person.slack_id, person.name, person.tz)
+    coordinators = [CHITRA.slack_id, fake.bot_user_id]  # private, as the digest needs
+    fake.add_channel(COORDINATION, "mentoring-coordinators", private=True, members=coordinators)
     start = story_start(now or datetime.now(UTC))
     with tempfile.TemporaryDirectory(prefix="mentor-bot-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"

@@ -74,7 +74,13 @@ def register(deps: Deps, commands: Subcommands) -> None:
             return
         call.ack()
         audit(deps, call.user_id, "admin digest", call.text)
-        post_digest(call.client, channel, digest_for(7), title="Mentorship digest")
+        post_digest(
+            call.client,
+            channel,
+            digest_for(7),
+            title="Mentorship digest",
+            coordinators=deps.settings.coordinator_user_ids,
+        )
         call.respond(text=f"Posted the digest to <#{channel}>.", response_type="ephemeral")
 
     def export(call: Invocation) -> None:
