@@ -24,8 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("pause_reason", sa.Text(), nullable=True))
         batch_op.create_check_constraint(
             op.f("ck_mentor_profiles_pauser_known"),
-            "paused_by_role IS NULL OR "
-            "paused_by_role IN ('mentor', 'coordinator', 'system')",
+            "paused_by_role IS NULL OR paused_by_role IN ('mentor', 'coordinator', 'system')",
         )
     # Mentors paused before this revision paused themselves (coordinators could not yet be
     # told apart), so they keep the right to resume.
@@ -57,6 +56,20 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_slack_deliveries_received_at"), ["received_at"], unique=False
         )
+
+    _keep_statistics_complete(("mentor_profiles", "audit_log"))
+
+
+def _keep_statistics_complete(tables: Sequence[str]) -> None:
+    """On a SQLite database that was ANALYZEd, give the rebuilt mentor_profiles (batch mode
+    drops the old table's statistics) and the new indexes statistics again, as 0002 does:
+    SQLite would otherwise guess them cheap and pick them for queries they don't suit."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        for table in tables:
+            op.execute(f"ANALYZE {table}")
 
 
 def downgrade() -> None:
