@@ -24,38 +24,51 @@ def program(database_url: str) -> Iterator[Sandbox]:
         assert running.fake.problems == []
 
 
-def comment_inputs(modal: dict) -> dict[str, str]:
-    """Each comment input's label and hint, as the person reads them."""
+def comment_inputs(box: Sandbox) -> dict[str, tuple[bool, str]]:
+    """Each comment input of Ben's open modal: its label, whether Slack marks it "(optional)",
+    and its hint, as he reads them."""
+    modal = box.fake.modal(BEN)
+    assert modal is not None
     return {
-        block["label"]["text"]: block.get("hint", {}).get("text", "")
+        block["label"]["text"]: (block.get("optional", False), block["hint"]["text"])
         for block in modal["blocks"]
         if block.get("type") == "input" and block["label"]["text"].startswith("Comment")
     }
 
 
+CONNECTION_HINT = "What didn't work? Required below 3 stars; optional otherwise."
+PROGRAM_HINT = "What would make it better? Required at 3 stars or fewer; optional otherwise."
+
+
 def test_the_modal_says_which_rule_applies_and_label_and_hint_agree(program: Sandbox) -> None:
-    """Ben opens the review: each comment's label names when it is required, its hint says the
-    same, and the refusal on submit quotes that rule."""
+    """Ben opens the review: both comments are optional and their hints say when they are
+    not. Picking 2 and 3 stars turns both into required inputs whose labels name the rule
+    (no "(optional)" any more); 4 stars for connecting makes that one optional again. The
+    refusal on submit quotes the same rule."""
     approved_session(program)
     check_in(program)
     ben = program.user(BEN)
     ben.click("Yes")
-    modal = program.fake.modal(BEN)
-    assert modal is not None
-    inputs = comment_inputs(modal)
-    assert inputs == {
-        "Comment on connecting (required below 3 stars)": (
-            "What didn't work? Required below 3 stars; optional otherwise."
-        ),
-        "Comment on the program (required at 3 stars or fewer)": (
-            "What would make it better? Required at 3 stars or fewer; optional otherwise."
-        ),
+    assert comment_inputs(program) == {
+        "Comment on connecting": (True, CONNECTION_HINT),
+        "Comment on the program": (True, PROGRAM_HINT),
     }
     ben.fill(CONNECTING, STAR[2])
     ben.fill(PROGRAM, STAR[3])
+    assert comment_inputs(program) == {
+        "Comment on connecting (required below 3 stars)": (False, CONNECTION_HINT),
+        "Comment on the program (required at 3 stars or fewer)": (False, PROGRAM_HINT),
+    }
+    shown = render_blocks(program.fake.modal(BEN)["blocks"], "UTC")  # type: ignore[index]
+    assert "stars) (optional)" not in shown and "fewer) (optional)" not in shown
     errors = ben.submit().errors
     assert "required below 3 stars" in errors[CONNECTION_COMMENT_LABEL]
     assert "required at 3 stars or fewer" in errors[PROGRAM_COMMENT_LABEL]
+    ben.fill(CONNECTING, STAR[4])
+    assert comment_inputs(program) == {
+        "Comment on connecting": (True, CONNECTION_HINT),
+        "Comment on the program (required at 3 stars or fewer)": (False, PROGRAM_HINT),
+    }
 
 
 def test_a_program_comment_at_three_stars_reaches_the_coordinators(program: Sandbox) -> None:

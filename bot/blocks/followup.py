@@ -24,12 +24,17 @@ from bot.services.reviews import (
     CONNECTION_COMMENT_RULE,
     PROGRAM_COMMENT_RULE,
     WHAT_HAPPENED,
+    connection_needs_comment,
+    program_needs_comment,
 )
 
-# The labels say when a comment is required; Slack marks the inputs "(optional)" because it is
-# the stars, checked on submit, that decide. Label and hint say the same rule.
-CONNECTION_COMMENT_LABEL = f"Comment on connecting ({CONNECTION_COMMENT_RULE})"
-PROGRAM_COMMENT_LABEL = f"Comment on the program ({PROGRAM_COMMENT_RULE})"
+# A comment input is optional (Slack adds "(optional)" to its label) until the stars picked
+# call for a comment; then the modal is updated to make it required, its label naming the rule.
+# The hint always states the rule, so label, hint and Slack's marker never disagree.
+CONNECTION_COMMENT = "Comment on connecting"
+PROGRAM_COMMENT = "Comment on the program"
+CONNECTION_COMMENT_LABEL = f"{CONNECTION_COMMENT} ({CONNECTION_COMMENT_RULE})"
+PROGRAM_COMMENT_LABEL = f"{PROGRAM_COMMENT} ({PROGRAM_COMMENT_RULE})"
 UNITS = {"m": "minute", "h": "hour", "d": "day"}
 STARS = [
     ("★★★★★  5 · Excellent", "5"),
@@ -150,30 +155,49 @@ def build_review_prompt(booking: BookingView, *, for_mentor: bool) -> dict[str, 
     )
 
 
-def build_review_modal(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
-    """Three questions; comments are required on low stars; coordinators only see answers."""
+def _stars(block_id: str, label: str) -> Block:
+    """A star rating whose choice is sent at once, so the modal can show what it requires."""
+    return {**select(block_id, label, STARS), "dispatch_action": True}
+
+
+def build_review_modal(
+    booking: BookingView,
+    *,
+    for_mentor: bool,
+    connection_stars: int | None = None,
+    program_stars: int | None = None,
+) -> dict[str, Any]:
+    """Three questions; comments are required on low stars; coordinators only see answers.
+
+    Picking stars updates the modal (the selects dispatch their action): with the stars picked
+    so far, a comment the rules now ask for becomes a required input that says why.
+    """
     other = booking.mentee_name if for_mentor else booking.mentor_name
+    connection_required = connection_stars is not None and connection_needs_comment(
+        connection_stars
+    )
+    program_required = program_stars is not None and program_needs_comment(program_stars)
     blocks: list[Block] = [
         context(
             f":lock: Your review goes to the program's coordinators only. "
             f"{escape(other)} will not see it."
         ),
-        select(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?", STARS),
+        _stars(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?"),
         text_input(
             B.CONNECTION_COMMENT,
-            CONNECTION_COMMENT_LABEL,
+            CONNECTION_COMMENT_LABEL if connection_required else CONNECTION_COMMENT,
             multiline=True,
             max_length=COMMENT_MAX,
-            optional=True,
+            optional=not connection_required,
             hint=f"What didn't work? {CONNECTION_COMMENT_RULE.capitalize()}; optional otherwise.",
         ),
-        select(B.PROGRAM_STARS, "2. How do you rate the mentorship program?", STARS),
+        _stars(B.PROGRAM_STARS, "2. How do you rate the mentorship program?"),
         text_input(
             B.PROGRAM_COMMENT,
-            PROGRAM_COMMENT_LABEL,
+            PROGRAM_COMMENT_LABEL if program_required else PROGRAM_COMMENT,
             multiline=True,
             max_length=COMMENT_MAX,
-            optional=True,
+            optional=not program_required,
             hint=(
                 f"What would make it better? {PROGRAM_COMMENT_RULE.capitalize()}; "
                 "optional otherwise."
