@@ -184,7 +184,7 @@ def seed(
         link = f"https://meet.example.com/{mentor.lower()}"
         items_text = action_items(n) if earlier is not None else None
         for me, other in ((mentor, mentee), (mentee, mentor)):
-            wanted = Expected(f"Reminder: session with {other} tomorrow", link, request_text(n),
+            wanted = Expected(f"Reminder: session with <@{other}> tomorrow", link, request_text(n),
                               items_text)  # fmt: skip
             expected.setdefault(me, Counter())[wanted] += 1
     return expected

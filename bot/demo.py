@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.blocks.followup import STARS
+from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack, Seen, SimActor, describe
 from store.models import Booking
@@ -158,7 +158,7 @@ def the_session_happens(story: Story) -> None:
     ada.fill("1. How did you enjoy connecting with Ben Martin?", STARS[0][0])
     ada.fill("2. How do you rate the mentorship program?", STARS[3][0])
     story.act(ADA, "rates the program 2 stars without a comment").submit()
-    ada.fill("Comment on the program", "Booking is easy, but I'd like to see my load per month.")
+    ada.fill(PROGRAM_COMMENT_LABEL, "Booking is easy, but I'd like to see my load per month.")
     story.act(ADA, "adds her comment and sends").submit()
 
 
@@ -207,6 +207,8 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
     fake = FakeSlack()
     for person in CAST:
         fake.add_user(person.slack_id, person.name, person.tz)
+    coordinators = [CHITRA.slack_id, fake.bot_user_id]  # private, as the digest needs
+    fake.add_channel(COORDINATION, "mentoring-coordinators", private=True, members=coordinators)
     start = story_start(now or datetime.now(UTC))
     with tempfile.TemporaryDirectory(prefix="mentor-bot-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"

@@ -77,7 +77,13 @@ def digest_due(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) ->
     end = datetime.fromisoformat(item.payload["end"])
     with deps.sessions.begin() as session:
         digest = build_digest(session, start=start, end=end, now=deps.clock.now())
-    send_digest(client, channel, digest, title="Mentorship digest")
+    send_digest(
+        client,
+        channel,
+        digest,
+        title="Mentorship digest",
+        coordinators=deps.settings.coordinator_user_ids,
+    )
 
 
 def send_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:

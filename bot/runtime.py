@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.coordinator_channel import warn_if_readable_by_others
 from bot.deps import Deps
 from bot.jobs import run_due_pass
 from bot.scheduler import start_scheduler
@@ -60,6 +61,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
     except BoltError as exc:
         print(f"mentor-bot: Slack refused the bot token: {exc}", file=sys.stderr)
         return 1
+    warn_if_readable_by_others(client, settings.coordinator_channel, settings.coordinator_user_ids)
     timer = start_scheduler(deps, client) if scheduler else None
     try:
         if settings.socket_mode:

@@ -77,7 +77,13 @@ def register(deps: Deps, commands: Subcommands) -> None:
         except DomainError as error:
             refused(call, error)
             return
-        post_digest(call.client, report.channel, report.digest, title="Mentorship digest")
+        post_digest(
+            call.client,
+            report.channel,
+            report.digest,
+            title="Mentorship digest",
+            coordinators=ids,
+        )
         call.respond(text=f"Posted the digest to <#{report.channel}>.", response_type="ephemeral")
 
     def export(call: Invocation) -> None:

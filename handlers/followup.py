@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
@@ -33,6 +35,8 @@ from handlers.forms import (
     whole_number,
 )
 
+STAR_BLOCKS = re.compile(f"^({Block.CONNECTION_STARS}|{Block.PROGRAM_STARS})$")
+log = logging.getLogger(__name__)
 THANKS = ":pray: Thank you! Your review went to the program's coordinators."
 
 
@@ -120,6 +124,28 @@ def register(app: App, deps: Deps) -> None:
         booking = booking_for(body, client, action.get("value", ""))
         if booking is not None:
             open_review(body, client, booking)
+
+    @app.action({"block_id": STAR_BLOCKS, "action_id": Action.INPUT.value})
+    def on_stars(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Stars were picked in the review: show which comments they now require."""
+        ack()
+        view = body.get("view")
+        if not isinstance(view, dict) or view.get("callback_id") != Callback.REVIEW:
+            return
+        booking = booking_for(body, client, view.get("private_metadata"))
+        if booking is None:
+            return
+        values = form_values(view)
+        updated = build_review_modal(
+            booking,
+            for_mentor=clicking_user(body) == booking.mentor_slack_id,
+            connection_stars=whole_number(values, Block.CONNECTION_STARS),
+            program_stars=whole_number(values, Block.PROGRAM_STARS),
+        )
+        try:
+            client.views_update(view_id=string(view.get("id")), hash=view.get("hash"), view=updated)
+        except SlackApiError as refused:  # hash_conflict: a later pick updates it anyway
+            log.info("Review modal not updated: %s", refused.response.get("error"))
 
     @app.view(Callback.REVIEW)
     def on_review(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.services.digest import (
@@ -15,7 +16,9 @@ from bot.services.digest import (
     StaleRequest,
     build_digest,
     last_days,
+    low_reviews_query,
 )
+from bot.services.reviews import ReviewForm, check_review
 from store.db import SessionFactory
 from store.models import (
     Attendance,
@@ -375,7 +378,8 @@ def test_every_figure_of_a_known_week(sessions: SessionFactory) -> None:
     # Reviews in the period: 5/4, 4/2, 2/3 and 1/1; the 1/1 from before the period is left out.
     assert found.avg_connection == 3.0  # (5 + 4 + 2 + 1) / 4
     assert found.avg_program == 2.5  # (4 + 2 + 3 + 1) / 4
-    # 2 stars or fewer on either question, newest first: Chitra (NOW-1d), Ada (NOW-2d+1h), Fay.
+    # Connecting below 3 or the program at 3 or fewer (the comment rules), newest first:
+    # Chitra (NOW-1d), Ada (NOW-2d+1h), Fay.
     assert found.low_reviews == (
         LowReview(2, 3, "Felt rushed", "Hard to schedule", None, CHITRA, DAN, CHITRA, NOW - DAY),
         LowReview(4, 2, None, "Too much admin", None, ADA, ADA, BEN, NOW - 2 * DAY + HOUR),
@@ -586,3 +590,45 @@ def test_busiest_mentors_tied_at_the_cut_are_ranked_by_name(sessions: SessionFac
         ("Cal", 2),
         ("Dee", 2),
     ]
+
+
+def test_low_ratings_follow_the_comment_rules(sessions: SessionFactory) -> None:
+    """Every review whose stars require a comment is listed, and only those: connecting below
+    3 stars, the program at 3 or fewer. A program comment given with 3 stars reaches the
+    coordinators in the digest, not only in the CSV."""
+    with sessions.begin() as s:
+        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
+        ben = new_user(s, BEN)
+        cases = {(4, 3): "Hard to find a slot", (3, 4): None, (2, 5): "Rushed", (3, 5): None}
+        for n, (stars, comment) in enumerate(cases.items()):
+            booking = new_booking(
+                s, ada, ben, "approved", requested_at=START, starts_at=START + n * HOUR
+            )
+            review(s, booking, ben, stars, START + DAY + n * HOUR, (None, comment, None))
+
+    found = digest(sessions, *last_days(NOW, 7), now=NOW)
+
+    listed = [(r.connection_stars, r.program_stars) for r in found.low_reviews]
+    assert listed == [(2, 5), (4, 3)]  # newest first
+    assert found.low_reviews[1].program_comment == "Hard to find a slot"
+    for stars in cases:
+        assert (stars in listed) == bool(check_review(form_with(*stars)))
+
+
+def form_with(connection: int, program: int) -> ReviewForm:
+    return ReviewForm(connection, "", program, "", "", "")
+
+
+def test_the_low_ratings_read_one_range_of_their_index(sessions: SessionFactory) -> None:
+    """The low ratings' query is served by ix_reviews_created_stars: a range on created_at,
+    the star condition checked on the index's own columns."""
+    query = low_reviews_query(START, NOW)
+    with sessions() as s:
+        dialect = s.get_bind().dialect
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        if dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in s.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+        else:
+            s.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = " ".join(str(row[0]) for row in s.execute(text(f"EXPLAIN {sql}")))
+    assert "ix_reviews_created_stars" in plan, plan

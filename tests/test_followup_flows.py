@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.blocks.followup import STARS
+from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL, STARS
 from bot.ids import Action
 from bot.sandbox import Sandbox
 from store.models import Attendance, Booking, DueWork, Review
@@ -114,9 +114,9 @@ def test_yes_leads_to_a_review_with_rules_on_low_stars(box: Sandbox) -> None:
     ben.fill(CONNECTING, STAR[2])
     ben.fill(PROGRAM, STAR[3])
     errors = ben.submit().errors
-    assert set(errors) == {"Comment on connecting", "Comment on the program"}
-    ben.fill("Comment on connecting", "We ran out of time before my main question.")
-    ben.fill("Comment on the program", "Longer sessions would help.")
+    assert set(errors) == {CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL}
+    ben.fill(CONNECTION_COMMENT_LABEL, "We ran out of time before my main question.")
+    ben.fill(PROGRAM_COMMENT_LABEL, "Longer sessions would help.")
     ben.fill("Action items for your next session", "Draft my one-to-one template")
     assert ben.submit().errors == {}
     with box.deps.sessions.begin() as session:

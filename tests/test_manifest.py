@@ -48,6 +48,8 @@ def test_manifest_declares_what_the_bot_uses() -> None:
     }
     assert document["settings"]["interactivity"]["is_enabled"] is True
     assert set(document["oauth_config"]["scopes"]["bot"]) == {
+        "channels:read",  # conversations.info and .members on a public coordinators' channel
+        "groups:read",  # the same on a private one
         "chat:write",
         "commands",
         "files:write",

@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
 from bot.sandbox import Sandbox, sandbox
 from bot.services.digest import build_digest
 from bot.services.people import PersonForgotten
@@ -118,8 +119,8 @@ def program_with_history(box: Sandbox) -> None:
     ben.click("Yes")
     ben.fill(CONNECTING, STAR[2])
     ben.fill(PROGRAM, STAR[3])
-    ben.fill("Comment on connecting", "We ran out of time before my main question.")
-    ben.fill("Comment on the program", "Longer sessions would help.")
+    ben.fill(CONNECTION_COMMENT_LABEL, "We ran out of time before my main question.")
+    ben.fill(PROGRAM_COMMENT_LABEL, "Longer sessions would help.")
     ben.fill("Action items for your next session", "Draft my one-to-one template")
     assert ben.submit().errors == {}
     ben.command("find origami")

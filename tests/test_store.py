@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select
+from alembic.operations import Operations
+from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.db import SessionFactory, database_is_healthy, make_engine
+from store.db import SessionFactory, database_is_healthy, make_engine, make_session_factory
 from store.migrate import downgrade, upgrade
 from store.models import (
+    AuditEntry,
     AvailabilityWindow,
     Base,
     Booking,
@@ -73,6 +79,204 @@ def test_migrations_match_the_models(engine: Engine) -> None:
         tables = set(inspect(connection).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+# --- CHECK constraints and partial indexes, which Alembic's comparison skips -------------------
+
+MODELS_SCHEMA = "from_models"  # on PostgreSQL the models' tables go in a schema of their own
+LITERAL = re.compile(r"('(?:[^']|'')*')")
+
+
+def normalised(sql: str) -> str:
+    """SQL text with quoting of names, parentheses, spacing and keyword case evened out;
+    string literals are kept as written, so a changed value still differs."""
+    pieces = LITERAL.split(sql)
+    for n in range(0, len(pieces), 2):
+        pieces[n] = re.sub(r"[\"`()]", " ", pieces[n].lower())
+    joined = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return re.sub(r" ?, ?", ", ", joined)
+
+
+def database_rules(connection: Connection, schema: str | None = None) -> dict[str, str | None]:
+    """Every table's CHECK constraints (by name, their SQL) and indexes (by name, their
+    partial-index predicate or None), as the database itself reports them."""
+    inspector = inspect(connection)
+    dialect = connection.dialect.name
+    rules: dict[str, str | None] = {}
+    for table in sorted(Base.metadata.tables):
+        for check in inspector.get_check_constraints(table, schema=schema):
+            rules[f"{table} check {check['name']}"] = normalised(check["sqltext"])
+        for index in inspector.get_indexes(table, schema=schema):
+            where = (index.get("dialect_options") or {}).get(f"{dialect}_where")
+            rules[f"{table} index {index['name']}"] = (
+                None if where is None else normalised(str(where))
+            )
+    return rules
+
+
+@pytest.fixture
+def models_database(engine: Engine, tmp_path: Path) -> Iterator[tuple[Engine, str | None]]:
+    """A database of the same engine built by `Base.metadata.create_all`, not by migrations:
+    a second SQLite file, or a schema of its own on PostgreSQL."""
+    if engine.dialect.name == "sqlite":
+        built = make_engine(f"sqlite:///{tmp_path / 'from_models.db'}")
+        Base.metadata.create_all(built)
+        yield built, None
+        built.dispose()
+        return
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {MODELS_SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {MODELS_SCHEMA}"))
+        Base.metadata.create_all(
+            connection.execution_options(schema_translate_map={None: MODELS_SCHEMA})
+        )
+    yield engine, MODELS_SCHEMA
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {MODELS_SCHEMA} CASCADE"))
+
+
+def rule_differences(engine: Engine, models: tuple[Engine, str | None]) -> dict[str, tuple]:
+    """Rules that differ: name -> (from the migrations, from the models)."""
+    with engine.connect() as connection:
+        migrated = database_rules(connection)
+    built, schema = models
+    with built.connect() as connection:
+        modelled = database_rules(connection, schema)
+    return {
+        name: (migrated.get(name, "missing"), modelled.get(name, "missing"))
+        for name in sorted(set(migrated) | set(modelled))
+        if migrated.get(name, "missing") != modelled.get(name, "missing")
+    }
+
+
+def test_migrations_keep_every_check_constraint_and_index_predicate(
+    engine: Engine, models_database: tuple[Engine, str | None]
+) -> None:
+    """The migrated database has exactly the models' CHECK constraints and partial indexes,
+    compared by name and by (normalised) SQL: what Alembic's comparison does not look at."""
+    with engine.connect() as connection:
+        rules = database_rules(connection)
+    assert "mentor_profiles check ck_mentor_profiles_pauser_known" in rules
+    assert rules["bookings index uq_bookings_pending_pair"] is not None
+    assert rule_differences(engine, models_database) == {}
+
+
+def test_the_rule_comparison_catches_a_dropped_or_changed_rule(
+    engine: Engine, models_database: tuple[Engine, str | None]
+) -> None:
+    """It has teeth: a migration that drops a CHECK constraint, changes one's values, or
+    changes a partial index's predicate is reported, each by name."""
+    pending_pair = "uq_bookings_pending_pair"
+    with engine.begin() as connection:
+        ops = Operations(MigrationContext.configure(connection))
+        with ops.batch_alter_table("reviews") as batch:
+            batch.drop_constraint("ck_reviews_program_stars_range", type_="check")
+        with ops.batch_alter_table("mentor_profiles") as batch:
+            batch.drop_constraint("ck_mentor_profiles_pauser_known", type_="check")
+            batch.create_check_constraint(
+                "ck_mentor_profiles_pauser_known",
+                "paused_by_role IS NULL OR paused_by_role IN ('mentor', 'Coordinator', 'system')",
+            )
+        ops.drop_index(pending_pair, table_name="bookings")
+        approved = text("status = 'approved'")
+        ops.create_index(
+            pending_pair, "bookings", ["mentee_id", "mentor_id"], unique=True,
+            sqlite_where=approved, postgresql_where=approved,
+        )  # fmt: skip
+    assert set(rule_differences(engine, models_database)) == {
+        "reviews check ck_reviews_program_stars_range",
+        "mentor_profiles check ck_mentor_profiles_pauser_known",
+        f"bookings index {pending_pair}",
+    }
+
+
+# --- Upgrading a database that holds data ----------------------------------------------------
+
+LAST_WEEK = NOW - timedelta(days=7)
+
+
+def insert(connection: Connection, tables: MetaData, table: str, **values: Any) -> int:
+    """A row in a table as the database has it at this revision (not as the models say)."""
+    inserted = connection.execute(tables.tables[table].insert().values(**values))
+    return int(inserted.inserted_primary_key[0])
+
+
+def test_upgrade_from_0002_keeps_the_data_and_marks_old_pauses_as_the_mentors(
+    database_url: str,
+) -> None:
+    """A database at 0002 with two mentors (one paused), bookings and audit entries upgrades
+    to head with every row intact; the paused mentor paused themselves (paused_by_role
+    'mentor', since the pause time), the active one has no pause recorded."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        people = {
+            slack_id: insert(
+                connection, old, "users", slack_id=slack_id, real_name=slack_id, tz="UTC",
+                created_at=LAST_WEEK, updated_at=LAST_WEEK,
+            )
+            for slack_id in ("U0ADA", "U0DAN", "U0BEN")
+        }  # fmt: skip
+        mentors = {
+            slack_id: insert(
+                connection, old, "mentor_profiles", user_id=people[slack_id], status=status,
+                bio="", meeting_link="", session_minutes=30, weekly_capacity=3, version=1,
+                created_at=LAST_WEEK, updated_at=NOW - timedelta(days=2),
+            )
+            for slack_id, status in (("U0ADA", "active"), ("U0DAN", "paused"))
+        }  # fmt: skip
+        for n, (mentor, status) in enumerate(
+            ((mentors["U0ADA"], "approved"), (mentors["U0DAN"], "pending"))
+        ):
+            starts = NOW + timedelta(days=n + 1)
+            slot = insert(
+                connection, old, "slots", mentor_id=mentor, starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+            )  # fmt: skip
+            insert(
+                connection, old, "bookings", slot_id=slot, mentor_id=mentor,
+                mentee_id=people["U0BEN"], status=status, message="Help me plan my first talk.",
+                requested_at=LAST_WEEK, starts_at=starts, ends_at=starts + timedelta(minutes=30),
+            )  # fmt: skip
+        for action in ("admin stats", "roster pause"):
+            insert(
+                connection, old, "audit_log", actor_slack_id="U0CHITRA", action=action,
+                detail=f"{action} U0DAN", at=LAST_WEEK,
+            )  # fmt: skip
+
+    upgrade(engine)
+
+    with make_session_factory(engine).begin() as session:
+        profiles = {
+            p.user.slack_id: (p.status, p.paused_by_role, p.paused_by, p.paused_at)
+            for p in session.scalars(select(MentorProfile))
+        }
+        assert profiles == {
+            "U0ADA": ("active", None, None, None),
+            "U0DAN": ("paused", "mentor", None, NOW - timedelta(days=2)),
+        }
+        bookings = session.execute(
+            select(Booking.status, Booking.message, Booking.mentee_id).order_by(Booking.id)
+        ).all()
+        assert bookings == [
+            ("approved", "Help me plan my first talk.", people["U0BEN"]),
+            ("pending", "Help me plan my first talk.", people["U0BEN"]),
+        ]
+        entries = session.execute(
+            select(AuditEntry.actor_slack_id, AuditEntry.action, AuditEntry.detail,
+                   AuditEntry.subject_slack_id).order_by(AuditEntry.id)
+        ).all()  # fmt: skip
+        assert entries == [
+            ("U0CHITRA", "admin stats", "admin stats U0DAN", None),
+            ("U0CHITRA", "roster pause", "roster pause U0DAN", None),
+        ]
+        assert len(session.scalars(select(User)).all()) == 3
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == "0003"
+    engine.dispose()
 
 
 def test_downgrade_to_empty_and_back(engine: Engine) -> None:

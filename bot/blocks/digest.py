@@ -17,6 +17,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.services.channel_audience import ChannelAudience
 from bot.services.digest import Digest, LowReview
 
 LIST_LIMIT = 10
@@ -65,15 +66,47 @@ def _chart(weeks: Sequence[tuple[Any, int]]) -> str:
     return "```" + "\n".join(lines) + "```"
 
 
-def build_digest_message(digest: Digest, *, title: str = "Mentorship digest") -> dict[str, Any]:
-    """The digest for a period; an empty period says so in one friendly line."""
+def audience_warning(audience: ChannelAudience) -> str:
+    """The line at the top of a digest posted where others than coordinators can read it."""
+    reasons = []
+    if audience.public:
+        reasons.append("is public")
+    if audience.outsiders:
+        shown = ", ".join(mention(m) for m in audience.outsiders[:LIST_LIMIT])
+        hidden = len(audience.outsiders) - LIST_LIMIT
+        more = f" and {hidden} more" if hidden > 0 else ""
+        reasons.append(f"has members who are not coordinators: {shown}{more}")
+    return (
+        f":warning: *This channel {' and '.join(reasons)}.* The digest's low ratings and their "
+        "comments are confidential: make the channel private and keep only the program's "
+        "coordinators in it."
+    )
+
+
+def _warnings(audience: ChannelAudience | None) -> list[Block]:
+    if audience is None or audience.confidential:
+        return []
+    return [section(audience_warning(audience))]
+
+
+def build_digest_message(
+    digest: Digest, *, title: str = "Mentorship digest", audience: ChannelAudience | None = None
+) -> dict[str, Any]:
+    """The digest for a period; an empty period says so in one friendly line.
+
+    `audience` is who can read the channel it goes to, when known: a channel that is public or
+    has members who are not coordinators gets a warning at the top.
+    """
     heading = f"{title}: {_date(digest.start)} to {_date(digest.end - timedelta(seconds=1))}"
     if digest.is_empty:
         text = "A quiet period: no requests, sessions, reviews or problems to report. :palm_tree:"
-        return message(heading, [header(title), section(f"{heading}\n{text}")])
+        return message(
+            heading, [header(title), *_warnings(audience), section(f"{heading}\n{text}")]
+        )
     rate = "n/a" if digest.approval_rate is None else f"{digest.approval_rate:.0%}"
     blocks: list[Block] = [
         header(title),
+        *_warnings(audience),
         context(heading),
         section(
             "*Activity*\n"

@@ -5,12 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.inputs import modal, select, text_input
-from bot.blocks.kit import Block, actions, button, context, escape, local_time, message, section
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    local_time,
+    mention,
+    message,
+    section,
+)
 from bot.ids import Action, Callback
 from bot.ids import Block as B
 from bot.services.bookings import BookingView
-from bot.services.reviews import COMMENT_MAX, WHAT_HAPPENED
+from bot.services.reviews import (
+    COMMENT_MAX,
+    CONNECTION_COMMENT_RULE,
+    PROGRAM_COMMENT_RULE,
+    WHAT_HAPPENED,
+    connection_needs_comment,
+    program_needs_comment,
+)
 
+# A comment input is optional (Slack adds "(optional)" to its label) until the stars picked
+# call for a comment; then the modal is updated to make it required, its label naming the rule.
+# The hint always states the rule, so label, hint and Slack's marker never disagree.
+CONNECTION_COMMENT = "Comment on connecting"
+PROGRAM_COMMENT = "Comment on the program"
+CONNECTION_COMMENT_LABEL = f"{CONNECTION_COMMENT} ({CONNECTION_COMMENT_RULE})"
+PROGRAM_COMMENT_LABEL = f"{PROGRAM_COMMENT} ({PROGRAM_COMMENT_RULE})"
+UNITS = {"m": "minute", "h": "hour", "d": "day"}
 STARS = [
     ("★★★★★  5 · Excellent", "5"),
     ("★★★★☆  4 · Good", "4"),
@@ -20,22 +45,36 @@ STARS = [
 ]
 
 
+def reminder_when(offset: str) -> str:
+    """How far off a session is, from its offset's label (lifecycle.offset_label): "24h" and
+    "1d" read "tomorrow", "2h" "in 2 hours", "3d" "in 3 days"; an unknown label "coming up"."""
+    number, unit = offset[:-1], offset[-1:]
+    if not number.isdigit() or int(number) <= 0 or unit not in UNITS:
+        return "coming up"
+    count = int(number)
+    if (unit, count) in (("h", 24), ("d", 1)):
+        return "tomorrow"
+    if count == 1:
+        return f"in {'an' if unit == 'h' else 'a'} {UNITS[unit]}"
+    return f"in {count} {UNITS[unit]}s"
+
+
 def build_reminder(
     booking: BookingView, *, for_mentor: bool, offset: str, action_items: str | None
 ) -> dict[str, Any]:
     """Before a session: when, where, what the mentee wants, and last time's action items."""
     other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
-    soon = {"10m": "in 10 minutes", "1h": "in an hour", "24h": "tomorrow", "1d": "tomorrow"}
+    when = reminder_when(offset)
     blocks: list[Block] = [
         section(
-            f":alarm_clock: Your session with <@{other}> is {soon.get(offset, 'coming up')}: "
+            f":alarm_clock: Your session with {mention(other)} is {when}: "
             f"{local_time(booking.starts_at)}.\n*Join:* {escape(booking.meeting_link)}"
         ),
         section(f"*What {'they' if for_mentor else 'you'} asked for*\n>{escape(booking.message)}"),
     ]
     if action_items:
         blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
-    return message(f"Reminder: session with {other} {soon.get(offset, 'soon')}", blocks)
+    return message(f"Reminder: session with {mention(other)} {when}", blocks)
 
 
 def build_request_nudge(booking: BookingView) -> dict[str, Any]:
@@ -116,31 +155,53 @@ def build_review_prompt(booking: BookingView, *, for_mentor: bool) -> dict[str, 
     )
 
 
-def build_review_modal(booking: BookingView, *, for_mentor: bool) -> dict[str, Any]:
-    """Three questions; comments are required on low stars; coordinators only see answers."""
+def _stars(block_id: str, label: str) -> Block:
+    """A star rating whose choice is sent at once, so the modal can show what it requires."""
+    return {**select(block_id, label, STARS), "dispatch_action": True}
+
+
+def build_review_modal(
+    booking: BookingView,
+    *,
+    for_mentor: bool,
+    connection_stars: int | None = None,
+    program_stars: int | None = None,
+) -> dict[str, Any]:
+    """Three questions; comments are required on low stars; coordinators only see answers.
+
+    Picking stars updates the modal (the selects dispatch their action): with the stars picked
+    so far, a comment the rules now ask for becomes a required input that says why.
+    """
     other = booking.mentee_name if for_mentor else booking.mentor_name
+    connection_required = connection_stars is not None and connection_needs_comment(
+        connection_stars
+    )
+    program_required = program_stars is not None and program_needs_comment(program_stars)
     blocks: list[Block] = [
         context(
             f":lock: Your review goes to the program's coordinators only. "
             f"{escape(other)} will not see it."
         ),
-        select(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?", STARS),
+        _stars(B.CONNECTION_STARS, f"1. How did you enjoy connecting with {other}?"),
         text_input(
             B.CONNECTION_COMMENT,
-            "Comment on connecting",
+            CONNECTION_COMMENT_LABEL if connection_required else CONNECTION_COMMENT,
             multiline=True,
             max_length=COMMENT_MAX,
-            optional=True,
-            hint="Required below 3 stars.",
+            optional=not connection_required,
+            hint=f"What didn't work? {CONNECTION_COMMENT_RULE.capitalize()}; optional otherwise.",
         ),
-        select(B.PROGRAM_STARS, "2. How do you rate the mentorship program?", STARS),
+        _stars(B.PROGRAM_STARS, "2. How do you rate the mentorship program?"),
         text_input(
             B.PROGRAM_COMMENT,
-            "Comment on the program",
+            PROGRAM_COMMENT_LABEL if program_required else PROGRAM_COMMENT,
             multiline=True,
             max_length=COMMENT_MAX,
-            optional=True,
-            hint="Required at 3 stars or fewer: what would make it better?",
+            optional=not program_required,
+            hint=(
+                f"What would make it better? {PROGRAM_COMMENT_RULE.capitalize()}; "
+                "optional otherwise."
+            ),
         ),
         text_input(
             B.FEEDBACK,

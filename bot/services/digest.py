@@ -20,6 +20,8 @@ Rules where the data leaves room for choice:
 - The busiest mentors are the TOP with most sessions held; ties go by name, then Slack id.
 - `sessions_per_week` covers the eight UTC weeks up to the one holding the period's last
   instant (just before `end`), counting approved bookings by the week they start in.
+- A low rating is one the review rules ask a comment for (bot/services/reviews.py: connecting
+  below 3 stars, the program at 3 or fewer), so every such comment reaches coordinators here.
 - `is_empty` looks at the period's activity and at what needs attention (stale requests, low
   reviews, failed messages, unmet demand); mentors at capacity and the weekly history alone do
   not make a digest worth sending.
@@ -32,9 +34,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Integer, Subquery, and_, cast, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    cast,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, aliased
 
+from bot.services.reviews import low_rating
 from store.models import (
     BOOKING_STATUSES,
     NO_SHOW,
@@ -49,7 +63,6 @@ from store.models import (
 
 TOP = 5
 HISTORY_WEEKS = 8
-LOW_STARS = 2
 STALE_AFTER = timedelta(days=1)
 LIVE_STATUSES = ("pending", "approved")
 # Statuses a booking can have after the mentor approved it (see the module's rules).
@@ -299,9 +312,13 @@ def _review_averages(
     )
 
 
-def _low_reviews(session: Session, start: datetime, end: datetime) -> tuple[LowReview, ...]:
+def low_reviews_query(start: datetime, end: datetime) -> Select[*tuple[Any, ...]]:
+    """The period's low ratings with who wrote them about whom, newest first.
+
+    It reads one range of `ix_reviews_created_stars`, whose columns hold the whole condition.
+    """
     reviewer, mentor, mentee = aliased(User), aliased(User), aliased(User)
-    rows = session.execute(
+    return (
         select(
             Review.connection_stars,
             Review.program_stars,
@@ -318,13 +335,13 @@ def _low_reviews(session: Session, start: datetime, end: datetime) -> tuple[LowR
         .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
         .join(mentor, mentor.id == MentorProfile.user_id)
         .join(mentee, mentee.id == Booking.mentee_id)
-        .where(
-            _within(Review.created_at, start, end),
-            or_(Review.connection_stars <= LOW_STARS, Review.program_stars <= LOW_STARS),
-        )
+        .where(_within(Review.created_at, start, end), low_rating())
         .order_by(Review.created_at.desc(), Review.id.desc())
     )
-    return tuple(LowReview(*row) for row in rows)
+
+
+def _low_reviews(session: Session, start: datetime, end: datetime) -> tuple[LowReview, ...]:
+    return tuple(LowReview(*row) for row in session.execute(low_reviews_query(start, end)))
 
 
 def _stale_requests(session: Session, now: datetime) -> tuple[StaleRequest, ...]:

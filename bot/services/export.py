@@ -4,16 +4,21 @@ Only what coordinators may already see goes out: who met whom and when, how it w
 confidential review scores and comments. Booking messages, topics and reasons stay between the
 two participants, and action items between the reviewer and the other participant.
 
-Cells are quoted by the csv module (commas, quotes, newlines), and a cell that a spreadsheet
-would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe, so
-opening an export never runs what someone typed into a comment. Files are UTF-8 with a byte order
-mark, so spreadsheet programs show non-ASCII names correctly.
+Formula injection (OWASP "CSV Injection"): every data cell is wrapped in double quotes, so a
+spreadsheet that splits on `;` or tabs still reads it as one cell, and a cell where a spreadsheet
+could find a formula gets a leading apostrophe, which makes it text. That is a cell starting
+with `=`, `+`, `-`, `@`, tab or carriage return, and one where such a character follows a
+separator, a quote or a line break inside the text (`ok;=cmd|...`, `a,=1+1`), since a lenient
+importer may start a new cell there. Opening an export never runs what someone typed into a
+comment. Files are UTF-8 with a byte order mark, so spreadsheet programs show non-ASCII names
+correctly.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +61,11 @@ REVIEW_COLUMNS = (
     "feedback",
     "reviewed_at_utc",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = "=+-@\t\r"
+# Where a lenient spreadsheet import may begin a cell: the start, or after a separator, a quote
+# or a line break; spaces there are skipped by some importers ("Trim spaces").
+CELL_STARTS = ",;\t\r\n\"'"
+_FORMULA = re.compile(f"(?:^|[{re.escape(CELL_STARTS)}]) *[{re.escape(FORMULA_STARTS)}]")
 BOM = "\ufeff"
 
 
@@ -82,9 +91,9 @@ def export_period(session: Session, *, start: datetime, end: datetime) -> Export
 
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    csv.writer(buffer, lineterminator="\r\n").writerow(columns)
+    data = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    data.writerows([_cell(value) for value in row] for row in rows)
     return BOM + buffer.getvalue()
 
 
@@ -96,7 +105,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _FORMULA.search(text) else text
 
 
 def _session_rows(session: Session, start: datetime, end: datetime) -> list[tuple[Any, ...]]:

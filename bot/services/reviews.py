@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -29,8 +29,12 @@ from store.models import Attendance, Booking, MentorProfile, Review, User
 COMMENT_MAX = 1000
 STARS_MIN, STARS_MAX = 1, 5
 # Below this many stars, connecting needs a comment; at or below PROGRAM_COMMENT_AT, the program.
+# The same thresholds pick the low ratings that the digest and stats show coordinators, so every
+# comment the rules ask for reaches them (low_rating below), and the modal quotes these rules.
 CONNECTION_COMMENT_BELOW = 3
 PROGRAM_COMMENT_AT = 3
+CONNECTION_COMMENT_RULE = f"required below {CONNECTION_COMMENT_BELOW} stars"
+PROGRAM_COMMENT_RULE = f"required at {PROGRAM_COMMENT_AT} stars or fewer"
 WHAT_HAPPENED = {
     "no_show": "The other person didn't come",
     "rescheduled": "We rescheduled",
@@ -102,25 +106,45 @@ def check_review(form: ReviewForm) -> dict[str, str]:
     errors: dict[str, str] = {}
     connection = _stars(errors, "connection_stars", form.connection_stars)
     program = _stars(errors, "program_stars", form.program_stars)
-    if connection is not None and connection < CONNECTION_COMMENT_BELOW:
+    if connection is not None and connection_needs_comment(connection):
         _require(
             errors,
             "connection_comment",
             form.connection_comment,
-            "Tell us what didn't work, so we can help (needed below 3 stars).",
+            f"Tell us what didn't work, so we can help ({CONNECTION_COMMENT_RULE}).",
         )
-    if program is not None and program <= PROGRAM_COMMENT_AT:
+    if program is not None and program_needs_comment(program):
         _require(
             errors,
             "program_comment",
             form.program_comment,
-            "Tell us what would make the program better (needed at 3 stars or fewer).",
+            f"Tell us what would make the program better ({PROGRAM_COMMENT_RULE}).",
         )
     for field in ("connection_comment", "program_comment", "feedback", "action_items"):
         length = len(getattr(form, field).strip())
         if length > COMMENT_MAX:
             errors[field] = f"Keep this to {COMMENT_MAX} characters (it has {length})."
     return errors
+
+
+def connection_needs_comment(stars: int) -> bool:
+    return stars < CONNECTION_COMMENT_BELOW
+
+
+def program_needs_comment(stars: int) -> bool:
+    return stars <= PROGRAM_COMMENT_AT
+
+
+def low_rating() -> ColumnElement[bool]:
+    """A review with a rating low enough to need a comment: the ones coordinators must read.
+
+    A range on `ix_reviews_created_stars` (created_at, connection_stars, program_stars) with
+    this condition is checked on the index's own columns, without reading the table.
+    """
+    return or_(
+        Review.connection_stars < CONNECTION_COMMENT_BELOW,
+        Review.program_stars <= PROGRAM_COMMENT_AT,
+    )
 
 
 def _stars(errors: dict[str, str], field: str, stars: int | None) -> int | None:

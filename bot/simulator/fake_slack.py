@@ -12,16 +12,16 @@ import itertools
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.simulator import web_api
 from bot.simulator.blockkit import view_problems
 from bot.simulator.http_server import Answer, FakeSlackServer, json_answer
-from bot.simulator.records import MESSAGE_KINDS, ApiCall, Seen, SimUser
+from bot.simulator.records import MESSAGE_KINDS, ApiCall, Seen, SimChannel, SimUser
 from bot.simulator.surfaces import with_ids
 
-__all__ = ["ApiCall", "FakeSlack", "Seen", "SimUser"]
+__all__ = ["ApiCall", "FakeSlack", "Seen", "SimChannel", "SimUser"]
 
 MAX_MODAL_STACK = 3
 # API errors a correct app meets in production (people leave, messages and modals go away,
@@ -30,6 +30,7 @@ HARMLESS_ERRORS = frozenset(
     {
         "user_not_found", "channel_not_found", "message_not_found", "not_found",
         "hash_conflict", "ratelimited", "internal_error",
+        "missing_scope",  # only when a test withholds a scope (without_scopes)
     }
 )  # fmt: skip
 
@@ -67,6 +68,8 @@ class FakeSlack:
         self._uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._listeners: list[Callable[[Seen], None]] = []
+        self._channels: dict[str, SimChannel] = {}
+        self.withheld_scopes: set[str] = set()
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -130,6 +133,26 @@ class FakeSlack:
         """Whose DM with the bot a channel is, if it is one."""
         with self._lock:
             return self._dm_users.get(channel_id)
+
+    # -- channels ----------------------------------------------------------------------------
+
+    def add_channel(
+        self, id: str, name: str, *, private: bool, members: Iterable[str] = ()
+    ) -> SimChannel:
+        """A public or private channel with its members (the bot is one only if listed)."""
+        channel = SimChannel(id=id, name=name, is_private=private, members=list(members))
+        with self._lock:
+            self._channels[id] = channel
+        return channel
+
+    def channel(self, id: str) -> SimChannel | None:
+        with self._lock:
+            return self._channels.get(id)
+
+    def without_scopes(self, *scopes: str) -> None:
+        """Answer as Slack does for an app installed without these scopes: missing_scope."""
+        with self._lock:
+            self.withheld_scopes.update(scopes)
 
     def new_ts(self) -> str:
         """A unique, increasing message timestamp."""

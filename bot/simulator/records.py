@@ -46,6 +46,35 @@ class SimUser:
 
 
 @dataclass
+class SimChannel:
+    """A channel of the workspace: public or private, and who is in it."""
+
+    id: str
+    name: str
+    is_private: bool
+    members: list[str] = field(default_factory=list)
+
+    def to_api(self, created: int = 1_700_000_000) -> dict:
+        """The `channel` object of conversations.info."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_private,
+            "is_group": self.is_private,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": self.is_private,
+            "is_archived": False,
+            "is_general": False,
+            "is_shared": False,
+            "is_ext_shared": False,
+            "is_org_shared": False,
+            "created": created,
+            "num_members": len(self.members),
+        }
+
+
+@dataclass
 class Seen:
     """One thing a person (or a channel) saw, in the order it happened."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.simulator.blockkit import message_problems
-from bot.simulator.records import Seen
+from bot.simulator.records import Seen, SimChannel
 from bot.simulator.surfaces import with_ids
 
 if TYPE_CHECKING:
@@ -125,6 +125,37 @@ def conversations_open(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any
     if len(people) == 1:
         return {"channel": {"id": fake.dm_channel(people[0])}}
     return {"channel": {"id": "G" + "".join(p[1:] for p in sorted(people))[:20]}}
+
+
+def _known_channel(fake: FakeSlack, params: dict[str, Any]) -> SimChannel:
+    """The channel a conversations.* call names, as a bot with channels:read and groups:read
+    sees it: a private channel only when the bot is a member, else channel_not_found."""
+    _required(params, "channel")
+    channel = fake.channel(str(params["channel"]))
+    if channel is None or (channel.is_private and fake.bot_user_id not in channel.members):
+        raise ApiError("channel_not_found")
+    needed = "groups:read" if channel.is_private else "channels:read"
+    if needed in fake.withheld_scopes:
+        raise ApiError("missing_scope", needed=needed, provided="chat:write,commands")
+    return channel
+
+
+@method("conversations.info")
+def conversations_info(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    return {"channel": _known_channel(fake, params).to_api()}
+
+
+@method("conversations.members")
+def conversations_members(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    """One page of members; `cursor` is the index of the first one, as an opaque string."""
+    members = _known_channel(fake, params).members
+    start = int(params.get("cursor") or 0)
+    limit = max(1, min(int(params.get("limit") or 100), 1000))
+    following = str(start + limit) if start + limit < len(members) else ""
+    return {
+        "members": members[start : start + limit],
+        "response_metadata": {"next_cursor": following},
+    }
 
 
 @method("chat.postMessage")
