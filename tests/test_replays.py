@@ -204,8 +204,10 @@ def test_socket_mode_events_are_deduplicated_by_event_id(box: Sandbox) -> None:
         assert response.status == 200
         box.executor.wait_idle()
     assert publishes(box) == published + 1
+    channel = box.fake.dm_channel(BEN)
     command = {"command": "/mentor", "text": "help", "user_id": BEN, "team_id": "T0SIM",
-               "channel_id": box.fake.dm_channel(BEN), "trigger_id": "1.2.3"}  # fmt: skip
+               "channel_id": channel, "trigger_id": "1.2.3",
+               "response_url": box.fake.new_response_url(BEN, channel)}  # fmt: skip
     for _ in range(2):
         response = box.app.dispatch(BoltRequest(body=command, mode="socket_mode"))
         assert response.status == 200 and "help" in response.body.lower()

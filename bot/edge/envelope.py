@@ -178,6 +178,7 @@ def _command(body: dict[str, Any]) -> str | None:
         lambda: _text(body, "command"),
         lambda: _text(body, "user_id"),
         lambda: _text(body, "trigger_id"),
+        lambda: _text(body, "response_url"),
         lambda: _text(body, "text", required=False),
     )
 
