@@ -32,7 +32,7 @@ def strip_nuls(value: Any) -> Any:
 
 
 def kind_of(body: dict[str, Any]) -> str:
-    """ "command" for a slash command, else the payload's `type` ("" when it has none)."""
+    """The kind of request: "command" for a slash command, else the payload's `type` (or "")."""
     if "command" in body and "type" not in body:
         return "command"
     kind = body.get("type")

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,7 +92,17 @@ class SlackDriver:
         self.clock = clock
         self.values: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._events = itertools.count(1)
+        self._last_ts = 0.0
+        self._ts_lock = threading.Lock()
         self.last_sent: Signed | None = None
+
+    def new_ts(self) -> str:
+        """A Slack timestamp ("seconds.micros") later than any given before, as each action's
+        action_ts and each event's event_ts are: two clicks within one tick of the clock are
+        still two different requests, never one replayed."""
+        with self._ts_lock:
+            self._last_ts = max(self.clock(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
 
     def user(self, user_id: str) -> SimActor:
         """The person's simulated Slack client."""
@@ -230,7 +241,7 @@ class SimActor:
                 "team_id": self.fake.team_id}  # fmt: skip
 
     def _now(self) -> str:
-        return f"{self.driver.clock():.6f}"
+        return self.driver.new_ts()
 
     def command(
         self, text: str = "", command: str = "/mentor", channel_id: str | None = None
