@@ -435,11 +435,11 @@ class Fuzz:
         if payload.get("response_url") == RESPONSE_URL:
             channel = payload.get("channel")
             channel_id = channel.get("id") if isinstance(channel, dict) else None
-            if not isinstance(channel_id, str):
+            if not isinstance(channel_id, str) or not channel_id:
                 channel_id = payload.get("channel_id")
-            payload["response_url"] = self.box.fake.new_response_url(
-                user, channel_id if isinstance(channel_id, str) else f"D{user[1:]}"
-            )
+            if not isinstance(channel_id, str) or not channel_id:
+                channel_id = f"D{user[1:]}"  # Slack's response_url always knows a channel
+            payload["response_url"] = self.box.fake.new_response_url(user, channel_id)
         if payload.get("event_id") == EVENT_ID:
             payload["event_id"] = f"Ev0FUZZ{next(self.event_ids):06d}"
         return payload

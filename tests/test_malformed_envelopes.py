@@ -243,3 +243,19 @@ def test_nul_characters_are_stripped_before_anything_is_stored(
     assert box.fake.seen_by(BEN)[-1].text == "1 mentor for Python"
     _, failed = warnings_and_errors(caplog)
     assert failed == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"type": DROP, "view": ""}, {"type": "junk_kind", "view": "x"}, {"type": ["view_submission"]}],
+    ids=["no type and a string view", "an unknown type and a string view", "a list for type"],
+)
+def test_a_body_that_says_not_what_it_is_is_400(
+    box: Sandbox, caplog: pytest.LogCaptureFixture, changes: dict[str, Any]
+) -> None:
+    """Bolt's own log line for an unhandled request read `view.get(...)` and raised (500)."""
+    reply = box.driver.interact(submission(box, **changes))
+    warned, failed = warnings_and_errors(caplog)
+    assert reply.status == 400
+    assert failed == []
+    assert len(warned) == 1 and "malformed" in warned[0]

@@ -40,8 +40,17 @@ def kind_of(body: dict[str, Any]) -> str:
 
 
 def problem(body: dict[str, Any]) -> str | None:
-    """What is wrong with the envelope, in a few words for the log; None if nothing."""
-    check = CHECKS.get(kind_of(body))
+    """What is wrong with the envelope, in a few words for the log; None if nothing.
+
+    Whatever its kind, a body must say what it is, and a `view` must be an object: Bolt reads
+    both even to log a request that no listener handles.
+    """
+    kind = kind_of(body)
+    if not kind:
+        return "neither a string type nor a command"
+    if "view" in body and not isinstance(body["view"], dict):
+        return "view is not an object"
+    check = CHECKS.get(kind)
     return None if check is None else check(body)
 
 
