@@ -309,6 +309,7 @@ class BalancedDriver(SlackDriver):
         signature: str | None = None,
         secret: str | None = None,
         on_answer: Callable[[Reply], None] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         for replica in self.balancer.order():
             self.app_url = replica.url
@@ -317,7 +318,7 @@ class BalancedDriver(SlackDriver):
             try:
                 reply = super().send(body, content_type, timestamp=timestamp,
                                      signature=signature, secret=secret,
-                                     on_answer=on_answer)  # fmt: skip
+                                     on_answer=on_answer, headers=headers)  # fmt: skip
             except urllib.error.URLError as error:
                 if isinstance(error.reason, ConnectionRefusedError):
                     self.balancer.count(replica, "refused")

@@ -9,6 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.edge.middleware import EnvelopeGuard, ReplayGuard
 from bot.slack_client import make_web_client
 from handlers import register_listeners
 
@@ -24,15 +25,22 @@ def build_app(
     """The whole app: every listener registered, its client on SLACK_API_URL with retries.
 
     Listeners run on `listener_executor` after the ack, so Slack gets its answer at once; tests
-    pass an executor they can wait on.
+    pass an executor they can wait on. Every request passes the edge first (bot/edge): a
+    malformed envelope is answered right after the signature check, a replay just before the
+    listeners.
     """
     settings = deps.settings
-    app = App(
-        client=client or make_web_client(settings.slack_bot_token, settings.slack_api_url),
-        signing_secret=settings.slack_signing_secret or "",
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
-        logger=logging.getLogger("slack_bolt"),
+    client = client or make_web_client(settings.slack_bot_token, settings.slack_api_url)
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="listener"
     )
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        listener_executor=executor,
+        logger=logging.getLogger("slack_bolt"),
+        before_authorize=EnvelopeGuard(client, executor),
+    )
+    app.use(ReplayGuard(deps))
     register_listeners(app, deps)
     return app

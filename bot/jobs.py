@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.due_handlers import DUE_HANDLERS, DueBatch, DueHandler, load_batch
+from bot.edge import deliveries
 from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
@@ -81,14 +82,15 @@ def run_due_pass(
 ) -> PassReport:
     """Do everything due now, batch by batch, until nothing claimable is left.
 
-    Each pass also moves weekly availability's rolling horizon on and schedules the digest of
-    a period that just ended; both are idempotent, so passes on several replicas can run side
-    by side.
+    Each pass also moves weekly availability's rolling horizon on, schedules the digest of a
+    period that just ended and forgets Slack deliveries too old to be replayed; all are
+    idempotent, so passes on several replicas can run side by side.
     """
     handlers = DUE_HANDLERS if handlers is None else handlers
     report = PassReport()
     settings = deps.settings
     with deps.sessions.begin() as session:
+        deliveries.prune(session, now=deps.clock.now())
         report.slots_opened = extend_weekly(
             session, now=deps.clock.now(), horizon_weeks=settings.availability_horizon_weeks
         )

@@ -9,6 +9,7 @@ the enums in bot/ids.py, so new ones are fuzzed as soon as they exist.
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -432,3 +433,96 @@ def events(draw: st.DrawFn, world: World, profiles: dict[str, dict[str, Any]]) -
         "cache_ts": 1700000000,
         "event_ts": "1700000000.000100",
     }
+
+
+# --- malformed envelopes: Slack's own fields missing, empty or of the wrong type ---------------
+
+EVENT_ID = "<fresh event_id>"  # replaced by a never-used event_id when sent
+EMPTY: tuple[Any, ...] = ("", [], {})
+Path = tuple[str | int, ...]
+
+
+def _paths(value: Any, prefix: Path = ()) -> list[Path]:
+    """Every place in a JSON-like value: each key of each object, each item of each list."""
+    found: list[Path] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found.append((*prefix, key))
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value[:3]):
+            found.append((*prefix, index))
+            found += _paths(inner, (*prefix, index))
+    return found
+
+
+def _apply(value: Any, path: Path, op: str, junk: Any) -> None:
+    holder = value
+    for step in path[:-1]:
+        holder = holder[step]
+    last = path[-1]
+    if op == "drop":
+        del holder[last]
+    elif op == "empty":
+        holder[last] = junk if junk in EMPTY else ""
+    else:
+        holder[last] = junk
+
+
+def mangle(draw: st.DrawFn, payload: dict[str, Any], *, strings_only: bool = False) -> dict:
+    """`payload` with one to three of its fields, at any depth, dropped, emptied or replaced by
+    a value of the wrong type (only by strings, for form-encoded slash commands)."""
+    junk_values = st.one_of(st.text(max_size=12), huge()) if strings_only else st.one_of(
+        WRONG_TYPES, st.sampled_from(EMPTY), st.text(max_size=12)
+    )  # fmt: skip
+    payload = copy.deepcopy(payload)  # strategies share some objects (TEAM, st.just values)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(payload)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        op = draw(st.sampled_from(["drop", "empty", "wrong"]))
+        _apply(payload, path, op, draw(junk_values))
+    return payload
+
+
+@st.composite
+def malformed_interactions(draw: st.DrawFn, world: World) -> dict[str, Any]:
+    """A click or a modal submission whose envelope Slack would never send."""
+    base = draw(st.one_of(block_actions(world), view_submissions(world)))
+    return mangle(draw, base)
+
+
+def slash_fields(world: World, user: str) -> dict[str, str]:
+    """The form fields of a slash command, as Slack sends them."""
+    return {"token": "sim-verification-token", "team_id": TEAM["id"], "team_domain": "sim",
+            "channel_id": f"D{user[1:]}", "channel_name": "directmessage", "user_id": user,
+            "user_name": user.lower(), "command": "/mentor", "text": "sessions",
+            "api_app_id": "A0SIM", "is_enterprise_install": "false",
+            "response_url": RESPONSE_URL, "trigger_id": TRIGGER}  # fmt: skip
+
+
+@st.composite
+def malformed_commands(draw: st.DrawFn, world: World) -> dict[str, str]:
+    """A slash command with fields missing, empty or holding junk."""
+    user = draw(st.sampled_from(world.users))
+    fields = slash_fields(world, user)
+    fields["text"] = draw(st.one_of(st.sampled_from(world.subcommands), slash_texts(world)))
+    return mangle(draw, fields, strings_only=True)
+
+
+@st.composite
+def malformed_event_callbacks(
+    draw: st.DrawFn, world: World, profiles: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """An Events API envelope, its event included, with fields missing or of the wrong type."""
+    envelope = {
+        "token": "sim-verification-token",
+        "team_id": TEAM["id"],
+        "api_app_id": "A0SIM",
+        "event": draw(events(world, profiles)),
+        "type": "event_callback",
+        "event_id": EVENT_ID,
+        "event_time": 1700000000,
+    }
+    return mangle(draw, envelope)

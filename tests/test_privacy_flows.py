@@ -75,10 +75,13 @@ def approving(database_url: str) -> Iterator[Sandbox]:
 
 
 def text_everywhere(box: Sandbox) -> str:
-    """Every string value in every table, the audit log too, as one searchable text."""
+    """Every string value in every table, the audit log too (the replay guard's delivery keys,
+    signatures and event ids, are no one's data), as one searchable text."""
     found: list[str] = []
     with box.deps.sessions.begin() as session:
         for table in Base.metadata.sorted_tables:
+            if table.name == "slack_deliveries":
+                continue
             for row in session.execute(select(table)).mappings():
                 found.extend(str(value) for value in row.values() if value is not None)
     return "\n".join(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from bot.simulator import (
     SlackDriver,
     TrackingExecutor,
     describe,
+    finder,
     render_blocks,
     render_view,
 )
@@ -524,6 +526,30 @@ def test_click_by_text_near_a_name(bolt: tuple[SlackDriver, list[dict]], fake: F
     assert body["message"]["text"] == "Slots" and body["response_url"]
     with pytest.raises(AssertionError, match="buttons: message: Book; message: Book"):
         ada.click("Cancel")
+
+
+def test_two_clicks_in_one_clock_tick_are_two_requests(
+    bolt: tuple[SlackDriver, list[dict]], fake: FakeSlack
+) -> None:
+    """With the clock standing still, a double click still sends two different signed bodies
+    (action_ts and trigger_id differ, as in Slack), so the app's replay guard lets both in."""
+    driver, log = bolt
+    frozen = float(int(time.time()))  # now, so the signatures are fresh, and standing still
+    driver.clock = lambda: frozen
+    ada = driver.user(ADA)
+    ada.command("slots")
+    found = finder.find(finder.surfaces(fake, ADA, "message"), "Ben", finder.is_button("Book"))
+    assert found is not None
+    ada.press(found)
+    first = driver.last_sent
+    ada.press(found)
+    second = driver.last_sent
+    assert first is not None and second is not None
+    assert first.timestamp == second.timestamp and first.body != second.body
+    assert first.signature != second.signature
+    stamps = [body["actions"][0]["action_ts"] for body in log]
+    assert stamps == [f"{frozen:.6f}", f"{frozen + 0.000001:.6f}"]
+    assert log[0]["trigger_id"] != log[1]["trigger_id"]
 
 
 def test_pick_an_option(bolt: tuple[SlackDriver, list[dict]], fake: FakeSlack) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +55,16 @@ class Reply:
         }
 
 
+@dataclass(frozen=True)
+class Signed:
+    """One request exactly as it went out: what a replay or one of Slack's retries resends."""
+
+    body: str
+    content_type: str
+    timestamp: int
+    signature: str
+
+
 def _parse(body: str) -> dict | None:
     try:
         loaded = json.loads(body)
@@ -81,6 +92,17 @@ class SlackDriver:
         self.clock = clock
         self.values: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._events = itertools.count(1)
+        self._last_ts = 0.0
+        self._ts_lock = threading.Lock()
+        self.last_sent: Signed | None = None
+
+    def new_ts(self) -> str:
+        """A Slack timestamp ("seconds.micros") later than any given before, as each action's
+        action_ts and each event's event_ts are: two clicks within one tick of the clock are
+        still two different requests, never one replayed."""
+        with self._ts_lock:
+            self._last_ts = max(self.clock(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
 
     def user(self, user_id: str) -> SimActor:
         """The person's simulated Slack client."""
@@ -108,6 +130,7 @@ class SlackDriver:
         signature: str | None = None,
         secret: str | None = None,
         on_answer: Callable[[Reply], None] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         """POST, let Slack act on the answer (`on_answer`), then wait for the app to settle."""
         stamp = int(self.clock()) if timestamp is None else timestamp
@@ -115,6 +138,7 @@ class SlackDriver:
             key = (secret or self.signing_secret).encode()
             base = f"v0:{stamp}:{body}".encode()
             signature = "v0=" + hmac.new(key, base, hashlib.sha256).hexdigest()
+        self.last_sent = Signed(body, content_type, stamp, signature)
         request = urllib.request.Request(
             self.app_url,
             data=body.encode(),
@@ -124,6 +148,7 @@ class SlackDriver:
                 "X-Slack-Request-Timestamp": str(stamp),
                 "X-Slack-Signature": signature,
                 "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+                **(headers or {}),
             },
         )
         try:
@@ -138,8 +163,18 @@ class SlackDriver:
             self.settle()
         return reply
 
-    def send_event(self, event: dict) -> Reply:
-        """An Events API callback carrying `event`, as JSON."""
+    def replay(self, sent: Signed) -> Reply:
+        """Send a request again byte for byte, signature and timestamp included."""
+        return self.send(sent.body, sent.content_type, timestamp=sent.timestamp,
+                         signature=sent.signature)  # fmt: skip
+
+    def retry(self, sent: Signed, number: int = 1, reason: str = "http_timeout") -> Reply:
+        """Slack's own retry of an event: the same body, signed anew, with the retry headers."""
+        headers = {"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason}
+        return self.send(sent.body, sent.content_type, headers=headers)
+
+    def send_event(self, event: dict, event_id: str | None = None) -> Reply:
+        """An Events API callback carrying `event`, as JSON (a fresh event_id unless given)."""
         number = next(self._events)
         envelope = {
             "token": VERIFICATION_TOKEN,
@@ -147,7 +182,7 @@ class SlackDriver:
             "api_app_id": self.fake.app_id,
             "event": event,
             "type": "event_callback",
-            "event_id": f"Ev0SIM{number:06d}",
+            "event_id": event_id or f"Ev0SIM{number:06d}",
             "event_time": int(self.clock()),
             "authorizations": [
                 {
@@ -206,7 +241,7 @@ class SimActor:
                 "team_id": self.fake.team_id}  # fmt: skip
 
     def _now(self) -> str:
-        return f"{self.driver.clock():.6f}"
+        return self.driver.new_ts()
 
     def command(
         self, text: str = "", command: str = "/mentor", channel_id: str | None = None

@@ -240,6 +240,11 @@ class FakeSlack:
             for listener in list(self._listeners):
                 listener(seen)
 
+    def seen_all(self) -> list[Seen]:
+        """Everything anyone (or any channel) saw, in order."""
+        with self._lock:
+            return list(self._seen)
+
     def seen_by(self, user_id: str) -> list[Seen]:
         """Everything that person saw, in order."""
         with self._lock:

@@ -102,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
                 answer = json_answer(404, {"ok": False, "error": "not_found"})
         except ValueError:
             answer = json_answer(400, {"ok": False, "error": "invalid_json"})
+        except Exception as error:  # the simulator's own bug: say so instead of hanging up
+            fake.report(f"the simulator failed on {self.command} {url.path}: {error!r}")
+            answer = json_answer(500, {"ok": False, "error": "simulator_error"})
         status, headers, payload = answer
         self.send_response(status)
         for name, value in headers.items():
