@@ -1,8 +1,9 @@
 """Two `mentor-bot serve` replicas on PostgreSQL under 200 simulated users; one is killed midway.
 
-Why: design.md §5 promises that any number of replicas and `run-due` passes can share one
-database with every due message sent exactly once and every slot held by one booking at most.
-This script checks those promises end to end, with real processes and the real clock:
+Why: docs/architecture.md, "Due work" promises that any number of replicas and `run-due` passes
+can share one database with every due message sent exactly once and every slot held by one
+booking at most. This script checks those promises end to end, with real processes and the real
+clock:
 
 1. recreate the database (default `load_b`), migrate it, start the simulator's fake Slack Web
    API in this process with USERS people (40% mentors, the rest mentees, in ten time zones) and

@@ -1,7 +1,8 @@
 """Settings from the environment and `.env`, checked once at start-up.
 
-Every setting of design.md §6 lives here with its default. A missing or malformed value raises
-`ConfigError` naming the setting; the command line turns that into one line and exit status 2.
+Every setting of the README's settings table lives here with its default. A missing or malformed
+value raises `ConfigError` naming the setting; the command line turns that into one line and exit
+status 2.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Each replica's APScheduler: an in-memory timer that triggers due-work passes.
 
-APScheduler never stores jobs here; the database holds the work (design.md §5), so any number
-of replicas can run this side by side and each item is still done once.
+APScheduler never stores jobs here; the database holds the work (docs/architecture.md, "Due
+work"), so any number of replicas can run this side by side and each item is still done once.
 """
 
 from __future__ import annotations

@@ -278,6 +278,7 @@ def submit_elsewhere(box: Sandbox, to: Sandbox, user_id: str, reason: str) -> Re
         "team": {"id": box.fake.team_id},
         "user": {"id": user_id, "team_id": box.fake.team_id},
         "api_app_id": box.fake.app_id,
+        "trigger_id": box.fake.new_trigger_id(user_id),
         "view": {**view, "state": box.driver.view_state(view)},
     }
     return to.driver.interact(payload)

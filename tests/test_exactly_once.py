@@ -1,4 +1,4 @@
-"""Real `mentor-bot run-due` processes racing on one database (design.md §5).
+"""Real `mentor-bot run-due` processes racing on one database (docs/architecture.md, "Due work").
 
 Each test seeds availability nudges due a minute ago, starts the Slack simulator in this process
 and runs `python -m bot.cli run-due` as separate operating-system processes against it, on a

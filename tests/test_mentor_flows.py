@@ -276,6 +276,7 @@ def submit_view(box: Sandbox, user_id: str, view: dict, **typed: str) -> dict[st
         "team": {"id": box.fake.team_id},
         "user": {"id": user_id, "team_id": box.fake.team_id},
         "api_app_id": box.fake.app_id,
+        "trigger_id": box.fake.new_trigger_id(user_id),
         "view": {**view, "state": {"values": values}},
     }
     reply = box.driver.interact(payload)

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from bot.services import bookings, lifecycle
 from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BookingError, BookingView
-from bot.services.people import lock_live_people
+from bot.services.people import Person, PersonForgotten, lock_live_people, save_person
 from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
+from bot.services.search import save_interests
 from store.db import SessionFactory
 from store.models import Booking, DueWork, MentorProfile, User
 from tests.test_bookings import ADA, BEN, MESSAGE, NOW, World, build_world, request
@@ -255,3 +256,54 @@ def test_two_mentors_booking_each_other_at_once_do_not_deadlock(
 def session_user_of(sessions: SessionFactory, mentor_id: int) -> int:
     with sessions.begin() as session:
         return session.get_one(MentorProfile, mentor_id).user_id
+
+
+def saving_goals(world: World) -> Callable[[Session], Any]:
+    """Ben saves his interests with new goals, as `/mentor interests` does."""
+    return lambda session: save_interests(
+        session, person_id=world.ben, skills=["python"], goals="Lead the platform team by June."
+    )
+
+
+def test_goals_saved_while_the_mentee_is_forgotten_are_refused(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """Ben's deletion holds his row when his new goals arrive: they wait, see him forgotten and
+    are refused, instead of writing his words back onto the forgotten row."""
+    world = build_world(sessions)
+    outcome = race(engine, sessions, forgetting(BEN), saving_goals(world))
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.first, Forgotten), outcome.first
+    assert isinstance(outcome.second, PersonForgotten), outcome.second
+    with sessions.begin() as session:
+        assert session.get_one(User, world.ben).goals is None
+
+
+def test_goals_saved_first_are_stripped_by_the_deletion(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """Ben's goals commit first; the deletion, which waited, strips them."""
+    world = build_world(sessions)
+    outcome = race(engine, sessions, saving_goals(world), forgetting(BEN))
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.second, Forgotten), outcome.second
+    with sessions.begin() as session:
+        assert session.get_one(User, world.ben).goals is None
+
+
+def test_a_returning_person_starts_afresh_rather_than_reclaiming_the_forgotten_row(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """Ben's next request arrives (his Slack name refreshed) while his deletion holds his row:
+    once it commits, Ben is a new member, and his name never returns to the forgotten row."""
+    world = build_world(sessions)
+
+    def greet(session: Session) -> Any:
+        return save_person(session, slack_id=BEN, real_name="Ben Martin", tz="UTC", now=NOW)
+
+    outcome = race(engine, sessions, forgetting(BEN), greet)
+    assert_serialised(engine, outcome)
+    assert isinstance(outcome.second, Person), outcome.second
+    assert outcome.second.id != world.ben
+    with sessions.begin() as session:
+        assert session.get_one(User, world.ben).real_name != "Ben Martin"

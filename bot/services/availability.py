@@ -1,10 +1,10 @@
 """A mentor's availability: windows typed in their local time, cut into bookable UTC slots.
 
-design.md §2 and §4. A window keeps its local date, times and zone, so a weekly 10:00 stays 10:00
-local across daylight-saving changes while its UTC slots move. Each slot lasts the mentor's
-session length; a partial slot at the end of a window is dropped. On a spring-forward day the
-local times that do not exist are skipped; on a fall-back day an ambiguous local time means its
-first occurrence (fold=0).
+docs/architecture.md, "Time". A window keeps its local date, times and zone, so a weekly 10:00
+stays 10:00 local across daylight-saving changes while its UTC slots move. Each slot lasts the
+mentor's session length; a partial slot at the end of a window is dropped. On a spring-forward
+day the local times that do not exist are skipped; on a fall-back day an ambiguous local time
+means its first occurrence (fold=0).
 
 Weekly windows are generated on a rolling horizon (`generated_until` is the last local date cut)
 and `extend_weekly` moves that horizon on. Slots never overlap: candidates that overlap an

@@ -1,4 +1,6 @@
-"""A booking's due work kept in step with its state after each change (design.md §5).
+"""A booking's due work kept in step with its state after each change.
+
+docs/architecture.md, "Due work".
 
 An approved session gets its reminders and check-ins; a closed booking (declined, cancelled,
 expired) loses whatever was planned; a pending request keeps its reminder and expiry. Called

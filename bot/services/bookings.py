@@ -1,10 +1,11 @@
 """The booking loop: a mentee requests a slot, the mentor approves, declines or proposes another
 time, and either side can cancel.
 
-design.md §2. A pending request holds its slot. Two people can never hold the same slot, and a
-mentee never has two pending requests with one mentor: partial unique indexes on `bookings`
-(`uq_bookings_live_slot`, `uq_bookings_pending_pair`) decide, not Python. Writes that could
-collide run inside a SAVEPOINT, so a refusal leaves the caller's transaction usable.
+docs/architecture.md, "The programme's rules". A pending request holds its slot. Two people can
+never hold the same slot, and a mentee never has two pending requests with one mentor: partial
+unique indexes on `bookings` (`uq_bookings_live_slot`, `uq_bookings_pending_pair`) decide, not
+Python. Writes that could collide run inside a SAVEPOINT, so a refusal leaves the caller's
+transaction usable.
 
 Every change locks the booking row first (`FOR UPDATE` on PostgreSQL; SQLite serialises writers
 with BEGIN IMMEDIATE), then checks who is acting, by Slack id, and the booking's status, so a

@@ -1,6 +1,6 @@
 """A mentor's weekly capacity: which bookings count toward a week, and when a week is full.
 
-design.md §1 and §4. One definition serves both search, which hides full weeks, and the
+docs/architecture.md, "Time". One definition serves both search, which hides full weeks, and the
 booking writes, which refuse to overfill one: a live booking (pending or approved) counts
 toward the week it starts in, the ISO week (Monday to Sunday) in the mentor's own time zone,
 so a week follows the mentor's clock across daylight-saving changes. A week is full when its

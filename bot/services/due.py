@@ -1,8 +1,9 @@
 """Due work in the database: scheduled once by key, claimed with a lease, finished or failed.
 
-design.md §5: the rows are the source of truth, so any number of passes (replicas, cron) can run
-side by side. A claim is one conditional UPDATE: only rows that are pending, due and not leased
-move, so two passes never hold the same row; a pass that dies simply lets its lease run out.
+docs/architecture.md, "Due work": the rows are the source of truth, so any number of passes
+(replicas, cron) can run side by side. A claim is one conditional UPDATE: only rows that are
+pending, due and not leased move, so two passes never hold the same row; a pass that dies simply
+lets its lease run out.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A request gets a reminder to its mentor halfway through REQUEST_TTL and an expir
 (or an hour before its slot, if sooner). An approved session gets reminders to both people at
 each REMINDER_OFFSETS before it (offsets already past are skipped, never sent late) and a
 check-in to each when it ends. Every item is keyed by kind, booking and recipient, so planning
-twice schedules nothing twice (design.md §5).
+twice schedules nothing twice (docs/architecture.md, "Due work").
 """
 
 from __future__ import annotations

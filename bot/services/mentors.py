@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.services.availability import recut_free_slots
 from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
+from bot.services.people import lock_live_people
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
 from store.models import MENTOR_STATUSES, SESSION_LENGTHS, MentorProfile, MentorSkill, User
 
@@ -179,6 +180,7 @@ def save_profile(
     `opened` is the form's `form_token`: when given, the profile is re-read (locked) and a form
     opened on a profile that has since changed is refused with what changed.
     """
+    lock_live_people(session, acting=person_id)  # a deletion under way runs first, or after
     mentor = session.scalar(
         select(MentorProfile).where(MentorProfile.user_id == person_id).with_for_update()
     )

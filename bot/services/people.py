@@ -47,8 +47,15 @@ def find_person(session: Session, slack_id: str) -> Person | None:
 def save_person(
     session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
 ) -> Person:
-    """Create or refresh a user from what Slack says about them."""
-    user = session.scalar(select(User).where(User.slack_id == slack_id))
+    """Create or refresh a user from what Slack says about them.
+
+    The row is read locked: a privacy deletion holding it replaces the Slack id, so once it
+    commits this read no longer matches, and the person starts afresh instead of writing their
+    name back onto the forgotten row.
+    """
+    user = session.scalar(
+        select(User).where(User.slack_id == slack_id).with_for_update(key_share=True)
+    )
     if user is None:
         user = User(slack_id=slack_id, created_at=now)
         session.add(user)
@@ -62,8 +69,13 @@ def save_person(
 def refresh_known_person(
     session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
 ) -> bool:
-    """Update a user we already know; people who never used the bot are not recorded."""
-    user = session.scalar(select(User).where(User.slack_id == slack_id))
+    """Update a user we already know; people who never used the bot are not recorded.
+
+    Read locked, like `save_person`, so a deletion under way is never undone.
+    """
+    user = session.scalar(
+        select(User).where(User.slack_id == slack_id).with_for_update(key_share=True)
+    )
     if user is None:
         return False
     user.real_name = real_name

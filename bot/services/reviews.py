@@ -1,11 +1,12 @@
 """After a session: did it take place, what happened if not, and each person's star review.
 
-design.md §2. Once an approved session has ended, both participants are asked whether it took
-place. The first answer each person gives is the one kept (`uq_attendance_booking_id_user_id`).
-After a "No" they may say what happened; after a "Yes" (or no answer) they may leave one
-confidential review, which coordinators read and the other party never sees. One review per
-person per session is kept by `uq_reviews_booking_id_reviewer_id`: a second one is refused by
-the database inside a SAVEPOINT, so the caller's transaction stays usable.
+docs/architecture.md, "The programme's rules". Once an approved session has ended, both
+participants are asked whether it took place. The first answer each person gives is the one kept
+(`uq_attendance_booking_id_user_id`). After a "No" they may say what happened; after a "Yes" (or
+no answer) they may leave one confidential review, which coordinators read and the other party
+never sees. One review per person per session is kept by `uq_reviews_booking_id_reviewer_id`: a
+second one is refused by the database inside a SAVEPOINT, so the caller's transaction stays
+usable.
 
 Review rules: both star ratings are required, 1 to 5. Connecting with the other person below
 3 stars needs a comment; the program at 3 stars or fewer needs one. Every text is at most
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.services.errors import DomainError
+from bot.services.people import lock_live_people
 from store.models import Attendance, Booking, MentorProfile, Review, User
 
 COMMENT_MAX = 1000
@@ -225,6 +227,7 @@ def save_review(
     if errors:
         raise InvalidReview(errors)
     seat = _ended_session_seat(session, booking_id, actor_slack_id, now)
+    lock_live_people(session, acting=seat.user_id)  # a deletion under way runs first, or after
     if _answer(session, booking_id, seat.user_id) is False:
         raise NotHeld()
     review = Review(

@@ -1,9 +1,10 @@
 """Finding a mentor: skills asked for, matched against active mentors, ranked with free times.
 
-design.md §1 and §2. The words of `/mentor find python leadership` are skills, each normalised
-(synonyms resolved); adjacent words that together name a known skill ("machine learning") count
-as one. A mentor's match is the share of asked skills they offer: an exact skill counts 1, a
-near miss (a typo such as "pyhton", difflib ratio >= 0.8) counts one half.
+docs/architecture.md, "The programme's rules". The words of `/mentor find python leadership` are
+skills, each normalised (synonyms resolved); adjacent words that together name a known skill
+("machine learning") count as one. A mentor's match is the share of asked skills they offer: an
+exact skill counts 1, a near miss (a typo such as "pyhton", difflib ratio >= 0.8) counts one
+half.
 
 A slot is bookable when it starts within the horizon, nobody holds it (no pending or approved
 booking) and its week, the ISO week in the mentor's own time zone, is not already full: live
@@ -39,6 +40,7 @@ from bot.services.bookings import BOOKING_LEAD
 from bot.services.capacity import WeekKey, full_weeks, live, live_bookings, week_of
 from bot.services.errors import DomainError
 from bot.services.mentors import SEARCHABLE
+from bot.services.people import lock_live_people
 from bot.services.skills import (
     SYNONYMS,
     SkillTooLong,
@@ -91,11 +93,6 @@ class NoSkillsGiven(DomainError):
 class GoalsTooLong(DomainError):
     def __init__(self, length: int) -> None:
         super().__init__(f"Keep your goals under {GOALS_MAX} characters (they have {length}).")
-
-
-class UnknownPerson(DomainError):
-    def __init__(self) -> None:
-        super().__init__("I don't know you yet. Say hello with `/mentor help` and try again.")
 
 
 @dataclass(frozen=True)
@@ -481,9 +478,8 @@ def save_interests(
 
     Blank goals clear them. Raises GoalsTooLong beyond GOALS_MAX characters.
     """
-    user = session.get(User, person_id)
-    if user is None:
-        raise UnknownPerson()
+    lock_live_people(session, acting=person_id)  # a deletion under way runs first, or after
+    user = session.get_one(User, person_id)
     if goals is not None:
         goals = goals.strip()
         if len(goals) > GOALS_MAX:
