@@ -6,9 +6,12 @@ Who may run them, and the audit entry for each, are the services' business
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.digest import build_digest_message
 from bot.blocks.roster import build_roster
@@ -21,6 +24,8 @@ from bot.services.errors import DomainError
 from bot.services.export import Export
 from bot.services.roster import UnknownFilter, show_roster
 from handlers.commands import Invocation, Subcommands
+
+T = TypeVar("T")
 
 USAGE = (
     f"Coordinators can type:\n"
@@ -42,40 +47,46 @@ def register(deps: Deps, commands: Subcommands) -> None:
         usage = f"\n{USAGE}" if isinstance(error, UnknownPeriod | UnknownFilter) else ""
         return f"{error}{usage}"
 
-    def refused(call: Invocation, error: DomainError) -> None:
-        """Answer privately, after the work (the ack has gone already)."""
-        call.respond(text=refusal(error), response_type="ephemeral")
-
-    def stats(call: Invocation) -> None:
-        call.ack()  # the figures can take a moment: answer Slack first
+    def after_ack(call: Invocation, use_case: Callable[[Session], T]) -> T | None:
+        """Run a coordinator's use case after the ack (the figures can take a moment); a refusal
+        is answered privately and gives None."""
         try:
             with deps.sessions.begin() as session:
-                report = coordinators.stats(
-                    session,
-                    actor=call.user_id,
-                    coordinators=ids,
-                    period=word(call, "7d"),
-                    now=deps.clock.now(),
-                )
+                return use_case(session)
         except DomainError as error:
-            refused(call, error)
+            call.respond(text=refusal(error), response_type="ephemeral")
+            return None
+
+    def stats(call: Invocation) -> None:
+        call.ack()
+        report = after_ack(
+            call,
+            lambda session: coordinators.stats(
+                session,
+                actor=call.user_id,
+                coordinators=ids,
+                period=word(call, "7d"),
+                now=deps.clock.now(),
+            ),
+        )
+        if report is None:
             return
         title = f"Program stats, last {report.days} days"
         call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
 
     def digest(call: Invocation) -> None:
         call.ack()
-        try:
-            with deps.sessions.begin() as session:
-                report = coordinators.digest_now(
-                    session,
-                    actor=call.user_id,
-                    coordinators=ids,
-                    channel=deps.settings.coordinator_channel,
-                    now=deps.clock.now(),
-                )
-        except DomainError as error:
-            refused(call, error)
+        report = after_ack(
+            call,
+            lambda session: coordinators.digest_now(
+                session,
+                actor=call.user_id,
+                coordinators=ids,
+                channel=deps.settings.coordinator_channel,
+                now=deps.clock.now(),
+            ),
+        )
+        if report is None:
             return
         post_digest(
             call.client,
@@ -88,17 +99,17 @@ def register(deps: Deps, commands: Subcommands) -> None:
 
     def export(call: Invocation) -> None:
         call.ack()
-        try:
-            with deps.sessions.begin() as session:
-                made = coordinators.export(
-                    session,
-                    actor=call.user_id,
-                    coordinators=ids,
-                    period=word(call, "30d"),
-                    now=deps.clock.now(),
-                )
-        except DomainError as error:
-            refused(call, error)
+        made = after_ack(
+            call,
+            lambda session: coordinators.export(
+                session,
+                actor=call.user_id,
+                coordinators=ids,
+                period=word(call, "30d"),
+                now=deps.clock.now(),
+            ),
+        )
+        if made is None:
             return
         files = made.files
         if not files.sessions and not files.reviews:

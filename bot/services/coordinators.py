@@ -87,21 +87,40 @@ def _days(period: str) -> int:
     return days
 
 
+def _period(
+    session: Session,
+    *,
+    actor: str,
+    coordinators: Collection[str],
+    action: str,
+    period: str,
+    now: datetime,
+) -> tuple[int, datetime, datetime]:
+    """Check and audit a coordinator's request for a period's figures; its days, start, end.
+
+    The coordinator is checked before the period, so a non-coordinator learns nothing of the
+    command's usage.
+    """
+    require_coordinator(actor, coordinators)
+    days = _days(period)
+    authorize(
+        session, actor=actor, coordinators=coordinators, action=action, detail=period, now=now
+    )
+    return (days, *last_days(now, days))
+
+
 def stats(
     session: Session, *, actor: str, coordinators: Collection[str], period: str, now: datetime
 ) -> PeriodReport:
     """`/mentor admin stats [period]`: the program's figures, for the coordinator's eyes."""
-    require_coordinator(actor, coordinators)
-    days = _days(period)
-    authorize(
+    days, start, end = _period(
         session,
         actor=actor,
         coordinators=coordinators,
         action="admin stats",
-        detail=period,
+        period=period,
         now=now,
     )
-    start, end = last_days(now, days)
     return PeriodReport(days, build_digest(session, start=start, end=end, now=now))
 
 
@@ -133,15 +152,12 @@ def export(
     session: Session, *, actor: str, coordinators: Collection[str], period: str, now: datetime
 ) -> PeriodExport:
     """`/mentor admin export [period]`: sessions and reviews as CSV, for the coordinator."""
-    require_coordinator(actor, coordinators)
-    days = _days(period)
-    authorize(
+    days, start, end = _period(
         session,
         actor=actor,
         coordinators=coordinators,
         action="admin export",
-        detail=period,
+        period=period,
         now=now,
     )
-    start, end = last_days(now, days)
     return PeriodExport(days, start, end, export_period(session, start=start, end=end))

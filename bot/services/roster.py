@@ -191,8 +191,7 @@ def pause_form(
 ) -> MentorView:
     """The active mentor a coordinator is about to pause, if they still may (read only)."""
     require_coordinator(actor, coordinators)
-    mentor = session.get(MentorProfile, mentor_id)
-    _check_shown(mentor, version, "active")
+    _as_shown(session, mentor_id, version, "active", lock=False)
     view = mentor_by_id(session, mentor_id)
     assert view is not None
     return view
@@ -210,9 +209,7 @@ def coordinator_pause(
 ) -> MentorView:
     """A coordinator pauses an active mentor, as shown at `version`, with a reason they hear."""
     require_coordinator(actor, coordinators)
-    mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
-    _check_shown(mentor, version, "active")
-    assert mentor is not None
+    mentor = _as_shown(session, mentor_id, version, "active", lock=True)
     reason = reason.strip()
     if not reason:
         raise InvalidProfile({"reason": "Tell the mentor why they are paused."})
@@ -233,9 +230,7 @@ def coordinator_reactivate(
 ) -> MentorView:
     """A coordinator lifts a coordinator's (or the system's) pause, as shown at `version`."""
     require_coordinator(actor, coordinators)
-    mentor = session.get(MentorProfile, mentor_id, with_for_update=True)
-    _check_shown(mentor, version, "paused")
-    assert mentor is not None
+    mentor = _as_shown(session, mentor_id, version, "paused", lock=True)
     if mentor.paused_by_role not in COORDINATOR_LIFTS:
         raise MentorsOwnPause(mentor.user.real_name or "This mentor")
     clear_pause(mentor)
@@ -270,12 +265,16 @@ def _change(
     return view
 
 
-def _check_shown(mentor: MentorProfile | None, version: int, expected: str) -> None:
-    """Refuse a change to a mentor who is gone or changed since the list was shown."""
+def _as_shown(
+    session: Session, mentor_id: int, version: int, expected: str, *, lock: bool
+) -> MentorProfile:
+    """The mentor's row (locked for a change) if it is still as the list showed it; else a
+    refusal that says what changed."""
+    mentor = session.get(MentorProfile, mentor_id, with_for_update=lock)
     if mentor is None:
         raise StaleProfile("This mentor profile no longer exists: nothing was changed.")
     if mentor.status == expected and mentor.version == version:
-        return
+        return mentor
     name = mentor.user.real_name or "This mentor"
     if mentor.status == "paused":
         by = "by themselves" if mentor.paused_by_role == "mentor" else "by a coordinator"
