@@ -23,11 +23,11 @@ from bot.blocks.booking import (
 )
 from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
-from bot.directory import person_for
 from bot.ids import Action, Block, Callback
 from bot.services import booking_forms, booking_plans, bookings, lifecycle
 from bot.services.bookings import BookingError, BookingView, InvalidRequest
 from bot.services.errors import DomainError
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     clicking_user,

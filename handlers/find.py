@@ -15,7 +15,6 @@ from bot.blocks.find import (
     build_results,
 )
 from bot.deps import Deps
-from bot.directory import person_for
 from bot.ids import Action, Block, Callback
 from bot.services.booking_forms import more_times
 from bot.services.errors import DomainError
@@ -27,6 +26,7 @@ from bot.services.search import (
     save_interests,
 )
 from bot.services.skills import split_skills
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher

@@ -16,7 +16,6 @@ from bot.blocks.profile import (
     build_saved_message,
 )
 from bot.deps import Deps
-from bot.directory import person_for
 from bot.ids import Action, Block, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import (
@@ -28,6 +27,7 @@ from bot.services.mentors import (
     set_status,
 )
 from bot.services.skills import split_skills
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     choices,
