@@ -18,13 +18,9 @@ from bot.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.services.booking_forms import more_times
 from bot.services.errors import DomainError
+from bot.services.interests import interests_of, save_interests
 from bot.services.nudges import ask_for_availability
-from bot.services.search import (
-    NoSkillsGiven,
-    find_mentors,
-    interests_of,
-    save_interests,
-)
+from bot.services.search import NoSkillsGiven, find_mentors
 from bot.services.skills import split_skills
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
