@@ -19,7 +19,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import COMMAND, Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.free_slots import SlotChoice
 from bot.services.search import MentorMatch, SearchResult
 
