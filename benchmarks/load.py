@@ -73,7 +73,7 @@ from bot.services.people import save_person
 from bot.simulator import FakeSlack, Reply, Seen, SimActor, SlackDriver, finder
 from bot.simulator.records import MESSAGE_KINDS
 from bot.simulator.surfaces import elements_of, input_blocks, options_of, text_of
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 from store.models import Booking, DueWork, MentorProfile, User

@@ -23,7 +23,7 @@ DMs with what they should have got (the other person, the link, the request, the
 
 Rows (each timed with `time.perf_counter`):
 - baseline, in-process: the same N messages (text and blocks as the pass sent them) posted with
-  `chat_postMessage` from a `bot.slack_client.make_web_client` client, sequentially;
+  `chat_postMessage` from a `bot.slack.client.make_web_client` client, sequentially;
 - run_due_pass in-process: passes with a clock at the due time until all N are sent. This row
   and the one above run --rounds times, alternated (the reminders are set back to pending
   before each round), and each shows its median: the machine may be shared;
@@ -62,7 +62,7 @@ from bot.services import lifecycle
 from bot.services.bookings import get_bookings
 from bot.simulator import FakeSlack
 from bot.simulator.records import ApiCall
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from store.db import SessionFactory, make_engine, make_session_factory
 from store.migrate import upgrade
 from store.models import Booking, DueWork, MentorProfile, Review, Slot, User

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.edge.middleware import EnvelopeGuard, ReplayGuard
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from handlers import register_listeners
 
 LISTENER_THREADS = 16

@@ -70,7 +70,7 @@ class Callback(StrEnum):
     ROSTER_PAUSE = "roster_pause_reason"
 
 
-class Block(StrEnum):
+class BlockId(StrEnum):
     """block_id values whose input the app reads back, or that errors are attached to."""
 
     SKILLS = "skills"

@@ -1,10 +1,10 @@
 """Passes over due work: claim what is due, do it through Slack, record the outcome.
 
-Each kind of due work has its handler in `bot.due_handlers`. A pass is idempotent: the claim
+Each kind of due work has its sender in `bot.slack.due_senders`. A pass is idempotent: the claim
 makes sure each row is done by one pass only, and finished rows are never picked up again.
 
 A batch costs the database a few statements whatever its size: one transaction claims it and
-reads what its handlers need, and what was sent is marked in groups of SETTLE_ITEMS (or every
+reads what its senders need, and what was sent is marked in groups of SETTLE_ITEMS (or every
 SETTLE_EVERY, when Slack is slow). Only failures are recorded one by one (they are rare). A
 pass killed hard mid-batch (SIGKILL, power loss) therefore leaves at most one group unmarked,
 which goes out again once its lease runs out: at most SETTLE_ITEMS messages, or a second's
@@ -23,12 +23,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.due_handlers import DUE_HANDLERS, DueBatch, DueHandler, load_batch
 from bot.edge import deliveries
 from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
 from bot.services.periodic import schedule_digest
+from bot.slack.due_senders import DUE_SENDERS, DueBatch, DueSender, load_batch
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class PassReport:
 def run_due_pass(
     deps: Deps,
     client: WebClient,
-    handlers: Mapping[str, DueHandler] | None = None,
+    senders: Mapping[str, DueSender] | None = None,
     *,
     batch: int = BATCH,
     lease: timedelta = LEASE,
@@ -86,7 +86,7 @@ def run_due_pass(
     period that just ended and forgets Slack deliveries too old to be replayed; all are
     idempotent, so passes on several replicas can run side by side.
     """
-    handlers = DUE_HANDLERS if handlers is None else handlers
+    senders = DUE_SENDERS if senders is None else senders
     report = PassReport()
     settings = deps.settings
     with deps.sessions.begin() as session:
@@ -107,13 +107,13 @@ def run_due_pass(
             loaded = load_batch(session, items)
         if not items:
             return report
-        _do_batch(deps, client, handlers, items, loaded, report)
+        _do_batch(deps, client, senders, items, loaded, report)
 
 
 def _do_batch(
     deps: Deps,
     client: WebClient,
-    handlers: Mapping[str, DueHandler],
+    senders: Mapping[str, DueSender],
     items: list[DueItem],
     batch: DueBatch,
     report: PassReport,
@@ -123,7 +123,7 @@ def _do_batch(
     settled_at = deps.clock.now()
     try:
         for item in items:
-            if _do(deps, client, handlers, item, batch, report):
+            if _do(deps, client, senders, item, batch, report):
                 sent.append(item)
             if len(sent) >= SETTLE_ITEMS or deps.clock.now() - settled_at >= SETTLE_EVERY:
                 _mark_sent(deps, sent, report)
@@ -143,17 +143,17 @@ def _mark_sent(deps: Deps, sent: list[DueItem], report: PassReport) -> None:
 def _do(
     deps: Deps,
     client: WebClient,
-    handlers: Mapping[str, DueHandler],
+    senders: Mapping[str, DueSender],
     item: DueItem,
     batch: DueBatch,
     report: PassReport,
 ) -> bool:
     """Do one item; True when it went out, else its failure is recorded at once."""
-    handler = handlers.get(item.kind)
+    sender = senders.get(item.kind)
     try:
-        if handler is None:
-            raise LookupError(f"no handler for due work of kind {item.kind!r}")
-        handler(deps, client, item, batch)
+        if sender is None:
+            raise LookupError(f"no sender for due work of kind {item.kind!r}")
+        sender(deps, client, item, batch)
     except Exception as exc:
         _record_failure(deps, item, exc, report)
         return False

@@ -13,12 +13,12 @@ from sqlalchemy.exc import OperationalError
 from bot.app import build_app
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.coordinator_channel import warn_if_readable_by_others
 from bot.deps import Deps
 from bot.jobs import run_due_pass
 from bot.scheduler import start_scheduler
 from bot.server import make_server
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
+from bot.slack.coordinator_channel import warn_if_readable_by_others
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 

@@ -21,11 +21,11 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.deps import Deps
-from bot.due_handlers import DueHandler
 from bot.jobs import PassReport, run_due_pass
 from bot.server import EVENTS_PATH, make_server
 from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
+from bot.slack.due_senders import DueSender
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 
@@ -51,9 +51,9 @@ class Sandbox:
     def user(self, slack_id: str) -> SimActor:
         return self.driver.user(slack_id)
 
-    def run_due(self, handlers: Mapping[str, DueHandler] | None = None) -> PassReport:
+    def run_due(self, senders: Mapping[str, DueSender] | None = None) -> PassReport:
         """One due-work pass at the sandbox clock's time, as `mentor-bot run-due` would do."""
-        return run_due_pass(self.deps, self.client, handlers)
+        return run_due_pass(self.deps, self.client, senders)
 
 
 @contextmanager

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from bot.blocks.digest import build_digest_message
 from bot.blocks.roster import build_roster
 from bot.deps import Deps
-from bot.digest_post import post_digest
 from bot.ids import COMMAND
 from bot.services import coordinators
 from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.export import Export
 from bot.services.roster import UnknownFilter, show_roster
+from bot.slack.digest_post import post_digest
 from handlers.commands import Invocation, Subcommands
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.profile import build_approval_outcome, build_decision_dm, build_reject_modal
 from bot.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
 from handlers.forms import clicking_user, form_values, number, string, tell, text
@@ -132,7 +132,7 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         coordinator = clicking_user(body)
         card = parse_reject_metadata(view.get("private_metadata"))
         if card is None:
-            ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
+            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
             return
         mentor = reject_from_modal(
             deps, ack, view, coordinator, card["mentor_id"], card["version"], "card"
@@ -162,17 +162,17 @@ def reject_from_modal(
                 mentor_id=mentor_id,
                 version=version,
                 approve=False,
-                reason=text(form_values(view), Block.REASON),
+                reason=text(form_values(view), BlockId.REASON),
                 actor=coordinator,
                 coordinators=deps.settings.coordinator_user_ids,
                 now=deps.clock.now(),
                 source=source,
             )
     except InvalidProfile as invalid:
-        ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
+        ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
         return None
     except DomainError as refused:
-        ack(response_action="errors", errors={Block.REASON: str(refused)})
+        ack(response_action="errors", errors={BlockId.REASON: str(refused)})
         return None
     ack()
     return mentor

@@ -19,7 +19,7 @@ from bot.blocks.availability import (
 from bot.blocks.kit import local_label
 from bot.blocks.profile import build_profile_message
 from bot.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services import availability
 from bot.services.availability import Publisher
 from bot.services.errors import DomainError
@@ -39,11 +39,11 @@ from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the add-window forms.
 FIELD_BLOCKS = {
-    "date": Block.DATE,
-    "start": Block.START,
-    "end": Block.END,
-    "days": Block.DAYS,
-    "weeks": Block.WEEKS,
+    "date": BlockId.DATE,
+    "start": BlockId.START,
+    "end": BlockId.END,
+    "days": BlockId.DAYS,
+    "weeks": BlockId.WEEKS,
 }
 
 
@@ -108,11 +108,14 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     ) -> None:
         user_id = clicking_user(body)
         values = form_values(view)
-        start, end = _clock_time(text(values, Block.START)), _clock_time(text(values, Block.END))
-        day = _day(text(values, Block.DATE))
+        start, end = (
+            _clock_time(text(values, BlockId.START)),
+            _clock_time(text(values, BlockId.END)),
+        )
+        day = _day(text(values, BlockId.DATE))
         missing: dict[str, str] = {
             block: "Pick a value."
-            for block, value in ((Block.DATE, day), (Block.START, start), (Block.END, end))
+            for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
             if value is None
         }
         if missing or start is None or end is None or day is None:
@@ -128,10 +131,10 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                         actor_slack_id=user_id,
                         tz_shown=tz_shown,
                         first_date=day,
-                        weekdays=_weekdays(choices(values, Block.DAYS)),
+                        weekdays=_weekdays(choices(values, BlockId.DAYS)),
                         start=start,
                         end=end,
-                        weeks=whole_number(values, Block.WEEKS) or 0,
+                        weeks=whole_number(values, BlockId.WEEKS) or 0,
                         now=now,
                         horizon_weeks=deps.settings.availability_horizon_weeks,
                     )
@@ -148,7 +151,8 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         except DomainError as refused:
             field = getattr(refused, "field", "date")
             ack(
-                response_action="errors", errors={FIELD_BLOCKS.get(field, Block.DATE): str(refused)}
+                response_action="errors",
+                errors={FIELD_BLOCKS.get(field, BlockId.DATE): str(refused)},
             )
             return
         ack()

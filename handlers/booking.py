@@ -23,11 +23,11 @@ from bot.blocks.booking import (
 )
 from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
-from bot.directory import person_for
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services import booking_forms, booking_plans, bookings, lifecycle
 from bot.services.bookings import BookingError, BookingView, InvalidRequest
 from bot.services.errors import DomainError
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     clicking_user,
@@ -41,10 +41,10 @@ from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the booking and reason modals.
 FIELD_BLOCKS = {
-    "slot": Block.SLOT,
-    "message": Block.MESSAGE,
-    "topic": Block.TOPIC,
-    "reason": Block.REASON,
+    "slot": BlockId.SLOT,
+    "message": BlockId.MESSAGE,
+    "topic": BlockId.TOPIC,
+    "reason": BlockId.REASON,
 }
 Result = TypeVar("Result")
 
@@ -113,13 +113,13 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                         session,
                         booking_id=number(view.get("private_metadata")) or 0,
                         actor_slack_id=clicking_user(body),
-                        reason=text(form_values(view), Block.REASON),
+                        reason=text(form_values(view), BlockId.REASON),
                         now=deps.clock.now(),
                     ),
                     session,
                 )
         except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, Block.REASON))
+            ack(response_action="errors", errors=field_errors(refused, BlockId.REASON))
             return None
         ack()
         return booking
@@ -165,7 +165,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     @app.view(Callback.BOOK)
     def on_book_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
         values = form_values(view)
-        slot = text(values, Block.SLOT)
+        slot = text(values, BlockId.SLOT)
         person = person_for(deps, client, clicking_user(body))
         try:
             with deps.sessions.begin() as session:
@@ -173,8 +173,8 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                     session,
                     mentee_id=person.id,
                     slot_id=number(slot) or 0,
-                    message=text(values, Block.MESSAGE),
-                    topic=text(values, Block.TOPIC).strip() or None,
+                    message=text(values, BlockId.MESSAGE),
+                    topic=text(values, BlockId.TOPIC).strip() or None,
                     now=deps.clock.now(),
                     max_open=deps.settings.max_open_requests,
                 )
@@ -182,7 +182,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                     session, booking, ttl=deps.settings.request_ttl, now=deps.clock.now()
                 )
         except BookingError as refused:
-            ack(response_action="errors", errors=field_errors(refused, Block.SLOT))
+            ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
             return
         ack()
         card = client.chat_postMessage(
@@ -261,7 +261,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
 
     @app.view(Callback.PROPOSE)
     def on_propose_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        slot = text(form_values(view), Block.SLOT)
+        slot = text(form_values(view), BlockId.SLOT)
         try:
             with deps.sessions.begin() as session:
                 booking = bookings.propose(
@@ -272,7 +272,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                     now=deps.clock.now(),
                 )
         except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, Block.SLOT))
+            ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
             return
         ack()
         update_card(client, booking)

@@ -15,18 +15,14 @@ from bot.blocks.find import (
     build_results,
 )
 from bot.deps import Deps
-from bot.directory import person_for
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services.booking_forms import more_times
 from bot.services.errors import DomainError
+from bot.services.interests import interests_of, save_interests
 from bot.services.nudges import ask_for_availability
-from bot.services.search import (
-    NoSkillsGiven,
-    find_mentors,
-    interests_of,
-    save_interests,
-)
+from bot.services.search import NoSkillsGiven, find_mentors
 from bot.services.skills import split_skills
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher
@@ -88,7 +84,7 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     def on_find_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
         ack()
         user_id = clicking_user(body)
-        words = query_words(text(form_values(view), Block.QUERY))
+        words = query_words(text(form_values(view), BlockId.QUERY))
         client.chat_postMessage(channel=user_id, **search(client, user_id, words))
 
     @app.action(Action.FIND_AGAIN)
@@ -141,11 +137,11 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
                 save_interests(
                     session,
                     person_id=person.id,
-                    skills=split_skills(text(values, Block.QUERY)),
-                    goals=text(values, Block.GOALS).strip(),
+                    skills=split_skills(text(values, BlockId.QUERY)),
+                    goals=text(values, BlockId.GOALS).strip(),
                 )
         except DomainError as refused:
-            ack(response_action="errors", errors={Block.GOALS.value: str(refused)})
+            ack(response_action="errors", errors={BlockId.GOALS.value: str(refused)})
             return
         ack()
         home.publish(client, user_id)

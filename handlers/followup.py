@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
 from bot.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services import lifecycle
 from bot.services.bookings import BookingView, get_booking
 from bot.services.errors import DomainError
@@ -35,7 +35,7 @@ from handlers.forms import (
     whole_number,
 )
 
-STAR_BLOCKS = re.compile(f"^({Block.CONNECTION_STARS}|{Block.PROGRAM_STARS})$")
+STAR_BLOCKS = re.compile(f"^({BlockId.CONNECTION_STARS}|{BlockId.PROGRAM_STARS})$")
 log = logging.getLogger(__name__)
 THANKS = ":pray: Thank you! Your review went to the program's coordinators."
 
@@ -139,8 +139,8 @@ def register(app: App, deps: Deps) -> None:
         updated = build_review_modal(
             booking,
             for_mentor=clicking_user(body) == booking.mentor_slack_id,
-            connection_stars=whole_number(values, Block.CONNECTION_STARS),
-            program_stars=whole_number(values, Block.PROGRAM_STARS),
+            connection_stars=whole_number(values, BlockId.CONNECTION_STARS),
+            program_stars=whole_number(values, BlockId.PROGRAM_STARS),
         )
         try:
             client.views_update(view_id=string(view.get("id")), hash=view.get("hash"), view=updated)
@@ -151,12 +151,12 @@ def register(app: App, deps: Deps) -> None:
     def on_review(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
         values = form_values(view)
         form = ReviewForm(
-            connection_stars=whole_number(values, Block.CONNECTION_STARS),
-            connection_comment=text(values, Block.CONNECTION_COMMENT),
-            program_stars=whole_number(values, Block.PROGRAM_STARS),
-            program_comment=text(values, Block.PROGRAM_COMMENT),
-            feedback=text(values, Block.FEEDBACK),
-            action_items=text(values, Block.ACTION_ITEMS),
+            connection_stars=whole_number(values, BlockId.CONNECTION_STARS),
+            connection_comment=text(values, BlockId.CONNECTION_COMMENT),
+            program_stars=whole_number(values, BlockId.PROGRAM_STARS),
+            program_comment=text(values, BlockId.PROGRAM_COMMENT),
+            feedback=text(values, BlockId.FEEDBACK),
+            action_items=text(values, BlockId.ACTION_ITEMS),
         )
         user_id = clicking_user(body)
         try:
@@ -170,7 +170,7 @@ def register(app: App, deps: Deps) -> None:
                 )
         except DomainError as refused:
             errors = getattr(refused, "errors", None) or {
-                getattr(refused, "field", None) or Block.CONNECTION_STARS.value: str(refused)
+                getattr(refused, "field", None) or BlockId.CONNECTION_STARS.value: str(refused)
             }
             ack(response_action="errors", errors=errors)
             return

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import build_home
 from bot.deps import Deps
-from bot.directory import person_for
 from bot.services.home import home_data
+from bot.slack.directory import person_for
 from handlers.commands import Subcommands
 
 

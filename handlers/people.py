@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.directory import display_name, known_time_zone
 from bot.services.people import refresh_known_person
+from bot.slack.directory import display_name, known_time_zone
 
 
 def register(app: App, deps: Deps) -> None:

@@ -16,8 +16,7 @@ from bot.blocks.profile import (
     build_saved_message,
 )
 from bot.deps import Deps
-from bot.directory import person_for
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import (
     InvalidProfile,
@@ -28,6 +27,7 @@ from bot.services.mentors import (
     set_status,
 )
 from bot.services.skills import split_skills
+from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.forms import (
     choices,
@@ -43,12 +43,12 @@ from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the sign-up modal.
 FIELD_BLOCKS = {
-    "skills": Block.NEW_SKILLS,
-    "bio": Block.BIO,
-    "link": Block.LINK,
-    "length": Block.LENGTH,
-    "capacity": Block.CAPACITY,
-    "coc": Block.COC,
+    "skills": BlockId.NEW_SKILLS,
+    "bio": BlockId.BIO,
+    "link": BlockId.LINK,
+    "length": BlockId.LENGTH,
+    "capacity": BlockId.CAPACITY,
+    "coc": BlockId.COC,
 }
 
 
@@ -123,12 +123,15 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         user_id = clicking_user(body)
         values = form_values(view)
         form = ProfileForm(
-            skills=[*choices(values, Block.SKILLS), *split_skills(text(values, Block.NEW_SKILLS))],
-            bio=text(values, Block.BIO),
-            meeting_link=text(values, Block.LINK),
-            session_minutes=whole_number(values, Block.LENGTH),
-            weekly_capacity=whole_number(values, Block.CAPACITY),
-            coc_accepted=COC_AGREE in choices(values, Block.COC),
+            skills=[
+                *choices(values, BlockId.SKILLS),
+                *split_skills(text(values, BlockId.NEW_SKILLS)),
+            ],
+            bio=text(values, BlockId.BIO),
+            meeting_link=text(values, BlockId.LINK),
+            session_minutes=whole_number(values, BlockId.LENGTH),
+            weekly_capacity=whole_number(values, BlockId.CAPACITY),
+            coc_accepted=COC_AGREE in choices(values, BlockId.COC),
         )
         person = person_for(deps, client, user_id)
         try:

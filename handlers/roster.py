@@ -20,7 +20,7 @@ from bot.blocks.kit import escape
 from bot.blocks.profile import build_decision_dm, build_reject_modal
 from bot.blocks.roster import build_pause_modal, build_roster, build_status_dm
 from bot.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services.coordinators import NotACoordinator
 from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
@@ -225,7 +225,7 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         coordinator = clicking_user(body)
         opened = parse_modal_metadata(view.get("private_metadata"))
         if opened is None:
-            ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
+            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
             return
         shown, url = opened
         mentor = reject_from_modal(
@@ -242,7 +242,7 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
         coordinator = clicking_user(body)
         opened = parse_modal_metadata(view.get("private_metadata"))
         if opened is None:
-            ack(response_action="errors", errors={Block.REASON: OUT_OF_DATE})
+            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
             return
         shown, url = opened
         try:
@@ -251,16 +251,16 @@ def register(app: App, deps: Deps, home: HomePublisher) -> None:
                     session,
                     mentor_id=shown.mentor_id,
                     version=shown.version,
-                    reason=text(form_values(view), Block.REASON),
+                    reason=text(form_values(view), BlockId.REASON),
                     actor=coordinator,
                     coordinators=ids,
                     now=deps.clock.now(),
                 )
         except InvalidProfile as invalid:
-            ack(response_action="errors", errors={Block.REASON: invalid.errors["reason"]})
+            ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
             return
         except DomainError as refused:
-            ack(response_action="errors", errors={Block.REASON: str(refused)})
+            ack(response_action="errors", errors={BlockId.REASON: str(refused)})
             return
         ack()
         at = {"response_url": url, "user": {"id": coordinator}}

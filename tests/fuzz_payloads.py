@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, BlockId, Callback
 
 TRIGGER = "<fresh trigger_id>"  # replaced by a real, single-use trigger when sent
 RESPONSE_URL = "<fresh response_url>"  # replaced by a real response_url when sent
@@ -278,33 +278,33 @@ def plausible_state(world: World) -> st.SearchStrategy[dict[str, Any]]:
     )  # fmt: skip
     small = st.integers(0, 60).map(str)
     fields: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-        Block.SKILLS: _ticked(st.sampled_from(["1", "2", "3", "99"])),
-        Block.NEW_SKILLS: _typed(prose),
-        Block.BIO: _typed(prose),
-        Block.LINK: _typed(prose),
-        Block.LENGTH: _picked(st.sampled_from(["30", "45", "60", "7"])),
-        Block.CAPACITY: _typed(small),
-        Block.COC: _ticked(st.sampled_from(["agree", "no"])),
-        Block.REASON: _typed(prose),
-        Block.DATE: st.sampled_from(world.days).map(
+        BlockId.SKILLS: _ticked(st.sampled_from(["1", "2", "3", "99"])),
+        BlockId.NEW_SKILLS: _typed(prose),
+        BlockId.BIO: _typed(prose),
+        BlockId.LINK: _typed(prose),
+        BlockId.LENGTH: _picked(st.sampled_from(["30", "45", "60", "7"])),
+        BlockId.CAPACITY: _typed(small),
+        BlockId.COC: _ticked(st.sampled_from(["agree", "no"])),
+        BlockId.REASON: _typed(prose),
+        BlockId.DATE: st.sampled_from(world.days).map(
             lambda day: {"type": "datepicker", "selected_date": day}),
-        Block.START: st.sampled_from(["09:00", "10:00", "23:30"]).map(
+        BlockId.START: st.sampled_from(["09:00", "10:00", "23:30"]).map(
             lambda t: {"type": "timepicker", "selected_time": t}),
-        Block.END: st.sampled_from(["10:00", "12:00", "09:00"]).map(
+        BlockId.END: st.sampled_from(["10:00", "12:00", "09:00"]).map(
             lambda t: {"type": "timepicker", "selected_time": t}),
-        Block.DAYS: _ticked(st.sampled_from("0123456")),
-        Block.WEEKS: _typed(small),
-        Block.QUERY: _typed(prose),
-        Block.GOALS: _typed(prose),
-        Block.SLOT: _picked(st.sampled_from(world.slot_ids).map(str)),
-        Block.MESSAGE: _typed(prose),
-        Block.TOPIC: _typed(prose),
-        Block.CONNECTION_STARS: _picked(st.sampled_from("123456")),
-        Block.CONNECTION_COMMENT: _typed(prose),
-        Block.PROGRAM_STARS: _picked(st.sampled_from("123456")),
-        Block.PROGRAM_COMMENT: _typed(prose),
-        Block.FEEDBACK: _typed(prose),
-        Block.ACTION_ITEMS: _typed(prose),
+        BlockId.DAYS: _ticked(st.sampled_from("0123456")),
+        BlockId.WEEKS: _typed(small),
+        BlockId.QUERY: _typed(prose),
+        BlockId.GOALS: _typed(prose),
+        BlockId.SLOT: _picked(st.sampled_from(world.slot_ids).map(str)),
+        BlockId.MESSAGE: _typed(prose),
+        BlockId.TOPIC: _typed(prose),
+        BlockId.CONNECTION_STARS: _picked(st.sampled_from("123456")),
+        BlockId.CONNECTION_COMMENT: _typed(prose),
+        BlockId.PROGRAM_STARS: _picked(st.sampled_from("123456")),
+        BlockId.PROGRAM_COMMENT: _typed(prose),
+        BlockId.FEEDBACK: _typed(prose),
+        BlockId.ACTION_ITEMS: _typed(prose),
     }  # fmt: skip
     return st.fixed_dictionaries(
         {
@@ -315,7 +315,7 @@ def plausible_state(world: World) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _state(world: World) -> st.SearchStrategy[dict[str, Any]]:
-    block_ids = st.one_of(st.sampled_from([b.value for b in Block]), st.text(max_size=8))
+    block_ids = st.one_of(st.sampled_from([b.value for b in BlockId]), st.text(max_size=8))
     elements = st.dictionaries(st.just(Action.INPUT.value) | st.text(max_size=4), _element(world),
                                min_size=1, max_size=2)  # fmt: skip
     return st.dictionaries(block_ids, elements, max_size=8)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import bookings
 from bot.services.bookings import WeekFull
-from bot.services.search import free_slots
+from bot.services.free_slots import free_slots
 from store.db import SessionFactory, make_session_factory
 from store.models import Booking, MentorProfile
 from tests.test_bookings import (

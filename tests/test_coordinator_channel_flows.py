@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.coordinator_channel import warn_if_readable_by_others
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack
 from bot.simulator.render import render_blocks
+from bot.slack.coordinator_channel import warn_if_readable_by_others
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
 from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
 

@@ -22,13 +22,13 @@ from sqlalchemy import Engine, select, update
 from bot.clock import SystemClock
 from bot.config import DEFAULTS, load_settings
 from bot.deps import Deps
-from bot.due_handlers import DueBatch, send_nudge
 from bot.jobs import LEASE
 from bot.services import due
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.simulator import FakeSlack
-from bot.slack_client import RATE_LIMIT_RETRIES, make_web_client
+from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
+from bot.slack.due_senders import DueBatch, send_nudge
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork, MentorProfile, User
 

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from slack_bolt import App
 from sqlalchemy import Table, select
 
-from bot.ids import Block
+from bot.ids import BlockId
 from bot.sandbox import Sandbox, sandbox
 from bot.services.roster import FILTERS
 from bot.simulator import forms
@@ -119,10 +119,10 @@ def seed(box: Sandbox) -> None:
     box.user(BEN).click("Yes")  # leaves his review modal open
     box.user(ADA).click("Yes")
     connecting, program, feedback = ADA_REVIEW
-    for block, value in ((Block.CONNECTION_STARS, "2"), (Block.PROGRAM_STARS, "2"),
-                         (Block.CONNECTION_COMMENT, f"Too short. {connecting}"),
-                         (Block.PROGRAM_COMMENT, f"More structure. {program}"),
-                         (Block.FEEDBACK, f"Thanks. {feedback}")):  # fmt: skip
+    for block, value in ((BlockId.CONNECTION_STARS, "2"), (BlockId.PROGRAM_STARS, "2"),
+                         (BlockId.CONNECTION_COMMENT, f"Too short. {connecting}"),
+                         (BlockId.PROGRAM_COMMENT, f"More structure. {program}"),
+                         (BlockId.FEEDBACK, f"Thanks. {feedback}")):  # fmt: skip
         fill_block(box, ADA, block, value)
     assert box.user(ADA).submit().errors == {}
     assert request(box, CHITRA, message=f"{GOALS} {CHITRA_ASKS}") == {}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.jobs import RETRY_BACKOFF
 from bot.sandbox import Sandbox
-from bot.slack_client import SERVER_ERROR_RETRIES
+from bot.slack.client import SERVER_ERROR_RETRIES
 from store.models import DueWork
 from tests.conftest import ADA, BEN
 from tests.test_booking_flows import ada_with_a_morning, request, statuses

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from bot.services import bookings, lifecycle
 from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BookingError, BookingView
+from bot.services.interests import save_interests
 from bot.services.people import Person, PersonForgotten, lock_live_people, save_person
 from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
-from bot.services.search import save_interests
 from store.db import SessionFactory
 from store.models import Booking, DueWork, MentorProfile, User
 from tests.test_bookings import ADA, BEN, MESSAGE, NOW, World, build_world, request

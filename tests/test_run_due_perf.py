@@ -17,11 +17,11 @@ from benchmarks.run_due import check, reminders_back_to_pending, seed
 from bot.clock import ManualClock
 from bot.config import load_settings
 from bot.deps import Deps
-from bot.due_handlers import DUE_HANDLERS, DueBatch
 from bot.jobs import SETTLE_EVERY, SETTLE_ITEMS, run_due_pass
 from bot.services.due import DueItem
 from bot.simulator import FakeSlack
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
+from bot.slack.due_senders import DUE_SENDERS, DueBatch
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork
 from tests.conftest import START
@@ -99,7 +99,7 @@ def test_an_interrupted_pass_marks_what_it_sent(engine: Engine, fake: FakeSlack)
     def send_three_then_stop(deps: Deps, client: Any, item: DueItem, batch: DueBatch) -> None:
         if len(done) == 3:
             raise KeyboardInterrupt
-        DUE_HANDLERS[item.kind](deps, client, item, batch)
+        DUE_SENDERS[item.kind](deps, client, item, batch)
         done.append(item)
 
     client = make_web_client(fake.bot_token, fake.base_url)
@@ -121,7 +121,7 @@ def test_a_slow_batch_marks_sent_work_as_it_goes(engine: Engine, fake: FakeSlack
 
     def slow(deps: Deps, client: Any, item: DueItem, batch: DueBatch) -> None:
         marked_before.append(sent_count(deps.sessions))
-        DUE_HANDLERS[item.kind](deps, client, item, batch)
+        DUE_SENDERS[item.kind](deps, client, item, batch)
         clock.advance(step)
 
     client = make_web_client(fake.bot_token, fake.base_url)
@@ -138,7 +138,7 @@ def test_sent_work_is_marked_in_groups(engine: Engine, fake: FakeSlack) -> None:
 
     def counting(deps: Deps, client: Any, item: DueItem, batch: DueBatch) -> None:
         marked_before.append(sent_count(deps.sessions))
-        DUE_HANDLERS[item.kind](deps, client, item, batch)
+        DUE_SENDERS[item.kind](deps, client, item, batch)
 
     client = make_web_client(fake.bot_token, fake.base_url)
     assert run_due_pass(deps, client, {"reminder": counting}).sent == 2 * SETTLE_ITEMS + 4

@@ -13,17 +13,14 @@ from sqlalchemy.orm import Session
 
 from bot.services import search
 from bot.services.errors import DomainError
+from bot.services.free_slots import SlotChoice, free_slots
+from bot.services.interests import Interests, interests_of, save_interests
 from bot.services.search import (
     BIO_LINE_MAX,
-    Interests,
     NoSkillsGiven,
     SearchResult,
-    SlotChoice,
     find_mentors,
     first_line,
-    free_slots,
-    interests_of,
-    save_interests,
 )
 from bot.services.skills import ensure_skills
 from store.db import SessionFactory

@@ -11,7 +11,7 @@ from typing import Any
 from bot.blocks.inputs import checkboxes, date_input, modal, number_input, time_input
 from bot.blocks.kit import Block, actions, button, context, divider, escape, local_label, section
 from bot.ids import Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.availability import SlotView
 
 MAX_DAYS_SHOWN = 14

@@ -20,9 +20,9 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
-from bot.services.search import SlotChoice
+from bot.services.free_slots import SlotChoice
 
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
 

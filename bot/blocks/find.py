@@ -19,8 +19,9 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import COMMAND, Action, Callback
-from bot.ids import Block as B
-from bot.services.search import MentorMatch, SearchResult, SlotChoice
+from bot.ids import BlockId as B
+from bot.services.free_slots import SlotChoice
+from bot.services.search import MentorMatch, SearchResult
 
 SKILLS_VALUE_MAX = 1900  # a button value holds 2000 characters
 

@@ -17,7 +17,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.bookings import BookingView
 from bot.services.reviews import (
     COMMENT_MAX,

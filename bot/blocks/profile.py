@@ -27,7 +27,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.mentors import BIO_MAX, CAPACITY_MAX, CAPACITY_MIN, MentorView
 
 CODE_OF_CONDUCT = (

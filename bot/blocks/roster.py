@@ -18,7 +18,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import COMMAND, Action, Callback
-from bot.ids import Block as B
+from bot.ids import BlockId as B
 from bot.services.mentors import MentorView
 from bot.services.roster import PAGE_SIZE, PAUSE_REASON_MAX, RosterEntry, RosterPage
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.bookings import BookingError, BookingView, for_decision
-from bot.services.search import SlotChoice, free_slots
+from bot.services.free_slots import SlotChoice, free_slots
 from store.models import MentorProfile, Slot, User
 
 

@@ -2,7 +2,7 @@
 
 The digest carries confidential parts (low ratings with their comments), so its channel must
 be private and hold only coordinators (COORDINATOR_USER_IDS) and the bot itself. This module
-only judges; bot/coordinator_channel.py asks Slack, and the digest's builder shows the result.
+only judges; bot/slack/coordinator_channel.py asks Slack, and the digest's builder shows the result.
 """
 
 from __future__ import annotations

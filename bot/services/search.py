@@ -6,11 +6,10 @@ skills, each normalised (synonyms resolved); adjacent words that together name a
 exact skill counts 1, a near miss (a typo such as "pyhton", difflib ratio >= 0.8) counts one
 half.
 
-A slot is bookable when it starts within the horizon, nobody holds it (no pending or approved
-booking) and its week, the ISO week in the mentor's own time zone, is not already full: live
-bookings in a week are capped by the mentor's weekly capacity. Mentors rank by match, then
-soonest bookable slot, then lighter recent load, name and id; a mentor the asker has a pending
-request with stays listed, marked requested, last within their match if nothing is bookable.
+Which slots are bookable is bot/services/free_slots.py's to say; the interests a search with no
+words uses are bot/services/interests.py's. Mentors rank by match, then soonest bookable slot,
+then lighter recent load, name and id; a mentor the asker has a pending request with stays
+listed, marked requested, last within their match if nothing is bookable.
 Mentors whose free slots all lie in full weeks are at capacity and left out. Skills nobody
 offers are recorded as unmet demand.
 
@@ -33,32 +32,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.services.bookings import BOOKING_LEAD
-from bot.services.capacity import WeekKey, full_weeks, live, live_bookings, week_of
+from bot.services.capacity import WeekKey, full_weeks, live_bookings, week_of
 from bot.services.errors import DomainError
+from bot.services.free_slots import (
+    WEEK_MARGIN,
+    SlotChoice,
+    bookable,
+    free_slot_rows,
+    free_slots_of,
+)
+from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
-from bot.services.people import lock_live_people
 from bot.services.skills import (
     SYNONYMS,
+    SkillInfo,
     SkillTooLong,
     closest_skills,
-    ensure_skills,
     normalise,
     split_skills,
 )
-from store.models import (
-    Booking,
-    MentorProfile,
-    MentorSkill,
-    SearchMiss,
-    Skill,
-    Slot,
-    User,
-    UserInterest,
-)
+from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, Skill, User
 
 NEXT_SLOTS = 3  # free times shown per mentor in the results
 SUGGESTIONS = 3
@@ -66,14 +63,10 @@ NEAR_MISS = 0.8  # difflib ratio from which a differently spelt skill earns half
 NEAR_CREDIT = 0.5
 RECENT_DAYS = 30  # recent load: approved sessions from this many days back to the horizon
 BIO_LINE_MAX = 150
-GOALS_MAX = 1000
 SLOT_BATCH = 100  # free slots read at a time while looking for the first mentors
 GOOD_SHARE = 0.1  # below this share of everyone's free slots, read the group's slots by id
 NEVER = datetime.max.replace(tzinfo=UTC)  # soonest slot of a requested mentor with none free
 MAX_PHRASE_WORDS = 4  # longest run of words tried as one skill ("amazon web services")
-# A local ISO week reaches at most 14 hours either side of the UTC week holding it; a week of
-# margin on each side of the horizon covers every week a bookable slot can fall in.
-WEEK_MARGIN = timedelta(days=8)
 
 # Multi-word names the catalogue knows without a database row: synonyms and their skills.
 _KNOWN_PHRASES = frozenset(SYNONYMS) | {name.casefold() for name in SYNONYMS.values()}
@@ -88,18 +81,6 @@ class NoSkillsGiven(DomainError):
             "`/mentor find python leadership`, or save your interests once and just type "
             "`/mentor find`."
         )
-
-
-class GoalsTooLong(DomainError):
-    def __init__(self, length: int) -> None:
-        super().__init__(f"Keep your goals under {GOALS_MAX} characters (they have {length}).")
-
-
-@dataclass(frozen=True)
-class SlotChoice:
-    id: int
-    starts_at: datetime
-    ends_at: datetime
 
 
 @dataclass(frozen=True)
@@ -123,19 +104,6 @@ class SearchResult:
     suggestions: tuple[str, ...]
     used_interests: bool
     more: int
-
-
-@dataclass(frozen=True)
-class Interests:
-    skills: tuple[str, ...]
-    goals: str | None
-
-
-@dataclass(frozen=True)
-class _Catalogued:
-    id: int
-    key: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -169,14 +137,14 @@ def find_mentors(
     horizon_end = now + timedelta(days=horizon_days)
     asker_id = session.scalar(select(User.id).where(User.slack_id == asker_slack_id))
     skills = {
-        row.key: _Catalogued(row.id, row.key, row.name)
+        row.key: SkillInfo(row.id, row.key, row.name)
         for row in session.execute(select(Skill.id, Skill.key, Skill.name))
     }
 
     asked = _parse_query(query, skills)
     used_interests = not asked
     if used_interests:
-        saved = _saved_interests(session, asker_id) if asker_id is not None else []
+        saved = saved_interests(session, asker_id) if asker_id is not None else []
         asked = [(skill.key, skill.name) for skill in saved]
         if not asked:
             raise NoSkillsGiven()
@@ -268,12 +236,12 @@ def find_mentors(
             key=lambda m: (found[m], loads.get(m, 0), known[m].name.casefold(), m),
         )[:taken]
     shown = [*top, *without]
-    free = _free_slots(session, top, *walk.period)
+    free = free_slots_of(session, top, *walk.period)
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
         percent, names_matched = scores[mentor_id]
-        bookable = _bookable(free.get(mentor_id, []), mentor.tz, walk.full.get(mentor_id, set()))
+        open_slots = bookable(free.get(mentor_id, []), mentor.tz, walk.full.get(mentor_id, set()))
         return MentorMatch(
             mentor_id=mentor_id,
             slack_id=mentor.slack_id,
@@ -281,7 +249,7 @@ def find_mentors(
             bio_first_line=first_line(mentor.bio),
             matched=names_matched,
             percent=percent,
-            next_slots=tuple(bookable[:NEXT_SLOTS]),
+            next_slots=tuple(open_slots[:NEXT_SLOTS]),
             requested=mentor_id in requested,
             recent_load=loads.get(mentor_id, 0),
         )
@@ -374,7 +342,7 @@ class _Walk:
         after: tuple[datetime, int] | None = None
         everyone = len(group) > SLOT_BATCH
         while True:
-            query = _free_slot_rows(None if everyone else group, *self.period, after=after)
+            query = free_slot_rows(None if everyone else group, *self.period, after=after)
             rows = self.session.execute(query.limit(SLOT_BATCH)).all()
             kept = [
                 (row.id, row.mentor_id, row.starts_at) for row in rows if row.mentor_id in group
@@ -425,37 +393,6 @@ class _Directory:
         return {m: self.known[m] for m in wanted}
 
 
-def free_slots(
-    session: Session,
-    *,
-    mentor_id: int,
-    now: datetime,
-    horizon_days: int = 14,
-    limit: int = 100,
-    ignoring_booking_id: int | None = None,
-) -> list[SlotChoice]:
-    """One mentor's bookable slots in the horizon, soonest first (at most `limit`).
-
-    Held slots and slots in weeks the mentor's capacity already fills are left out. When a
-    mentor proposes moving a request, pass it as `ignoring_booking_id`: it no longer counts
-    towards its week, since moving it adds no session.
-    """
-    mentor = session.execute(
-        select(MentorProfile.weekly_capacity, User.tz)
-        .join(User, User.id == MentorProfile.user_id)
-        .where(MentorProfile.id == mentor_id)
-    ).first()
-    if mentor is None or limit < 1:
-        return []
-    horizon_end = now + timedelta(days=horizon_days)
-    bookings = live_bookings(
-        session, {mentor_id}, now - WEEK_MARGIN, horizon_end + WEEK_MARGIN, ignoring_booking_id
-    )
-    full = full_weeks(bookings, {mentor_id: (mentor.tz, mentor.weekly_capacity)})
-    free = _free_slots(session, {mentor_id}, now + BOOKING_LEAD, horizon_end)
-    return _bookable(free.get(mentor_id, []), mentor.tz, full.get(mentor_id, set()))[:limit]
-
-
 def first_line(bio: str) -> str:
     """The first non-empty line of a bio, cut to BIO_LINE_MAX characters."""
     line = next((part.strip() for part in bio.splitlines() if part.strip()), "")
@@ -463,64 +400,10 @@ def first_line(bio: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Interests
-
-
-def save_interests(
-    session: Session,
-    *,
-    person_id: int,
-    skills: Sequence[str],
-    goals: str | None = None,
-    keep_goals: bool = True,
-) -> Interests:
-    """Replace the person's interests; set their goals when given, else keep or clear them.
-
-    Blank goals clear them. Raises GoalsTooLong beyond GOALS_MAX characters.
-    """
-    lock_live_people(session, acting=person_id)  # a deletion under way runs first, or after
-    user = session.get_one(User, person_id)
-    if goals is not None:
-        goals = goals.strip()
-        if len(goals) > GOALS_MAX:
-            raise GoalsTooLong(len(goals))
-        user.goals = goals or None
-    elif not keep_goals:
-        user.goals = None
-    chosen = ensure_skills(session, skills)
-    session.execute(delete(UserInterest).where(UserInterest.user_id == person_id))
-    session.add_all(UserInterest(user_id=person_id, skill_id=skill.id) for skill in chosen)
-    session.flush()
-    session.expire(user, ["interests"])
-    return Interests(skills=_sorted_names(s.name for s in chosen), goals=user.goals)
-
-
-def interests_of(session: Session, *, person_id: int) -> Interests:
-    """The person's saved skills (by name) and goals; empty when they saved none."""
-    goals = session.scalar(select(User.goals).where(User.id == person_id))
-    saved = _saved_interests(session, person_id)
-    return Interests(skills=_sorted_names(s.name for s in saved), goals=goals)
-
-
-def _saved_interests(session: Session, person_id: int) -> list[_Catalogued]:
-    rows = session.execute(
-        select(Skill.id, Skill.key, Skill.name)
-        .join(UserInterest, UserInterest.skill_id == Skill.id)
-        .where(UserInterest.user_id == person_id)
-    )
-    saved = [_Catalogued(row.id, row.key, row.name) for row in rows]
-    return sorted(saved, key=lambda skill: (skill.name.casefold(), skill.key))
-
-
-def _sorted_names(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(names, key=str.casefold))
-
-
-# ---------------------------------------------------------------------------------------------
 # Reading the query
 
 
-def _parse_query(query: Sequence[str], skills: dict[str, _Catalogued]) -> list[tuple[str, str]]:
+def _parse_query(query: Sequence[str], skills: dict[str, SkillInfo]) -> list[tuple[str, str]]:
     """(key, display name) of each asked skill, in order, without duplicates.
 
     An element with several words (the caller split on commas) is one skill. Runs of single
@@ -556,7 +439,7 @@ def _parse_query(query: Sequence[str], skills: dict[str, _Catalogued]) -> list[t
     return list(asked.items())
 
 
-def _known_run(words: list[str], start: int, skills: dict[str, _Catalogued]) -> int:
+def _known_run(words: list[str], start: int, skills: dict[str, SkillInfo]) -> int:
     """How many words from `start` name one known skill together; 1 when no longer run does."""
     for size in range(min(MAX_PHRASE_WORDS, len(words) - start), 1, -1):
         phrase = " ".join(words[start : start + size])
@@ -569,7 +452,7 @@ def _known_run(words: list[str], start: int, skills: dict[str, _Catalogued]) -> 
     return 1
 
 
-def _near_misses(key: str, catalogue: Iterable[_Catalogued]) -> dict[int, float]:
+def _near_misses(key: str, catalogue: Iterable[SkillInfo]) -> dict[int, float]:
     """Skill id -> ratio of the catalogue's keys spelt nearly like `key` (not the key itself)."""
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(key)
@@ -637,51 +520,6 @@ def _candidates(
     return found
 
 
-def _held() -> ColumnElement[bool]:
-    """The slot has a live (pending or approved) booking."""
-    return select(Booking.id).where(Booking.slot_id == Slot.id, live()).exists()
-
-
-def _free_slot_rows(
-    mentor_ids: set[int] | None,
-    start: datetime,
-    end: datetime,
-    *,
-    after: tuple[datetime, int] | None,
-) -> Select[int, int, datetime]:
-    """These (or all) mentors' free slots in (start, end), soonest first, after (starts_at, id)."""
-    query = select(Slot.id, Slot.mentor_id, Slot.starts_at).where(
-        Slot.starts_at > start, Slot.starts_at < end, ~_held()
-    )
-    if mentor_ids is not None:
-        query = query.where(Slot.mentor_id.in_(mentor_ids))
-    if after is not None:
-        query = query.where(
-            or_(Slot.starts_at > after[0], and_(Slot.starts_at == after[0], Slot.id > after[1]))
-        )
-    return query.order_by(Slot.starts_at, Slot.id)
-
-
-def _free_slots(
-    session: Session, mentor_ids: Iterable[int], start: datetime, end: datetime
-) -> dict[int, list[SlotChoice]]:
-    """Per mentor, every free slot in (start, end), soonest first."""
-    rows = session.execute(
-        select(Slot.id, Slot.mentor_id, Slot.starts_at, Slot.ends_at)
-        .where(
-            Slot.mentor_id.in_(set(mentor_ids)),
-            Slot.starts_at > start,
-            Slot.starts_at < end,
-            ~_held(),
-        )
-        .order_by(Slot.mentor_id, Slot.starts_at, Slot.id)
-    )
-    free: dict[int, list[SlotChoice]] = defaultdict(list)
-    for row in rows:
-        free[row.mentor_id].append(SlotChoice(row.id, row.starts_at, row.ends_at))
-    return dict(free)
-
-
 def _recent_load(
     session: Session, mentor_ids: set[int], start: datetime, end: datetime
 ) -> dict[int, int]:
@@ -706,13 +544,3 @@ def _requested_mentors(session: Session, asker_id: int) -> set[int]:
             )
         )
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Weeks in the mentor's zone
-
-
-def _bookable(free: list[SlotChoice], tz: str, full: set[WeekKey]) -> list[SlotChoice]:
-    if not full:
-        return free
-    return [slot for slot in free if week_of(slot.starts_at, tz) not in full]

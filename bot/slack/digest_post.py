@@ -1,6 +1,6 @@
 """Posting a digest to a channel: the message, then its sessions-per-week chart as a PNG.
 
-Before posting, Slack is asked who can read the channel (bot/coordinator_channel.py), so a
+Before posting, Slack is asked who can read the channel (bot/slack/coordinator_channel.py), so a
 digest sent where others than coordinators read it says so at the top.
 """
 
@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.digest import build_digest_message
 from bot.chart import bar_chart_png
-from bot.coordinator_channel import read_audience
 from bot.services.digest import Digest
+from bot.slack.coordinator_channel import read_audience
 
 CHART_TITLE = "Sessions per week, last 8 weeks"
 

@@ -1,7 +1,7 @@
 """What each kind of due work does in Slack when its time comes.
 
 A pass reads what a claimed batch needs (its bookings, the reminders' action items) in one go,
-just before sending it, so a handler sees each booking as it stands now: anything may have
+just before sending it, so a sender sees each booking as it stands now: anything may have
 changed since the work was scheduled (cancelled, declined, moved), and then it quietly does
 nothing. A batch costs a fixed number of queries, however many items it holds.
 """
@@ -27,7 +27,6 @@ from bot.blocks.followup import (
     build_review_prompt,
 )
 from bot.deps import Deps
-from bot.digest_post import post_digest as send_digest
 from bot.services import lifecycle
 from bot.services.bookings import (
     BookingView,
@@ -40,6 +39,7 @@ from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
 from bot.services.reviews import has_reviewed, previous_action_items_for
+from bot.slack.digest_post import post_digest as send_digest
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
     )
 
 
-DueHandler = Callable[[Deps, WebClient, DueItem, DueBatch], None]
+# What sends one kind of due work. ("Handler" is kept for Bolt listeners, see docs/architecture.md.)
+DueSender = Callable[[Deps, WebClient, DueItem, DueBatch], None]
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def send_review_reminder(deps: Deps, client: WebClient, item: DueItem, batch: Du
         client.chat_postMessage(channel=item.recipient_slack_id, **prompt)
 
 
-DUE_HANDLERS: dict[str, DueHandler] = {
+DUE_SENDERS: dict[str, DueSender] = {
     NUDGE: send_nudge,
     lifecycle.REMINDER: send_reminder,
     lifecycle.REQUEST_NUDGE: send_request_nudge,
