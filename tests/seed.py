@@ -1,0 +1,159 @@
+"""Rows for database-level tests: people, mentors with skills, slots, bookings at a given state.
+
+One builder per concept. Defaults are the model's own (UTC, three a week, half an hour) so a
+call names only what its test is about; every row is flushed, so ids are there to use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.services.skills import ensure_skills
+from store.models import Booking, MentorProfile, MentorSkill, Slot, User
+
+# Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+PARIS = "Europe/Paris"
+NEW_YORK = "America/New_York"
+KOLKATA = "Asia/Kolkata"
+MESSAGE = "I'd like help planning my first conference talk."
+BIO = "Engineer who loves helping people grow."
+
+
+def add_user(
+    session: Session, slack_id: str, *, tz: str = "UTC", name: str | None = None, at: datetime = NOW
+) -> User:
+    """A person as Slack describes them; named after their id unless a test needs a name."""
+    user = User(slack_id=slack_id, real_name=name or slack_id, tz=tz, created_at=at, updated_at=at)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_mentor(
+    session: Session,
+    slack_id: str,
+    skills: Iterable[str] = (),
+    *,
+    status: str = "active",
+    tz: str = "UTC",
+    name: str | None = None,
+    capacity: int = 3,
+    minutes: int = 30,
+    bio: str = BIO,
+    meeting_link: str | None = None,
+    skill_ids: Iterable[int] = (),
+    at: datetime = NOW,
+    user_at: datetime | None = None,
+) -> MentorProfile:
+    """A mentor profile and its person; skills by name (catalogued on the way) or by id."""
+    user = add_user(session, slack_id, tz=tz, name=name, at=user_at or at)
+    mentor = MentorProfile(
+        user_id=user.id,
+        status=status,
+        bio=bio,
+        weekly_capacity=capacity,
+        session_minutes=minutes,
+        meeting_link=f"https://meet.example.com/{slack_id.lower()}"
+        if meeting_link is None
+        else meeting_link,
+        created_at=at,
+        updated_at=at,
+    )
+    ids = [skill.id for skill in ensure_skills(session, list(skills))] if skills else []
+    mentor.skills = [MentorSkill(skill_id=skill_id) for skill_id in [*ids, *skill_ids]]
+    session.add(mentor)
+    session.flush()
+    return mentor
+
+
+def add_slot(session: Session, mentor_id: int, starts_at: datetime, minutes: int = 30) -> Slot:
+    """A free slot of the mentor's, half an hour unless told."""
+    slot = Slot(
+        mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes)
+    )
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def booking(
+    slot: Slot,
+    mentee_id: int,
+    status: str = "pending",
+    *,
+    message: str = MESSAGE,
+    requested_at: datetime = NOW,
+    decided_at: datetime | None = None,
+    keep_slot: bool = True,
+) -> Booking:
+    """An unsaved booking on a slot, carrying what its state needs (a reason when closed)."""
+    row = Booking(
+        slot_id=slot.id if keep_slot else None,
+        mentor_id=slot.mentor_id,
+        mentee_id=mentee_id,
+        status=status,
+        message=message,
+        requested_at=requested_at,
+        decided_at=decided_at,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+    )
+    if status == "cancelled":
+        row.cancel_reason = "Something came up."
+        row.cancelled_by = mentee_id
+    if status == "declined":
+        row.decline_reason = "I am away that week."
+    return row
+
+
+def add_booking(
+    session: Session,
+    slot_id: int,
+    mentee_id: int,
+    status: str = "pending",
+    *,
+    message: str = MESSAGE,
+    requested_at: datetime = NOW,
+    decided_at: datetime | None = None,
+    keep_slot: bool = True,
+) -> Booking:
+    """A saved booking on an existing slot, in the given state."""
+    row = booking(
+        session.get_one(Slot, slot_id),
+        mentee_id,
+        status,
+        message=message,
+        requested_at=requested_at,
+        decided_at=decided_at,
+        keep_slot=keep_slot,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_session(
+    session: Session,
+    mentor_id: int,
+    mentee_id: int,
+    starts_at: datetime,
+    status: str = "approved",
+    *,
+    requested_at: datetime | None = None,
+    decided_at: datetime | None = None,
+) -> Booking:
+    """A half-hour booking on a slot of its own, requested two days ahead unless told."""
+    slot = add_slot(session, mentor_id, starts_at)
+    return add_booking(
+        session,
+        slot.id,
+        mentee_id,
+        status,
+        requested_at=starts_at - 48 * HOUR if requested_at is None else requested_at,
+        decided_at=decided_at,
+    )
