@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.skills import ensure_skills
@@ -157,3 +159,21 @@ def add_session(
         requested_at=starts_at - 48 * HOUR if requested_at is None else requested_at,
         decided_at=decided_at,
     )
+
+
+# --- reading rows back ------------------------------------------------------------------------
+
+
+def slots_of(session: Session, mentor_id: int) -> list[tuple[datetime, datetime]]:
+    """The mentor's slots, earliest first, as (start, end) in UTC."""
+    rows = session.execute(
+        select(Slot.starts_at, Slot.ends_at)
+        .where(Slot.mentor_id == mentor_id)
+        .order_by(Slot.starts_at)
+    )
+    return [(row.starts_at, row.ends_at) for row in rows]
+
+
+def local(instant: datetime, tz: str = NEW_YORK) -> str:
+    """An instant as a wall clock reads it, New York unless told."""
+    return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
