@@ -7,14 +7,20 @@ call names only what its test is about; every row is flushed, so ids are there t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.services import bookings
+from bot.services.bookings import BookingView
 from bot.services.skills import ensure_skills
-from store.models import Booking, MentorProfile, MentorSkill, Slot, User
+from store.db import SessionFactory
+from store.models import Booking, MentorProfile, MentorSkill, Skill, Slot, User
+from tests.conftest import ADA, BEN, CHITRA, DAN
 
 # Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -159,6 +165,86 @@ def add_session(
         requested_at=starts_at - 48 * HOUR if requested_at is None else requested_at,
         decided_at=decided_at,
     )
+
+
+# --- a small world for the booking rules ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """Ada mentors (three free slots tomorrow); Ben and Chitra are mentees; Dan also mentors."""
+
+    ada: int  # Ada's mentor profile
+    ada_user: int
+    ben: int
+    chitra: int
+    dan: int  # Dan's mentor profile
+    slots: tuple[int, int, int]  # Ada's, tomorrow 09:00, 10:00, 11:00 UTC
+    dan_slot: int
+
+
+def build_world(sessions: SessionFactory) -> World:
+    with sessions.begin() as session:
+        ada_profile = add_mentor(session, ADA, tz=NEW_YORK, name=f"Name of {ADA}", capacity=40)
+        ada, ada_user = ada_profile.id, ada_profile.user_id
+        dan = add_mentor(session, DAN, tz=KOLKATA, name=f"Name of {DAN}", capacity=40).id
+        ben = add_user(session, BEN, tz=PARIS, name=f"Name of {BEN}").id
+        chitra = add_user(session, CHITRA, tz=KOLKATA, name=f"Name of {CHITRA}").id
+        mentee = session.get_one(User, ben)
+        mentee.goals = "Speak at a conference next year."
+        mentee.interests = [
+            Skill(key="speaking", name="speaking"),
+            Skill(key="python", name="Python"),
+        ]
+        tomorrow = NOW + 24 * HOUR
+        first, second, third = (add_slot(session, ada, tomorrow + n * HOUR).id for n in range(3))
+        dan_slot = add_slot(session, dan, tomorrow).id
+    return World(ada, ada_user, ben, chitra, dan, (first, second, third), dan_slot)
+
+
+def request(
+    session: Session,
+    mentee_id: int,
+    slot_id: int,
+    *,
+    message: str = MESSAGE,
+    topic: str | None = None,
+    now: datetime = NOW,
+    max_open: int = 3,
+) -> BookingView:
+    return bookings.request_session(
+        session,
+        mentee_id=mentee_id,
+        slot_id=slot_id,
+        message=message,
+        topic=topic,
+        now=now,
+        max_open=max_open,
+    )
+
+
+def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any) -> BookingView:
+    with sessions.begin() as session:
+        return request(session, mentee_id, slot_id, **kw)
+
+
+def approved(sessions: SessionFactory, mentee_id: int, slot_id: int) -> BookingView:
+    booking = requested(sessions, mentee_id, slot_id)
+    with sessions.begin() as session:
+        return bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
+
+
+def current(sessions: SessionFactory, booking_id: int) -> BookingView:
+    with sessions.begin() as session:
+        view = bookings.get_booking(session, booking_id=booking_id)
+    assert view is not None
+    return view
+
+
+def live_bookings(sessions: SessionFactory) -> int:
+    with sessions.begin() as session:
+        query = select(func.count()).where(Booking.status.in_(("pending", "approved")))
+        return session.scalar(query) or 0
 
 
 # --- reading rows back ------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
 from bot.services.search import save_interests
 from store.db import SessionFactory
 from store.models import Booking, DueWork, MentorProfile, User
-from tests.test_bookings import ADA, BEN, MESSAGE, NOW, World, build_world, request
+from tests.conftest import ADA, BEN
+from tests.seed import MESSAGE, NOW, World, build_world, request
 
 WAIT = 15.0  # seconds a thread may take before the test gives up on it
 TTL = timedelta(hours=48)
