@@ -7,7 +7,7 @@ wrong type, at every level). For each example: no 5xx, nothing Slack would refus
 exception logged, no change the sender's role does not allow, and no surface shown to anyone
 carrying another person's booking message or review. One seeded sandbox per database engine
 serves the whole module; after an example that changed anything, the data goes back to the
-seeded rows. The payloads each run found are kept in tests/test_fuzz_regressions.py.
+seeded rows. The payloads each run found are kept in tests/test_odd_input_flows.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Regressions: each payload the fuzzing in tests/test_fuzz.py found, on both engines.
+"""Odd input (garbled metadata, stray buttons, junk events) answered plainly, never a 500.
+
+Each payload here was first found by the fuzzing in tests/test_fuzz.py; on both engines.
 
 Kept apart from the fuzzing itself, whose seeded sandbox lives for the whole module on each
 engine, while each of these starts from an empty database.

@@ -1,4 +1,7 @@
-"""Bugs the two-replica load test (benchmarks/load.py) found, each kept from coming back."""
+"""Expiries and nudges when Slack fails or a card never went out: each reaches people once.
+
+First found by the two-replica load test (benchmarks/load.py).
+"""
 
 from __future__ import annotations
 
