@@ -10,24 +10,7 @@ from bot.sandbox import Sandbox
 from bot.simulator.render import render_view
 from store.models import Booking, Slot, User
 from tests.conftest import ADA, BEN, CHITRA
-from tests.test_mentor_flows import profile_of, sign_up
-
-TOMORROW = "2026-11-24"  # the sandbox starts on Monday 23 November 2026, 09:00 UTC
-
-
-def slot_starts(box: Sandbox) -> list[datetime]:
-    with box.deps.sessions.begin() as session:
-        return list(session.scalars(select(Slot.starts_at).order_by(Slot.starts_at)))
-
-
-def add_once(box: Sandbox, user_id: str, day: str, start: str, end: str) -> dict[str, str]:
-    person = box.user(user_id)
-    person.command("availability")
-    person.click("Add a one-off window")
-    person.fill("Date", day)
-    person.fill("From", start)
-    person.fill("Until", end)
-    return person.submit().errors
+from tests.steps import TOMORROW, add_once, profile_of, sign_up, slot_starts
 
 
 def availability_text(box: Sandbox, user_id: str, tz: str) -> str:

@@ -53,10 +53,7 @@ from tests.fuzz_payloads import (
     slash_texts,
     view_submissions,
 )
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import GOALS, request
-from tests.test_followup_flows import SESSION_START
-from tests.test_mentor_flows import sign_up
+from tests.steps import GOALS, SESSION_START, add_once, request, sign_up
 
 GRACE = "U0GRACE"  # a mentor waiting for a coordinator's approval
 OLIVE = "U0OLIVE"  # in the workspace, never used the bot: a pure outsider

@@ -20,8 +20,7 @@ from bot.sandbox import Sandbox, sandbox
 from bot.simulator.driver import Reply
 from store.models import User
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_availability_flows import add_once
-from tests.test_mentor_flows import sign_up
+from tests.steps import add_once, sign_up
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -12,7 +12,7 @@ from store.db import SessionFactory
 from store.models import Slot
 from tests.conftest import ADA
 from tests.seed import NEW_YORK, NOW, PARIS, add_booking, add_mentor, add_user, local, slots_of
-from tests.test_booking_flows import ada_with_a_morning
+from tests.steps import ada_with_a_morning
 
 
 def times(sessions: SessionFactory, mentor: int) -> list[str]:
