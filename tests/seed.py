@@ -19,7 +19,7 @@ from bot.services import bookings
 from bot.services.bookings import BookingView
 from bot.services.skills import ensure_skills
 from store.db import SessionFactory
-from store.models import Booking, MentorProfile, MentorSkill, Skill, Slot, User
+from store.models import Attendance, Booking, MentorProfile, MentorSkill, Review, Skill, Slot, User
 from tests.conftest import ADA, BEN, CHITRA, DAN
 
 # Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
@@ -56,10 +56,9 @@ def add_mentor(
     meeting_link: str | None = None,
     skill_ids: Iterable[int] = (),
     at: datetime = NOW,
-    user_at: datetime | None = None,
 ) -> MentorProfile:
     """A mentor profile and its person; skills by name (catalogued on the way) or by id."""
-    user = add_user(session, slack_id, tz=tz, name=name, at=user_at or at)
+    user = add_user(session, slack_id, tz=tz, name=name, at=at)
     mentor = MentorProfile(
         user_id=user.id,
         status=status,
@@ -164,6 +163,49 @@ def add_session(
         status,
         requested_at=starts_at - 48 * HOUR if requested_at is None else requested_at,
         decided_at=decided_at,
+    )
+
+
+def add_attendance(
+    session: Session,
+    booking_id: int,
+    user_id: int,
+    took_place: bool,
+    what: str | None = None,
+    at: datetime = NOW,
+) -> None:
+    """One participant's answer to "did it take place?"."""
+    session.add(
+        Attendance(
+            booking_id=booking_id,
+            user_id=user_id,
+            took_place=took_place,
+            what_happened=what,
+            answered_at=at,
+        )
+    )
+
+
+def add_review(
+    session: Session,
+    booking_id: int,
+    reviewer_id: int,
+    stars: tuple[int, int],
+    created_at: datetime = NOW,
+    comments: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> None:
+    """A review as saved: (connection, program) stars and (connection, program, feedback) words."""
+    session.add(
+        Review(
+            booking_id=booking_id,
+            reviewer_id=reviewer_id,
+            connection_stars=stars[0],
+            program_stars=stars[1],
+            connection_comment=comments[0],
+            program_comment=comments[1],
+            feedback=comments[2],
+            created_at=created_at,
+        )
     )
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox
 from bot.simulator.render import render_view
-from store.models import Booking, Slot, User
+from store.models import Slot
 from tests.conftest import ADA, BEN, CHITRA
+from tests.seed import PARIS, add_booking, add_user
 from tests.steps import TOMORROW, add_once, profile_of, sign_up, slot_starts
 
 
@@ -138,25 +139,14 @@ def test_a_booked_slot_is_never_removed_silently(box: Sandbox) -> None:
     with box.deps.sessions.begin() as session:
         slot = session.scalars(select(Slot).order_by(Slot.starts_at)).first()
         assert slot is not None
-        ben = User(
-            slack_id=BEN,
-            real_name="Ben",
-            tz="Europe/Paris",
-            created_at=box.clock.now(),
-            updated_at=box.clock.now(),
-        )
-        session.add(ben)
-        session.flush()
-        session.add(
-            Booking(
-                slot_id=slot.id,
-                mentor_id=slot.mentor_id,
-                mentee_id=ben.id,
-                message="I'd like help planning my first tech talk.",
-                requested_at=box.clock.now(),
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-            )
+        now = box.clock.now()
+        ben = add_user(session, BEN, tz=PARIS, name="Ben", at=now)
+        add_booking(
+            session,
+            slot.id,
+            ben.id,
+            message="I'd like help planning my first tech talk.",
+            requested_at=now,
         )
     ada = box.user(ADA)
     ada.command("availability")
