@@ -25,6 +25,10 @@ from tests.conftest import ADA, BEN, CHITRA, DAN
 # Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+# The coordinators' week (digest, export): the seven days before Thursday 26 November, 12:00 UTC.
+PERIOD_END = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+PERIOD_START = PERIOD_END - 7 * DAY  # Thursday 19 November, 12:00 UTC
 PARIS = "Europe/Paris"
 NEW_YORK = "America/New_York"
 KOLKATA = "Asia/Kolkata"

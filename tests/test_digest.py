@@ -20,22 +20,16 @@ from bot.services.digest import (
 )
 from bot.services.reviews import ReviewForm, check_review
 from store.db import SessionFactory
-from store.models import (
-    DueWork,
-    MentorProfile,
-    SearchMiss,
-)
-from tests.seed import add_attendance, add_mentor, add_review, add_session, add_user
+from store.models import DueWork, MentorProfile, SearchMiss
+from tests.conftest import ADA, BEN, CHITRA, DAN
+from tests.seed import DAY, HOUR, add_attendance, add_mentor, add_review, add_session, add_user
+from tests.seed import PERIOD_END as NOW
+from tests.seed import PERIOD_START as START
 
-# Thursday 26 November 2026, 12:00 UTC; the digest covers the seven days before it.
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-START = NOW - timedelta(days=7)  # Thursday 19 November, 12:00 UTC
-DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
-ADA, DAN, EVE = "U0ADA", "U0DAN", "U0EVE"  # mentors
-BEN, CHITRA, FAY = "U0BEN", "U0CHITRA", "U0FAY"  # mentees
-
-
-# --- building rows ---------------------------------------------------------------------------
+# The digest covers the seven days before NOW (Thursday 26 November 2026, 12:00 UTC).
+MINUTE = timedelta(minutes=1)
+EVE = "U0EVE"  # a third mentor, besides Ada and Dan
+FAY = "U0FAY"  # a third mentee, besides Ben and Chitra
 
 
 def miss(session: Session, key: str, at: datetime, times: int = 1) -> None:

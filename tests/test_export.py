@@ -14,8 +14,9 @@ from bot.services.export import (
 )
 from store.db import SessionFactory
 from store.models import Review
-from tests.seed import add_attendance, add_mentor, add_session, add_user
-from tests.test_digest import DAY, HOUR, NOW, START
+from tests.seed import DAY, HOUR, add_attendance, add_mentor, add_session, add_user
+from tests.seed import PERIOD_END as NOW
+from tests.seed import PERIOD_START as START
 
 TRICKY_COMMENT = 'Great, "really" great,\nthough the room was loud'
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
 from bot.ids import Action
 from bot.sandbox import Sandbox
-from store.models import Attendance, Booking, DueWork, Review
+from store.models import Attendance, DueWork, Review
 from tests.conftest import ADA, BEN, CHITRA
 from tests.steps import (
     CONNECTING,
@@ -19,6 +19,7 @@ from tests.steps import (
     ada_with_a_morning,
     add_once,
     approved_session,
+    booking_id,
     check_in,
     dms,
     request,
@@ -129,11 +130,6 @@ def test_high_stars_need_no_comment_and_one_review_each(box: Sandbox) -> None:
     assert "already reviewed" in " ".join(errors.values())
     with box.deps.sessions.begin() as session:
         assert len(session.scalars(select(Review)).all()) == 1
-
-
-def booking_id(box: Sandbox) -> str:
-    with box.deps.sessions.begin() as session:
-        return str(session.scalars(select(Booking.id)).first())
 
 
 def test_no_asks_what_happened_and_records_it(box: Sandbox) -> None:
