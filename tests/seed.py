@@ -1,7 +1,8 @@
 """Rows for database-level tests: people, mentors with skills, slots, bookings at a given state.
 
-One builder per concept. Defaults are the model's own (UTC, three a week, half an hour) so a
-call names only what its test is about; every row is flushed, so ids are there to use.
+One builder per concept. Defaults are the model's (UTC, three a week, half an hour), with a bio
+and a meeting link as a signed-up mentor has, so a call names only what its test is about (a
+time zone, a capacity, a name) and every row is flushed, so its id is there to use.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def add_review(
     )
 
 
-# --- a small world for the booking rules ----------------------------------------------------
+# --- a small world for the booking rules, and the service calls its tests repeat --------------
 
 
 @dataclass(frozen=True)

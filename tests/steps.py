@@ -27,6 +27,9 @@ PROGRAM = "2. How do you rate the mentorship program?"
 CHANNEL = "C0COORD"
 
 
+# --- mentors ----------------------------------------------------------------------------------
+
+
 def sign_up(
     box: Sandbox,
     user_id: str,
@@ -56,16 +59,22 @@ def _has_skill_picker(box: Sandbox, user_id: str) -> bool:
 
 
 def profile_of(box: Sandbox, slack_id: str) -> MentorProfile | None:
+    """The person's mentor profile as stored, or None before they sign up."""
     with box.deps.sessions.begin() as session:
         return session.scalar(select(MentorProfile).join(User).where(User.slack_id == slack_id))
 
 
+# --- availability -----------------------------------------------------------------------------
+
+
 def slot_starts(box: Sandbox) -> list[datetime]:
+    """Every slot's start, earliest first, in UTC."""
     with box.deps.sessions.begin() as session:
         return list(session.scalars(select(Slot.starts_at).order_by(Slot.starts_at)))
 
 
 def add_once(box: Sandbox, user_id: str, day: str, start: str, end: str) -> dict[str, str]:
+    """Add a one-off window through /mentor availability; the modal's field errors."""
     person = box.user(user_id)
     person.command("availability")
     person.click("Add a one-off window")
@@ -73,6 +82,9 @@ def add_once(box: Sandbox, user_id: str, day: str, start: str, end: str) -> dict
     person.fill("From", start)
     person.fill("Until", end)
     return person.submit().errors
+
+
+# --- finding and booking ----------------------------------------------------------------------
 
 
 def seen_text(box: Sandbox, user_id: str, kind: str, tz: str = "UTC") -> str:
@@ -85,6 +97,7 @@ def seen_text(box: Sandbox, user_id: str, kind: str, tz: str = "UTC") -> str:
 
 
 def statuses(box: Sandbox) -> list[str]:
+    """Every booking's status, oldest first."""
     with box.deps.sessions.begin() as session:
         return list(session.scalars(select(Booking.status).order_by(Booking.id)))
 
@@ -126,11 +139,16 @@ def send_click(box: Sandbox, user_id: str, action_id: str, value: str) -> None:
 
 
 def booking_id(box: Sandbox) -> str:
+    """The id of the one booking there is, as a button value carries it."""
     with box.deps.sessions.begin() as session:
         return str(session.scalars(select(Booking.id)).one())
 
 
+# --- after a session, with the clock moved ----------------------------------------------------
+
+
 def dms(box: Sandbox, user_id: str, containing: str) -> list[str]:
+    """The person's direct messages that contain the words."""
     return [s.text for s in box.fake.seen_by(user_id) if s.kind == "dm" and containing in s.text]
 
 
@@ -142,13 +160,18 @@ def approved_session(box: Sandbox) -> None:
 
 
 def run_at(box: Sandbox, moment: datetime) -> None:
+    """Move the clock to the moment and run the due work, as the scheduler would."""
     box.clock.set(moment)
     box.run_due()
 
 
 def check_in(box: Sandbox) -> None:
+    """Half an hour after the session: both are asked whether it took place."""
     run_at(box, SESSION_START + timedelta(minutes=30))
     assert len(dms(box, BEN, "take place")) == 1 and len(dms(box, ADA, "take place")) == 1
+
+
+# --- what people see; coordinators and the roster ---------------------------------------------
 
 
 def shown(box: Sandbox, user_id: str) -> str:
@@ -158,6 +181,7 @@ def shown(box: Sandbox, user_id: str) -> str:
 
 
 def status_of(box: Sandbox, slack_id: str) -> str:
+    """The mentor's status as stored."""
     with box.deps.sessions.begin() as session:
         return next(
             mentor.status
