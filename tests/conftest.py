@@ -24,6 +24,7 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 ADA = "U0ADA"  # a mentor in New York
 BEN = "U0BEN"  # a mentee in Paris
 CHITRA = "U0CHITRA"  # a colleague in Kolkata (half-hour offset)
+DAN = "U0DAN"  # another mentor
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,9 +15,7 @@ from bot.services.coordinators import COORDINATORS_ONLY
 from bot.simulator.render import render_blocks
 from store.models import AuditEntry
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_booking_flows import ada_with_a_morning, request
-
-CHANNEL = "C0COORD"
+from tests.steps import CHANNEL, ada_with_a_morning, chart_bytes, request
 
 
 @pytest.fixture
@@ -40,12 +38,6 @@ def digests(box: Sandbox) -> list[str]:
         for m in box.fake.channel_messages(CHANNEL)
         if m.kind == "channel"
     ]
-
-
-def chart_bytes(file: dict) -> bytes:
-    """The uploaded file's content, as the simulator stored it."""
-    content = file["content"]
-    return content if isinstance(content, bytes) else content.encode("latin-1")
 
 
 def audit_actions(box: Sandbox) -> list[str]:

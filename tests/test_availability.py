@@ -34,10 +34,9 @@ from bot.services.availability import (
 )
 from bot.services.errors import DomainError
 from store.db import SessionFactory
-from store.models import AvailabilityWindow, Booking, MentorProfile, Slot, User
+from store.models import AvailabilityWindow, Booking, MentorProfile, Slot
+from tests.seed import KOLKATA, NEW_YORK, PARIS, add_booking, add_mentor, add_user, local, slots_of
 
-NEW_YORK = "America/New_York"
-KOLKATA = "Asia/Kolkata"
 # Monday 23 November 2026, 09:00 UTC (04:00 in New York).
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MONDAY_TO_FRIDAY = {0, 1, 2, 3, 4}
@@ -45,56 +44,6 @@ MONDAY_TO_FRIDAY = {0, 1, 2, 3, 4}
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def add_user(session: Session, slack_id: str, tz: str = NEW_YORK) -> User:
-    user = User(slack_id=slack_id, real_name=slack_id, tz=tz, created_at=NOW, updated_at=NOW)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def add_mentor(
-    session: Session, slack_id: str = "U0ADA", tz: str = NEW_YORK, minutes: int = 30
-) -> int:
-    user = add_user(session, slack_id, tz)
-    mentor = MentorProfile(
-        user_id=user.id, status="active", session_minutes=minutes, created_at=NOW, updated_at=NOW
-    )
-    session.add(mentor)
-    session.flush()
-    return mentor.id
-
-
-def book(session: Session, slot_id: int, mentee_slack_id: str, status: str = "pending") -> None:
-    slot = session.get_one(Slot, slot_id)
-    mentee = add_user(session, mentee_slack_id, "Europe/Paris")
-    session.add(
-        Booking(
-            slot_id=slot.id,
-            mentor_id=slot.mentor_id,
-            mentee_id=mentee.id,
-            status=status,
-            message="I'd like help planning my first conference talk.",
-            requested_at=NOW,
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-        )
-    )
-    session.flush()
-
-
-def slots_of(session: Session, mentor_id: int) -> list[tuple[datetime, datetime]]:
-    rows = session.execute(
-        select(Slot.starts_at, Slot.ends_at)
-        .where(Slot.mentor_id == mentor_id)
-        .order_by(Slot.starts_at)
-    )
-    return [(row.starts_at, row.ends_at) for row in rows]
-
-
-def local(instant: datetime, tz: str = NEW_YORK) -> str:
-    return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 # --- cutting windows into slots (pure) ----------------------------------------------------------
@@ -184,7 +133,7 @@ def test_weekday_mask() -> None:
 def test_add_once_creates_slots_in_utc(sessions: SessionFactory) -> None:
     """Ada in New York opens 10:00-15:00 on 1 December: ten slots from 15:00 UTC, on record."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         result = add_once(
             session, mentor_id=ada, day=date(2026, 12, 1), start=time(10), end=time(15), now=NOW
         )
@@ -207,7 +156,7 @@ def test_add_once_uses_the_mentors_session_length(
 ) -> None:
     """A mentor with longer sessions gets fewer, longer slots from the same window."""
     with sessions.begin() as session:
-        mentor = add_mentor(session, minutes=minutes)
+        mentor = add_mentor(session, "U0ADA", tz=NEW_YORK, minutes=minutes).id
         result = add_once(
             session, mentor_id=mentor, day=date(2026, 12, 1), start=time(10), end=time(15), now=NOW
         )
@@ -218,7 +167,7 @@ def test_add_once_uses_the_mentors_session_length(
 def test_add_once_in_a_half_hour_zone(sessions: SessionFactory) -> None:
     """Chitra in Kolkata opens 10:00-11:00: her first slot is 04:30 UTC."""
     with sessions.begin() as session:
-        chitra = add_mentor(session, "U0CHITRA", KOLKATA)
+        chitra = add_mentor(session, "U0CHITRA", tz=KOLKATA).id
         result = add_once(
             session, mentor_id=chitra, day=date(2026, 11, 24), start=time(10), end=time(11), now=NOW
         )
@@ -230,7 +179,7 @@ def test_a_window_that_has_started_only_gets_its_future_slots(sessions: SessionF
     """At 11:10 local, a 10:00-12:00 window today only offers 11:30."""
     now = utc(2026, 12, 1, 16, 10)  # 11:10 in New York
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         result = add_once(
             session, mentor_id=ada, day=date(2026, 12, 1), start=time(10), end=time(12), now=now
         )
@@ -241,7 +190,7 @@ def test_a_window_that_has_started_only_gets_its_future_slots(sessions: SessionF
 def test_a_window_in_the_past_is_refused(sessions: SessionFactory) -> None:
     """Yesterday's window, or today's once it has ended, is refused on the date field."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         for day, end in ((date(2026, 11, 22), time(15)), (date(2026, 11, 23), time(4))):
             with pytest.raises(WindowInPast) as refused:
                 add_once(session, mentor_id=ada, day=day, start=time(3), end=end, now=NOW)
@@ -256,7 +205,7 @@ def test_an_end_before_the_start_is_refused(
 ) -> None:
     """An end at or before the start is refused on the end field."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         with pytest.raises(DomainError) as refused:
             add_once(session, mentor_id=ada, day=date(2026, 12, 1), start=start, end=end, now=NOW)
         assert getattr(refused.value, "field", None) == "end"
@@ -265,7 +214,7 @@ def test_an_end_before_the_start_is_refused(
 def test_a_window_shorter_than_a_session_is_refused(sessions: SessionFactory) -> None:
     """A 20-minute window can't hold a 30-minute session: the end field says so."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         with pytest.raises(DomainError) as refused:
             add_once(
                 session,
@@ -291,7 +240,7 @@ def test_overlapping_windows_skip_what_is_already_covered(sessions: SessionFacto
     """10:00-12:00 then 11:00-13:00 adds only 12:00 and 12:30; 10:15-11:15 adds nothing."""
     day = date(2026, 12, 1)
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         first = add_once(session, mentor_id=ada, day=day, start=time(10), end=time(12), now=NOW)
         second = add_once(session, mentor_id=ada, day=day, start=time(11), end=time(13), now=NOW)
         shifted = add_once(
@@ -313,7 +262,7 @@ def test_a_longer_session_length_never_overlaps_older_slots(sessions: SessionFac
     """After switching from 30 to 60 minutes, a new window only fills the gaps old slots left."""
     day = date(2026, 12, 1)
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         add_once(session, mentor_id=ada, day=day, start=time(10, 30), end=time(11), now=NOW)
         session.get_one(MentorProfile, ada).session_minutes = 60
         result = add_once(session, mentor_id=ada, day=day, start=time(9), end=time(13), now=NOW)
@@ -328,7 +277,7 @@ def test_weekly_window_stays_ten_local_across_the_dst_change(sessions: SessionFa
     """Monday-Friday 10:00-11:00 from Wed 28 Oct: 14:00 UTC before 1 Nov, 15:00 UTC after."""
     now = utc(2026, 10, 27, 12)
     with sessions.begin() as session:
-        ada = add_mentor(session, minutes=60)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK, minutes=60).id
         result = add_weekly(
             session,
             mentor_id=ada,
@@ -362,7 +311,7 @@ def test_weekly_window_is_generated_up_to_the_horizon_then_extended(
     """Mondays and Thursdays for 4 weeks with a 1-week horizon: slots arrive as time moves on,
     and extending twice adds nothing twice."""
     with sessions.begin() as session:
-        ada = add_mentor(session, minutes=60)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK, minutes=60).id
         result = add_weekly(
             session,
             mentor_id=ada,
@@ -404,7 +353,7 @@ def test_weekly_window_is_generated_up_to_the_horizon_then_extended(
 def test_weekly_window_beyond_the_horizon_starts_empty(sessions: SessionFactory) -> None:
     """A weekly window starting after the horizon creates nothing until extend reaches it."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         result = add_weekly(
             session,
             mentor_id=ada,
@@ -426,8 +375,8 @@ def test_weekly_window_beyond_the_horizon_starts_empty(sessions: SessionFactory)
 def test_extend_skips_mentors_who_left_and_covered_times(sessions: SessionFactory) -> None:
     """Extending never adds slots for a mentor who left, nor on top of a one-off window."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
-        ben = add_mentor(session, "U0BEN")
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
+        ben = add_mentor(session, "U0BEN", tz=NEW_YORK).id
         for mentor in (ada, ben):
             add_weekly(
                 session,
@@ -475,7 +424,7 @@ def test_weekly_form_errors_name_their_field(
         "weeks": 4,
     } | changes
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         with pytest.raises(DomainError) as refused:
             add_weekly(session, mentor_id=ada, now=NOW, horizon_weeks=4, **form)  # type: ignore[arg-type]
         assert getattr(refused.value, "field", None) == field
@@ -486,7 +435,7 @@ def test_weekly_form_errors_name_their_field(
 def test_weekly_starting_today_in_the_mentors_zone_is_allowed(sessions: SessionFactory) -> None:
     """At 04:00 on 23 Nov in New York it is still the 23rd there, so today is a fine first date."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         result = add_weekly(
             session,
             mentor_id=ada,
@@ -507,7 +456,7 @@ def test_weekly_starting_today_in_the_mentors_zone_is_allowed(sessions: SessionF
 
 def ada_with_a_morning(session: Session) -> tuple[int, list[int]]:
     """Ada with four slots on Tue 1 December, 10:00-12:00 New York."""
-    ada = add_mentor(session)
+    ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
     add_once(session, mentor_id=ada, day=date(2026, 12, 1), start=time(10), end=time(12), now=NOW)
     ids = list(
         session.scalars(select(Slot.id).where(Slot.mentor_id == ada).order_by(Slot.starts_at))
@@ -519,9 +468,9 @@ def test_upcoming_slots_show_which_are_booked(sessions: SessionFactory) -> None:
     """Pending and approved requests mark a slot booked; a declined one leaves it free."""
     with sessions.begin() as session:
         ada, ids = ada_with_a_morning(session)
-        book(session, ids[0], "U1", "pending")
-        book(session, ids[1], "U2", "approved")
-        book(session, ids[2], "U3", "declined")
+        add_booking(session, ids[0], add_user(session, "U1", tz=PARIS).id, "pending")
+        add_booking(session, ids[1], add_user(session, "U2", tz=PARIS).id, "approved")
+        add_booking(session, ids[2], add_user(session, "U3", tz=PARIS).id, "declined")
     with sessions.begin() as session:
         slots = upcoming_slots(session, mentor_id=ada, now=NOW)
         assert [s.id for s in slots] == ids
@@ -552,8 +501,8 @@ def test_a_booked_slot_is_never_removed(sessions: SessionFactory) -> None:
     """A slot with a pending or approved request stays; the mentor is told to cancel instead."""
     with sessions.begin() as session:
         ada, ids = ada_with_a_morning(session)
-        book(session, ids[0], "U1", "pending")
-        book(session, ids[1], "U2", "approved")
+        add_booking(session, ids[0], add_user(session, "U1", tz=PARIS).id, "pending")
+        add_booking(session, ids[1], add_user(session, "U2", tz=PARIS).id, "approved")
     with sessions.begin() as session:
         for slot_id in ids[:2]:
             with pytest.raises(SlotBooked) as refused:
@@ -566,7 +515,7 @@ def test_someone_elses_slot_cannot_be_removed(sessions: SessionFactory) -> None:
     """A forged slot id belonging to another mentor is refused as not found, and kept."""
     with sessions.begin() as session:
         _ada, ids = ada_with_a_morning(session)
-        mallory = add_mentor(session, "U0MAL")
+        mallory = add_mentor(session, "U0MAL", tz=NEW_YORK).id
     with sessions.begin() as session:
         with pytest.raises(SlotNotFound):
             remove_slot(session, mentor_id=mallory, slot_id=ids[0], now=NOW)
@@ -579,8 +528,8 @@ def test_a_slot_with_only_past_requests_can_go(sessions: SessionFactory) -> None
     """A slot whose requests were declined or cancelled can go; the requests stay on record."""
     with sessions.begin() as session:
         ada, ids = ada_with_a_morning(session)
-        book(session, ids[0], "U1", "declined")
-        book(session, ids[0], "U2", "cancelled")
+        add_booking(session, ids[0], add_user(session, "U1", tz=PARIS).id, "declined")
+        add_booking(session, ids[0], add_user(session, "U2", tz=PARIS).id, "cancelled")
     with sessions.begin() as session:
         remove_slot(session, mentor_id=ada, slot_id=ids[0], now=NOW)
     with sessions.begin() as session:
@@ -604,7 +553,7 @@ def test_clear_day_keeps_booked_slots(sessions: SessionFactory) -> None:
         add_once(
             session, mentor_id=ada, day=date(2026, 12, 2), start=time(10), end=time(11), now=NOW
         )
-        book(session, ids[2], "U1", "approved")
+        add_booking(session, ids[2], add_user(session, "U1", tz=PARIS).id, "approved")
     with sessions.begin() as session:
         removed, kept = clear_day(
             session, mentor_id=ada, day=date(2026, 12, 1), tz=NEW_YORK, now=NOW
@@ -630,7 +579,7 @@ def test_clear_day_keeps_booked_slots(sessions: SessionFactory) -> None:
 def test_clear_day_uses_the_local_day_and_spares_the_past(sessions: SessionFactory) -> None:
     """In Kolkata the local day starts at 18:30 UTC the evening before; started slots stay."""
     with sessions.begin() as session:
-        chitra = add_mentor(session, "U0CHITRA", KOLKATA)
+        chitra = add_mentor(session, "U0CHITRA", tz=KOLKATA).id
         for day in (date(2026, 11, 24), date(2026, 11, 25)):
             add_once(session, mentor_id=chitra, day=day, start=time(0), end=time(1), now=NOW)
             add_once(session, mentor_id=chitra, day=day, start=time(23), end=time(23, 30), now=NOW)
@@ -662,7 +611,7 @@ def test_only_a_mentor_who_may_publish_can_submit_a_window(
     """The form's submitter is re-read at submit: gone, rejected or never a mentor is refused
     on the date field, and nothing is published."""
     with sessions.begin() as session:
-        mentor = add_mentor(session)
+        mentor = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         if status is None:
             session.delete(session.get_one(MentorProfile, mentor))
         else:
@@ -689,7 +638,7 @@ def test_a_paused_mentor_still_publishes_in_the_zone_the_form_showed(
     """Paused mentors keep publishing; a form typed in another zone than the mentor's current
     one is refused on its start time; without a zone (an older form) it goes through."""
     with sessions.begin() as session:
-        mentor = add_mentor(session)
+        mentor = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         session.get_one(MentorProfile, mentor).status = "paused"
     week = {
         "first_date": date(2026, 11, 24),

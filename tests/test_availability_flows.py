@@ -8,26 +8,10 @@ from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox
 from bot.simulator.render import render_view
-from store.models import Booking, Slot, User
+from store.models import Slot
 from tests.conftest import ADA, BEN, CHITRA
-from tests.test_mentor_flows import profile_of, sign_up
-
-TOMORROW = "2026-11-24"  # the sandbox starts on Monday 23 November 2026, 09:00 UTC
-
-
-def slot_starts(box: Sandbox) -> list[datetime]:
-    with box.deps.sessions.begin() as session:
-        return list(session.scalars(select(Slot.starts_at).order_by(Slot.starts_at)))
-
-
-def add_once(box: Sandbox, user_id: str, day: str, start: str, end: str) -> dict[str, str]:
-    person = box.user(user_id)
-    person.command("availability")
-    person.click("Add a one-off window")
-    person.fill("Date", day)
-    person.fill("From", start)
-    person.fill("Until", end)
-    return person.submit().errors
+from tests.seed import PARIS, add_booking, add_user
+from tests.steps import TOMORROW, add_once, profile_of, sign_up, slot_starts
 
 
 def availability_text(box: Sandbox, user_id: str, tz: str) -> str:
@@ -155,25 +139,14 @@ def test_a_booked_slot_is_never_removed_silently(box: Sandbox) -> None:
     with box.deps.sessions.begin() as session:
         slot = session.scalars(select(Slot).order_by(Slot.starts_at)).first()
         assert slot is not None
-        ben = User(
-            slack_id=BEN,
-            real_name="Ben",
-            tz="Europe/Paris",
-            created_at=box.clock.now(),
-            updated_at=box.clock.now(),
-        )
-        session.add(ben)
-        session.flush()
-        session.add(
-            Booking(
-                slot_id=slot.id,
-                mentor_id=slot.mentor_id,
-                mentee_id=ben.id,
-                message="I'd like help planning my first tech talk.",
-                requested_at=box.clock.now(),
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-            )
+        now = box.clock.now()
+        ben = add_user(session, BEN, tz=PARIS, name="Ben", at=now)
+        add_booking(
+            session,
+            slot.id,
+            ben.id,
+            message="I'd like help planning my first tech talk.",
+            requested_at=now,
         )
     ada = box.user(ADA)
     ada.command("availability")

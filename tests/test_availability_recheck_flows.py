@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.sandbox import Sandbox
 from tests.conftest import ADA
-from tests.test_availability_flows import TOMORROW, slot_starts
-from tests.test_mentor_flows import sign_up
+from tests.steps import TOMORROW, sign_up, slot_starts
 
 
 def open_add_once(box: Sandbox, day: str = TOMORROW) -> None:

@@ -13,43 +13,20 @@ from bot.sandbox import Sandbox, sandbox
 from bot.simulator.render import render_blocks
 from store.models import Booking, SearchMiss
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_availability_flows import add_once
-from tests.test_mentor_flows import sign_up
-
-TOMORROW = "2026-11-24"
-GOALS = "I lead my first team next month and want to learn how to run one-to-ones."
-QUESTION = "What would you like from this session?"
-NAMES = {ADA: "Ada Lovelace", BEN: "Ben Martin", CHITRA: "Chitra Rao"}
-
-
-def seen_text(box: Sandbox, user_id: str, kind: str, tz: str = "UTC") -> str:
-    """Everything of one kind a person saw, rendered as they would read it."""
-    return "\n".join(
-        render_blocks(s.blocks, tz, NAMES) or s.text
-        for s in box.fake.seen_by(user_id)
-        if s.kind == kind
-    )
-
-
-def statuses(box: Sandbox) -> list[str]:
-    with box.deps.sessions.begin() as session:
-        return list(session.scalars(select(Booking.status).order_by(Booking.id)))
-
-
-def ada_with_a_morning(box: Sandbox) -> None:
-    """Ada mentors python, leadership and k8s, free 10:00-12:00 New York time tomorrow."""
-    sign_up(box, ADA)
-    assert add_once(box, ADA, TOMORROW, "10:00", "12:00") == {}
-    box.fake.clear_modals(ADA)
-
-
-def request(box: Sandbox, user_id: str, message: str = GOALS, button: str = "Book") -> dict:
-    """Find python mentors and request the first offered time with a message."""
-    person = box.user(user_id)
-    person.command("find python leadership")
-    person.click(button)
-    person.fill(QUESTION, message)
-    return person.submit().errors
+from tests.steps import (
+    GOALS,
+    NAMES,
+    QUESTION,
+    TOMORROW,
+    ada_with_a_morning,
+    add_once,
+    booking_id,
+    request,
+    seen_text,
+    send_click,
+    sign_up,
+    statuses,
+)
 
 
 def test_find_shows_ranked_mentors_in_the_readers_time(box: Sandbox) -> None:
@@ -136,31 +113,6 @@ def test_slot_taken_between_opening_and_submitting(box: Sandbox) -> None:
     errors = ben.submit().errors
     assert list(errors) == ["Time"] and "just booked" in errors["Time"]
     assert statuses(box) == ["pending"]
-
-
-def send_click(box: Sandbox, user_id: str, action_id: str, value: str) -> None:
-    """A hand-made button click, as a forger or a double click would send it."""
-    channel = box.fake.dm_channel(user_id)
-    box.driver.interact(
-        {
-            "type": "block_actions",
-            "user": {"id": user_id, "username": user_id, "team_id": "T0SIM"},
-            "team": {"id": "T0SIM"},
-            "api_app_id": "A0SIM",
-            "trigger_id": box.fake.new_trigger_id(user_id),
-            "response_url": box.fake.new_response_url(user_id, channel),
-            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
-            "channel": {"id": channel},
-            "actions": [
-                {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
-            ],
-        }
-    )
-
-
-def booking_id(box: Sandbox) -> str:
-    with box.deps.sessions.begin() as session:
-        return str(session.scalars(select(Booking.id)).one())
 
 
 def test_forged_clicks_change_nothing(box: Sandbox) -> None:

@@ -10,16 +10,8 @@ from bot.services.booking_forms import NoOtherTimes, TimeNoLongerOffered, book_f
 from bot.services.bookings import AlreadyStarted, NotPending, NotYourBooking
 from store.db import SessionFactory
 from store.models import MentorProfile
-from tests.test_bookings import (
-    ADA,
-    BEN,
-    CHITRA,
-    HOUR,
-    NOW,
-    approved,
-    build_world,
-    requested,
-)
+from tests.conftest import ADA, BEN, CHITRA
+from tests.seed import HOUR, NOW, approved, build_world, requested
 
 
 def test_a_decision_form_opens_only_for_the_mentor_of_a_pending_request(

@@ -13,11 +13,11 @@ from bot.ids import Callback
 from bot.sandbox import Sandbox
 from bot.simulator.driver import VERIFICATION_TOKEN
 from tests.conftest import ADA, BEN, CHITRA
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import (
+from tests.steps import (
     GOALS,
     QUESTION,
     ada_with_a_morning,
+    add_once,
     booking_id,
     request,
     seen_text,

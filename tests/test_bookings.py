@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +16,6 @@ from bot.services.availability import upcoming_slots
 from bot.services.bookings import (
     AlreadyRequested,
     AlreadyStarted,
-    BookingView,
     InvalidRequest,
     MentorUnavailable,
     NotPending,
@@ -28,133 +25,26 @@ from bot.services.bookings import (
     TooManyOpenRequests,
     TooSoon,
 )
-from store.db import SessionFactory, make_engine, make_session_factory
-from store.models import Booking, MentorProfile, Skill, Slot, User
-
-# Monday 23 November 2026, 09:00 UTC.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-HOUR = timedelta(hours=1)
-MESSAGE = "I'd like help planning my first conference talk."
-ADA, BEN, CHITRA, DAN = "U0ADA", "U0BEN", "U0CHITRA", "U0DAN"
-
-
-# --- building rows ---------------------------------------------------------------------------
-
-
-def add_user(session: Session, slack_id: str, tz: str = "Europe/Paris") -> int:
-    user = User(
-        slack_id=slack_id, real_name=f"Name of {slack_id}", tz=tz, created_at=NOW, updated_at=NOW
-    )
-    session.add(user)
-    session.flush()
-    return user.id
-
-
-def add_mentor(
-    session: Session,
-    slack_id: str,
-    status: str = "active",
-    tz: str = "America/New_York",
-    weekly_capacity: int = 40,
-) -> int:
-    """A mentor with room to spare (40 a week) unless a test is about capacity."""
-    user_id = add_user(session, slack_id, tz)
-    mentor = MentorProfile(
-        user_id=user_id,
-        status=status,
-        weekly_capacity=weekly_capacity,
-        meeting_link=f"https://meet.example.com/{slack_id.lower()}",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    session.add(mentor)
-    session.flush()
-    return mentor.id
-
-
-def add_slot(session: Session, mentor_id: int, starts_at: datetime) -> int:
-    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + HOUR / 2)
-    session.add(slot)
-    session.flush()
-    return slot.id
-
-
-@dataclass(frozen=True)
-class World:
-    """Ada mentors (three free slots tomorrow); Ben and Chitra are mentees; Dan also mentors."""
-
-    ada: int  # Ada's mentor profile
-    ada_user: int
-    ben: int
-    chitra: int
-    dan: int  # Dan's mentor profile
-    slots: tuple[int, int, int]  # Ada's, tomorrow 09:00, 10:00, 11:00 UTC
-    dan_slot: int
-
-
-def build_world(sessions: SessionFactory) -> World:
-    with sessions.begin() as session:
-        ada = add_mentor(session, ADA)
-        ada_user = session.get_one(MentorProfile, ada).user_id
-        dan = add_mentor(session, DAN, tz="Asia/Kolkata")
-        ben = add_user(session, BEN)
-        chitra = add_user(session, CHITRA, tz="Asia/Kolkata")
-        mentee = session.get_one(User, ben)
-        mentee.goals = "Speak at a conference next year."
-        mentee.interests = [
-            Skill(key="speaking", name="speaking"),
-            Skill(key="python", name="Python"),
-        ]
-        tomorrow = NOW + 24 * HOUR
-        first, second, third = (add_slot(session, ada, tomorrow + n * HOUR) for n in range(3))
-        dan_slot = add_slot(session, dan, tomorrow)
-    return World(ada, ada_user, ben, chitra, dan, (first, second, third), dan_slot)
-
-
-def request(
-    session: Session,
-    mentee_id: int,
-    slot_id: int,
-    *,
-    message: str = MESSAGE,
-    topic: str | None = None,
-    now: datetime = NOW,
-    max_open: int = 3,
-) -> BookingView:
-    return bookings.request_session(
-        session,
-        mentee_id=mentee_id,
-        slot_id=slot_id,
-        message=message,
-        topic=topic,
-        now=now,
-        max_open=max_open,
-    )
-
-
-def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any) -> BookingView:
-    with sessions.begin() as session:
-        return request(session, mentee_id, slot_id, **kw)
-
-
-def approved(sessions: SessionFactory, mentee_id: int, slot_id: int) -> BookingView:
-    booking = requested(sessions, mentee_id, slot_id)
-    with sessions.begin() as session:
-        return bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
-
-
-def current(sessions: SessionFactory, booking_id: int) -> BookingView:
-    with sessions.begin() as session:
-        view = bookings.get_booking(session, booking_id=booking_id)
-    assert view is not None
-    return view
-
-
-def live_bookings(sessions: SessionFactory) -> int:
-    with sessions.begin() as session:
-        query = select(func.count()).where(Booking.status.in_(("pending", "approved")))
-        return session.scalar(query) or 0
-
+from store.db import SessionFactory, make_session_factory
+from store.models import Booking, MentorProfile, Slot
+from tests.conftest import ADA, BEN, CHITRA, DAN
+from tests.races import race_all, wide_engine
+from tests.seed import (
+    HOUR,
+    MESSAGE,
+    NEW_YORK,
+    NOW,
+    PARIS,
+    add_mentor,
+    add_slot,
+    add_user,
+    approved,
+    build_world,
+    current,
+    live_bookings,
+    request,
+    requested,
+)
 
 # --- requesting -----------------------------------------------------------------------------
 
@@ -225,8 +115,8 @@ def test_a_slot_that_is_missing_past_or_started_is_gone(sessions: SessionFactory
     """Unknown slots and slots that have started are refused on the slot field."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        past = add_slot(session, w.ada, NOW - HOUR)
-        starting = add_slot(session, w.ada, NOW)
+        past = add_slot(session, w.ada, NOW - HOUR).id
+        starting = add_slot(session, w.ada, NOW).id
     for slot_id in (999_999, past, starting):
         with sessions.begin() as session, pytest.raises(SlotGone) as refused:
             request(session, w.ben, slot_id)
@@ -238,8 +128,8 @@ def test_a_slot_within_the_hour_is_too_soon(sessions: SessionFactory) -> None:
     """A slot 59 minutes away leaves the mentor no time to answer: refused on the slot field."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        soon = add_slot(session, w.ada, NOW + timedelta(minutes=59))
-        later = add_slot(session, w.ada, NOW + HOUR)
+        soon = add_slot(session, w.ada, NOW + timedelta(minutes=59)).id
+        later = add_slot(session, w.ada, NOW + HOUR).id
     with sessions.begin() as session, pytest.raises(TooSoon) as refused:
         request(session, w.ben, soon)
     assert refused.value.field == "slot"
@@ -299,8 +189,8 @@ def test_open_requests_are_capped(sessions: SessionFactory) -> None:
     """With a cap of two, Ben's third open request waits until one of the two is answered."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        eve = add_mentor(session, "U0EVE")
-        eve_slot = add_slot(session, eve, NOW + 30 * HOUR)
+        eve = add_mentor(session, "U0EVE", tz=NEW_YORK, capacity=40).id
+        eve_slot = add_slot(session, eve, NOW + 30 * HOUR).id
     first = requested(sessions, w.ben, w.slots[0], max_open=2)
     requested(sessions, w.ben, w.dan_slot, max_open=2)
     with sessions.begin() as session, pytest.raises(TooManyOpenRequests, match="2 open requests"):
@@ -518,7 +408,7 @@ def test_proposals_must_be_the_mentors_own_free_future_slots(sessions: SessionFa
     booking = requested(sessions, w.ben, w.slots[0])
     requested(sessions, w.chitra, w.slots[2])
     with sessions.begin() as session:
-        past = add_slot(session, w.ada, NOW - 2 * HOUR)
+        past = add_slot(session, w.ada, NOW - 2 * HOUR).id
     for slot_id in (w.dan_slot, past, w.slots[0], 999_999):
         with sessions.begin() as session, pytest.raises(SlotGone):
             bookings.propose(
@@ -634,7 +524,7 @@ def _past_session(sessions: SessionFactory, mentee: int, mentor: int, days_ago: 
     """An approved session that ended `days_ago` days before NOW."""
     starts = NOW - timedelta(days=days_ago)
     with sessions.begin() as session:
-        slot = add_slot(session, mentor, starts)
+        slot = add_slot(session, mentor, starts).id
     then = starts - HOUR
     with sessions.begin() as session:
         booking = request(session, mentee, slot, now=then)
@@ -647,8 +537,8 @@ def test_sessions_of_sorts_everything_into_buckets(sessions: SessionFactory) -> 
     w = build_world(sessions)
     later = approved(sessions, w.ben, w.slots[1])
     with sessions.begin() as session:
-        soon_slot = add_slot(session, w.ada, NOW + 2 * HOUR)
-        dan_later = add_slot(session, w.dan, NOW + 48 * HOUR)
+        soon_slot = add_slot(session, w.ada, NOW + 2 * HOUR).id
+        dan_later = add_slot(session, w.dan, NOW + 48 * HOUR).id
     soon = approved(sessions, w.chitra, soon_slot)
     waiting = requested(sessions, w.ben, w.slots[2])
     with sessions.begin() as session:  # Ada is also a mentee: of Dan
@@ -656,7 +546,7 @@ def test_sessions_of_sorts_everything_into_buckets(sessions: SessionFactory) -> 
         accepted = request(session, w.chitra, dan_later)
         bookings.approve(session, booking_id=accepted.id, actor_slack_id=DAN, now=NOW)
     with sessions.begin() as session:
-        fay = add_user(session, "U0FAY")
+        fay = add_user(session, "U0FAY", tz=PARIS).id
     past = [_past_session(sessions, fay, w.ada, days) for days in range(1, 8)]
     gone = requested(sessions, w.chitra, w.slots[0])
     with sessions.begin() as session:
@@ -701,8 +591,8 @@ def test_sessions_of_reads_in_a_fixed_number_of_queries(
     few = queries()
     assert 0 < few <= 9  # the person, then each bucket with its mentees' interests
     with sessions.begin() as session:
-        mentees = [add_user(session, f"U0M{n}") for n in range(6)]
-        extra = [add_slot(session, w.ada, NOW + (50 + n) * HOUR) for n in range(6)]
+        mentees = [add_user(session, f"U0M{n}", tz=PARIS).id for n in range(6)]
+        extra = [add_slot(session, w.ada, NOW + (50 + n) * HOUR).id for n in range(6)]
     for n, (mentee, slot) in enumerate(zip(mentees, extra, strict=True)):
         if n % 2:
             approved(sessions, mentee, slot)
@@ -714,49 +604,16 @@ def test_sessions_of_reads_in_a_fixed_number_of_queries(
 # --- concurrency ----------------------------------------------------------------------------
 
 
-def _race(
-    factory: SessionFactory, count: int, attempt: Callable[[Session, int], object]
-) -> Counter[str]:
-    """Run `attempt` in `count` threads released at once; how each ended, by outcome name."""
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-    start = threading.Barrier(count)
-
-    def run(n: int) -> None:
-        start.wait()
-        try:
-            with factory.begin() as session:
-                attempt(session, n)
-            outcome = "ok"
-        except Exception as error:
-            outcome = type(error).__name__
-        with lock:
-            outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
-
-
-def _wide(database_url: str, connections: int) -> Engine:
-    """An engine with a connection for every thread, so all of them truly race."""
-    return make_engine(database_url, pool_size=connections, max_overflow=0)
-
-
 def test_fifty_people_click_the_same_slot(
     sessions: SessionFactory, engine: Engine, database_url: str
 ) -> None:
     """Fifty mentees request one slot at the same moment: exactly one holds it."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        mentees = [add_user(session, f"U0RACE{n}") for n in range(50)]
-    wide = _wide(database_url, 50)
+        mentees = [add_user(session, f"U0RACE{n}", tz=PARIS).id for n in range(50)]
+    wide = wide_engine(database_url, 50)
     try:
-        outcomes = _race(
+        outcomes = race_all(
             make_session_factory(wide), 50, lambda s, n: request(s, mentees[n], w.slots[0])
         )
     finally:
@@ -772,11 +629,13 @@ def test_the_open_request_cap_holds_under_concurrency(
     """Ben fires ten requests to ten mentors at once with a cap of three: three are pending."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        mentors = [add_mentor(session, f"U0MENTOR{n}") for n in range(10)]
-        slots = [add_slot(session, mentor, NOW + 30 * HOUR) for mentor in mentors]
-    wide = _wide(database_url, 10)
+        mentors = [
+            add_mentor(session, f"U0MENTOR{n}", tz=NEW_YORK, capacity=40).id for n in range(10)
+        ]
+        slots = [add_slot(session, mentor, NOW + 30 * HOUR).id for mentor in mentors]
+    wide = wide_engine(database_url, 10)
     try:
-        outcomes = _race(
+        outcomes = race_all(
             make_session_factory(wide), 10, lambda s, n: request(s, w.ben, slots[n], max_open=3)
         )
     finally:

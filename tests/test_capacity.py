@@ -17,19 +17,10 @@ from bot.services.bookings import WeekFull
 from bot.services.free_slots import free_slots
 from store.db import SessionFactory, make_session_factory
 from store.models import Booking, MentorProfile
-from tests.test_bookings import (
-    ADA,
-    NOW,
-    _race,
-    _wide,
-    add_mentor,
-    add_slot,
-    add_user,
-    request,
-    requested,
-)
+from tests.conftest import ADA
+from tests.races import race_all, wide_engine
+from tests.seed import NEW_YORK, NOW, PARIS, add_mentor, add_slot, add_user, request, requested
 
-NEW_YORK = "America/New_York"
 # Week of Monday 26 October 2026 in New York holds the fall-back change (Sunday 1 November).
 BEFORE = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
 MONDAY_MORNING = datetime(2026, 10, 26, 4, 30, tzinfo=UTC)  # 00:30 EDT, Monday 26 Oct
@@ -39,17 +30,17 @@ NEXT_MONDAY = datetime(2026, 11, 2, 5, 30, tzinfo=UTC)  # 00:30 EST, Monday 2 No
 
 def mentor_with(sessions: SessionFactory, weekly_capacity: int, tz: str = NEW_YORK) -> int:
     with sessions.begin() as session:
-        return add_mentor(session, ADA, tz=tz, weekly_capacity=weekly_capacity)
+        return add_mentor(session, ADA, tz=tz, capacity=weekly_capacity).id
 
 
 def mentees(sessions: SessionFactory, count: int) -> list[int]:
     with sessions.begin() as session:
-        return [add_user(session, f"U0MENTEE{n}") for n in range(count)]
+        return [add_user(session, f"U0MENTEE{n}", tz=PARIS).id for n in range(count)]
 
 
 def slots(sessions: SessionFactory, mentor: int, starts: list[datetime]) -> list[int]:
     with sessions.begin() as session:
-        return [add_slot(session, mentor, at) for at in starts]
+        return [add_slot(session, mentor, at).id for at in starts]
 
 
 def set_capacity(sessions: SessionFactory, mentor: int, weekly_capacity: int) -> None:
@@ -187,9 +178,9 @@ def test_requests_for_a_weeks_last_place_race_and_one_wins(
     day = NOW + timedelta(days=1)
     times = slots(sessions, ada, [day + timedelta(minutes=30 * n) for n in range(13)])
     requested(sessions, people[12], times[12])
-    wide = _wide(database_url, 12)
+    wide = wide_engine(database_url, 12)
     try:
-        outcomes = _race(
+        outcomes = race_all(
             make_session_factory(wide), 12, lambda s, n: request(s, people[n], times[n])
         )
     finally:
@@ -226,9 +217,9 @@ def test_approvals_race_with_requests_for_the_last_place(
             )
         return request(session, people[1], also_next)
 
-    wide = _wide(database_url, 2)
+    wide = wide_engine(database_url, 2)
     try:
-        outcomes = _race(make_session_factory(wide), 2, attempt)
+        outcomes = race_all(make_session_factory(wide), 2, attempt)
     finally:
         wide.dispose()
     assert outcomes == Counter({"ok": 1, "WeekFull": 1})

@@ -15,7 +15,7 @@ from bot.simulator import FakeSlack
 from bot.simulator.render import render_blocks
 from bot.slack.coordinator_channel import warn_if_readable_by_others
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
+from tests.steps import CONNECTING, PROGRAM, STAR, approved_session, check_in
 
 CHANNEL = "C0COORD"
 ENV = {"COORDINATOR_CHANNEL": CHANNEL, "COORDINATOR_USER_IDS": CHITRA}

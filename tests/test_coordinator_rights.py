@@ -21,9 +21,8 @@ from bot.simulator.driver import Reply
 from bot.simulator.mrkdwn import render_mrkdwn
 from bot.simulator.render import render_blocks, render_view
 from store.models import AuditEntry, MentorProfile, User
-from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_mentor_flows import sign_up
-from tests.test_roster_flows import DAN, pause_from_roster, shown, status_of
+from tests.conftest import ADA, BEN, CHITRA, DAN, START, make_fake_slack
+from tests.steps import pause_from_roster, shown, sign_up, status_of
 
 CHANNEL = "C0COORD"
 ENV = {"COORDINATOR_CHANNEL": CHANNEL, "MENTOR_APPROVAL": "coordinator"}

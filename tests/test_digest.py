@@ -20,121 +20,16 @@ from bot.services.digest import (
 )
 from bot.services.reviews import ReviewForm, check_review
 from store.db import SessionFactory
-from store.models import (
-    Attendance,
-    Booking,
-    DueWork,
-    MentorProfile,
-    Review,
-    SearchMiss,
-    Slot,
-    User,
-)
+from store.models import DueWork, MentorProfile, SearchMiss
+from tests.conftest import ADA, BEN, CHITRA, DAN
+from tests.seed import DAY, HOUR, add_attendance, add_mentor, add_review, add_session, add_user
+from tests.seed import PERIOD_END as NOW
+from tests.seed import PERIOD_START as START
 
-# Thursday 26 November 2026, 12:00 UTC; the digest covers the seven days before it.
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-START = NOW - timedelta(days=7)  # Thursday 19 November, 12:00 UTC
-DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
-ADA, DAN, EVE = "U0ADA", "U0DAN", "U0EVE"  # mentors
-BEN, CHITRA, FAY = "U0BEN", "U0CHITRA", "U0FAY"  # mentees
-
-
-# --- building rows ---------------------------------------------------------------------------
-
-
-def new_user(session: Session, slack_id: str, name: str = "", tz: str = "UTC") -> int:
-    user = User(
-        slack_id=slack_id, real_name=name or slack_id, tz=tz, created_at=NOW, updated_at=NOW
-    )
-    session.add(user)
-    session.flush()
-    return user.id
-
-
-def new_mentor(
-    session: Session, slack_id: str, name: str, tz: str, capacity: int, created_at: datetime
-) -> int:
-    profile = MentorProfile(
-        user_id=new_user(session, slack_id, name, tz),
-        status="active",
-        weekly_capacity=capacity,
-        created_at=created_at,
-        updated_at=created_at,
-    )
-    session.add(profile)
-    session.flush()
-    return profile.id
-
-
-def new_booking(
-    session: Session,
-    mentor_id: int,
-    mentee_id: int,
-    status: str,
-    *,
-    requested_at: datetime,
-    starts_at: datetime,
-    decided_at: datetime | None = None,
-) -> int:
-    """A half-hour booking on its own slot."""
-    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + 30 * MINUTE)
-    session.add(slot)
-    session.flush()
-    booking = Booking(
-        slot_id=slot.id,
-        mentor_id=mentor_id,
-        mentee_id=mentee_id,
-        status=status,
-        message="Help me plan my first conference talk.",
-        requested_at=requested_at,
-        decided_at=decided_at,
-        starts_at=starts_at,
-        ends_at=starts_at + 30 * MINUTE,
-    )
-    if status == "cancelled":
-        booking.cancel_reason = "Something came up."
-        booking.cancelled_by = mentee_id
-    if status == "declined":
-        booking.decline_reason = "I am away that week."
-    session.add(booking)
-    session.flush()
-    return booking.id
-
-
-def attend(
-    session: Session, booking_id: int, user_id: int, took_place: bool, what: str | None = None
-) -> None:
-    session.add(
-        Attendance(
-            booking_id=booking_id,
-            user_id=user_id,
-            took_place=took_place,
-            what_happened=what,
-            answered_at=NOW,
-        )
-    )
-
-
-def review(
-    session: Session,
-    booking_id: int,
-    reviewer_id: int,
-    stars: tuple[int, int],
-    created_at: datetime,
-    comments: tuple[str | None, str | None, str | None] = (None, None, None),
-) -> None:
-    session.add(
-        Review(
-            booking_id=booking_id,
-            reviewer_id=reviewer_id,
-            connection_stars=stars[0],
-            program_stars=stars[1],
-            connection_comment=comments[0],
-            program_comment=comments[1],
-            feedback=comments[2],
-            created_at=created_at,
-        )
-    )
+# The digest covers the seven days before NOW (Thursday 26 November 2026, 12:00 UTC).
+MINUTE = timedelta(minutes=1)
+EVE = "U0EVE"  # a third mentor, besides Ada and Dan
+FAY = "U0FAY"  # a third mentee, besides Ben and Chitra
 
 
 def miss(session: Session, key: str, at: datetime, times: int = 1) -> None:
@@ -190,142 +85,135 @@ def build_program(sessions: SessionFactory) -> Program:
                       (Monday 00:30 in Paris: Eve's next local week)
     """
     with sessions.begin() as s:
-        ada = new_mentor(s, ADA, "Ada Lovelace", "America/New_York", 2, START - 30 * DAY)
-        dan = new_mentor(s, DAN, "Dan Brown", "UTC", 3, START - 1 * MINUTE)
-        eve = new_mentor(s, EVE, "Eve Stone", "Europe/Paris", 1, START + HOUR)
+        ada = add_mentor(
+            s, ADA, tz="America/New_York", name="Ada Lovelace", capacity=2, at=START - 30 * DAY
+        ).id
+        dan = add_mentor(s, DAN, tz="UTC", name="Dan Brown", capacity=3, at=START - 1 * MINUTE).id
+        eve = add_mentor(
+            s, EVE, tz="Europe/Paris", name="Eve Stone", capacity=1, at=START + HOUR
+        ).id
         ada_user, dan_user = (
             s.get_one(MentorProfile, ada).user_id,
             s.get_one(MentorProfile, dan).user_id,
         )
-        ben, chitra, fay = new_user(s, BEN), new_user(s, CHITRA), new_user(s, FAY)
+        ben, chitra, fay = add_user(s, BEN).id, add_user(s, CHITRA).id, add_user(s, FAY).id
 
-        b1 = new_booking(
+        b1 = add_session(
             s,
             ada,
             ben,
+            datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
             "approved",
             requested_at=START + DAY,
             decided_at=START + DAY + 2 * HOUR,
-            starts_at=datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
-        )
-        new_booking(
+        ).id
+        add_session(
             s,
             ada,
             chitra,
+            datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
             "approved",
             requested_at=START + 2 * DAY,
             decided_at=START + 2 * DAY + 4 * HOUR,
-            starts_at=datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
         )
-        b3 = new_booking(
+        b3 = add_session(
             s,
             dan,
             ben,
+            datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
             "approved",
             requested_at=START - 5 * DAY,
             decided_at=START - 4 * DAY,
-            starts_at=datetime(2026, 11, 20, 12, 0, tzinfo=UTC),
-        )
-        b4 = new_booking(
+        ).id
+        b4 = add_session(
             s,
             dan,
             chitra,
+            datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
             "approved",
             requested_at=START - 3 * DAY,
             decided_at=START - 2 * DAY,
-            starts_at=datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
-        )
-        b13 = new_booking(
+        ).id
+        b13 = add_session(
             s,
             dan,
             fay,
+            datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
             "approved",
             requested_at=START - 6 * DAY,
             decided_at=START - 6 * DAY + HOUR,
-            starts_at=datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
-        )
-        new_booking(
+        ).id
+        add_session(
             s,
             dan,
             fay,
+            NOW + 10 * DAY,
             "declined",
             requested_at=START + 3 * DAY,
             decided_at=START + 3 * DAY + 6 * HOUR,
-            starts_at=NOW + 10 * DAY,
         )
-        new_booking(
+        add_session(
             s,
             ada,
             fay,
+            START + 2 * HOUR,
             "expired",
             requested_at=START - DAY,
             decided_at=START + HOUR,
-            starts_at=START + 2 * HOUR,
         )
-        new_booking(
+        add_session(
             s,
             dan,
             fay,
+            NOW + 3 * DAY,
             "cancelled",
             requested_at=START + 4 * DAY,
             decided_at=START + 4 * DAY + 8 * HOUR,
-            starts_at=NOW + 3 * DAY,
         )
-        new_booking(
+        add_session(s, ada, ben, START + 3 * DAY, "cancelled", requested_at=START - 2 * DAY)
+        b9 = add_session(s, dan, ben, NOW + 4 * DAY, "pending", requested_at=NOW - 2 * DAY).id
+        add_session(s, dan, chitra, NOW + 5 * DAY, "pending", requested_at=NOW - 2 * HOUR)
+        b11 = add_session(s, dan, fay, NOW + 6 * DAY, "pending", requested_at=NOW - 3 * DAY).id
+        b12 = add_session(
             s,
             ada,
             ben,
-            "cancelled",
-            requested_at=START - 2 * DAY,
-            starts_at=START + 3 * DAY,
-        )
-        b9 = new_booking(
-            s, dan, ben, "pending", requested_at=NOW - 2 * DAY, starts_at=NOW + 4 * DAY
-        )
-        new_booking(s, dan, chitra, "pending", requested_at=NOW - 2 * HOUR, starts_at=NOW + 5 * DAY)
-        b11 = new_booking(
-            s, dan, fay, "pending", requested_at=NOW - 3 * DAY, starts_at=NOW + 6 * DAY
-        )
-        b12 = new_booking(
-            s,
-            ada,
-            ben,
+            datetime(2026, 10, 28, 10, 0, tzinfo=UTC),
             "approved",
             requested_at=START - 40 * DAY,
             decided_at=START - 39 * DAY,
-            starts_at=datetime(2026, 10, 28, 10, 0, tzinfo=UTC),
-        )
-        new_booking(
+        ).id
+        add_session(
             s,
             dan,
             chitra,
+            datetime(2026, 10, 1, 10, 0, tzinfo=UTC),
             "approved",
             requested_at=START - 60 * DAY,
             decided_at=START - 59 * DAY,
-            starts_at=datetime(2026, 10, 1, 10, 0, tzinfo=UTC),
         )
-        new_booking(
+        add_session(
             s,
             eve,
             fay,
+            datetime(2026, 11, 29, 23, 30, tzinfo=UTC),
             "approved",
             requested_at=START + DAY + 2 * HOUR,
             decided_at=START + DAY + 12 * HOUR,
-            starts_at=datetime(2026, 11, 29, 23, 30, tzinfo=UTC),
         )
 
-        attend(s, b1, ben, True)
-        attend(s, b1, ada_user, True)
-        attend(s, b3, ben, False, "no_show")
-        attend(s, b3, dan_user, True)
-        attend(s, b13, fay, False, "rescheduled")
-        attend(s, b12, ben, False, "no_show")
+        add_attendance(s, b1, ben, True)
+        add_attendance(s, b1, ada_user, True)
+        add_attendance(s, b3, ben, False, "no_show")
+        add_attendance(s, b3, dan_user, True)
+        add_attendance(s, b13, fay, False, "rescheduled")
+        add_attendance(s, b12, ben, False, "no_show")
 
-        review(s, b1, ben, (5, 4), NOW - 2 * DAY, (None, None, "Great session"))
-        review(s, b1, ada_user, (4, 2), NOW - 2 * DAY + HOUR, (None, "Too much admin", None))
-        review(s, b4, chitra, (2, 3), NOW - DAY, ("Felt rushed", "Hard to schedule", None))
-        review(s, b13, fay, (1, 1), NOW - 3 * DAY, ("Mentor was late", "Not useful", "Call me"))
-        review(s, b12, ben, (1, 1), START - DAY, ("Old news", "Old news", None))
+        add_review(s, b1, ben, (5, 4), NOW - 2 * DAY, (None, None, "Great session"))
+        add_review(s, b1, ada_user, (4, 2), NOW - 2 * DAY + HOUR, (None, "Too much admin", None))
+        add_review(s, b4, chitra, (2, 3), NOW - DAY, ("Felt rushed", "Hard to schedule", None))
+        add_review(s, b13, fay, (1, 1), NOW - 3 * DAY, ("Mentor was late", "Not useful", "Call me"))
+        add_review(s, b12, ben, (1, 1), START - DAY, ("Old news", "Old news", None))
 
         miss(s, "cobol", START + HOUR, 3)
         miss(s, "rust", NOW - HOUR, 2)
@@ -456,41 +344,36 @@ def test_the_period_includes_its_start_and_excludes_its_end(sessions: SessionFac
     """Rows exactly at `start` count; rows exactly at `end` belong to the next period."""
     end = START + 7 * DAY
     with sessions.begin() as s:
-        at_start = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START)
-        at_end = new_mentor(s, DAN, "Dan Brown", "UTC", 40, end)
-        ben = new_user(s, BEN)
-        first = new_booking(
+        at_start = add_mentor(s, ADA, tz="UTC", name="Ada Lovelace", capacity=40, at=START).id
+        at_end = add_mentor(s, DAN, tz="UTC", name="Dan Brown", capacity=40, at=end).id
+        ben = add_user(s, BEN).id
+        first = add_session(
             s,
             at_start,
             ben,
+            START - 30 * MINUTE,
             "approved",
             requested_at=START,
-            decided_at=START,
-            starts_at=START - 30 * MINUTE,  # ends exactly at START
-        )
-        new_booking(
+            decided_at=START,  # ends exactly at START
+        ).id
+        add_session(
             s,
             at_end,
             ben,
+            end - 30 * MINUTE,
             "approved",
             requested_at=end,
-            decided_at=end,
-            starts_at=end - 30 * MINUTE,  # ends exactly at the end
+            decided_at=end,  # ends exactly at the end
         )
-        new_booking(s, at_start, ben, "cancelled", requested_at=START - DAY, starts_at=START)
-        new_booking(s, at_end, ben, "cancelled", requested_at=START - DAY, starts_at=end)
+        add_session(s, at_start, ben, START, "cancelled", requested_at=START - DAY)
+        add_session(s, at_end, ben, end, "cancelled", requested_at=START - DAY)
         # Pending exactly one day at `now` (not stale) and a second more (stale).
-        new_booking(s, at_start, ben, "pending", requested_at=end - DAY, starts_at=end + DAY)
-        stale = new_booking(
-            s,
-            at_end,
-            ben,
-            "pending",
-            requested_at=end - DAY - timedelta(seconds=1),
-            starts_at=end + DAY,
-        )
-        review(s, first, ben, (5, 5), START)
-        review(s, first, s.get_one(MentorProfile, at_start).user_id, (1, 1), end)
+        add_session(s, at_start, ben, end + DAY, "pending", requested_at=end - DAY)
+        stale = add_session(
+            s, at_end, ben, end + DAY, "pending", requested_at=end - DAY - timedelta(seconds=1)
+        ).id
+        add_review(s, first, ben, (5, 5), START)
+        add_review(s, first, s.get_one(MentorProfile, at_start).user_id, (1, 1), end)
         miss(s, "cobol", START)
         miss(s, "rust", end)
         due(s, "digest:start", "failed", START - HOUR, START, "boom")
@@ -517,8 +400,8 @@ def test_the_median_decision_time_is_exact_to_the_microsecond(sessions: SessionF
     """Decision times a microsecond apart, over a day long, rank exactly; an even count takes
     the mean of the middle two."""
     with sessions.begin() as s:
-        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
-        ben = new_user(s, BEN)
+        ada = add_mentor(s, ADA, tz="UTC", name="Ada Lovelace", capacity=40, at=START - 30 * DAY).id
+        ben = add_user(s, BEN).id
         waits = [
             DAY + 2 * HOUR + timedelta(microseconds=4),  # the upper middle
             timedelta(microseconds=999_999),
@@ -529,14 +412,14 @@ def test_the_median_decision_time_is_exact_to_the_microsecond(sessions: SessionF
         ]
         for n, wait in enumerate(waits):
             requested = START + n * HOUR + timedelta(microseconds=n * 7)
-            new_booking(
+            add_session(
                 s,
                 ada,
                 ben,
+                NOW + (n + 1) * DAY,
                 "approved" if n % 2 else "declined",
                 requested_at=requested,
                 decided_at=requested + wait,
-                starts_at=NOW + (n + 1) * DAY,
             )
 
     found = digest(sessions, *last_days(NOW, 7), now=NOW)
@@ -548,14 +431,12 @@ def test_the_median_decision_time_is_exact_to_the_microsecond(sessions: SessionF
 def test_a_session_with_two_no_show_answers_counts_once(sessions: SessionFactory) -> None:
     """Both people saying the other didn't come is one no-show, not two, and not held."""
     with sessions.begin() as s:
-        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
+        ada = add_mentor(s, ADA, tz="UTC", name="Ada Lovelace", capacity=40, at=START - 30 * DAY).id
         ada_user = s.get_one(MentorProfile, ada).user_id
-        ben = new_user(s, BEN)
-        booking = new_booking(
-            s, ada, ben, "approved", requested_at=START - DAY, starts_at=START + DAY
-        )
-        attend(s, booking, ben, False, "no_show")
-        attend(s, booking, ada_user, False, "no_show")
+        ben = add_user(s, BEN).id
+        booking = add_session(s, ada, ben, START + DAY, "approved", requested_at=START - DAY).id
+        add_attendance(s, booking, ben, False, "no_show")
+        add_attendance(s, booking, ada_user, False, "no_show")
 
     found = digest(sessions, *last_days(NOW, 7), now=NOW)
 
@@ -568,17 +449,14 @@ def test_busiest_mentors_tied_at_the_cut_are_ranked_by_name(sessions: SessionFac
     mentor with fewer sessions never appears."""
     held = {"Zed": 3, "Yan": 2, "Bob": 2, "Amy": 2, "Cal": 2, "Dee": 2, "Eli": 1}
     with sessions.begin() as s:
-        ben = new_user(s, BEN)
+        ben = add_user(s, BEN).id
         for n, (name, count) in enumerate(held.items()):
-            mentor = new_mentor(s, f"U0M{n}", name, "UTC", 40, START - 30 * DAY)
+            mentor = add_mentor(
+                s, f"U0M{n}", tz="UTC", name=name, capacity=40, at=START - 30 * DAY
+            ).id
             for k in range(count):
-                new_booking(
-                    s,
-                    mentor,
-                    ben,
-                    "approved",
-                    requested_at=START - 2 * DAY,
-                    starts_at=START + DAY + k * HOUR,
+                add_session(
+                    s, mentor, ben, START + DAY + k * HOUR, "approved", requested_at=START - 2 * DAY
                 )
 
     found = digest(sessions, *last_days(NOW, 7), now=NOW)
@@ -597,14 +475,12 @@ def test_low_ratings_follow_the_comment_rules(sessions: SessionFactory) -> None:
     3 stars, the program at 3 or fewer. A program comment given with 3 stars reaches the
     coordinators in the digest, not only in the CSV."""
     with sessions.begin() as s:
-        ada = new_mentor(s, ADA, "Ada Lovelace", "UTC", 40, START - 30 * DAY)
-        ben = new_user(s, BEN)
+        ada = add_mentor(s, ADA, tz="UTC", name="Ada Lovelace", capacity=40, at=START - 30 * DAY).id
+        ben = add_user(s, BEN).id
         cases = {(4, 3): "Hard to find a slot", (3, 4): None, (2, 5): "Rushed", (3, 5): None}
         for n, (stars, comment) in enumerate(cases.items()):
-            booking = new_booking(
-                s, ada, ben, "approved", requested_at=START, starts_at=START + n * HOUR
-            )
-            review(s, booking, ben, stars, START + DAY + n * HOUR, (None, comment, None))
+            booking = add_session(s, ada, ben, START + n * HOUR, "approved", requested_at=START).id
+            add_review(s, booking, ben, stars, START + DAY + n * HOUR, (None, comment, None))
 
     found = digest(sessions, *last_days(NOW, 7), now=NOW)
 

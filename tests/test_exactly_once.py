@@ -30,7 +30,8 @@ from bot.simulator import FakeSlack
 from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
 from bot.slack.due_senders import DueBatch, send_nudge
 from store.db import SessionFactory, make_session_factory
-from store.models import DueWork, MentorProfile, User
+from store.models import DueWork
+from tests.seed import add_mentor
 
 ASKER = "U0ASKER"
 REPORT = re.compile(r"run-due: (\d+) sent, (\d+) failed, (\d+) deferred")
@@ -55,19 +56,14 @@ def seed_nudges(
         for n in range(first, first + count):
             slack_id = f"U0MENTOR{n:03d}"
             fake.add_user(slack_id, f"Mentor {n}", "UTC")
-            user = User(slack_id=slack_id, real_name=f"Mentor {n}", created_at=now, updated_at=now)
-            session.add(user)
-            session.flush()
-            session.add(
-                MentorProfile(user_id=user.id, status="active", created_at=now, updated_at=now)
-            )
+            mentor = add_mentor(session, slack_id, name=f"Mentor {n}", at=now)
             due.schedule(
                 session,
                 key=f"{NUDGE}:{n}",
                 kind=NUDGE,
                 due_at=now - timedelta(minutes=1),
                 now=now,
-                recipient_id=user.id,
+                recipient_id=mentor.user_id,
                 payload={"asker": ASKER, "skills": "Python"},
             )
             recipients.append(slack_id)

@@ -14,7 +14,9 @@ from bot.services.export import (
 )
 from store.db import SessionFactory
 from store.models import Review
-from tests.test_digest import DAY, HOUR, NOW, START, attend, new_booking, new_mentor, new_user
+from tests.seed import DAY, HOUR, add_attendance, add_mentor, add_session, add_user
+from tests.seed import PERIOD_END as NOW
+from tests.seed import PERIOD_START as START
 
 TRICKY_COMMENT = 'Great, "really" great,\nthough the room was loud'
 
@@ -27,18 +29,25 @@ def rows(text: str) -> list[dict[str, str]]:
 def seed(sessions: SessionFactory) -> dict[str, int]:
     """Zoë (mentor) met Łukasz; a request to her is pending; one session is outside the period."""
     with sessions.begin() as session:
-        zoe = new_mentor(session, "U0ZOE", "Zoë Ångström, PhD", "Europe/Oslo", 3, START)
-        lukasz = new_user(session, "U0LUKASZ", 'Łukasz "Luke" Żółć')
-        mallory = new_user(session, "U0MAL", '=HYPERLINK("http://evil")')
-        held = new_booking(
-            session, zoe, lukasz, "approved", requested_at=START, starts_at=START + DAY,
+        zoe = add_mentor(
+            session, "U0ZOE", tz="Europe/Oslo", name="Zoë Ångström, PhD", capacity=3, at=START
+        ).id
+        lukasz = add_user(session, "U0LUKASZ", name='Łukasz "Luke" Żółć').id
+        mallory = add_user(session, "U0MAL", name='=HYPERLINK("http://evil")').id
+        held = add_session(
+            session,
+            zoe,
+            lukasz,
+            START + DAY,
+            "approved",
+            requested_at=START,
             decided_at=START + HOUR,
-        )  # fmt: skip
-        attend(session, held, lukasz, True)
-        new_booking(session, zoe, mallory, "pending", requested_at=NOW, starts_at=NOW + DAY)
-        new_booking(
-            session, zoe, lukasz, "approved", requested_at=START - 30 * DAY,
-            starts_at=START - 20 * DAY, decided_at=START - 30 * DAY,
+        ).id
+        add_attendance(session, held, lukasz, True)
+        add_session(session, zoe, mallory, NOW + DAY, "pending", requested_at=NOW)
+        add_session(
+            session, zoe, lukasz, START - 20 * DAY, "approved",
+            requested_at=START - 30 * DAY, decided_at=START - 30 * DAY,
         )  # fmt: skip
         session.add(
             Review(
@@ -134,13 +143,13 @@ def test_formula_injections_anywhere_in_a_cell_are_inert(sessions: SessionFactor
     every data cell is quoted so that no separator inside it can start a new cell."""
     texts = INJECTIONS + HARMLESS
     with sessions.begin() as session:
-        zoe = new_mentor(session, "U0ZOE", "Zoë", "Europe/Oslo", 20, START)
-        mallory = new_user(session, "U0MAL", "@SUM(1+1)*cmd|' /C calc'!A0")
+        zoe = add_mentor(session, "U0ZOE", tz="Europe/Oslo", name="Zoë", capacity=20, at=START).id
+        mallory = add_user(session, "U0MAL", name="@SUM(1+1)*cmd|' /C calc'!A0").id
         for number, comment in enumerate(texts):
-            booking = new_booking(
-                session, zoe, mallory, "approved", requested_at=START,
-                starts_at=START + number * HOUR, decided_at=START,
-            )  # fmt: skip
+            booking = add_session(
+                session, zoe, mallory, START + number * HOUR, "approved",
+                requested_at=START, decided_at=START,
+            ).id  # fmt: skip
             session.add(
                 Review(
                     booking_id=booking, reviewer_id=mallory, connection_stars=2,

@@ -6,34 +6,27 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL, STARS
+from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
 from bot.ids import Action
 from bot.sandbox import Sandbox
-from store.models import Attendance, Booking, DueWork, Review
+from store.models import Attendance, DueWork, Review
 from tests.conftest import ADA, BEN, CHITRA
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import ada_with_a_morning, request, send_click, statuses
-
-SESSION_START = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 10:00 in New York
-STAR = {int(value): text for text, value in STARS}
-CONNECTING = "1. How did you enjoy connecting with Ada Lovelace?"
-PROGRAM = "2. How do you rate the mentorship program?"
-
-
-def dms(box: Sandbox, user_id: str, containing: str) -> list[str]:
-    return [s.text for s in box.fake.seen_by(user_id) if s.kind == "dm" and containing in s.text]
-
-
-def approved_session(box: Sandbox) -> None:
-    """Ben's request for tomorrow 10:00 New York time, approved by Ada."""
-    ada_with_a_morning(box)
-    assert request(box, BEN) == {}
-    box.user(ADA).click("Approve")
-
-
-def run_at(box: Sandbox, moment: datetime) -> None:
-    box.clock.set(moment)
-    box.run_due()
+from tests.steps import (
+    CONNECTING,
+    PROGRAM,
+    SESSION_START,
+    STAR,
+    ada_with_a_morning,
+    add_once,
+    approved_session,
+    booking_id,
+    check_in,
+    dms,
+    request,
+    run_at,
+    send_click,
+    statuses,
+)
 
 
 def test_reminders_arrive_at_their_time_and_only_then(box: Sandbox) -> None:
@@ -98,11 +91,6 @@ def test_cancelling_removes_pending_due_work(box: Sandbox) -> None:
     assert dms(box, BEN, "Reminder") == [] and dms(box, BEN, "take place") == []
 
 
-def check_in(box: Sandbox) -> None:
-    run_at(box, SESSION_START + timedelta(minutes=30))
-    assert len(dms(box, BEN, "take place")) == 1 and len(dms(box, ADA, "take place")) == 1
-
-
 def test_yes_leads_to_a_review_with_rules_on_low_stars(box: Sandbox) -> None:
     """Ben says Yes; the review refuses low stars without comments, then takes his answers."""
     approved_session(box)
@@ -142,11 +130,6 @@ def test_high_stars_need_no_comment_and_one_review_each(box: Sandbox) -> None:
     assert "already reviewed" in " ".join(errors.values())
     with box.deps.sessions.begin() as session:
         assert len(session.scalars(select(Review)).all()) == 1
-
-
-def booking_id(box: Sandbox) -> str:
-    with box.deps.sessions.begin() as session:
-        return str(session.scalars(select(Booking.id)).first())
 
 
 def test_no_asks_what_happened_and_records_it(box: Sandbox) -> None:

@@ -7,7 +7,7 @@ wrong type, at every level). For each example: no 5xx, nothing Slack would refus
 exception logged, no change the sender's role does not allow, and no surface shown to anyone
 carrying another person's booking message or review. One seeded sandbox per database engine
 serves the whole module; after an example that changed anything, the data goes back to the
-seeded rows. The payloads each run found are kept in tests/test_fuzz_regressions.py.
+seeded rows. The payloads each run found are kept in tests/test_odd_input_flows.py.
 """
 
 from __future__ import annotations
@@ -53,10 +53,7 @@ from tests.fuzz_payloads import (
     slash_texts,
     view_submissions,
 )
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import GOALS, request
-from tests.test_followup_flows import SESSION_START
-from tests.test_mentor_flows import sign_up
+from tests.steps import GOALS, SESSION_START, add_once, request, sign_up
 
 GRACE = "U0GRACE"  # a mentor waiting for a coordinator's approval
 OLIVE = "U0OLIVE"  # in the workspace, never used the bot: a pure outsider

@@ -23,9 +23,7 @@ from bot.sandbox import Sandbox
 from bot.simulator.driver import FORM, Reply
 from store.models import Booking, MentorProfile
 from tests.conftest import ADA, BEN
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import GOALS, TOMORROW, request
-from tests.test_mentor_flows import sign_up
+from tests.steps import GOALS, TOMORROW, add_once, request, sign_up
 
 GUARD_LOG = "bot.edge.middleware"
 

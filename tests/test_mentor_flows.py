@@ -9,43 +9,11 @@ from sqlalchemy import select
 
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator.render import render_blocks, render_view
-from store.models import MentorProfile, Skill, User
+from store.models import Skill
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
+from tests.steps import profile_of, sign_up
 
 COORDINATION = "C0COORD"
-
-
-def sign_up(
-    box: Sandbox,
-    user_id: str,
-    *,
-    skills: str = "python, Leadership, k8s",
-    bio: str = "Staff engineer; I love helping people grow into leads.",
-) -> None:
-    """Fill and submit the sign-up modal as a careful mentor would."""
-    person = box.user(user_id)
-    person.command("signup")
-    person.fill(
-        "Add other skills" if _has_skill_picker(box, user_id) else "Skills you can mentor in",
-        skills,
-    )
-    person.fill("Short bio", bio)
-    person.fill("Meeting link", "https://meet.example.com/ada")
-    person.fill("Session length", "30 minutes")
-    person.fill("Sessions per week, at most", "3")
-    person.fill("Code of conduct", True)
-    reply = person.submit()
-    assert reply.errors == {}, reply.errors
-
-
-def _has_skill_picker(box: Sandbox, user_id: str) -> bool:
-    modal = box.fake.modal(user_id)
-    return modal is not None and any(b.get("block_id") == "skills" for b in modal["blocks"])
-
-
-def profile_of(box: Sandbox, slack_id: str) -> MentorProfile | None:
-    with box.deps.sessions.begin() as session:
-        return session.scalar(select(MentorProfile).join(User).where(User.slack_id == slack_id))
 
 
 def last_text(box: Sandbox, user_id: str, kind: str | None = None, tz: str = "UTC") -> str:

@@ -16,9 +16,14 @@ from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack, Seen
 from bot.simulator.records import MESSAGE_KINDS
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import ada_with_a_morning, request
-from tests.test_followup_flows import SESSION_START, approved_session, run_at
+from tests.steps import (
+    SESSION_START,
+    ada_with_a_morning,
+    add_once,
+    approved_session,
+    request,
+    run_at,
+)
 
 PEOPLE = (ADA, BEN, CHITRA)
 ANGLE_TOKENS = re.compile(r"<[^>]*>")  # mentions, channel links, dates and URLs Slack renders

@@ -33,13 +33,22 @@ from store.models import (
     User,
 )
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_admin_flows import CHANNEL
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import NAMES, QUESTION, ada_with_a_morning, request
-from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
-from tests.test_mentor_flows import sign_up
-from tests.test_privacy_races import saw_a_lock_wait
-from tests.test_roster_flows import pause_from_roster
+from tests.races import saw_a_lock_wait
+from tests.steps import (
+    CHANNEL,
+    CONNECTING,
+    NAMES,
+    PROGRAM,
+    QUESTION,
+    STAR,
+    ada_with_a_morning,
+    add_once,
+    approved_session,
+    check_in,
+    pause_from_roster,
+    request,
+    sign_up,
+)
 
 BEN_SECRETS = (
     "Ben Martin",

@@ -10,7 +10,8 @@ from bot.services.audit import record
 from bot.services.privacy import forget_person
 from store.db import SessionFactory
 from store.models import AuditEntry, MentorProfile, User
-from tests.test_bookings import ADA, CHITRA, DAN, NOW, World, build_world
+from tests.conftest import ADA, CHITRA, DAN
+from tests.seed import NOW, World, build_world
 
 LONGER = f"{CHITRA}X"  # another person's id that happens to start with Chitra's
 

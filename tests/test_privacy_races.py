@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot.services import bookings, lifecycle
@@ -28,9 +28,10 @@ from bot.services.people import Person, PersonForgotten, lock_live_people, save_
 from bot.services.privacy import REMOVED_MESSAGE, Forgotten, forget_person
 from store.db import SessionFactory
 from store.models import Booking, DueWork, MentorProfile, User
-from tests.test_bookings import ADA, BEN, MESSAGE, NOW, World, build_world, request
+from tests.conftest import ADA, BEN
+from tests.races import WAIT, saw_a_lock_wait
+from tests.seed import MESSAGE, NOW, World, build_world, request
 
-WAIT = 15.0  # seconds a thread may take before the test gives up on it
 TTL = timedelta(hours=48)
 SIDES = pytest.mark.parametrize("deleted", ["mentee", "mentor"])
 
@@ -48,32 +49,6 @@ def assert_serialised(engine: Engine, outcome: Race) -> None:
     """On PostgreSQL the second side must really have waited, or the test proved nothing."""
     if engine.dialect.name == "postgresql":
         assert outcome.waited, "the second transaction never waited for the first"
-
-
-def is_waiting_for_a_lock(engine: Engine) -> bool:
-    """True once another session of this database waits for a row lock (PostgreSQL only)."""
-    with engine.connect() as connection:
-        waiting = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-        ).scalar_one()
-    return bool(waiting)
-
-
-def saw_a_lock_wait(engine: Engine, finished: Callable[[], bool]) -> bool:
-    """On PostgreSQL, wait until another session waits for a lock (True) or `finished` (False)."""
-    if engine.dialect.name != "postgresql":
-        return False
-    poll = threading.Event()
-    for _ in range(int(WAIT * 100)):
-        if is_waiting_for_a_lock(engine):
-            return True
-        if finished():
-            return False
-        poll.wait(0.01)
-    raise AssertionError("nothing waited for the lock, and nothing finished")
 
 
 def race(

@@ -26,7 +26,7 @@ from bot.simulator import SlackDriver, TrackingExecutor, finder
 from bot.simulator.driver import Signed
 from store.models import Booking, SlackDelivery
 from tests.conftest import ADA, BEN
-from tests.test_booking_flows import ada_with_a_morning, request, seen_text, statuses
+from tests.steps import ada_with_a_morning, request, seen_text, statuses
 
 GUARD_LOG = "bot.edge.middleware"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.sandbox import Sandbox
 from tests.conftest import ADA, BEN
-from tests.test_booking_flows import GOALS, ada_with_a_morning, request, seen_text, statuses
+from tests.steps import GOALS, ada_with_a_morning, request, seen_text, statuses
 
 
 def test_approve_from_home_updates_the_card_and_confirms(box: Sandbox) -> None:

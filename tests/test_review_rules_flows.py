@@ -14,7 +14,7 @@ from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator.render import render_blocks
 from tests.conftest import BEN, CHITRA, START, make_fake_slack
-from tests.test_followup_flows import CONNECTING, PROGRAM, STAR, approved_session, check_in
+from tests.steps import CONNECTING, PROGRAM, STAR, approved_session, check_in
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from bot.services import reviews
 from bot.services.reviews import (
@@ -23,7 +22,8 @@ from bot.services.reviews import (
     check_review,
 )
 from store.db import SessionFactory
-from store.models import Attendance, Booking, MentorProfile, Review, Slot, User
+from store.models import Attendance, Booking, MentorProfile, Review
+from tests.seed import add_mentor, add_session, add_user
 
 # Monday 23 November 2026, 09:00 UTC.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -41,48 +41,6 @@ GLOWING = ReviewForm(
 )
 
 
-# --- building rows ---------------------------------------------------------------------------
-
-
-def new_user(session: Session, slack_id: str) -> User:
-    user = User(slack_id=slack_id, real_name=slack_id, created_at=NOW, updated_at=NOW)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def new_mentor(session: Session, slack_id: str) -> int:
-    profile = MentorProfile(
-        user_id=new_user(session, slack_id).id, status="active", created_at=NOW, updated_at=NOW
-    )
-    session.add(profile)
-    session.flush()
-    return profile.id
-
-
-def new_booking(
-    session: Session, mentor_id: int, mentee_id: int, starts_at: datetime, status: str = "approved"
-) -> int:
-    """A half-hour booking on its own slot, in the given state."""
-    ends_at = starts_at + HOUR / 2
-    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=ends_at)
-    session.add(slot)
-    session.flush()
-    booking = Booking(
-        slot_id=slot.id,
-        mentor_id=mentor_id,
-        mentee_id=mentee_id,
-        status=status,
-        message="Help me plan my first conference talk.",
-        requested_at=starts_at - 48 * HOUR,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    )
-    session.add(booking)
-    session.flush()
-    return booking.id
-
-
 @dataclass(frozen=True)
 class World:
     """Ada mentors Ben (a session that ended at NOW); Dan mentors Chitra; both Ada and Dan
@@ -97,9 +55,9 @@ class World:
 
 def build_world(sessions: SessionFactory) -> World:
     with sessions.begin() as session:
-        ada, dan = new_mentor(session, ADA), new_mentor(session, DAN)
-        ben, chitra = new_user(session, BEN).id, new_user(session, CHITRA).id
-        session_id = new_booking(session, ada, ben, NOW - HOUR / 2)
+        ada, dan = add_mentor(session, ADA).id, add_mentor(session, DAN).id
+        ben, chitra = add_user(session, BEN).id, add_user(session, CHITRA).id
+        session_id = add_session(session, ada, ben, NOW - HOUR / 2).id
     return World(ada, dan, ben, chitra, session_id)
 
 
@@ -295,9 +253,9 @@ def test_no_review_before_the_end(sessions: SessionFactory) -> None:
     """A session still running, or one that never got approved, cannot be reviewed yet."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        running = new_booking(session, w.ada, w.ben, NOW - HOUR / 4)
-        pending = new_booking(session, w.ada, w.ben, NOW - 3 * HOUR, status="pending")
-        cancelled = new_booking(session, w.ada, w.ben, NOW - 4 * HOUR, status="cancelled")
+        running = add_session(session, w.ada, w.ben, NOW - HOUR / 4).id
+        pending = add_session(session, w.ada, w.ben, NOW - 3 * HOUR, "pending").id
+        cancelled = add_session(session, w.ada, w.ben, NOW - 4 * HOUR, "cancelled").id
     for booking_id in (running, pending, cancelled):
         with pytest.raises(SessionNotOver, match="once the session has ended"):
             review(sessions, booking_id, BEN)
@@ -404,12 +362,12 @@ def test_previous_action_items_come_from_the_pairs_latest_earlier_session(
     sessions, cancelled ones and Ada's own notes are ignored."""
     w = build_world(sessions)  # Ada and Ben's session ends at NOW
     with sessions.begin() as session:
-        older = new_booking(session, w.ada, w.ben, NOW - 7 * 24 * HOUR)
-        back_to_back = new_booking(session, w.ada, w.ben, NOW)  # starts as the first one ends
-        next_week = new_booking(session, w.ada, w.ben, NOW + 7 * 24 * HOUR)
-        dan_with_ben = new_booking(session, w.dan, w.ben, NOW - 24 * HOUR + HOUR)
-        ada_with_chitra = new_booking(session, w.ada, w.chitra, NOW - 24 * HOUR)
-        cancelled = new_booking(session, w.ada, w.ben, NOW + HOUR, status="cancelled")
+        older = add_session(session, w.ada, w.ben, NOW - 7 * 24 * HOUR).id
+        back_to_back = add_session(session, w.ada, w.ben, NOW).id  # starts as the first one ends
+        next_week = add_session(session, w.ada, w.ben, NOW + 7 * 24 * HOUR).id
+        dan_with_ben = add_session(session, w.dan, w.ben, NOW - 24 * HOUR + HOUR).id
+        ada_with_chitra = add_session(session, w.ada, w.chitra, NOW - 24 * HOUR).id
+        cancelled = add_session(session, w.ada, w.ben, NOW + HOUR, "cancelled").id
     for booking_id, slack_id, items in (
         (older, BEN, "Read the speaker guide"),
         (w.session_id, BEN, "Draft my talk outline"),
@@ -450,9 +408,9 @@ def test_a_review_without_items_means_none_to_carry(sessions: SessionFactory) ->
     session in between does not hide the items."""
     w = build_world(sessions)
     with sessions.begin() as session:
-        older = new_booking(session, w.ada, w.ben, NOW - 7 * 24 * HOUR)
-        unreviewed = new_booking(session, w.ada, w.ben, NOW + HOUR)
-        later = new_booking(session, w.ada, w.ben, NOW + 7 * 24 * HOUR)
+        older = add_session(session, w.ada, w.ben, NOW - 7 * 24 * HOUR).id
+        unreviewed = add_session(session, w.ada, w.ben, NOW + HOUR).id
+        later = add_session(session, w.ada, w.ben, NOW + 7 * 24 * HOUR).id
     review(sessions, older, BEN, replace(GLOWING, action_items="Read the speaker guide"))
     with sessions.begin() as session:
         assert reviews.previous_action_items(session, booking_id=w.session_id) == (

@@ -13,15 +13,9 @@ from sqlalchemy import select
 from bot.sandbox import Sandbox, sandbox
 from bot.services.coordinators import COORDINATORS_ONLY
 from bot.services.export import BOM
-from bot.simulator.render import render_blocks
-from store.models import AuditEntry, MentorProfile
-from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_admin_flows import CHANNEL, chart_bytes
-from tests.test_availability_flows import add_once
-from tests.test_booking_flows import NAMES, TOMORROW, request
-from tests.test_mentor_flows import sign_up
-
-DAN = "U0DAN"
+from store.models import AuditEntry
+from tests.conftest import ADA, BEN, CHITRA, DAN, START, make_fake_slack
+from tests.steps import CHANNEL, TOMORROW, add_once, chart_bytes, request, shown, sign_up, status_of
 
 
 @pytest.fixture
@@ -39,34 +33,11 @@ def program(database_url: str) -> Iterator[Sandbox]:
         assert running.fake.problems == []
 
 
-def shown(box: Sandbox, user_id: str) -> str:
-    """The newest message the person sees, rendered."""
-    seen = box.fake.visible_messages(user_id)[0]
-    return render_blocks(seen.blocks, "UTC", {**NAMES, DAN: "Dan Ruiz"}) or seen.text
-
-
-def status_of(box: Sandbox, slack_id: str) -> str:
-    with box.deps.sessions.begin() as session:
-        return next(
-            mentor.status
-            for mentor in session.scalars(select(MentorProfile))
-            if mentor.user.slack_id == slack_id
-        )
-
-
 def audit_log(box: Sandbox) -> list[tuple[str, str, str | None]]:
     """(actor, action, subject) of every audit entry, oldest first."""
     with box.deps.sessions.begin() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         return [(e.actor_slack_id, e.action, e.subject_slack_id) for e in entries]
-
-
-def pause_from_roster(box: Sandbox, coordinator: str, mentor: str, reason: str) -> None:
-    """The coordinator clicks Pause on the mentor's roster entry and gives the reason."""
-    person = box.user(coordinator)
-    person.click("Pause", near=mentor)
-    person.fill("Reason", reason)
-    assert person.submit().errors == {}
 
 
 def test_roster_lists_mentors_with_status_and_load(program: Sandbox) -> None:

@@ -22,9 +22,9 @@ from bot.services.search import (
     find_mentors,
     first_line,
 )
-from bot.services.skills import ensure_skills
 from store.db import SessionFactory
-from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, Slot, User
+from store.models import Booking, SearchMiss, User
+from tests.seed import add_booking, add_mentor, add_slot, add_user
 
 # Monday 23 November 2026, 09:00 UTC: ISO week 48 runs to Sunday 29th, week 49 from the 30th.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -34,66 +34,6 @@ NEW_YORK = "America/New_York"
 
 def utc(month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=UTC)
-
-
-def add_user(session: Session, slack_id: str, tz: str = "UTC", name: str | None = None) -> User:
-    user = User(
-        slack_id=slack_id, real_name=name or slack_id, tz=tz, created_at=NOW, updated_at=NOW
-    )
-    session.add(user)
-    session.flush()
-    return user
-
-
-def add_mentor(
-    session: Session,
-    slack_id: str,
-    skills: list[str],
-    *,
-    status: str = "active",
-    capacity: int = 3,
-    tz: str = "UTC",
-    name: str | None = None,
-    bio: str = "Engineer who loves helping people grow.",
-) -> int:
-    user = add_user(session, slack_id, tz, name)
-    mentor = MentorProfile(
-        user_id=user.id,
-        status=status,
-        bio=bio,
-        weekly_capacity=capacity,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    mentor.skills = [MentorSkill(skill_id=s.id) for s in ensure_skills(session, skills)]
-    session.add(mentor)
-    session.flush()
-    return mentor.id
-
-
-def add_slot(session: Session, mentor_id: int, starts_at: datetime) -> int:
-    slot = Slot(mentor_id=mentor_id, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30))
-    session.add(slot)
-    session.flush()
-    return slot.id
-
-
-def book(session: Session, slot_id: int, mentee_id: int, status: str = "approved") -> None:
-    slot = session.get_one(Slot, slot_id)
-    live = status in ("pending", "approved")
-    session.add(
-        Booking(
-            slot_id=slot.id if live else None,
-            mentor_id=slot.mentor_id,
-            mentee_id=mentee_id,
-            status=status,
-            message="I'd like help planning my first conference talk.",
-            requested_at=NOW - timedelta(days=1),
-            starts_at=slot.starts_at,
-            ends_at=slot.ends_at,
-        )
-    )
-    session.flush()
 
 
 def find(session: Session, *words: str, asker: str = BEN, **options: Any) -> SearchResult:
@@ -136,8 +76,8 @@ def test_covering_more_asked_skills_ranks_higher(sessions: SessionFactory) -> No
     """Asked python and leadership, the mentor with both (100%) ranks above one with one (50%)."""
     with sessions.begin() as session:
         add_user(session, BEN)
-        half = add_mentor(session, "U1", ["Python"], name="Aaron")
-        full = add_mentor(session, "U2", ["Leadership", "python", "Go"], name="Zora")
+        half = add_mentor(session, "U1", ["Python"], name="Aaron").id
+        full = add_mentor(session, "U2", ["Leadership", "python", "Go"], name="Zora").id
         add_slot(session, half, utc(11, 24))
         add_slot(session, full, utc(11, 30))
         result = find(session, "python", "leadership")
@@ -152,7 +92,7 @@ def test_covering_more_asked_skills_ranks_higher(sessions: SessionFactory) -> No
 def test_a_synonym_earns_full_credit(sessions: SessionFactory) -> None:
     """ "js" is JavaScript, so a JavaScript mentor matches at 100%."""
     with sessions.begin() as session:
-        mentor = add_mentor(session, "U1", ["JavaScript"], name="Jo")
+        mentor = add_mentor(session, "U1", ["JavaScript"], name="Jo").id
         add_slot(session, mentor, utc(11, 24))
         result = find(session, "JS")
     assert result.asked == ("JavaScript",)
@@ -171,7 +111,7 @@ def test_a_typo_earns_half_credit(
     """A near miss ("pyhton", "kubernets") still finds the mentor at 50%: no unmet demand."""
     with sessions.begin() as session:
         add_user(session, BEN)
-        mentor = add_mentor(session, "U1", [offered], name="Pat")
+        mentor = add_mentor(session, "U1", [offered], name="Pat").id
         add_slot(session, mentor, utc(11, 24))
         result = find(session, typed)
         assert misses(session) == []
@@ -192,7 +132,7 @@ def test_percent_is_the_rounded_share_of_credit(
 ) -> None:
     """Exact skills count one, near misses one half, out of every skill asked."""
     with sessions.begin() as session:
-        mentor = add_mentor(session, "U1", ["Python", "Kubernetes"], name="Pat")
+        mentor = add_mentor(session, "U1", ["Python", "Kubernetes"], name="Pat").id
         add_slot(session, mentor, utc(11, 24))
         assert find(session, *words).available[0].percent == percent
 
@@ -201,16 +141,22 @@ def test_ties_go_to_the_soonest_slot_then_the_lighter_load(sessions: SessionFact
     """Equal matches: soonest free slot first, then fewer recent sessions, whatever the names."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        soon = add_mentor(session, "U1", ["Python"], name="Zoe")
-        light = add_mentor(session, "U2", ["Python"], name="Yan")
-        heavy = add_mentor(session, "U3", ["Python"], name="Abe")
+        soon = add_mentor(session, "U1", ["Python"], name="Zoe").id
+        light = add_mentor(session, "U2", ["Python"], name="Yan").id
+        heavy = add_mentor(session, "U3", ["Python"], name="Abe").id
         add_slot(session, soon, utc(11, 24))
         for mentor in (light, heavy):
             add_slot(session, mentor, utc(11, 25))
         # Abe met two people in the last month; Yan one, but that one was cancelled.
         for day in (10, 12):
-            book(session, add_slot(session, heavy, utc(11, day)), mentee.id)
-        book(session, add_slot(session, light, utc(11, 11)), mentee.id, status="cancelled")
+            add_booking(session, add_slot(session, heavy, utc(11, day)).id, mentee.id, "approved")
+        add_booking(
+            session,
+            add_slot(session, light, utc(11, 11)).id,
+            mentee.id,
+            "cancelled",
+            keep_slot=False,
+        )
         result = find(session, "python")
     assert names(result.available) == ["Zoe", "Yan", "Abe"]
     assert [m.recent_load for m in result.available] == [0, 0, 2]
@@ -220,11 +166,11 @@ def test_next_slots_are_the_three_soonest_free_ones(sessions: SessionFactory) ->
     """Past, held and beyond-the-horizon slots are not offered; three soonest free ones are."""
     with sessions.begin() as session:
         other = add_user(session, "U0OTHER")
-        mentor = add_mentor(session, "U1", ["Python"], name="Pat")
+        mentor = add_mentor(session, "U1", ["Python"], name="Pat").id
         add_slot(session, mentor, NOW)  # starts now: too late to book
-        held = add_slot(session, mentor, utc(11, 24, 9))
-        book(session, held, other.id, status="pending")
-        wanted = [add_slot(session, mentor, utc(11, day)) for day in (27, 24, 25, 26)]
+        held = add_slot(session, mentor, utc(11, 24, 9)).id
+        add_booking(session, held, other.id, "pending")
+        wanted = [add_slot(session, mentor, utc(11, day)).id for day in (27, 24, 25, 26)]
         add_slot(session, mentor, NOW + timedelta(days=14))  # just past the horizon
         result = find(session, "python")
     slots = result.available[0].next_slots
@@ -239,7 +185,7 @@ def test_bio_first_line(sessions: SessionFactory) -> None:
     long = first_line("x" * 400)
     assert len(long) == BIO_LINE_MAX and long.endswith("…")
     with sessions.begin() as session:
-        mentor = add_mentor(session, "U1", ["Python"], bio="\nStaff engineer.\nLoves Go.")
+        mentor = add_mentor(session, "U1", ["Python"], bio="\nStaff engineer.\nLoves Go.").id
         add_slot(session, mentor, utc(11, 24))
         assert find(session, "python").available[0].bio_first_line == "Staff engineer."
 
@@ -249,7 +195,7 @@ def test_limit_cuts_the_list_and_counts_the_rest(sessions: SessionFactory) -> No
     (free or not) and leaves out the no-free-time list; a page of eight lists those three."""
     with sessions.begin() as session:
         for number in range(7):
-            mentor = add_mentor(session, f"U{number}", ["Python"], name=f"Mentor {number}")
+            mentor = add_mentor(session, f"U{number}", ["Python"], name=f"Mentor {number}").id
             add_slot(session, mentor, utc(11, 24, 10 + number))
         for number in range(7, 10):
             add_mentor(session, f"U{number}", ["Python"], name=f"Busy {number}")
@@ -272,14 +218,14 @@ def test_the_walk_reads_more_than_one_batch_of_slots(
     a Go mentor's earlier slots are read past (then the Python mentors' are read by id)."""
     monkeypatch.setattr(search, "SLOT_BATCH", 2)
     with sessions.begin() as session:
-        gopher = add_mentor(session, "U0GO", ["Go"], name="Gopher")
+        gopher = add_mentor(session, "U0GO", ["Go"], name="Gopher").id
         for hour in (6, 7, 8):
             add_slot(session, gopher, utc(11, 24, hour))
-        busy = add_mentor(session, "U1", ["Python"], name="Early bird")
+        busy = add_mentor(session, "U1", ["Python"], name="Early bird").id
         for hour in range(9, 17):
             add_slot(session, busy, utc(11, 24, hour))
         for number, day in enumerate((25, 26, 27)):
-            add_slot(session, add_mentor(session, f"U{number + 2}", ["Python"]), utc(11, day))
+            add_slot(session, add_mentor(session, f"U{number + 2}", ["Python"]).id, utc(11, day))
         add_mentor(session, "U9", ["Python"], name="Nobody free")
         result = find(session, "python", limit=3)
         everyone = find(session, "python", limit=5)
@@ -294,17 +240,19 @@ def test_ties_at_the_page_edge_are_read_through(sessions: SessionFactory) -> Non
     """Three mentors share the last place's time: the lightest load takes it, then the name."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        add_slot(session, add_mentor(session, "U1", ["Python"], name="First"), utc(11, 24))
+        add_slot(session, add_mentor(session, "U1", ["Python"], name="First").id, utc(11, 24))
         tied = {
-            name: add_mentor(session, f"U{number}", ["Python"], name=name)
+            name: add_mentor(session, f"U{number}", ["Python"], name=name).id
             for number, name in enumerate(("Abe", "Bea", "Cy", "Dee"), start=2)
         }
         for mentor in tied.values():
             add_slot(session, mentor, utc(11, 25))
         for day in (10, 12):  # Abe met two people in the last month, Bea one
-            book(session, add_slot(session, tied["Abe"], utc(11, day)), mentee.id)
-        book(session, add_slot(session, tied["Bea"], utc(11, 11)), mentee.id)
-        later = add_mentor(session, "U9", ["Python"], name="Aaron")  # lighter, but later
+            add_booking(
+                session, add_slot(session, tied["Abe"], utc(11, day)).id, mentee.id, "approved"
+            )
+        add_booking(session, add_slot(session, tied["Bea"], utc(11, 11)).id, mentee.id, "approved")
+        later = add_mentor(session, "U9", ["Python"], name="Aaron").id  # lighter, but later
         add_slot(session, later, utc(11, 25, 11))
         two = find(session, "python", limit=2)
         three = find(session, "python", limit=3)
@@ -319,12 +267,13 @@ def test_mentors_at_capacity_in_their_own_week_give_way(sessions: SessionFactory
     Monday morning."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        ny = add_mentor(session, "U1", ["Python"], capacity=1, tz=NEW_YORK, name="Ny")
-        book(session, add_slot(session, ny, utc(11, 30, 1)), mentee.id)  # Sunday 20:00 in NY
+        ny = add_mentor(session, "U1", ["Python"], capacity=1, tz=NEW_YORK, name="Ny").id
+        sunday = add_slot(session, ny, utc(11, 30, 1)).id  # Sunday 20:00 in NY
+        add_booking(session, sunday, mentee.id, "approved")
         add_slot(session, ny, utc(11, 30, 4))  # Sunday 23:00 in New York: full week
-        monday = add_slot(session, ny, utc(11, 30, 6))  # Monday 01:00 in New York
-        add_slot(session, add_mentor(session, "U2", ["Python"], name="Utc"), utc(11, 30, 5))
-        add_slot(session, add_mentor(session, "U3", ["Python"], name="Late"), utc(12, 1))
+        monday = add_slot(session, ny, utc(11, 30, 6)).id  # Monday 01:00 in New York
+        add_slot(session, add_mentor(session, "U2", ["Python"], name="Utc").id, utc(11, 30, 5))
+        add_slot(session, add_mentor(session, "U3", ["Python"], name="Late").id, utc(12, 1))
         one = find(session, "python", limit=1)
         two = find(session, "python", limit=2)
     assert names(one.available) == ["Utc"]
@@ -338,11 +287,11 @@ def test_a_mentor_whose_free_slots_are_all_requested_is_not_offered(
     """Someone else's pending requests hold Held's only slots: Open takes the page; with room
     left, Held is listed as having no free time."""
     with sessions.begin() as session:
-        held = add_mentor(session, "U1", ["Python"], name="Held")
+        held = add_mentor(session, "U1", ["Python"], name="Held").id
         for day in (24, 25):
             other = add_user(session, f"U0OTHER{day}")
-            book(session, add_slot(session, held, utc(11, day)), other.id, status="pending")
-        add_slot(session, add_mentor(session, "U2", ["Python"], name="Open"), utc(11, 26))
+            add_booking(session, add_slot(session, held, utc(11, day)).id, other.id, "pending")
+        add_slot(session, add_mentor(session, "U2", ["Python"], name="Open").id, utc(11, 26))
         one = find(session, "python", limit=1)
         five = find(session, "python")
     assert names(one.available) == ["Open"] and one.more == 1
@@ -358,7 +307,7 @@ def test_self_and_inactive_mentors_are_left_out(sessions: SessionFactory) -> Non
     with sessions.begin() as session:
         add_mentor(session, BEN, ["Python"], name="Ben himself")
         for status in ("paused", "pending", "rejected", "left", "active"):
-            mentor = add_mentor(session, f"U{status}", ["Python"], status=status, name=status)
+            mentor = add_mentor(session, f"U{status}", ["Python"], status=status, name=status).id
             add_slot(session, mentor, utc(11, 24))
         result = find(session, "python")
         assert misses(session) == []
@@ -370,8 +319,8 @@ def test_a_mentor_at_capacity_is_left_out(sessions: SessionFactory) -> None:
     """Capacity 1, one approved session this week and free time only this week: not listed."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        full = add_mentor(session, "U1", ["Python"], capacity=1, name="Full")
-        book(session, add_slot(session, full, utc(11, 24)), mentee.id)
+        full = add_mentor(session, "U1", ["Python"], capacity=1, name="Full").id
+        add_booking(session, add_slot(session, full, utc(11, 24)).id, mentee.id, "approved")
         add_slot(session, full, utc(11, 26))
         result = find(session, "python")
         assert free_slots(session, mentor_id=full, now=NOW) == []
@@ -382,13 +331,15 @@ def test_a_full_week_hides_its_slots_but_not_next_weeks(sessions: SessionFactory
     """With this week full (a past session counts too), only next week's times are offered."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        mentor = add_mentor(session, "U1", ["Python"], capacity=2, name="Pat")
-        book(session, add_slot(session, mentor, NOW - timedelta(hours=2)), mentee.id)
+        mentor = add_mentor(session, "U1", ["Python"], capacity=2, name="Pat").id
+        add_booking(
+            session, add_slot(session, mentor, NOW - timedelta(hours=2)).id, mentee.id, "approved"
+        )
         other = add_user(session, "U0OTHER")
-        book(session, add_slot(session, mentor, utc(11, 28)), other.id, status="pending")
+        add_booking(session, add_slot(session, mentor, utc(11, 28)).id, other.id, "pending")
         for day in (24, 25, 26, 27):
             add_slot(session, mentor, utc(11, day))
-        next_week = [add_slot(session, mentor, utc(12, day)) for day in (1, 2)]
+        next_week = [add_slot(session, mentor, utc(12, day)).id for day in (1, 2)]
         result = find(session, "python")
         slots = free_slots(session, mentor_id=mentor, now=NOW)
     assert [s.id for s in result.available[0].next_slots] == next_week
@@ -399,10 +350,10 @@ def test_free_slots_can_ignore_the_request_being_moved(sessions: SessionFactory)
     """A mentor at capacity proposing another time for a request sees that week's times."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        mentor = add_mentor(session, "U1", ["Python"], capacity=1)
-        held = add_slot(session, mentor, utc(11, 24))
-        book(session, held, mentee.id, status="pending")
-        other = add_slot(session, mentor, utc(11, 25))
+        mentor = add_mentor(session, "U1", ["Python"], capacity=1).id
+        held = add_slot(session, mentor, utc(11, 24)).id
+        add_booking(session, held, mentee.id, "pending")
+        other = add_slot(session, mentor, utc(11, 25)).id
         booking_id = session.scalar(select(Booking.id))
         assert free_slots(session, mentor_id=mentor, now=NOW) == []
         moved = free_slots(session, mentor_id=mentor, now=NOW, ignoring_booking_id=booking_id)
@@ -414,12 +365,12 @@ def test_mentors_without_free_time_are_listed_apart(sessions: SessionFactory) ->
     """No slot, all slots held, or only slots beyond the horizon: offered "Ask for availability"."""
     with sessions.begin() as session:
         other = add_user(session, "U0OTHER")
-        open_ = add_mentor(session, "U1", ["Python", "SQL"], name="Open")
+        open_ = add_mentor(session, "U1", ["Python", "SQL"], name="Open").id
         add_slot(session, open_, utc(11, 24))
         add_mentor(session, "U2", ["Python"], name="No slots")
-        held = add_mentor(session, "U3", ["Python"], name="All held")
-        book(session, add_slot(session, held, utc(11, 24)), other.id, status="pending")
-        later = add_mentor(session, "U4", ["Python", "SQL"], name="Later")
+        held = add_mentor(session, "U3", ["Python"], name="All held").id
+        add_booking(session, add_slot(session, held, utc(11, 24)).id, other.id, "pending")
+        later = add_mentor(session, "U4", ["Python", "SQL"], name="Later").id
         add_slot(session, later, utc(12, 20))
         result = find(session, "python", "sql")
     assert names(result.available) == ["Open"]
@@ -434,9 +385,9 @@ def test_a_requested_mentor_stays_listed_as_requested(sessions: SessionFactory) 
     """Ben's pending request holds the mentor's only slot; they stay listed, marked requested."""
     with sessions.begin() as session:
         ben = add_user(session, BEN)
-        asked = add_mentor(session, "U1", ["Python"], capacity=1, name="Asked")
-        book(session, add_slot(session, asked, utc(11, 24)), ben.id, status="pending")
-        fresh = add_mentor(session, "U2", ["Python"], name="Fresh")
+        asked = add_mentor(session, "U1", ["Python"], capacity=1, name="Asked").id
+        add_booking(session, add_slot(session, asked, utc(11, 24)).id, ben.id, "pending")
+        fresh = add_mentor(session, "U2", ["Python"], name="Fresh").id
         add_slot(session, fresh, utc(11, 25))
         result = find(session, "python")
         for_others = find(session, "python", asker="U0SOMEONE")
@@ -454,7 +405,7 @@ def test_a_requested_mentor_stays_listed_as_requested(sessions: SessionFactory) 
 def test_a_multi_word_skill_is_read_as_one(sessions: SessionFactory) -> None:
     """ "machine learning python" is two skills when machine learning is a known skill."""
     with sessions.begin() as session:
-        mentor = add_mentor(session, "U1", ["Machine learning", "Python"], name="Mia")
+        mentor = add_mentor(session, "U1", ["Machine learning", "Python"], name="Mia").id
         add_slot(session, mentor, utc(11, 24))
         add_mentor(session, "U2", ["System design"], name="Sid")
         result = find(session, "machine", "learning", "python")
@@ -478,7 +429,7 @@ def test_saved_interests_are_used_when_nothing_is_asked(sessions: SessionFactory
     with sessions.begin() as session:
         ben = add_user(session, BEN)
         save_interests(session, person_id=ben.id, skills=["py", "leadership"])
-        mentor = add_mentor(session, "U1", ["Leadership"], name="Lea")
+        mentor = add_mentor(session, "U1", ["Leadership"], name="Lea").id
         add_slot(session, mentor, utc(11, 24))
         result = find(session)
     assert result.used_interests
@@ -520,7 +471,7 @@ def test_unmet_skills_are_recorded_even_when_others_match(sessions: SessionFacto
     """ "python cobol": the Python mentor is found, and cobol is noted as unmet demand."""
     with sessions.begin() as session:
         ben = add_user(session, BEN)
-        mentor = add_mentor(session, "U1", ["Python"])
+        mentor = add_mentor(session, "U1", ["Python"]).id
         add_mentor(session, "U2", ["COBOL"], status="paused")
         add_slot(session, mentor, utc(11, 24))
         result = find(session, "python", "cobol")
@@ -536,13 +487,13 @@ def test_capacity_weeks_are_counted_in_the_mentors_zone(sessions: SessionFactory
     """Sunday 22:00 in New York is Monday in UTC, yet it fills the mentor's week, not the next."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
-        mentor = add_mentor(session, "U1", ["Python"], capacity=1, tz=NEW_YORK, name="Ny")
+        mentor = add_mentor(session, "U1", ["Python"], capacity=1, tz=NEW_YORK, name="Ny").id
         sunday_evening = utc(11, 30, 3)  # 22:00 on Sunday 29 November in New York
-        book(session, add_slot(session, mentor, sunday_evening), mentee.id)
+        add_booking(session, add_slot(session, mentor, sunday_evening).id, mentee.id, "approved")
         add_slot(session, mentor, utc(11, 25, 15))  # Wednesday: same New York week, full
         for hour in (0, 1, 2):  # 19:00-21:00 that Sunday in New York, Monday in UTC: full too
             add_slot(session, mentor, utc(11, 30, hour))
-        tuesday = add_slot(session, mentor, utc(12, 1, 15))  # next New York week: free
+        tuesday = add_slot(session, mentor, utc(12, 1, 15)).id  # next New York week: free
         result = find(session, "python")
         assert [s.id for s in free_slots(session, mentor_id=mentor, now=NOW)] == [tuesday]
     assert [s.id for s in result.available[0].next_slots] == [tuesday]
@@ -556,10 +507,12 @@ def seed_mentors(session: Session, first: int, count: int, mentee_id: int) -> No
     for number in range(first, first + count):
         mentor = add_mentor(
             session, f"U{number:04}", ["Python", "Leadership"], capacity=1 + number % 2
-        )
-        slots = [add_slot(session, mentor, utc(11, 24 + day, 10 + number % 5)) for day in range(6)]
-        book(session, slots[0], mentee_id, status="approved" if number % 3 else "pending")
-        book(session, add_slot(session, mentor, utc(11, 10, 10)), mentee_id, "approved")
+        ).id
+        slots = [
+            add_slot(session, mentor, utc(11, 24 + day, 10 + number % 5)).id for day in range(6)
+        ]
+        add_booking(session, slots[0], mentee_id, "approved" if number % 3 else "pending")
+        add_booking(session, add_slot(session, mentor, utc(11, 10, 10)).id, mentee_id, "approved")
         if number % 4 == 0:
             add_mentor(session, f"U{number:04}P", ["Python"], status="paused")
 

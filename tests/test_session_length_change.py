@@ -11,8 +11,8 @@ from bot.services.availability import add_once, recut_free_slots, remove_slot
 from store.db import SessionFactory
 from store.models import Slot
 from tests.conftest import ADA
-from tests.test_availability import NOW, add_mentor, book, local, slots_of
-from tests.test_booking_flows import ada_with_a_morning
+from tests.seed import NEW_YORK, NOW, PARIS, add_booking, add_mentor, add_user, local, slots_of
+from tests.steps import ada_with_a_morning
 
 
 def times(sessions: SessionFactory, mentor: int) -> list[str]:
@@ -23,11 +23,11 @@ def times(sessions: SessionFactory, mentor: int) -> list[str]:
 def test_longer_sessions_keep_bookings_and_removed_slots(sessions: SessionFactory) -> None:
     """10:00-15:00 in 30-minute slots; 11:00 is booked, 13:30 removed; then 60 minutes."""
     with sessions.begin() as session:
-        ada = add_mentor(session)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK).id
         add_once(session, mentor_id=ada, day=date(2026, 12, 1), start=time(10), end=time(15),
                  now=NOW)  # fmt: skip
         by_start = {local(s.starts_at)[-5:]: s.id for s in session.scalars(select(Slot))}
-        book(session, by_start["11:00"], "U0BEN", status="approved")
+        add_booking(session, by_start["11:00"], add_user(session, "U0BEN", tz=PARIS).id, "approved")
         remove_slot(session, mentor_id=ada, slot_id=by_start["13:30"], now=NOW)
     with sessions.begin() as session:
         assert recut_free_slots(session, mentor_id=ada, minutes=60, now=NOW) == 4
@@ -43,7 +43,7 @@ def test_longer_sessions_keep_bookings_and_removed_slots(sessions: SessionFactor
 
 def test_shorter_sessions_split_free_time(sessions: SessionFactory) -> None:
     with sessions.begin() as session:
-        ada = add_mentor(session, minutes=60)
+        ada = add_mentor(session, "U0ADA", tz=NEW_YORK, minutes=60).id
         add_once(session, mentor_id=ada, day=date(2026, 12, 1), start=time(10), end=time(12),
                  now=NOW)  # fmt: skip
         assert recut_free_slots(session, mentor_id=ada, minutes=30, now=NOW) == 4

@@ -23,19 +23,10 @@ from bot.services.skills import (
     split_skills,
 )
 from store.db import SessionFactory
-from store.models import MentorProfile, MentorSkill, Skill, User
+from store.models import Skill
+from tests.seed import add_mentor
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def add_mentor(session: Session, slack_id: str, status: str, skill_ids: list[int]) -> None:
-    user = User(slack_id=slack_id, real_name=slack_id, tz="UTC", created_at=NOW, updated_at=NOW)
-    session.add(user)
-    session.flush()
-    mentor = MentorProfile(user_id=user.id, status=status, created_at=NOW, updated_at=NOW)
-    mentor.skills = [MentorSkill(skill_id=skill_id) for skill_id in skill_ids]
-    session.add(mentor)
-    session.flush()
 
 
 def skill_rows(session: Session) -> int:
@@ -218,11 +209,11 @@ def test_catalogue_lists_most_offered_skills_first(sessions: SessionFactory) -> 
         python, go, rust, graphql, unused = ensure_skills(
             session, ["Python", "Go", "Rust", "GraphQL", "Zig"]
         )
-        add_mentor(session, "U1", "active", [python.id, rust.id])
-        add_mentor(session, "U2", "active", [python.id, graphql.id])
-        add_mentor(session, "U3", "paused", [go.id, rust.id])
-        add_mentor(session, "U4", "paused", [go.id])
-        add_mentor(session, "U5", "pending", [go.id])
+        add_mentor(session, "U1", status="active", skill_ids=[python.id, rust.id])
+        add_mentor(session, "U2", status="active", skill_ids=[python.id, graphql.id])
+        add_mentor(session, "U3", status="paused", skill_ids=[go.id, rust.id])
+        add_mentor(session, "U4", status="paused", skill_ids=[go.id])
+        add_mentor(session, "U5", status="pending", skill_ids=[go.id])
     with sessions.begin() as session:
         names = [s.name for s in catalogue(session)]
         assert names == ["Python", "GraphQL", "Rust", "Go", "Zig"]

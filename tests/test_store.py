@@ -15,7 +15,6 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from store.db import SessionFactory, database_is_healthy, make_engine, make_session_factory
 from store.migrate import downgrade, upgrade
@@ -30,45 +29,10 @@ from store.models import (
     Slot,
     User,
 )
+from tests.seed import NOW, add_mentor, add_slot, add_user, booking
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def add_user(session: Session, slack_id: str) -> User:
-    user = User(slack_id=slack_id, real_name=slack_id, tz="UTC", created_at=NOW, updated_at=NOW)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def add_mentor(session: Session, slack_id: str = "U0MENTOR") -> MentorProfile:
-    mentor = MentorProfile(
-        user=add_user(session, slack_id), status="active", created_at=NOW, updated_at=NOW
-    )
-    session.add(mentor)
-    session.flush()
-    return mentor
-
-
-def add_slot(session: Session, mentor: MentorProfile, hours_ahead: int = 24) -> Slot:
-    starts = NOW + timedelta(hours=hours_ahead)
-    slot = Slot(mentor=mentor, starts_at=starts, ends_at=starts + timedelta(minutes=30))
-    session.add(slot)
-    session.flush()
-    return slot
-
-
-def booking(slot: Slot, mentee: User, status: str = "pending") -> Booking:
-    return Booking(
-        slot_id=slot.id,
-        mentor_id=slot.mentor_id,
-        mentee_id=mentee.id,
-        status=status,
-        message="I want to learn how to lead a team.",
-        requested_at=NOW,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-    )
+MENTOR = "U0MENTOR"
+TOMORROW = NOW + timedelta(hours=24)
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -297,7 +261,7 @@ def test_times_round_trip_as_utc(sessions: SessionFactory) -> None:
     """A time saved from New York comes back as the same instant, in UTC, on every engine."""
     local = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("America/New_York"))
     with sessions.begin() as session:
-        mentor = add_mentor(session)
+        mentor = add_mentor(session, MENTOR)
         slot = Slot(mentor=mentor, starts_at=local, ends_at=local + timedelta(minutes=30))
         session.add(slot)
         session.flush()
@@ -319,19 +283,19 @@ def test_naive_times_are_refused(sessions: SessionFactory) -> None:
 def test_a_slot_has_one_live_booking(sessions: SessionFactory) -> None:
     """Two live bookings of one slot are impossible; after a decline the slot is free again."""
     with sessions.begin() as session:
-        slot = add_slot(session, add_mentor(session))
+        slot = add_slot(session, add_mentor(session, MENTOR).id, TOMORROW)
         first, second = add_user(session, "U0FIRST"), add_user(session, "U0SECOND")
-        session.add(booking(slot, first))
+        session.add(booking(slot, first.id))
         slot_id, second_id = slot.id, second.id
     with pytest.raises(IntegrityError), sessions.begin() as session:
         slot = session.get(Slot, slot_id)
-        session.add(booking(slot, session.get(User, second_id)))  # type: ignore[arg-type]
+        session.add(booking(slot, second_id))
     with sessions.begin() as session:
         session.execute(
             Booking.__table__.update().values(status="declined")  # type: ignore[attr-defined]
         )
         slot = session.get(Slot, slot_id)
-        session.add(booking(slot, session.get(User, second_id)))  # type: ignore[arg-type]
+        session.add(booking(slot, second_id))
     with sessions.begin() as session:
         statuses = session.scalars(select(Booking.status).order_by(Booking.id)).all()
     assert statuses == ["declined", "pending"]
@@ -340,13 +304,13 @@ def test_a_slot_has_one_live_booking(sessions: SessionFactory) -> None:
 def test_one_pending_request_per_mentor(sessions: SessionFactory) -> None:
     """A mentee cannot hold two pending requests with the same mentor, even for other slots."""
     with sessions.begin() as session:
-        mentor = add_mentor(session)
+        mentor = add_mentor(session, MENTOR)
         mentee = add_user(session, "U0MENTEE")
-        session.add(booking(add_slot(session, mentor, 24), mentee))
+        session.add(booking(add_slot(session, mentor.id, TOMORROW), mentee.id))
     with pytest.raises(IntegrityError), sessions.begin() as session:
         mentor = session.scalars(select(MentorProfile)).one()
         mentee = session.scalars(select(User).where(User.slack_id == "U0MENTEE")).one()
-        session.add(booking(add_slot(session, mentor, 48), mentee))
+        session.add(booking(add_slot(session, mentor.id, NOW + timedelta(hours=48)), mentee.id))
 
 
 @pytest.mark.parametrize(
@@ -355,23 +319,25 @@ def test_one_pending_request_per_mentor(sessions: SessionFactory) -> None:
         lambda s: add_user(s, "U0DUP") and add_user(s, "U0DUP"),
         lambda s: s.add(Skill(key="", name="")),
         lambda s: s.add_all([Skill(key="python", name="Python"), Skill(key="python", name="py")]),
-        lambda s: setattr(add_mentor(s), "session_minutes", 25),
-        lambda s: setattr(add_mentor(s), "weekly_capacity", 0),
-        lambda s: setattr(add_mentor(s), "status", "sleeping"),
+        lambda s: setattr(add_mentor(s, MENTOR), "session_minutes", 25),
+        lambda s: setattr(add_mentor(s, MENTOR), "weekly_capacity", 0),
+        lambda s: setattr(add_mentor(s, MENTOR), "status", "sleeping"),
         lambda s: s.add(
             AvailabilityWindow(
-                mentor_id=add_mentor(s).id, kind="once", first_date=NOW.date(), start_time=time(15),
-                end_time=time(10), tz="UTC", created_at=NOW,
+                mentor_id=add_mentor(s, MENTOR).id, kind="once", first_date=NOW.date(),
+                start_time=time(15), end_time=time(10), tz="UTC", created_at=NOW,
             )
         ),
         lambda s: s.add(
             AvailabilityWindow(
-                mentor_id=add_mentor(s).id, kind="weekly", first_date=NOW.date(), weeks=0,
+                mentor_id=add_mentor(s, MENTOR).id, kind="weekly", first_date=NOW.date(), weeks=0,
                 weekdays=1, start_time=time(10), end_time=time(15), tz="UTC", created_at=NOW,
             )
         ),
-        lambda s: s.add(Slot(mentor=add_mentor(s), starts_at=NOW, ends_at=NOW)),
-        lambda s: s.add(booking(add_slot(s, add_mentor(s)), add_user(s, "U0M"))) or s.flush()
+        lambda s: s.add(Slot(mentor=add_mentor(s, MENTOR), starts_at=NOW, ends_at=NOW)),
+        lambda s: s.add(
+            booking(add_slot(s, add_mentor(s, MENTOR).id, TOMORROW), add_user(s, "U0M").id)
+        ) or s.flush()
         or setattr(s.scalars(select(Booking)).one(), "message", "hi"),
         lambda s: s.add(
             Review(booking_id=9999, reviewer_id=9999, connection_stars=5, program_stars=5,
@@ -394,9 +360,9 @@ def test_database_refuses_broken_data(sessions: SessionFactory, broken) -> None:
 def test_review_stars_stay_in_range(sessions: SessionFactory) -> None:
     """Stars are 1 to 5; a sixth star is refused by the database itself."""
     with sessions.begin() as session:
-        slot = add_slot(session, add_mentor(session))
+        slot = add_slot(session, add_mentor(session, MENTOR).id, TOMORROW)
         mentee = add_user(session, "U0MENTEE")
-        session.add(entry := booking(slot, mentee, status="approved"))
+        session.add(entry := booking(slot, mentee.id, status="approved"))
         session.flush()
         ids = entry.id, mentee.id
     with pytest.raises(IntegrityError), sessions.begin() as session:

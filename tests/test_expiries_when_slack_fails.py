@@ -1,4 +1,7 @@
-"""Bugs the two-replica load test (benchmarks/load.py) found, each kept from coming back."""
+"""Expiries and nudges when Slack fails or a card never went out: each reaches people once.
+
+First found by the two-replica load test (benchmarks/load.py).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,7 @@ from bot.sandbox import Sandbox
 from bot.slack.client import SERVER_ERROR_RETRIES
 from store.models import DueWork
 from tests.conftest import ADA, BEN
-from tests.test_booking_flows import ada_with_a_morning, request, statuses
-from tests.test_followup_flows import SESSION_START, dms, run_at
+from tests.steps import SESSION_START, ada_with_a_morning, dms, request, run_at, statuses
 
 EXPIRY = SESSION_START - timedelta(hours=1)  # sooner than the 72-hour TTL
 

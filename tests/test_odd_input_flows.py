@@ -1,4 +1,6 @@
-"""Regressions: each payload the fuzzing in tests/test_fuzz.py found, on both engines.
+"""Odd input (garbled metadata, stray buttons, junk events) answered plainly, never a 500.
+
+Each payload here was first found by the fuzzing in tests/test_fuzz.py; on both engines.
 
 Kept apart from the fuzzing itself, whose seeded sandbox lives for the whole module on each
 engine, while each of these starts from an empty database.
@@ -18,8 +20,7 @@ from bot.sandbox import Sandbox, sandbox
 from bot.simulator.driver import Reply
 from store.models import User
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
-from tests.test_availability_flows import add_once
-from tests.test_mentor_flows import sign_up
+from tests.steps import add_once, sign_up
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
