@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+import handlers.context as context
 from bot.deps import Deps
 from handlers import (
     admin,
@@ -26,17 +27,18 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     """Attach every listener to `app`; returns the subcommand registry (help is built from it)."""
     subcommands = commands.Subcommands()
     homes = home.HomePublisher(deps, subcommands)
+    context.provide(app, context.Wiring(deps, homes, subcommands))
     commands.register(app, subcommands)
-    home.register(app, homes)
-    find.register(app, deps, subcommands, homes)
+    home.register(app)
+    find.register(app, subcommands)
     booking.register(app, deps, subcommands, homes)
-    followup.register(app, deps)
-    profile.register(app, deps, subcommands, homes)
-    availability.register(app, deps, subcommands, homes)
-    approval.register(app, deps, homes)
-    admin.register(deps, subcommands)
-    roster.register(app, deps, homes)
-    privacy.register(app, deps, subcommands, homes)
-    people.register(app, deps)
+    followup.register(app)
+    profile.register(app, subcommands)
+    availability.register(app, subcommands)
+    approval.register(app)
+    admin.register(subcommands)
+    roster.register(app)
+    privacy.register(app, subcommands)
+    people.register(app)
     errors.register(app)
     return subcommands

@@ -23,7 +23,8 @@ from bot.services.errors import DomainError
 from bot.services.export import Export
 from bot.services.roster import UnknownFilter, show_roster
 from bot.slack.digest_post import post_digest
-from handlers.commands import Invocation, Subcommands
+from handlers.commands import Invocation, Subcommand, Subcommands
+from handlers.context import wiring_of
 
 T = TypeVar("T")
 
@@ -36,126 +37,149 @@ USAGE = (
 )
 
 
-def register(deps: Deps, commands: Subcommands) -> None:
+def word(call: Invocation, default: str) -> str:
+    return call.args[1] if len(call.args) > 1 else default
+
+
+def refusal(error: DomainError) -> str:
+    """A wrong period or filter also gets the usage."""
+    usage = f"\n{USAGE}" if isinstance(error, UnknownPeriod | UnknownFilter) else ""
+    return f"{error}{usage}"
+
+
+def after_ack(deps: Deps, call: Invocation, use_case: Callable[[Session], T]) -> T | None:
+    """Run a coordinator's use case after the ack (the figures can take a moment); a refusal
+    is answered privately and gives None."""
+    try:
+        with deps.sessions.begin() as session:
+            return use_case(session)
+    except DomainError as error:
+        call.respond(text=refusal(error), response_type="ephemeral")
+        return None
+
+
+def stats(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
+    call.ack()
+    report = after_ack(
+        deps,
+        call,
+        lambda session: coordinators.stats(
+            session,
+            actor=call.user_id,
+            coordinators=deps.settings.coordinator_user_ids,
+            period=word(call, "7d"),
+            now=deps.clock.now(),
+        ),
+    )
+    if report is None:
+        return
+    title = f"Program stats, last {report.days} days"
+    call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
+
+
+def digest(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
     ids = deps.settings.coordinator_user_ids
-
-    def word(call: Invocation, default: str) -> str:
-        return call.args[1] if len(call.args) > 1 else default
-
-    def refusal(error: DomainError) -> str:
-        """A wrong period or filter also gets the usage."""
-        usage = f"\n{USAGE}" if isinstance(error, UnknownPeriod | UnknownFilter) else ""
-        return f"{error}{usage}"
-
-    def after_ack(call: Invocation, use_case: Callable[[Session], T]) -> T | None:
-        """Run a coordinator's use case after the ack (the figures can take a moment); a refusal
-        is answered privately and gives None."""
-        try:
-            with deps.sessions.begin() as session:
-                return use_case(session)
-        except DomainError as error:
-            call.respond(text=refusal(error), response_type="ephemeral")
-            return None
-
-    def stats(call: Invocation) -> None:
-        call.ack()
-        report = after_ack(
-            call,
-            lambda session: coordinators.stats(
-                session,
-                actor=call.user_id,
-                coordinators=ids,
-                period=word(call, "7d"),
-                now=deps.clock.now(),
-            ),
-        )
-        if report is None:
-            return
-        title = f"Program stats, last {report.days} days"
-        call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
-
-    def digest(call: Invocation) -> None:
-        call.ack()
-        report = after_ack(
-            call,
-            lambda session: coordinators.digest_now(
-                session,
-                actor=call.user_id,
-                coordinators=ids,
-                channel=deps.settings.coordinator_channel,
-                now=deps.clock.now(),
-            ),
-        )
-        if report is None:
-            return
-        post_digest(
-            call.client,
-            report.channel,
-            report.digest,
-            title="Mentorship digest",
+    call.ack()
+    report = after_ack(
+        deps,
+        call,
+        lambda session: coordinators.digest_now(
+            session,
+            actor=call.user_id,
             coordinators=ids,
-        )
-        call.respond(text=f"Posted the digest to <#{report.channel}>.", response_type="ephemeral")
+            channel=deps.settings.coordinator_channel,
+            now=deps.clock.now(),
+        ),
+    )
+    if report is None:
+        return
+    post_digest(
+        call.client,
+        report.channel,
+        report.digest,
+        title="Mentorship digest",
+        coordinators=ids,
+    )
+    call.respond(text=f"Posted the digest to <#{report.channel}>.", response_type="ephemeral")
 
-    def export(call: Invocation) -> None:
-        call.ack()
-        made = after_ack(
-            call,
-            lambda session: coordinators.export(
-                session,
-                actor=call.user_id,
-                coordinators=ids,
-                period=word(call, "30d"),
-                now=deps.clock.now(),
-            ),
-        )
-        if made is None:
-            return
-        files = made.files
-        if not files.sessions and not files.reviews:
-            call.respond(
-                text=f"No sessions or reviews in the last {made.days} days: nothing to export.",
-                response_type="ephemeral",
-            )
-            return
-        send_export(call.client, call.user_id, files, made.start, made.end)
+
+def export(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
+    call.ack()
+    made = after_ack(
+        deps,
+        call,
+        lambda session: coordinators.export(
+            session,
+            actor=call.user_id,
+            coordinators=deps.settings.coordinator_user_ids,
+            period=word(call, "30d"),
+            now=deps.clock.now(),
+        ),
+    )
+    if made is None:
+        return
+    files = made.files
+    if not files.sessions and not files.reviews:
         call.respond(
-            text=(
-                f"Sent you two CSV files by DM: {files.sessions} booking(s) (sessions and "
-                f"requests) and {files.reviews} review(s) from the last {made.days} days."
-            ),
+            text=f"No sessions or reviews in the last {made.days} days: nothing to export.",
             response_type="ephemeral",
         )
+        return
+    send_export(call.client, call.user_id, files, made.start, made.end)
+    call.respond(
+        text=(
+            f"Sent you two CSV files by DM: {files.sessions} booking(s) (sessions and "
+            f"requests) and {files.reviews} review(s) from the last {made.days} days."
+        ),
+        response_type="ephemeral",
+    )
 
-    def mentors(call: Invocation) -> None:
-        try:
-            with deps.sessions.begin() as session:
-                page = show_roster(
-                    session,
-                    actor=call.user_id,
-                    coordinators=ids,
-                    filter=word(call, "all").lower(),
-                    detail=call.text,
-                    now=deps.clock.now(),
-                )
-        except DomainError as error:
-            call.ack(text=refusal(error))
-            return
-        call.ack(**build_roster(page))
 
-    def usage(call: Invocation) -> None:
-        try:
-            require_coordinator(call.user_id, ids)
-        except DomainError as error:
-            call.ack(text=refusal(error))
-            return
-        call.ack(text=USAGE)
+def mentors(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
+    try:
+        with deps.sessions.begin() as session:
+            page = show_roster(
+                session,
+                actor=call.user_id,
+                coordinators=deps.settings.coordinator_user_ids,
+                filter=word(call, "all").lower(),
+                detail=call.text,
+                now=deps.clock.now(),
+            )
+    except DomainError as error:
+        call.ack(text=refusal(error))
+        return
+    call.ack(**build_roster(page))
 
-    routes = {"stats": stats, "digest": digest, "export": export, "mentors": mentors}
 
-    def admin(call: Invocation) -> None:
-        routes.get(call.args[0].lower() if call.args else "", usage)(call)
+def usage(call: Invocation) -> None:
+    try:
+        require_coordinator(
+            call.user_id, wiring_of(call.context).deps.settings.coordinator_user_ids
+        )
+    except DomainError as error:
+        call.ack(text=refusal(error))
+        return
+    call.ack(text=USAGE)
 
+
+ROUTES: dict[str, Subcommand] = {
+    "stats": stats,
+    "digest": digest,
+    "export": export,
+    "mentors": mentors,
+}
+
+
+def admin(call: Invocation) -> None:
+    ROUTES.get(call.args[0].lower() if call.args else "", usage)(call)
+
+
+def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,

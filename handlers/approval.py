@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
+from handlers.context import wiring_of
 from handlers.forms import clicking_user, form_values, number, string, tell, text
 from handlers.home import HomePublisher
 
@@ -55,90 +56,101 @@ def clicked_card(body: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
-def register(app: App, deps: Deps, home: HomePublisher) -> None:
-    def announce(
-        client: WebClient, mentor: MentorView, coordinator: str, card: dict[str, str]
-    ) -> None:
-        """Replace the card's buttons with the outcome, tell the mentor, refresh their Home."""
-        try:
-            outcome = build_approval_outcome(mentor, coordinator)
-            client.chat_update(channel=card["channel"], ts=card["ts"], **outcome)
-        except SlackApiError as failed:  # the card was deleted meanwhile: still tell the mentor
-            if failed.response.get("error") not in CARD_GONE:
-                raise
-        client.chat_postMessage(channel=mentor.slack_id, **build_decision_dm(mentor))
-        home.publish(client, mentor.slack_id)
+def announce(
+    home: HomePublisher,
+    client: WebClient,
+    mentor: MentorView,
+    coordinator: str,
+    card: dict[str, str],
+) -> None:
+    """Replace the card's buttons with the outcome, tell the mentor, refresh their Home."""
+    try:
+        outcome = build_approval_outcome(mentor, coordinator)
+        client.chat_update(channel=card["channel"], ts=card["ts"], **outcome)
+    except SlackApiError as failed:  # the card was deleted meanwhile: still tell the mentor
+        if failed.response.get("error") not in CARD_GONE:
+            raise
+    client.chat_postMessage(channel=mentor.slack_id, **build_decision_dm(mentor))
+    home.publish(client, mentor.slack_id)
 
-    @app.action(Action.APPROVE_MENTOR)
-    def on_approve(
-        ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any]
-    ) -> None:
-        ack()
-        coordinator = clicking_user(body)
-        shown = parse_card_value(action.get("value"))
-        card = clicked_card(body)
-        if shown is None or card is None:
-            tell(body, client, OUT_OF_DATE)
-            return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = decide(
-                    session,
-                    mentor_id=shown[0],
-                    version=shown[1],
-                    approve=True,
-                    reason=None,
-                    actor=coordinator,
-                    coordinators=deps.settings.coordinator_user_ids,
-                    now=deps.clock.now(),
-                    source="card",
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        announce(client, mentor, coordinator, card)
 
-    @app.action(Action.REJECT_MENTOR)
-    def on_reject(
-        ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any]
-    ) -> None:
-        ack()
-        shown = parse_card_value(action.get("value"))
-        card = clicked_card(body)
-        if shown is None or card is None:
-            tell(body, client, OUT_OF_DATE)
-            return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = decision_form(
-                    session,
-                    mentor_id=shown[0],
-                    version=shown[1],
-                    actor=clicking_user(body),
-                    coordinators=deps.settings.coordinator_user_ids,
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        metadata = json.dumps({"mentor_id": shown[0], "version": shown[1], **card})
-        client.views_open(
-            trigger_id=body["trigger_id"], view=build_reject_modal(metadata, mentor.name)
-        )
+def on_approve(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    coordinator = clicking_user(body)
+    shown = parse_card_value(action.get("value"))
+    card = clicked_card(body)
+    if shown is None or card is None:
+        tell(body, client, OUT_OF_DATE)
+        return
+    try:
+        with deps.sessions.begin() as session:
+            mentor = decide(
+                session,
+                mentor_id=shown[0],
+                version=shown[1],
+                approve=True,
+                reason=None,
+                actor=coordinator,
+                coordinators=deps.settings.coordinator_user_ids,
+                now=deps.clock.now(),
+                source="card",
+            )
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    announce(wiring.home, client, mentor, coordinator, card)
 
-    @app.view(Callback.REJECT_MENTOR)
-    def on_reject_reason(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any]
-    ) -> None:
-        coordinator = clicking_user(body)
-        card = parse_reject_metadata(view.get("private_metadata"))
-        if card is None:
-            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
-            return
-        mentor = reject_from_modal(
-            deps, ack, view, coordinator, card["mentor_id"], card["version"], "card"
-        )
-        if mentor is not None:
-            announce(client, mentor, coordinator, card)
+
+def on_reject(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    shown = parse_card_value(action.get("value"))
+    card = clicked_card(body)
+    if shown is None or card is None:
+        tell(body, client, OUT_OF_DATE)
+        return
+    try:
+        with deps.sessions.begin() as session:
+            mentor = decision_form(
+                session,
+                mentor_id=shown[0],
+                version=shown[1],
+                actor=clicking_user(body),
+                coordinators=deps.settings.coordinator_user_ids,
+            )
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    metadata = json.dumps({"mentor_id": shown[0], "version": shown[1], **card})
+    client.views_open(trigger_id=body["trigger_id"], view=build_reject_modal(metadata, mentor.name))
+
+
+def on_reject_reason(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    coordinator = clicking_user(body)
+    card = parse_reject_metadata(view.get("private_metadata"))
+    if card is None:
+        ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
+        return
+    mentor = reject_from_modal(
+        wiring.deps, ack, view, coordinator, card["mentor_id"], card["version"], "card"
+    )
+    if mentor is not None:
+        announce(wiring.home, client, mentor, coordinator, card)
+
+
+def register(app: App) -> None:
+    app.action(Action.APPROVE_MENTOR)(on_approve)
+    app.action(Action.REJECT_MENTOR)(on_reject)
+    app.view(Callback.REJECT_MENTOR)(on_reject_reason)
 
 
 def reject_from_modal(

@@ -7,7 +7,7 @@ from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -24,6 +24,7 @@ from bot.services import availability
 from bot.services.availability import Publisher
 from bot.services.errors import DomainError
 from handlers.commands import Invocation, Subcommands
+from handlers.context import Wiring, wiring_of
 from handlers.forms import (
     choices,
     clicking_user,
@@ -35,7 +36,6 @@ from handlers.forms import (
     text,
     whole_number,
 )
-from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the add-window forms.
 FIELD_BLOCKS = {
@@ -47,195 +47,226 @@ FIELD_BLOCKS = {
 }
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def mentor_of(user_id: str) -> Publisher | None:
+def mentor_of(deps: Deps, user_id: str) -> Publisher | None:
+    with deps.sessions.begin() as session:
+        return availability.publisher(session, slack_id=user_id)
+
+
+def availability_view(deps: Deps, mentor: Publisher, notice: str | None = None) -> dict[str, Any]:
+    with deps.sessions.begin() as session:
+        slots = availability.upcoming_slots(session, mentor_id=mentor.id, now=deps.clock.now())
+    return build_availability_modal(tz=mentor.tz, slots=slots, notice=notice)
+
+
+def local_today(deps: Deps, mentor: Publisher) -> date:
+    return deps.clock.now().astimezone(ZoneInfo(mentor.tz)).date()
+
+
+def on_command(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
+    mentor = mentor_of(deps, call.user_id)
+    if mentor is None:
+        call.ack(**build_profile_message(None))
+        return
+    call.ack()
+    call.client.views_open(trigger_id=call.trigger_id, view=availability_view(deps, mentor))
+
+
+def on_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    mentor = mentor_of(deps, clicking_user(body))
+    if mentor is None:
+        tell(body, client, build_profile_message(None))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=availability_view(deps, mentor))
+
+
+def push_form(deps: Deps, body: dict[str, Any], client: WebClient, weekly: bool) -> None:
+    mentor = mentor_of(deps, clicking_user(body))
+    parent = body.get("view")  # these buttons live in the availability modal
+    if mentor is None or not isinstance(parent, dict):
+        return
+    build = build_add_weekly_modal if weekly else build_add_once_modal
+    view = build(
+        tz=mentor.tz,
+        today=local_today(deps, mentor),
+        minutes=mentor.session_minutes,
+        parent_view_id=string(parent.get("id")),
+    )
+    client.views_push(trigger_id=body["trigger_id"], view=view)
+
+
+def on_add_once(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    push_form(wiring_of(context).deps, body, client, weekly=False)
+
+
+def on_add_weekly(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    push_form(wiring_of(context).deps, body, client, weekly=True)
+
+
+def submit_window(
+    wiring: Wiring,
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    view: dict[str, Any],
+    weekly: bool,
+) -> None:
+    deps = wiring.deps
+    user_id = clicking_user(body)
+    values = form_values(view)
+    start, end = (
+        _clock_time(text(values, BlockId.START)),
+        _clock_time(text(values, BlockId.END)),
+    )
+    day = _day(text(values, BlockId.DATE))
+    missing: dict[str, str] = {
+        block: "Pick a value."
+        for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
+        if value is None
+    }
+    if missing or start is None or end is None or day is None:
+        ack(response_action="errors", errors=missing)
+        return
+    parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
+    now = deps.clock.now()
+    try:
         with deps.sessions.begin() as session:
-            return availability.publisher(session, slack_id=user_id)
-
-    def availability_view(mentor: Publisher, notice: str | None = None) -> dict[str, Any]:
-        with deps.sessions.begin() as session:
-            slots = availability.upcoming_slots(session, mentor_id=mentor.id, now=deps.clock.now())
-        return build_availability_modal(tz=mentor.tz, slots=slots, notice=notice)
-
-    def local_today(mentor: Publisher) -> date:
-        return deps.clock.now().astimezone(ZoneInfo(mentor.tz)).date()
-
-    def on_command(call: Invocation) -> None:
-        mentor = mentor_of(call.user_id)
-        if mentor is None:
-            call.ack(**build_profile_message(None))
-            return
-        call.ack()
-        call.client.views_open(trigger_id=call.trigger_id, view=availability_view(mentor))
-
-    commands.add("availability", on_command, "availability", "mentors: publish when you're free")
-
-    @app.action(Action.OPEN_AVAILABILITY)
-    def on_open(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        mentor = mentor_of(clicking_user(body))
-        if mentor is None:
-            tell(body, client, build_profile_message(None))
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=availability_view(mentor))
-
-    def push_form(body: dict[str, Any], client: WebClient, weekly: bool) -> None:
-        mentor = mentor_of(clicking_user(body))
-        parent = body.get("view")  # these buttons live in the availability modal
-        if mentor is None or not isinstance(parent, dict):
-            return
-        build = build_add_weekly_modal if weekly else build_add_once_modal
-        view = build(
-            tz=mentor.tz,
-            today=local_today(mentor),
-            minutes=mentor.session_minutes,
-            parent_view_id=string(parent.get("id")),
-        )
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-
-    @app.action(Action.ADD_ONCE)
-    def on_add_once(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        push_form(body, client, weekly=False)
-
-    @app.action(Action.ADD_WEEKLY)
-    def on_add_weekly(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        push_form(body, client, weekly=True)
-
-    def submit_window(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], weekly: bool
-    ) -> None:
-        user_id = clicking_user(body)
-        values = form_values(view)
-        start, end = (
-            _clock_time(text(values, BlockId.START)),
-            _clock_time(text(values, BlockId.END)),
-        )
-        day = _day(text(values, BlockId.DATE))
-        missing: dict[str, str] = {
-            block: "Pick a value."
-            for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
-            if value is None
-        }
-        if missing or start is None or end is None or day is None:
-            ack(response_action="errors", errors=missing)
-            return
-        parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
-        now = deps.clock.now()
-        try:
-            with deps.sessions.begin() as session:
-                if weekly:
-                    added = availability.publish_weekly(
-                        session,
-                        actor_slack_id=user_id,
-                        tz_shown=tz_shown,
-                        first_date=day,
-                        weekdays=_weekdays(choices(values, BlockId.DAYS)),
-                        start=start,
-                        end=end,
-                        weeks=whole_number(values, BlockId.WEEKS) or 0,
-                        now=now,
-                        horizon_weeks=deps.settings.availability_horizon_weeks,
-                    )
-                else:
-                    added = availability.publish_once(
-                        session,
-                        actor_slack_id=user_id,
-                        tz_shown=tz_shown,
-                        day=day,
-                        start=start,
-                        end=end,
-                        now=now,
-                    )
-        except DomainError as refused:
-            field = getattr(refused, "field", "date")
-            ack(
-                response_action="errors",
-                errors={FIELD_BLOCKS.get(field, BlockId.DATE): str(refused)},
-            )
-            return
-        ack()
-        mentor = mentor_of(user_id)
-        if mentor is not None:
-            redraw(body, client, parent_view_id, mentor, _added_notice(added, mentor.tz))
-        home.publish(client, user_id)
-
-    @app.view(Callback.ADD_ONCE)
-    def on_once_submitted(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any]
-    ) -> None:
-        submit_window(ack, body, client, view, weekly=False)
-
-    @app.view(Callback.ADD_WEEKLY)
-    def on_weekly_submitted(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any]
-    ) -> None:
-        submit_window(ack, body, client, view, weekly=True)
-
-    def redraw(
-        body: dict[str, Any], client: WebClient, view_id: str, mentor: Publisher, notice: str
-    ) -> None:
-        """Show `notice` in the availability modal; if it is gone (closed meanwhile), by DM."""
-        if view_id:
-            try:
-                client.views_update(view_id=view_id, view=availability_view(mentor, notice))
-                return
-            except SlackApiError as failed:
-                if failed.response.get("error") != "not_found":
-                    raise
-        tell(body, client, notice)
-
-    def refresh_after(body: dict[str, Any], client: WebClient, notice: str) -> None:
-        """Redraw the availability modal the click came from (else just say what happened)."""
-        user_id = clicking_user(body)
-        mentor = mentor_of(user_id)
-        if mentor is None:
-            return
-        view = body.get("view")
-        redraw(
-            body, client, string(view.get("id")) if isinstance(view, dict) else "", mentor, notice
-        )
-        home.publish(client, user_id)
-
-    @app.action(Action.REMOVE_SLOT)
-    def on_remove_slot(
-        ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any]
-    ) -> None:
-        ack()
-        mentor = mentor_of(clicking_user(body))
-        slot_id = number(option_value(action.get("selected_option")))
-        if mentor is None or slot_id is None:
-            return
-        try:
-            with deps.sessions.begin() as session:
-                removed = availability.remove_slot(
-                    session, mentor_id=mentor.id, slot_id=slot_id, now=deps.clock.now()
+            if weekly:
+                added = availability.publish_weekly(
+                    session,
+                    actor_slack_id=user_id,
+                    tz_shown=tz_shown,
+                    first_date=day,
+                    weekdays=_weekdays(choices(values, BlockId.DAYS)),
+                    start=start,
+                    end=end,
+                    weeks=whole_number(values, BlockId.WEEKS) or 0,
+                    now=now,
+                    horizon_weeks=deps.settings.availability_horizon_weeks,
                 )
-        except DomainError as refused:
-            refresh_after(body, client, f":warning: {refused}")
-            return
-        refresh_after(
-            body, client, f":wastebasket: Removed {local_label(removed.starts_at, mentor.tz)}."
+            else:
+                added = availability.publish_once(
+                    session,
+                    actor_slack_id=user_id,
+                    tz_shown=tz_shown,
+                    day=day,
+                    start=start,
+                    end=end,
+                    now=now,
+                )
+    except DomainError as refused:
+        field = getattr(refused, "field", "date")
+        ack(
+            response_action="errors",
+            errors={FIELD_BLOCKS.get(field, BlockId.DATE): str(refused)},
         )
+        return
+    ack()
+    mentor = mentor_of(deps, user_id)
+    if mentor is not None:
+        redraw(deps, body, client, parent_view_id, mentor, _added_notice(added, mentor.tz))
+    wiring.home.publish(client, user_id)
 
-    @app.action(Action.CLEAR_DAY)
-    def on_clear_day(
-        ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any]
-    ) -> None:
-        ack()
-        mentor = mentor_of(clicking_user(body))
-        day = _day(string(action.get("value")))
-        if mentor is None or day is None:
+
+def on_once_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    submit_window(wiring_of(context), ack, body, client, view, weekly=False)
+
+
+def on_weekly_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    submit_window(wiring_of(context), ack, body, client, view, weekly=True)
+
+
+def redraw(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    view_id: str,
+    mentor: Publisher,
+    notice: str,
+) -> None:
+    """Show `notice` in the availability modal; if it is gone (closed meanwhile), by DM."""
+    if view_id:
+        try:
+            client.views_update(view_id=view_id, view=availability_view(deps, mentor, notice))
             return
+        except SlackApiError as failed:
+            if failed.response.get("error") != "not_found":
+                raise
+    tell(body, client, notice)
+
+
+def refresh_after(wiring: Wiring, body: dict[str, Any], client: WebClient, notice: str) -> None:
+    """Redraw the availability modal the click came from (else just say what happened)."""
+    user_id = clicking_user(body)
+    mentor = mentor_of(wiring.deps, user_id)
+    if mentor is None:
+        return
+    view = body.get("view")
+    view_id = string(view.get("id")) if isinstance(view, dict) else ""
+    redraw(wiring.deps, body, client, view_id, mentor, notice)
+    wiring.home.publish(client, user_id)
+
+
+def on_remove_slot(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    mentor = mentor_of(deps, clicking_user(body))
+    slot_id = number(option_value(action.get("selected_option")))
+    if mentor is None or slot_id is None:
+        return
+    try:
         with deps.sessions.begin() as session:
-            removed, kept = availability.clear_day(
-                session, mentor_id=mentor.id, day=day, tz=mentor.tz, now=deps.clock.now()
+            removed = availability.remove_slot(
+                session, mentor_id=mentor.id, slot_id=slot_id, now=deps.clock.now()
             )
-        notice = f":wastebasket: Cleared {day.strftime('%a %d %b')}: {removed} free slots removed."
-        if kept:
-            notice += f" {kept} booked slots stay: cancel those bookings first if you must."
-        refresh_after(body, client, notice)
+    except DomainError as refused:
+        refresh_after(wiring, body, client, f":warning: {refused}")
+        return
+    refresh_after(
+        wiring, body, client, f":wastebasket: Removed {local_label(removed.starts_at, mentor.tz)}."
+    )
+
+
+def on_clear_day(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict[str, Any], context: BoltContext
+) -> None:
+    ack()
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    mentor = mentor_of(deps, clicking_user(body))
+    day = _day(string(action.get("value")))
+    if mentor is None or day is None:
+        return
+    with deps.sessions.begin() as session:
+        removed, kept = availability.clear_day(
+            session, mentor_id=mentor.id, day=day, tz=mentor.tz, now=deps.clock.now()
+        )
+    notice = f":wastebasket: Cleared {day.strftime('%a %d %b')}: {removed} free slots removed."
+    if kept:
+        notice += f" {kept} booked slots stay: cancel those bookings first if you must."
+    refresh_after(wiring, body, client, notice)
+
+
+def register(app: App, commands: Subcommands) -> None:
+    commands.add("availability", on_command, "availability", "mentors: publish when you're free")
+    app.action(Action.OPEN_AVAILABILITY)(on_open)
+    app.action(Action.ADD_ONCE)(on_add_once)
+    app.action(Action.ADD_WEEKLY)(on_add_weekly)
+    app.view(Callback.ADD_ONCE)(on_once_submitted)
+    app.view(Callback.ADD_WEEKLY)(on_weekly_submitted)
+    app.action(Action.REMOVE_SLOT)(on_remove_slot)
+    app.action(Action.CLEAR_DAY)(on_clear_day)
 
 
 def _form_metadata(metadata: Any) -> tuple[str, str | None]:

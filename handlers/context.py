@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
-from handlers.commands import Subcommands
-from handlers.home import HomePublisher
+
+if TYPE_CHECKING:  # both modules' listeners read the wiring, so they import this one
+    from handlers.commands import Subcommands
+    from handlers.home import HomePublisher
 
 KEY = "mentor_bot_wiring"
 

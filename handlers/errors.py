@@ -16,14 +16,16 @@ SORRY = ":warning: Sorry, something went wrong on my side. Please try again in a
 log = logging.getLogger(__name__)
 
 
+def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+    log.exception("Unhandled error while handling a Slack request", exc_info=error)
+    try:
+        tell_user(body, client)
+    except Exception:  # the apology itself failed: Slack is down or the payload is odd
+        log.exception("Could not tell the user about the error")
+
+
 def register(app: App) -> None:
-    @app.error
-    def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
-        log.exception("Unhandled error while handling a Slack request", exc_info=error)
-        try:
-            tell_user(body, client)
-        except Exception:  # the apology itself failed: Slack is down or the payload is odd
-            log.exception("Could not tell the user about the error")
+    app.error(on_error)
 
 
 def tell_user(body: dict[str, Any], client: WebClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.find import (
@@ -24,8 +24,8 @@ from bot.services.search import NoSkillsGiven, find_mentors
 from bot.services.skills import split_skills
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
+from handlers.context import wiring_of
 from handlers.forms import clicking_user, form_values, number, string, tell, text
-from handlers.home import HomePublisher
 
 
 def query_words(text_typed: str) -> list[str]:
@@ -35,134 +35,159 @@ def query_words(text_typed: str) -> list[str]:
     return text_typed.split()
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def search(client: WebClient, user_id: str, words: list[str]) -> dict[str, Any]:
-        """The results message for a user's search, or a question when no skills are known."""
-        person_for(deps, client, user_id)  # make sure we know the asker (and their time zone)
-        try:
-            with deps.sessions.begin() as session:
-                result = find_mentors(
-                    session, asker_slack_id=user_id, query=words, now=deps.clock.now()
-                )
-        except NoSkillsGiven:
-            return build_ask_for_skills()
-        except DomainError as refused:  # e.g. a "skill" too long to be one
-            return {"text": str(refused)}
-        return build_results(result)
+def search(deps: Deps, client: WebClient, user_id: str, words: list[str]) -> dict[str, Any]:
+    """The results message for a user's search, or a question when no skills are known."""
+    person_for(deps, client, user_id)  # make sure we know the asker (and their time zone)
+    try:
+        with deps.sessions.begin() as session:
+            result = find_mentors(
+                session, asker_slack_id=user_id, query=words, now=deps.clock.now()
+            )
+    except NoSkillsGiven:
+        return build_ask_for_skills()
+    except DomainError as refused:  # e.g. a "skill" too long to be one
+        return {"text": str(refused)}
+    return build_results(result)
 
-    def find(call: Invocation) -> None:
-        call.ack()
-        call.respond(**search(call.client, call.user_id, call.args), response_type="ephemeral")
 
+def find(call: Invocation) -> None:
+    deps = wiring_of(call.context).deps
+    call.ack()
+    call.respond(**search(deps, call.client, call.user_id, call.args), response_type="ephemeral")
+
+
+def interests(call: Invocation) -> None:
+    call.ack()
+    open_interests(wiring_of(call.context).deps, call.client, call.user_id, call.trigger_id)
+
+
+def open_interests(deps: Deps, client: WebClient, user_id: str, trigger_id: str) -> None:
+    person = person_for(deps, client, user_id)
+    with deps.sessions.begin() as session:
+        saved = interests_of(session, person_id=person.id)
+    client.views_open(trigger_id=trigger_id, view=build_interests_modal(saved.skills, saved.goals))
+
+
+def on_open_find(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    person = person_for(deps, client, clicking_user(body))
+    with deps.sessions.begin() as session:
+        saved = interests_of(session, person_id=person.id)
+    client.views_open(trigger_id=body["trigger_id"], view=build_find_modal(", ".join(saved.skills)))
+
+
+def on_find_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    ack()
+    user_id = clicking_user(body)
+    words = query_words(text(form_values(view), BlockId.QUERY))
+    client.chat_postMessage(
+        channel=user_id, **search(wiring_of(context).deps, client, user_id, words)
+    )
+
+
+def on_find_again(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    user_id = clicking_user(body)
+    words = split_skills(string(action.get("value")))
+    tell(body, client, search(wiring_of(context).deps, client, user_id, words))
+
+
+def on_more_times(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    mentor_id = number(action.get("value"))
+    if mentor_id is None:
+        return
+    try:
+        with deps.sessions.begin() as session:
+            times = more_times(session, mentor_id=mentor_id, now=deps.clock.now())
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    tell(body, client, build_more_times(times.mentor_name, times.slots, times.mentor_id))
+
+
+def on_save_interests(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    user_id = clicking_user(body)
+    skills = split_skills(string(action.get("value")))
+    if not skills:
+        open_interests(deps, client, user_id, body["trigger_id"])
+        return
+    person = person_for(deps, client, user_id)
+    try:
+        with deps.sessions.begin() as session:
+            saved = save_interests(session, person_id=person.id, skills=skills)
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    tell(body, client, f":bookmark: Saved your interests: {', '.join(saved.skills)}.")
+
+
+def on_interests_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    values = form_values(view)
+    user_id = clicking_user(body)
+    person = person_for(deps, client, user_id)
+    try:
+        with deps.sessions.begin() as session:
+            save_interests(
+                session,
+                person_id=person.id,
+                skills=split_skills(text(values, BlockId.QUERY)),
+                goals=text(values, BlockId.GOALS).strip(),
+            )
+    except DomainError as refused:
+        ack(response_action="errors", errors={BlockId.GOALS.value: str(refused)})
+        return
+    ack()
+    wiring.home.publish(client, user_id)
+
+
+def on_ask(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    mentor_id = number(action.get("value"))
+    user_id = clicking_user(body)
+    if mentor_id is None:
+        return
+    person = person_for(deps, client, user_id)
+    try:
+        with deps.sessions.begin() as session:
+            asked = ask_for_availability(
+                session, asker_id=person.id, mentor_id=mentor_id, now=deps.clock.now()
+            )
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    if asked:
+        tell(body, client, ":mailbox_with_mail: I've asked them to add some times.")
+    else:
+        tell(body, client, "You already asked them this week; I'll not nag them twice.")
+
+
+def register(app: App, commands: Subcommands) -> None:
     commands.add("find", find, "find python leadership", "find a mentor for the skills you name")
-
-    def interests(call: Invocation) -> None:
-        call.ack()
-        open_interests(call.client, call.user_id, call.trigger_id)
-
     commands.add("interests", interests, "interests", "save what you want to learn and your goals")
-
-    def open_interests(client: WebClient, user_id: str, trigger_id: str) -> None:
-        person = person_for(deps, client, user_id)
-        with deps.sessions.begin() as session:
-            saved = interests_of(session, person_id=person.id)
-        client.views_open(
-            trigger_id=trigger_id, view=build_interests_modal(saved.skills, saved.goals)
-        )
-
-    @app.action(Action.OPEN_FIND)
-    def on_open_find(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        person = person_for(deps, client, clicking_user(body))
-        with deps.sessions.begin() as session:
-            saved = interests_of(session, person_id=person.id)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=build_find_modal(", ".join(saved.skills))
-        )
-
-    @app.view(Callback.FIND)
-    def on_find_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        ack()
-        user_id = clicking_user(body)
-        words = query_words(text(form_values(view), BlockId.QUERY))
-        client.chat_postMessage(channel=user_id, **search(client, user_id, words))
-
-    @app.action(Action.FIND_AGAIN)
-    def on_find_again(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        user_id = clicking_user(body)
-        words = split_skills(string(action.get("value")))
-        tell(body, client, search(client, user_id, words))
-
-    @app.action(Action.MORE_TIMES)
-    def on_more_times(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        mentor_id = number(action.get("value"))
-        if mentor_id is None:
-            return
-        try:
-            with deps.sessions.begin() as session:
-                times = more_times(session, mentor_id=mentor_id, now=deps.clock.now())
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        tell(body, client, build_more_times(times.mentor_name, times.slots, times.mentor_id))
-
-    @app.action(Action.SAVE_INTERESTS)
-    def on_save_interests(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        user_id = clicking_user(body)
-        skills = split_skills(string(action.get("value")))
-        if not skills:
-            open_interests(client, user_id, body["trigger_id"])
-            return
-        person = person_for(deps, client, user_id)
-        try:
-            with deps.sessions.begin() as session:
-                saved = save_interests(session, person_id=person.id, skills=skills)
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        tell(body, client, f":bookmark: Saved your interests: {', '.join(saved.skills)}.")
-
-    @app.view(Callback.INTERESTS)
-    def on_interests_submitted(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict
-    ) -> None:
-        values = form_values(view)
-        user_id = clicking_user(body)
-        person = person_for(deps, client, user_id)
-        try:
-            with deps.sessions.begin() as session:
-                save_interests(
-                    session,
-                    person_id=person.id,
-                    skills=split_skills(text(values, BlockId.QUERY)),
-                    goals=text(values, BlockId.GOALS).strip(),
-                )
-        except DomainError as refused:
-            ack(response_action="errors", errors={BlockId.GOALS.value: str(refused)})
-            return
-        ack()
-        home.publish(client, user_id)
-
-    @app.action(Action.ASK_AVAILABILITY)
-    def on_ask(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        mentor_id = number(action.get("value"))
-        user_id = clicking_user(body)
-        if mentor_id is None:
-            return
-        person = person_for(deps, client, user_id)
-        try:
-            with deps.sessions.begin() as session:
-                asked = ask_for_availability(
-                    session, asker_id=person.id, mentor_id=mentor_id, now=deps.clock.now()
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        if asked:
-            tell(body, client, ":mailbox_with_mail: I've asked them to add some times.")
-        else:
-            tell(body, client, "You already asked them this week; I'll not nag them twice.")
+    app.action(Action.OPEN_FIND)(on_open_find)
+    app.view(Callback.FIND)(on_find_submitted)
+    app.action(Action.FIND_AGAIN)(on_find_again)
+    app.action(Action.MORE_TIMES)(on_more_times)
+    app.action(Action.SAVE_INTERESTS)(on_save_interests)
+    app.view(Callback.INTERESTS)(on_interests_submitted)
+    app.action(Action.ASK_AVAILABILITY)(on_ask)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.home import build_home
@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.services.home import home_data
 from bot.slack.directory import person_for
 from handlers.commands import Subcommands
+from handlers.context import wiring_of
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class HomePublisher:
         client.views_publish(user_id=user_id, view=view)
 
 
-def register(app: App, home: HomePublisher) -> None:
-    @app.event("app_home_opened")
-    def on_home_opened(event: dict, client: WebClient) -> None:
-        user = event.get("user")
-        if event.get("tab", "home") == "home" and isinstance(user, str) and user:
-            home.publish(client, user)
+def on_home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
+    user = event.get("user")
+    if event.get("tab", "home") == "home" and isinstance(user, str) and user:
+        wiring_of(context).home.publish(client, user)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(on_home_opened)

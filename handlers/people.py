@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
-from bot.deps import Deps
 from bot.services.people import refresh_known_person
 from bot.slack.directory import display_name, known_time_zone
+from handlers.context import wiring_of
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.event("user_change")
-    def on_user_change(event: dict) -> None:
-        """Slack sends this for everyone in the workspace; only people we know are updated."""
-        user = event.get("user") or {}
-        if not isinstance(user, dict) or not user.get("id") or user.get("is_bot"):
-            return
-        with deps.sessions.begin() as session:
-            refresh_known_person(
-                session,
-                slack_id=str(user["id"]),
-                real_name=display_name(user),
-                tz=known_time_zone(user.get("tz")),
-                now=deps.clock.now(),
-            )
+def on_user_change(event: dict, context: BoltContext) -> None:
+    """Slack sends this for everyone in the workspace; only people we know are updated."""
+    user = event.get("user") or {}
+    if not isinstance(user, dict) or not user.get("id") or user.get("is_bot"):
+        return
+    deps = wiring_of(context).deps
+    with deps.sessions.begin() as session:
+        refresh_known_person(
+            session,
+            slack_id=str(user["id"]),
+            real_name=display_name(user),
+            tz=known_time_zone(user.get("tz")),
+            now=deps.clock.now(),
+        )
+
+
+def register(app: App) -> None:
+    app.event("user_change")(on_user_change)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -28,73 +28,81 @@ from bot.ids import Action
 from bot.services.bookings import BookingView
 from bot.services.privacy import NothingToForget, footprint, forget_person
 from handlers.commands import Invocation, Subcommands
+from handlers.context import wiring_of
 from handlers.forms import clicking_user, replace_clicked_message
 from handlers.home import HomePublisher
 
 log = logging.getLogger("mentor_bot.privacy")
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def confirmation(user_id: str) -> dict[str, Any]:
-        try:
-            with deps.sessions.begin() as session:
-                found = footprint(session, slack_id=user_id, now=deps.clock.now())
-        except NothingToForget as nothing:
-            return {"text": str(nothing)}
-        return build_delete_confirmation(found)
+def confirmation(deps: Deps, user_id: str) -> dict[str, Any]:
+    try:
+        with deps.sessions.begin() as session:
+            found = footprint(session, slack_id=user_id, now=deps.clock.now())
+    except NothingToForget as nothing:
+        return {"text": str(nothing)}
+    return build_delete_confirmation(found)
 
-    def privacy(call: Invocation) -> None:
-        wants = call.args[0].lower() if call.args else ""
-        if wants == "delete":
-            call.ack(**confirmation(call.user_id))
-        elif wants:
-            call.ack(
-                text="Type `/mentor privacy` to see what is kept, or `/mentor privacy delete`."
+
+def privacy(call: Invocation) -> None:
+    wants = call.args[0].lower() if call.args else ""
+    if wants == "delete":
+        call.ack(**confirmation(wiring_of(call.context).deps, call.user_id))
+    elif wants:
+        call.ack(text="Type `/mentor privacy` to see what is kept, or `/mentor privacy delete`.")
+    else:
+        call.ack(**build_privacy_notice())
+
+
+def on_delete(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    message = confirmation(wiring_of(context).deps, clicking_user(body))
+    replace_clicked_message(body, client, message)
+
+
+def on_keep(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    replace_clicked_message(body, client, build_kept())
+
+
+def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    user_id = clicking_user(body)
+    try:
+        with deps.sessions.begin() as session:
+            done = forget_person(session, slack_id=user_id, now=deps.clock.now())
+    except NothingToForget as nothing:
+        replace_clicked_message(body, client, {"text": str(nothing)})
+        return
+    replace_clicked_message(body, client, build_deleted(done))
+    client.views_publish(user_id=user_id, view=build_deleted_home())
+    for booking in done.called_off:
+        tell_other(wiring.home, client, booking, user_id)
+
+
+def tell_other(home: HomePublisher, client: WebClient, booking: BookingView, departed: str) -> None:
+    other = booking.other_party(departed)
+    try:
+        client.chat_postMessage(channel=other, **build_left_program(booking, departed))
+        if (
+            departed == booking.mentee_slack_id
+            and booking.mentor_message_channel
+            and booking.mentor_message_ts
+        ):
+            client.chat_update(
+                channel=booking.mentor_message_channel,
+                ts=booking.mentor_message_ts,
+                **build_card_outcome(booking),
             )
-        else:
-            call.ack(**build_privacy_notice())
+        home.publish(client, other)
+    except SlackApiError as failed:
+        log.warning("Could not tell %s about booking %s: %s", other, booking.id, failed)
 
+
+def register(app: App, commands: Subcommands) -> None:
     commands.add("privacy", privacy, "privacy [delete]", "what the bot keeps about you; delete it")
-
-    @app.action(Action.PRIVACY_DELETE)
-    def on_delete(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        replace_clicked_message(body, client, confirmation(clicking_user(body)))
-
-    @app.action(Action.PRIVACY_KEEP)
-    def on_keep(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        replace_clicked_message(body, client, build_kept())
-
-    @app.action(Action.PRIVACY_CONFIRM_DELETE)
-    def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user_id = clicking_user(body)
-        try:
-            with deps.sessions.begin() as session:
-                done = forget_person(session, slack_id=user_id, now=deps.clock.now())
-        except NothingToForget as nothing:
-            replace_clicked_message(body, client, {"text": str(nothing)})
-            return
-        replace_clicked_message(body, client, build_deleted(done))
-        client.views_publish(user_id=user_id, view=build_deleted_home())
-        for booking in done.called_off:
-            tell_other(client, booking, user_id)
-
-    def tell_other(client: WebClient, booking: BookingView, departed: str) -> None:
-        other = booking.other_party(departed)
-        try:
-            client.chat_postMessage(channel=other, **build_left_program(booking, departed))
-            if (
-                departed == booking.mentee_slack_id
-                and booking.mentor_message_channel
-                and booking.mentor_message_ts
-            ):
-                client.chat_update(
-                    channel=booking.mentor_message_channel,
-                    ts=booking.mentor_message_ts,
-                    **build_card_outcome(booking),
-                )
-            home.publish(client, other)
-        except SlackApiError as failed:
-            log.warning("Could not tell %s about booking %s: %s", other, booking.id, failed)
+    app.action(Action.PRIVACY_DELETE)(on_delete)
+    app.action(Action.PRIVACY_KEEP)(on_keep)
+    app.action(Action.PRIVACY_CONFIRM_DELETE)(on_confirm)

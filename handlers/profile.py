@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.profile import (
@@ -29,6 +28,7 @@ from bot.services.mentors import (
 from bot.services.skills import split_skills
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
+from handlers.context import Wiring, wiring_of
 from handlers.forms import (
     choices,
     clicking_user,
@@ -39,7 +39,6 @@ from handlers.forms import (
     text,
     whole_number,
 )
-from handlers.home import HomePublisher
 
 # Where each of the service's field errors shows in the sign-up modal.
 FIELD_BLOCKS = {
@@ -52,110 +51,136 @@ FIELD_BLOCKS = {
 }
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def open_profile_modal(client: WebClient, user_id: str, trigger_id: str) -> None:
-        person = person_for(deps, client, user_id)
+def open_profile_modal(deps: Deps, client: WebClient, user_id: str, trigger_id: str) -> None:
+    person = person_for(deps, client, user_id)
+    with deps.sessions.begin() as session:
+        data = profile_form_data(session, slack_id=user_id)
+    view = build_profile_modal(
+        tz=person.tz, catalogue=data.catalogue, current=data.current, token=data.token
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def signup(call: Invocation) -> None:
+    call.ack()
+    open_profile_modal(wiring_of(call.context).deps, call.client, call.user_id, call.trigger_id)
+
+
+def profile(call: Invocation) -> None:
+    with wiring_of(call.context).deps.sessions.begin() as session:
+        mentor = mentor_for(session, call.user_id)
+    call.ack(**build_profile_message(mentor))
+
+
+def change_status(call: Invocation, status: str) -> None:
+    wiring = wiring_of(call.context)
+    call.ack()
+    message = _set_status(wiring.deps, call.user_id, status)
+    call.respond(**message, response_type="ephemeral")
+    wiring.home.publish(call.client, call.user_id)
+
+
+def pause(call: Invocation) -> None:
+    change_status(call, "paused")
+
+
+def resume(call: Invocation) -> None:
+    change_status(call, "active")
+
+
+def _set_status(deps: Deps, user_id: str, status: str) -> dict[str, Any]:
+    try:
         with deps.sessions.begin() as session:
-            data = profile_form_data(session, slack_id=user_id)
-        view = build_profile_modal(
-            tz=person.tz, catalogue=data.catalogue, current=data.current, token=data.token
+            mentor = set_status(session, slack_id=user_id, status=status, now=deps.clock.now())
+    except DomainError as refused:
+        return {"text": str(refused)}
+    return build_profile_message(mentor)
+
+
+def on_open_signup(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    open_profile_modal(wiring_of(context).deps, client, clicking_user(body), body["trigger_id"])
+
+
+def status_clicked(
+    wiring: Wiring, ack: Ack, body: dict[str, Any], client: WebClient, status: str
+) -> None:
+    """A Pause/Resume/Leave button: redraw the message it was on, or DM a refusal from Home."""
+    ack()
+    user_id = clicking_user(body)
+    message = _set_status(wiring.deps, user_id, status)
+    if body.get("response_url"):
+        replace_clicked_message(body, client, message)
+    elif "blocks" not in message:  # refused from Home: say why in a DM
+        tell(body, client, message)
+    wiring.home.publish(client, user_id)
+
+
+def on_pause(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    status_clicked(wiring_of(context), ack, body, client, "paused")
+
+
+def on_resume(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    status_clicked(wiring_of(context), ack, body, client, "active")
+
+
+def on_leave(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    status_clicked(wiring_of(context), ack, body, client, "left")
+
+
+def on_profile_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    user_id = clicking_user(body)
+    values = form_values(view)
+    form = ProfileForm(
+        skills=[
+            *choices(values, BlockId.SKILLS),
+            *split_skills(text(values, BlockId.NEW_SKILLS)),
+        ],
+        bio=text(values, BlockId.BIO),
+        meeting_link=text(values, BlockId.LINK),
+        session_minutes=whole_number(values, BlockId.LENGTH),
+        weekly_capacity=whole_number(values, BlockId.CAPACITY),
+        coc_accepted=COC_AGREE in choices(values, BlockId.COC),
+    )
+    person = person_for(deps, client, user_id)
+    try:
+        with deps.sessions.begin() as session:
+            saved = save_profile(
+                session,
+                person_id=person.id,
+                form=form,
+                approval=deps.settings.mentor_approval,
+                now=deps.clock.now(),
+                opened=string(view.get("private_metadata")) or None,
+            )
+    except InvalidProfile as invalid:
+        ack(
+            response_action="errors",
+            errors={FIELD_BLOCKS[f]: m for f, m in invalid.errors.items()},
         )
-        client.views_open(trigger_id=trigger_id, view=view)
+        return
+    ack()
+    client.chat_postMessage(
+        channel=user_id, **build_saved_message(saved.mentor, created=saved.created)
+    )
+    if saved.awaiting_approval and deps.settings.coordinator_channel:
+        client.chat_postMessage(
+            channel=deps.settings.coordinator_channel, **build_approval_request(saved.mentor)
+        )
+    wiring.home.publish(client, user_id)
 
-    def signup(call: Invocation) -> None:
-        call.ack()
-        open_profile_modal(call.client, call.user_id, call.trigger_id)
 
-    def profile(call: Invocation) -> None:
-        with deps.sessions.begin() as session:
-            mentor = mentor_for(session, call.user_id)
-        call.ack(**build_profile_message(mentor))
-
-    def change_status(call: Invocation, status: str) -> None:
-        call.ack()
-        message = _set_status(call.user_id, status)
-        call.respond(**message, response_type="ephemeral")
-        home.publish(call.client, call.user_id)
-
-    def _set_status(user_id: str, status: str) -> dict[str, Any]:
-        try:
-            with deps.sessions.begin() as session:
-                mentor = set_status(session, slack_id=user_id, status=status, now=deps.clock.now())
-        except DomainError as refused:
-            return {"text": str(refused)}
-        return build_profile_message(mentor)
-
+def register(app: App, commands: Subcommands) -> None:
     commands.add("signup", signup, "signup", "become a mentor: skills, bio, meeting link")
     commands.add("profile", profile, "profile", "see and edit your mentor profile")
-    commands.add(
-        "pause", lambda call: change_status(call, "paused"), "pause", "hide from search for a while"
-    )
-    commands.add(
-        "resume", lambda call: change_status(call, "active"), "resume", "show up in search again"
-    )
-
-    @app.action(Action.OPEN_SIGNUP)
-    def on_open_signup(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        open_profile_modal(client, clicking_user(body), body["trigger_id"])
-
-    def status_button(status: str) -> Callable[..., None]:
-        def on_click(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-            ack()
-            user_id = clicking_user(body)
-            message = _set_status(user_id, status)
-            if body.get("response_url"):
-                replace_clicked_message(body, client, message)
-            elif "blocks" not in message:  # refused from Home: say why in a DM
-                tell(body, client, message)
-            home.publish(client, user_id)
-
-        return on_click
-
-    app.action(Action.PAUSE)(status_button("paused"))
-    app.action(Action.RESUME)(status_button("active"))
-    app.action(Action.LEAVE)(status_button("left"))
-
-    @app.view(Callback.PROFILE)
-    def on_profile_submitted(
-        ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any]
-    ) -> None:
-        user_id = clicking_user(body)
-        values = form_values(view)
-        form = ProfileForm(
-            skills=[
-                *choices(values, BlockId.SKILLS),
-                *split_skills(text(values, BlockId.NEW_SKILLS)),
-            ],
-            bio=text(values, BlockId.BIO),
-            meeting_link=text(values, BlockId.LINK),
-            session_minutes=whole_number(values, BlockId.LENGTH),
-            weekly_capacity=whole_number(values, BlockId.CAPACITY),
-            coc_accepted=COC_AGREE in choices(values, BlockId.COC),
-        )
-        person = person_for(deps, client, user_id)
-        try:
-            with deps.sessions.begin() as session:
-                saved = save_profile(
-                    session,
-                    person_id=person.id,
-                    form=form,
-                    approval=deps.settings.mentor_approval,
-                    now=deps.clock.now(),
-                    opened=string(view.get("private_metadata")) or None,
-                )
-        except InvalidProfile as invalid:
-            ack(
-                response_action="errors",
-                errors={FIELD_BLOCKS[f]: m for f, m in invalid.errors.items()},
-            )
-            return
-        ack()
-        client.chat_postMessage(
-            channel=user_id, **build_saved_message(saved.mentor, created=saved.created)
-        )
-        if saved.awaiting_approval and deps.settings.coordinator_channel:
-            client.chat_postMessage(
-                channel=deps.settings.coordinator_channel, **build_approval_request(saved.mentor)
-            )
-        home.publish(client, user_id)
+    commands.add("pause", pause, "pause", "hide from search for a while")
+    commands.add("resume", resume, "resume", "show up in search again")
+    app.action(Action.OPEN_SIGNUP)(on_open_signup)
+    app.action(Action.PAUSE)(on_pause)
+    app.action(Action.RESUME)(on_resume)
+    app.action(Action.LEAVE)(on_leave)
+    app.view(Callback.PROFILE)(on_profile_submitted)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.kit import escape
@@ -32,6 +32,7 @@ from bot.services.roster import (
     roster_page,
 )
 from handlers.approval import reject_from_modal
+from handlers.context import Wiring, wiring_of
 from handlers.forms import (
     clicking_user,
     form_values,
@@ -78,191 +79,231 @@ def parse_modal_metadata(metadata: Any) -> tuple[Shown, str] | None:
     return (shown, url if isinstance(url, str) else "") if shown else None
 
 
-def register(app: App, deps: Deps, home: HomePublisher) -> None:
-    ids = deps.settings.coordinator_user_ids
+Change = Callable[[Deps, Any, Shown, str], MentorView]
 
-    def redraw(
-        body: dict[str, Any], client: WebClient, shown_at: Shown | tuple[str, int], notice: str
-    ) -> None:
-        filter, offset = (
-            (shown_at.filter, shown_at.offset) if isinstance(shown_at, Shown) else shown_at
-        )
-        try:
-            with deps.sessions.begin() as session:
-                page = roster_page(
-                    session,
-                    actor=clicking_user(body),
-                    coordinators=ids,
-                    filter=filter,
-                    offset=offset,
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return
-        replace_clicked_message(body, client, build_roster(page, notice=notice))
 
-    def tell_mentor(client: WebClient, mentor: MentorView, dm: dict[str, Any]) -> None:
-        client.chat_postMessage(channel=mentor.slack_id, **dm)
-        home.publish(client, mentor.slack_id)
+def redraw(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    shown_at: Shown | tuple[str, int],
+    notice: str,
+) -> None:
+    filter, offset = (shown_at.filter, shown_at.offset) if isinstance(shown_at, Shown) else shown_at
+    try:
+        with deps.sessions.begin() as session:
+            page = roster_page(
+                session,
+                actor=clicking_user(body),
+                coordinators=deps.settings.coordinator_user_ids,
+                filter=filter,
+                offset=offset,
+                now=deps.clock.now(),
+            )
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return
+    replace_clicked_message(body, client, build_roster(page, notice=notice))
 
-    def refuse(body: dict[str, Any], client: WebClient, shown: Shown, error: DomainError) -> None:
-        """Say why a click was refused: a non-coordinator privately, else on the new list."""
-        if isinstance(error, NotACoordinator):
-            tell(body, client, str(error))
-        else:
-            redraw(body, client, shown, f"{OUT_OF_DATE} {escape(str(error))}")
 
-    def act(
-        body: dict[str, Any],
-        client: WebClient,
-        action: dict,
-        change: Callable[[Any, Shown, str], MentorView],
-        done: str,
-        dm: Callable[[MentorView], dict[str, Any]],
-    ) -> None:
-        shown = parse_shown(action.get("value"))
-        if shown is None:
-            tell(body, client, NOT_OURS)
-            return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = change(session, shown, clicking_user(body))
-        except DomainError as refused:
-            refuse(body, client, shown, refused)
-            return
-        redraw(body, client, shown, f"{done.capitalize()} <@{mentor.slack_id}>.")
-        tell_mentor(client, mentor, dm(mentor))
+def tell_mentor(
+    home: HomePublisher, client: WebClient, mentor: MentorView, dm: dict[str, Any]
+) -> None:
+    client.chat_postMessage(channel=mentor.slack_id, **dm)
+    home.publish(client, mentor.slack_id)
 
-    @app.action(Action.ROSTER_APPROVE)
-    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
 
-        def approve_by(session: Any, shown: Shown, actor: str) -> MentorView:
-            return decide(
+def refuse(
+    deps: Deps, body: dict[str, Any], client: WebClient, shown: Shown, error: DomainError
+) -> None:
+    """Say why a click was refused: a non-coordinator privately, else on the new list."""
+    if isinstance(error, NotACoordinator):
+        tell(body, client, str(error))
+    else:
+        redraw(deps, body, client, shown, f"{OUT_OF_DATE} {escape(str(error))}")
+
+
+def act(
+    wiring: Wiring,
+    body: dict[str, Any],
+    client: WebClient,
+    action: dict,
+    change: Change,
+    done: str,
+    dm: Callable[[MentorView], dict[str, Any]],
+) -> None:
+    deps = wiring.deps
+    shown = parse_shown(action.get("value"))
+    if shown is None:
+        tell(body, client, NOT_OURS)
+        return
+    try:
+        with deps.sessions.begin() as session:
+            mentor = change(deps, session, shown, clicking_user(body))
+    except DomainError as refused:
+        refuse(deps, body, client, shown, refused)
+        return
+    redraw(deps, body, client, shown, f"{done.capitalize()} <@{mentor.slack_id}>.")
+    tell_mentor(wiring.home, client, mentor, dm(mentor))
+
+
+def approve_by(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+    return decide(
+        session,
+        mentor_id=shown.mentor_id,
+        version=shown.version,
+        approve=True,
+        reason=None,
+        actor=actor,
+        coordinators=deps.settings.coordinator_user_ids,
+        now=deps.clock.now(),
+        source="roster",
+    )
+
+
+def reactivate(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+    return coordinator_reactivate(
+        session,
+        mentor_id=shown.mentor_id,
+        version=shown.version,
+        actor=actor,
+        coordinators=deps.settings.coordinator_user_ids,
+        now=deps.clock.now(),
+    )
+
+
+def on_approve(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    act(wiring_of(context), body, client, action, approve_by, "approved", build_decision_dm)
+
+
+def on_resume(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    act(wiring_of(context), body, client, action, reactivate, "reactivated", build_status_dm)
+
+
+def on_page(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    filter, _, offset = str(action.get("value") or "").partition(":")
+    start = number(offset)
+    if filter not in FILTERS or start is None:
+        tell(body, client, NOT_OURS)
+        return
+    redraw(wiring_of(context).deps, body, client, (filter, start), "")
+
+
+def open_reason_modal(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    action: dict,
+    load: Callable[..., MentorView],
+    modal: Callable[[str, str], dict[str, Any]],
+) -> None:
+    """Check the entry can still be acted on, then ask for the reason in a modal."""
+    shown = parse_shown(action.get("value"))
+    if shown is None:
+        tell(body, client, NOT_OURS)
+        return
+    try:
+        with deps.sessions.begin() as session:
+            mentor = load(
                 session,
                 mentor_id=shown.mentor_id,
                 version=shown.version,
-                approve=True,
-                reason=None,
-                actor=actor,
-                coordinators=ids,
-                now=deps.clock.now(),
-                source="roster",
+                actor=clicking_user(body),
+                coordinators=deps.settings.coordinator_user_ids,
             )
+    except DomainError as refused:
+        refuse(deps, body, client, shown, refused)
+        return
+    metadata = json.dumps({**shown.__dict__, "response_url": body.get("response_url", "")})
+    client.views_open(trigger_id=body["trigger_id"], view=modal(metadata, mentor.name))
 
-        act(body, client, action, approve_by, "approved", build_decision_dm)
 
-    @app.action(Action.ROSTER_RESUME)
-    def on_resume(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
+def reject_modal(metadata: str, name: str) -> dict[str, Any]:
+    return build_reject_modal(metadata, name, Callback.ROSTER_REJECT)
 
-        def reactivate(session: Any, shown: Shown, actor: str) -> MentorView:
-            return coordinator_reactivate(
+
+def on_reject(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    open_reason_modal(wiring_of(context).deps, body, client, action, decision_form, reject_modal)
+
+
+def on_pause(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    open_reason_modal(wiring_of(context).deps, body, client, action, pause_form, build_pause_modal)
+
+
+def on_reject_reason(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    coordinator = clicking_user(body)
+    opened = parse_modal_metadata(view.get("private_metadata"))
+    if opened is None:
+        ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
+        return
+    shown, url = opened
+    mentor = reject_from_modal(
+        wiring.deps, ack, view, coordinator, shown.mentor_id, shown.version, "roster"
+    )
+    if mentor is None:
+        return
+    at = {"response_url": url, "user": {"id": coordinator}}
+    redraw(wiring.deps, at, client, shown, f"Rejected <@{mentor.slack_id}>.")
+    tell_mentor(wiring.home, client, mentor, build_decision_dm(mentor))
+
+
+def on_pause_reason(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    coordinator = clicking_user(body)
+    opened = parse_modal_metadata(view.get("private_metadata"))
+    if opened is None:
+        ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
+        return
+    shown, url = opened
+    try:
+        with deps.sessions.begin() as session:
+            mentor = coordinator_pause(
                 session,
                 mentor_id=shown.mentor_id,
                 version=shown.version,
-                actor=actor,
-                coordinators=ids,
+                reason=text(form_values(view), BlockId.REASON),
+                actor=coordinator,
+                coordinators=deps.settings.coordinator_user_ids,
                 now=deps.clock.now(),
             )
+    except InvalidProfile as invalid:
+        ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
+        return
+    except DomainError as refused:
+        ack(response_action="errors", errors={BlockId.REASON: str(refused)})
+        return
+    ack()
+    at = {"response_url": url, "user": {"id": coordinator}}
+    redraw(deps, at, client, shown, f"Paused <@{mentor.slack_id}>.")
+    tell_mentor(wiring.home, client, mentor, build_status_dm(mentor))
 
-        act(body, client, action, reactivate, "reactivated", build_status_dm)
 
-    @app.action(Action.ROSTER_PAGE)
-    def on_page(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        filter, _, offset = str(action.get("value") or "").partition(":")
-        start = number(offset)
-        if filter not in FILTERS or start is None:
-            tell(body, client, NOT_OURS)
-            return
-        redraw(body, client, (filter, start), "")
-
-    def open_reason_modal(
-        body: dict[str, Any],
-        client: WebClient,
-        action: dict,
-        load: Callable[..., MentorView],
-        modal: Callable[[str, str], dict[str, Any]],
-    ) -> None:
-        """Check the entry can still be acted on, then ask for the reason in a modal."""
-        shown = parse_shown(action.get("value"))
-        if shown is None:
-            tell(body, client, NOT_OURS)
-            return
-        try:
-            with deps.sessions.begin() as session:
-                mentor = load(
-                    session,
-                    mentor_id=shown.mentor_id,
-                    version=shown.version,
-                    actor=clicking_user(body),
-                    coordinators=ids,
-                )
-        except DomainError as refused:
-            refuse(body, client, shown, refused)
-            return
-        metadata = json.dumps({**shown.__dict__, "response_url": body.get("response_url", "")})
-        client.views_open(trigger_id=body["trigger_id"], view=modal(metadata, mentor.name))
-
-    @app.action(Action.ROSTER_REJECT)
-    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-
-        def modal(metadata: str, name: str) -> dict[str, Any]:
-            return build_reject_modal(metadata, name, Callback.ROSTER_REJECT)
-
-        open_reason_modal(body, client, action, decision_form, modal)
-
-    @app.action(Action.ROSTER_PAUSE)
-    def on_pause(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        open_reason_modal(body, client, action, pause_form, build_pause_modal)
-
-    @app.view(Callback.ROSTER_REJECT)
-    def on_reject_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        coordinator = clicking_user(body)
-        opened = parse_modal_metadata(view.get("private_metadata"))
-        if opened is None:
-            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
-            return
-        shown, url = opened
-        mentor = reject_from_modal(
-            deps, ack, view, coordinator, shown.mentor_id, shown.version, "roster"
-        )
-        if mentor is None:
-            return
-        at = {"response_url": url, "user": {"id": coordinator}}
-        redraw(at, client, shown, f"Rejected <@{mentor.slack_id}>.")
-        tell_mentor(client, mentor, build_decision_dm(mentor))
-
-    @app.view(Callback.ROSTER_PAUSE)
-    def on_pause_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        coordinator = clicking_user(body)
-        opened = parse_modal_metadata(view.get("private_metadata"))
-        if opened is None:
-            ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
-            return
-        shown, url = opened
-        try:
-            with deps.sessions.begin() as session:
-                mentor = coordinator_pause(
-                    session,
-                    mentor_id=shown.mentor_id,
-                    version=shown.version,
-                    reason=text(form_values(view), BlockId.REASON),
-                    actor=coordinator,
-                    coordinators=ids,
-                    now=deps.clock.now(),
-                )
-        except InvalidProfile as invalid:
-            ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
-            return
-        except DomainError as refused:
-            ack(response_action="errors", errors={BlockId.REASON: str(refused)})
-            return
-        ack()
-        at = {"response_url": url, "user": {"id": coordinator}}
-        redraw(at, client, shown, f"Paused <@{mentor.slack_id}>.")
-        tell_mentor(client, mentor, build_status_dm(mentor))
+def register(app: App) -> None:
+    app.action(Action.ROSTER_APPROVE)(on_approve)
+    app.action(Action.ROSTER_RESUME)(on_resume)
+    app.action(Action.ROSTER_PAGE)(on_page)
+    app.action(Action.ROSTER_REJECT)(on_reject)
+    app.action(Action.ROSTER_PAUSE)(on_pause)
+    app.view(Callback.ROSTER_REJECT)(on_reject_reason)
+    app.view(Callback.ROSTER_PAUSE)(on_pause_reason)
