@@ -11,6 +11,7 @@ from handlers import (
     availability,
     booking,
     commands,
+    context,
     errors,
     find,
     followup,
@@ -26,6 +27,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     """Attach every listener to `app`; returns the subcommand registry (help is built from it)."""
     subcommands = commands.Subcommands()
     homes = home.HomePublisher(deps, subcommands)
+    context.provide(app, context.Wiring(deps, homes, subcommands))
     commands.register(app, subcommands)
     home.register(app, homes)
     find.register(app, deps, subcommands, homes)

@@ -120,6 +120,7 @@ def request(
     topic: str | None = None,
     now: datetime = NOW,
     max_open: int = 3,
+    ttl: timedelta = timedelta(hours=72),
 ) -> BookingView:
     return bookings.request_session(
         session,
@@ -129,7 +130,8 @@ def request(
         topic=topic,
         now=now,
         max_open=max_open,
-    )
+        ttl=ttl,
+    ).booking
 
 
 def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any) -> BookingView:
@@ -140,7 +142,9 @@ def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any)
 def approved(sessions: SessionFactory, mentee_id: int, slot_id: int) -> BookingView:
     booking = requested(sessions, mentee_id, slot_id)
     with sessions.begin() as session:
-        return bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
+        return bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=()
+        ).booking
 
 
 def current(sessions: SessionFactory, booking_id: int) -> BookingView:
@@ -354,7 +358,7 @@ def test_approving_twice_approves_once(sessions: SessionFactory) -> None:
     w = build_world(sessions)
     booking = approved(sessions, w.ben, w.slots[0])
     with sessions.begin() as session, pytest.raises(NotPending) as refused:
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
+        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=())
     assert refused.value.status == "approved"
     assert str(refused.value) == "This request was already approved."
 
@@ -364,7 +368,9 @@ def test_a_request_whose_time_passed_cannot_be_approved(sessions: SessionFactory
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session, pytest.raises(AlreadyStarted):
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=booking.starts_at)
+        bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=booking.starts_at, offsets=()
+        )
     assert current(sessions, booking.id).status == "pending"
 
 
@@ -375,7 +381,7 @@ def test_decline_gives_the_reason_and_reopens_the_slot(sessions: SessionFactory)
     with sessions.begin() as session:
         declined = bookings.decline(
             session, booking_id=booking.id, actor_slack_id=ADA, reason="  Travelling  ", now=NOW
-        )
+        ).booking
         assert session.get_one(Booking, booking.id).decided_at == NOW
     assert declined.status == "declined" and declined.decline_reason == "Travelling"
     assert requested(sessions, w.chitra, w.slots[0]).status == "pending"
@@ -411,25 +417,27 @@ def test_decline_after_cancel_is_stale(sessions: SessionFactory) -> None:
 
 
 def _approve(s: Session, b: int, who: str) -> object:
-    return bookings.approve(s, booking_id=b, actor_slack_id=who, now=NOW)
+    return bookings.approve(s, booking_id=b, actor_slack_id=who, now=NOW, offsets=()).booking
 
 
 def _decline(s: Session, b: int, who: str) -> object:
-    return bookings.decline(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW)
+    return bookings.decline(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW).booking
 
 
 def _answer(s: Session, b: int, who: str) -> object:
-    return bookings.answer_proposal(s, booking_id=b, actor_slack_id=who, accept=True, now=NOW)
+    return bookings.answer_proposal(
+        s, booking_id=b, actor_slack_id=who, accept=True, now=NOW, offsets=()
+    ).booking
 
 
 def _cancel(s: Session, b: int, who: str) -> object:
-    return bookings.cancel(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW)
+    return bookings.cancel(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW).booking
 
 
 def _propose(s: Session, b: int, who: str) -> object:
     slot = s.scalars(select(Slot.id).order_by(Slot.id.desc())).first()
     assert slot is not None
-    return bookings.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW)
+    return bookings.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW).booking
 
 
 @pytest.mark.parametrize(
@@ -455,7 +463,7 @@ def test_forged_actors_change_nothing(
     with sessions.begin() as session:
         proposed = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     with sessions.begin() as session, pytest.raises(NotYourBooking):
         action(session, booking.id, actor)
     assert current(sessions, booking.id) == proposed
@@ -465,7 +473,7 @@ def test_a_missing_booking_is_nobodys(sessions: SessionFactory) -> None:
     """A button naming a booking that does not exist is refused without details."""
     build_world(sessions)
     with sessions.begin() as session, pytest.raises(NotYourBooking):
-        bookings.approve(session, booking_id=999_999, actor_slack_id=ADA, now=NOW)
+        bookings.approve(session, booking_id=999_999, actor_slack_id=ADA, now=NOW, offsets=())
 
 
 # --- proposing another time -----------------------------------------------------------------
@@ -478,15 +486,20 @@ def test_accepting_a_proposal_moves_and_approves_the_session(sessions: SessionFa
     with sessions.begin() as session:
         proposal = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     assert proposal.status == "pending" and proposal.proposed_slot_id == w.slots[1]
     assert proposal.proposed_starts_at == NOW + 25 * HOUR
     assert proposal.proposed_ends_at == NOW + 25.5 * HOUR
     assert current(sessions, booking.id) == proposal
     with sessions.begin() as session:
         accepted = bookings.answer_proposal(
-            session, booking_id=booking.id, actor_slack_id=BEN, accept=True, now=NOW
-        )
+            session,
+            booking_id=booking.id,
+            actor_slack_id=BEN,
+            accept=True,
+            now=NOW,
+            offsets=(),
+        ).booking
         assert session.get_one(Booking, booking.id).decided_at == NOW
     assert accepted.status == "approved" and accepted.slot_id == w.slots[1]
     assert (accepted.starts_at, accepted.ends_at) == (NOW + 25 * HOUR, NOW + 25.5 * HOUR)
@@ -504,8 +517,13 @@ def test_declining_a_proposal_cancels_the_request(sessions: SessionFactory) -> N
         )
     with sessions.begin() as session:
         answer = bookings.answer_proposal(
-            session, booking_id=booking.id, actor_slack_id=BEN, accept=False, now=NOW
-        )
+            session,
+            booking_id=booking.id,
+            actor_slack_id=BEN,
+            accept=False,
+            now=NOW,
+            offsets=(),
+        ).booking
     assert answer.status == "cancelled"
     assert answer.cancel_reason == "Declined the proposed time"
     assert answer.cancelled_by_slack_id == BEN
@@ -538,12 +556,17 @@ def test_accepting_a_proposal_someone_took_meanwhile(sessions: SessionFactory) -
     with sessions.begin() as session:
         proposal = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     requested(sessions, w.chitra, w.slots[1])
     with sessions.begin() as session:
         with pytest.raises(SlotTaken):
             bookings.answer_proposal(
-                session, booking_id=booking.id, actor_slack_id=BEN, accept=True, now=NOW
+                session,
+                booking_id=booking.id,
+                actor_slack_id=BEN,
+                accept=True,
+                now=NOW,
+                offsets=(),
             )
         # The same transaction still works, and sees the booking as it was.
         still = bookings.get_booking(session, booking_id=booking.id)
@@ -573,7 +596,7 @@ def test_cancel_frees_the_slot_for_another_mentee(sessions: SessionFactory) -> N
     with sessions.begin() as session:
         cancelled = bookings.cancel(
             session, booking_id=booking.id, actor_slack_id=ADA, reason=" Sick ", now=NOW
-        )
+        ).booking
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "Sick"
     assert cancelled.cancelled_by_slack_id == ADA and cancelled.other_party(ADA) == BEN
     assert requested(sessions, w.chitra, w.slots[0]).slot_id == w.slots[0]
@@ -586,7 +609,7 @@ def test_a_mentee_withdraws_a_pending_request(sessions: SessionFactory) -> None:
     with sessions.begin() as session:
         view = bookings.cancel(
             session, booking_id=booking.id, actor_slack_id=BEN, reason="Solved it", now=NOW
-        )
+        ).booking
         assert bookings.open_request_count(session, mentee_id=w.ben) == 0
     assert view.cancelled_by_slack_id == BEN
 
@@ -638,7 +661,7 @@ def _past_session(sessions: SessionFactory, mentee: int, mentor: int, days_ago: 
     then = starts - HOUR
     with sessions.begin() as session:
         booking = request(session, mentee, slot, now=then)
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=then)
+        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=then, offsets=())
     return booking.id
 
 
@@ -654,7 +677,7 @@ def test_sessions_of_sorts_everything_into_buckets(sessions: SessionFactory) -> 
     with sessions.begin() as session:  # Ada is also a mentee: of Dan
         mine = request(session, w.ada_user, w.dan_slot)
         accepted = request(session, w.chitra, dan_later)
-        bookings.approve(session, booking_id=accepted.id, actor_slack_id=DAN, now=NOW)
+        bookings.approve(session, booking_id=accepted.id, actor_slack_id=DAN, now=NOW, offsets=())
     with sessions.begin() as session:
         fay = add_user(session, "U0FAY")
     past = [_past_session(sessions, fay, w.ada, days) for days in range(1, 8)]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.services import lifecycle
-from bot.services.bookings import BookingView
+from bot.services.booking_view import BookingView
 
 
 def replan(
