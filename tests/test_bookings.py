@@ -29,7 +29,7 @@ from bot.services.bookings import (
     TooSoon,
 )
 from store.db import SessionFactory, make_engine, make_session_factory
-from store.models import Booking, MentorProfile, Skill, Slot, User
+from store.models import Booking, DueWork, MentorProfile, Skill, Slot, User
 
 # Monday 23 November 2026, 09:00 UTC.
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -807,3 +807,78 @@ def test_the_open_request_cap_holds_under_concurrency(
     assert outcomes == Counter({"ok": 3, "TooManyOpenRequests": 7})
     with sessions.begin() as session:
         assert bookings.open_request_count(session, mentee_id=w.ben) == 3
+
+
+# --- each change is the whole use case: its due work and who hears of it ---------------------
+
+
+def planned_kinds(sessions: SessionFactory, booking_id: int) -> set[str]:
+    """The kinds of the booking's due work still waiting to run."""
+    with sessions.begin() as session:
+        kinds = session.scalars(
+            select(DueWork.kind).where(
+                DueWork.booking_id == booking_id, DueWork.status == "pending"
+            )
+        )
+        return set(kinds)
+
+
+def test_a_request_plans_its_nudge_and_expiry(sessions: SessionFactory) -> None:
+    """Requesting is one call: the pending request comes with its nudge and expiry, and the
+    mentor is the one to tell."""
+    w = build_world(sessions)
+    with sessions.begin() as session:
+        asked = bookings.request_session(
+            session,
+            mentee_id=w.ben,
+            slot_id=w.slots[0],
+            message=MESSAGE,
+            topic=None,
+            now=NOW,
+            max_open=3,
+            ttl=timedelta(hours=72),
+        )
+    assert (asked.tell, asked.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, asked.booking.id) == {"request_nudge", "request_expiry"}
+
+
+def test_approving_plans_the_session_and_cancelling_drops_it(sessions: SessionFactory) -> None:
+    """Approving swaps the request's nudge and expiry for reminders and check-ins, and says both
+    get a confirmation; cancelling drops them all and names the other participant."""
+    w = build_world(sessions)
+    booking = requested(sessions, w.ben, w.slots[0])
+    with sessions.begin() as session:
+        done = bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=(HOUR,)
+        )
+    assert (done.tell, done.confirmed) == (BEN, True)
+    assert planned_kinds(sessions, booking.id) == {"reminder", "checkin"}
+    with sessions.begin() as session:
+        called_off = bookings.cancel(
+            session, booking_id=booking.id, actor_slack_id=BEN, reason="Ill", now=NOW
+        )
+    assert (called_off.tell, called_off.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, booking.id) == set()
+
+
+def test_declining_and_turning_down_a_proposal_drop_the_plan(sessions: SessionFactory) -> None:
+    """A declined request and a turned-down proposal keep no nudge or expiry; the mentee hears
+    of a decline, the mentor of a turned-down time."""
+    w = build_world(sessions)
+    first = requested(sessions, w.ben, w.slots[0])
+    second = requested(sessions, w.chitra, w.slots[1])
+    with sessions.begin() as session:
+        declined = bookings.decline(
+            session, booking_id=first.id, actor_slack_id=ADA, reason="Busy", now=NOW
+        )
+        proposed = bookings.propose(
+            session, booking_id=second.id, actor_slack_id=ADA, slot_id=w.slots[2], now=NOW
+        )
+    assert declined.tell == BEN and proposed.tell == CHITRA
+    assert planned_kinds(sessions, second.id) == {"request_nudge", "request_expiry"}
+    with sessions.begin() as session:
+        turned_down = bookings.answer_proposal(
+            session, booking_id=second.id, actor_slack_id=CHITRA, accept=False, now=NOW, offsets=()
+        )
+    assert (turned_down.tell, turned_down.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, first.id) == planned_kinds(sessions, second.id) == set()
