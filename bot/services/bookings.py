@@ -18,6 +18,10 @@ A write that puts a live booking into a week (requesting, approving, proposing o
 time) first locks the mentor's profile row, then counts that week as search does
 (`bot.services.capacity`): two requests for a week's last place wait for each other, and the
 second finds the week full.
+
+Each change is the whole use case: in its one transaction it also plans or drops the booking's
+due work (`booking_plans`, `lifecycle`) and returns a `BookingOutcome` naming whom to tell, so a
+listener only builds and sends the messages.
 """
 
 from __future__ import annotations
