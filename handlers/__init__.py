@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-import handlers.context as context
 from bot.deps import Deps
 from handlers import (
     admin,
@@ -12,6 +11,7 @@ from handlers import (
     availability,
     booking,
     commands,
+    context,
     errors,
     find,
     followup,

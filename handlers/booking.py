@@ -1,11 +1,15 @@
-"""Booking: request a slot, the mentor's Approve / Decline / Propose, proposals, cancelling."""
+"""Booking: request a slot, the mentor's Approve / Decline / Propose, proposals, cancelling.
+
+Each listener is ack -> parse -> one `bookings` call (which plans or drops the due work and
+says who must be told) -> one builder per recipient -> send (docs/architecture.md, "Listeners").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.booking import (
@@ -24,11 +28,12 @@ from bot.blocks.booking import (
 from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
-from bot.services import booking_forms, booking_plans, bookings, lifecycle
-from bot.services.bookings import BookingError, BookingView, InvalidRequest
+from bot.services import booking_forms, bookings
+from bot.services.bookings import BookingError, BookingOutcome, BookingView, InvalidRequest
 from bot.services.errors import DomainError
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
+from handlers.context import wiring_of
 from handlers.forms import (
     clicking_user,
     form_values,
@@ -57,262 +62,340 @@ def field_errors(refused: DomainError, default: str) -> dict[str, str]:
     return {FIELD_BLOCKS.get(field or "", default): str(refused)}
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    def refresh_homes(client: WebClient, booking: BookingView) -> None:
-        home.publish(client, booking.mentor_slack_id)
-        home.publish(client, booking.mentee_slack_id)
+def refresh_homes(client: WebClient, home: HomePublisher, booking: BookingView) -> None:
+    home.publish(client, booking.mentor_slack_id)
+    home.publish(client, booking.mentee_slack_id)
 
-    def update_card(client: WebClient, booking: BookingView) -> None:
-        """Show the outcome on the mentor's request card, replacing its buttons."""
-        if booking.mentor_message_channel and booking.mentor_message_ts:
-            client.chat_update(
-                channel=booking.mentor_message_channel,
-                ts=booking.mentor_message_ts,
-                **build_card_outcome(booking),
-            )
 
-    def confirm_both(client: WebClient, booking: BookingView) -> None:
-        client.chat_postMessage(
-            channel=booking.mentee_slack_id, **build_confirmation(booking, for_mentor=False)
-        )
-        client.chat_postMessage(
-            channel=booking.mentor_slack_id, **build_confirmation(booking, for_mentor=True)
+def update_card(client: WebClient, booking: BookingView) -> None:
+    """Show the outcome on the mentor's request card, replacing its buttons."""
+    if booking.mentor_message_channel and booking.mentor_message_ts:
+        client.chat_update(
+            channel=booking.mentor_message_channel,
+            ts=booking.mentor_message_ts,
+            **build_card_outcome(booking),
         )
 
-    def planned(booking: BookingView, session: Any) -> BookingView:
-        """Schedule (or drop) the booking's reminders, check-ins and expiry to match its state."""
-        return booking_plans.replan(
-            session, booking, offsets=deps.settings.reminder_offsets, now=deps.clock.now()
-        )
 
-    def ask_reason(
-        body: dict[str, Any],
-        client: WebClient,
-        open_for: Callable[[Any], BookingView],
-        callback: str,
-        title: str,
-        after: str,
-    ) -> None:
-        """Open the reason modal for a decline or a cancel, if the service says the clicker may."""
-        booking = act(body, client, open_for)
-        if booking is None:
-            return
-        other = booking.other_party(clicking_user(body))
-        prompt = f"Tell <@{other}> why.{after}"
-        view = build_reason_modal(callback, title, prompt, booking.id)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+def confirm_both(client: WebClient, booking: BookingView) -> None:
+    client.chat_postMessage(
+        channel=booking.mentee_slack_id, **build_confirmation(booking, for_mentor=False)
+    )
+    client.chat_postMessage(
+        channel=booking.mentor_slack_id, **build_confirmation(booking, for_mentor=True)
+    )
 
-    def with_reason(
-        ack: Ack, body: dict[str, Any], view: dict, change: Callable[..., BookingView]
-    ) -> BookingView | None:
-        """Submit a reason modal (decline or cancel): errors stay in the modal, else it closes."""
-        try:
-            with deps.sessions.begin() as session:
-                booking = planned(
-                    change(
-                        session,
-                        booking_id=number(view.get("private_metadata")) or 0,
-                        actor_slack_id=clicking_user(body),
-                        reason=text(form_values(view), BlockId.REASON),
-                        now=deps.clock.now(),
-                    ),
-                    session,
-                )
-        except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, BlockId.REASON))
-            return None
-        ack()
-        return booking
 
-    def booking_id_of(action: dict[str, Any]) -> int | None:
-        return number(action.get("value"))
-
-    def act(
-        body: dict[str, Any], client: WebClient, call: Callable[[Any], Result]
-    ) -> Result | None:
-        """One service call for the clicking user (a change, or what a form opens on) in its
-        own transaction; a refusal is explained privately."""
-        try:
-            with deps.sessions.begin() as session:
-                return call(session)
-        except DomainError as refused:
-            tell(body, client, str(refused))
-            return None
-
-    # --- requesting ----------------------------------------------------------------------
-
-    @app.action(Action.BOOK)
-    def on_book(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        person = person_for(deps, client, clicking_user(body))
-        slot_id = booking_id_of(action) or 0
-        form = act(
-            body,
-            client,
-            lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
-        )
-        if form is None:
-            return
-        view = build_book_modal(
-            mentor_id=form.mentor_id,
-            mentor_name=form.mentor_name,
-            tz=person.tz,
-            slots=form.slots,
-            chosen=form.chosen,
-        )
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    @app.view(Callback.BOOK)
-    def on_book_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        values = form_values(view)
-        slot = text(values, BlockId.SLOT)
-        person = person_for(deps, client, clicking_user(body))
-        try:
-            with deps.sessions.begin() as session:
-                booking = bookings.request_session(
-                    session,
-                    mentee_id=person.id,
-                    slot_id=number(slot) or 0,
-                    message=text(values, BlockId.MESSAGE),
-                    topic=text(values, BlockId.TOPIC).strip() or None,
-                    now=deps.clock.now(),
-                    max_open=deps.settings.max_open_requests,
-                )
-                lifecycle.plan_request(
-                    session, booking, ttl=deps.settings.request_ttl, now=deps.clock.now()
-                )
-        except BookingError as refused:
-            ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
-            return
-        ack()
-        card = client.chat_postMessage(
-            channel=booking.mentor_slack_id, **build_request_card(booking)
-        )
+def act(
+    deps: Deps, body: dict[str, Any], client: WebClient, call: Callable[[Any], Result]
+) -> Result | None:
+    """One service call for the clicking user (a change, or what a form opens on) in its
+    own transaction; a refusal is explained privately."""
+    try:
         with deps.sessions.begin() as session:
-            bookings.remember_mentor_message(
-                session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
+            return call(session)
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return None
+
+
+def ask_reason(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    open_for: Callable[[Any], BookingView],
+    callback: str,
+    title: str,
+    after: str,
+) -> None:
+    """Open the reason modal for a decline or a cancel, if the service says the clicker may."""
+    booking = act(deps, body, client, open_for)
+    if booking is None:
+        return
+    other = booking.other_party(clicking_user(body))
+    prompt = f"Tell <@{other}> why.{after}"
+    view = build_reason_modal(callback, title, prompt, booking.id)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def with_reason(
+    deps: Deps,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict,
+    change: Callable[..., BookingOutcome],
+) -> BookingOutcome | None:
+    """Submit a reason modal (decline or cancel): errors stay in the modal, else it closes."""
+    try:
+        with deps.sessions.begin() as session:
+            outcome = change(
+                session,
+                booking_id=number(view.get("private_metadata")) or 0,
+                actor_slack_id=clicking_user(body),
+                reason=text(form_values(view), BlockId.REASON),
+                now=deps.clock.now(),
             )
-        client.chat_postMessage(channel=booking.mentee_slack_id, **build_request_sent(booking))
-        refresh_homes(client, booking)
+    except DomainError as refused:
+        ack(response_action="errors", errors=field_errors(refused, BlockId.REASON))
+        return None
+    ack()
+    return outcome
 
-    # --- the mentor decides --------------------------------------------------------------
 
-    @app.action(Action.APPROVE_BOOKING)
-    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        booking_id = booking_id_of(action) or 0
-        booking = act(
-            body,
-            client,
-            lambda s: planned(
-                bookings.approve(
-                    s,
-                    booking_id=booking_id,
-                    actor_slack_id=clicking_user(body),
-                    now=deps.clock.now(),
-                ),
-                s,
-            ),
+def booking_id_of(action: dict[str, Any]) -> int:
+    return number(action.get("value")) or 0
+
+
+# --- requesting ----------------------------------------------------------------------------
+
+
+def on_book(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    person = person_for(deps, client, clicking_user(body))
+    slot_id = booking_id_of(action)
+    form = act(
+        deps,
+        body,
+        client,
+        lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
+    )
+    if form is None:
+        return
+    view = build_book_modal(
+        mentor_id=form.mentor_id,
+        mentor_name=form.mentor_name,
+        tz=person.tz,
+        slots=form.slots,
+        chosen=form.chosen,
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def on_book_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    values = form_values(view)
+    slot = text(values, BlockId.SLOT)
+    person = person_for(deps, client, clicking_user(body))
+    try:
+        with deps.sessions.begin() as session:
+            booking = bookings.request_session(
+                session,
+                mentee_id=person.id,
+                slot_id=number(slot) or 0,
+                message=text(values, BlockId.MESSAGE),
+                topic=text(values, BlockId.TOPIC).strip() or None,
+                now=deps.clock.now(),
+                max_open=deps.settings.max_open_requests,
+                ttl=deps.settings.request_ttl,
+            ).booking
+    except BookingError as refused:
+        ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
+        return
+    ack()
+    card = client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_card(booking))
+    with deps.sessions.begin() as session:
+        bookings.remember_mentor_message(
+            session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
         )
-        if booking is None:
-            return
-        update_card(client, booking)
-        confirm_both(client, booking)
-        refresh_homes(client, booking)
+    client.chat_postMessage(channel=booking.mentee_slack_id, **build_request_sent(booking))
+    refresh_homes(client, wiring.home, booking)
 
-    @app.action(Action.DECLINE_BOOKING)
-    def on_decline(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        booking_id = booking_id_of(action) or 0
-        ask_reason(
-            body,
-            client,
-            lambda s: bookings.for_decision(
-                s, booking_id=booking_id, actor_slack_id=clicking_user(body)
-            ),
-            Callback.DECLINE,
-            "Decline the request",
-            " They'll see your reason.",
-        )
 
-    @app.view(Callback.DECLINE)
-    def on_decline_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        booking = with_reason(ack, body, view, bookings.decline)
-        if booking is not None:
-            update_card(client, booking)
-            client.chat_postMessage(channel=booking.mentee_slack_id, **build_declined(booking))
-            refresh_homes(client, booking)
+# --- the mentor decides --------------------------------------------------------------------
 
-    @app.action(Action.PROPOSE_TIME)
-    def on_propose(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        booking_id = booking_id_of(action) or 0
-        form = act(
-            body,
-            client,
-            lambda s: booking_forms.propose_form(
-                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
-            ),
-        )
-        if form is None:
-            return
-        view = build_propose_modal(form.booking.id, list(form.slots), form.booking.mentor_tz)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view(Callback.PROPOSE)
-    def on_propose_submitted(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        slot = text(form_values(view), BlockId.SLOT)
-        try:
-            with deps.sessions.begin() as session:
-                booking = bookings.propose(
-                    session,
-                    booking_id=number(view.get("private_metadata")) or 0,
-                    actor_slack_id=clicking_user(body),
-                    slot_id=number(slot) or 0,
-                    now=deps.clock.now(),
-                )
-        except DomainError as refused:
-            ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
-            return
-        ack()
-        update_card(client, booking)
-        client.chat_postMessage(channel=booking.mentee_slack_id, **build_proposal(booking))
+def on_approve(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    booking_id = booking_id_of(action)
+    outcome = act(
+        deps,
+        body,
+        client,
+        lambda s: bookings.approve(
+            s,
+            booking_id=booking_id,
+            actor_slack_id=clicking_user(body),
+            now=deps.clock.now(),
+            offsets=deps.settings.reminder_offsets,
+        ),
+    )
+    if outcome is None:
+        return
+    update_card(client, outcome.booking)
+    confirm_both(client, outcome.booking)
+    refresh_homes(client, wiring.home, outcome.booking)
 
-    def answer(body: dict[str, Any], client: WebClient, action: dict, accept: bool) -> None:
-        booking_id = booking_id_of(action) or 0
-        booking = act(
-            body,
-            client,
-            lambda s: planned(
-                bookings.answer_proposal(
-                    s,
-                    booking_id=booking_id,
-                    actor_slack_id=clicking_user(body),
-                    accept=accept,
-                    now=deps.clock.now(),
-                ),
-                s,
-            ),
-        )
-        if booking is None:
-            return
-        replace_clicked_message(body, client, build_proposal_answered(booking))
-        update_card(client, booking)
-        if booking.confirmed:
-            confirm_both(client, booking)
-        refresh_homes(client, booking)
 
-    @app.action(Action.ACCEPT_PROPOSAL)
-    def on_accept(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        answer(body, client, action, accept=True)
+def on_decline(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    booking_id = booking_id_of(action)
+    ask_reason(
+        wiring_of(context).deps,
+        body,
+        client,
+        lambda s: bookings.for_decision(
+            s, booking_id=booking_id, actor_slack_id=clicking_user(body)
+        ),
+        Callback.DECLINE,
+        "Decline the request",
+        " They'll see your reason.",
+    )
 
-    @app.action(Action.REJECT_PROPOSAL)
-    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        answer(body, client, action, accept=False)
 
-    # --- sessions and cancelling ---------------------------------------------------------
+def on_decline_reason(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    outcome = with_reason(wiring.deps, ack, body, view, bookings.decline)
+    if outcome is not None:
+        update_card(client, outcome.booking)
+        client.chat_postMessage(channel=outcome.tell, **build_declined(outcome.booking))
+        refresh_homes(client, wiring.home, outcome.booking)
+
+
+def on_propose(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    booking_id = booking_id_of(action)
+    form = act(
+        deps,
+        body,
+        client,
+        lambda s: booking_forms.propose_form(
+            s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+        ),
+    )
+    if form is None:
+        return
+    view = build_propose_modal(form.booking.id, list(form.slots), form.booking.mentor_tz)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def on_propose_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    deps = wiring_of(context).deps
+    slot = text(form_values(view), BlockId.SLOT)
+    try:
+        with deps.sessions.begin() as session:
+            outcome = bookings.propose(
+                session,
+                booking_id=number(view.get("private_metadata")) or 0,
+                actor_slack_id=clicking_user(body),
+                slot_id=number(slot) or 0,
+                now=deps.clock.now(),
+            )
+    except DomainError as refused:
+        ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
+        return
+    ack()
+    update_card(client, outcome.booking)
+    client.chat_postMessage(channel=outcome.tell, **build_proposal(outcome.booking))
+
+
+def answer(
+    context: BoltContext, body: dict[str, Any], client: WebClient, action: dict, accept: bool
+) -> None:
+    """The mentee's answer to a proposed time, accepted or turned down."""
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    booking_id = booking_id_of(action)
+    outcome = act(
+        deps,
+        body,
+        client,
+        lambda s: bookings.answer_proposal(
+            s,
+            booking_id=booking_id,
+            actor_slack_id=clicking_user(body),
+            accept=accept,
+            now=deps.clock.now(),
+            offsets=deps.settings.reminder_offsets,
+        ),
+    )
+    if outcome is None:
+        return
+    replace_clicked_message(body, client, build_proposal_answered(outcome.booking))
+    update_card(client, outcome.booking)
+    if outcome.confirmed:
+        confirm_both(client, outcome.booking)
+    refresh_homes(client, wiring.home, outcome.booking)
+
+
+def on_accept(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    answer(context, body, client, action, accept=True)
+
+
+def on_reject(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    answer(context, body, client, action, accept=False)
+
+
+# --- cancelling ----------------------------------------------------------------------------
+
+
+def on_cancel(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    booking_id = booking_id_of(action)
+    ask_reason(
+        deps,
+        body,
+        client,
+        lambda s: bookings.for_cancel(
+            s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
+        ),
+        Callback.CANCEL,
+        "Cancel",
+        " The time opens again for others.",
+    )
+
+
+def on_cancel_reason(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    outcome = with_reason(wiring.deps, ack, body, view, bookings.cancel)
+    if outcome is not None:
+        client.chat_postMessage(channel=outcome.tell, **build_cancelled(outcome.booking))
+        update_card(client, outcome.booking)
+        refresh_homes(client, wiring.home, outcome.booking)
+
+
+def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
+    """Wire the booking listeners; `/mentor sessions` stays a small closure over `deps`."""
+    app.action(Action.BOOK)(on_book)
+    app.view(Callback.BOOK)(on_book_submitted)
+    app.action(Action.APPROVE_BOOKING)(on_approve)
+    app.action(Action.DECLINE_BOOKING)(on_decline)
+    app.view(Callback.DECLINE)(on_decline_reason)
+    app.action(Action.PROPOSE_TIME)(on_propose)
+    app.view(Callback.PROPOSE)(on_propose_submitted)
+    app.action(Action.ACCEPT_PROPOSAL)(on_accept)
+    app.action(Action.REJECT_PROPOSAL)(on_reject)
+    app.action(Action.CANCEL_BOOKING)(on_cancel)
+    app.view(Callback.CANCEL)(on_cancel_reason)
 
     def sessions(call: Invocation) -> None:
         with deps.sessions.begin() as session:
@@ -320,27 +403,3 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
         call.ack(**build_sessions(mine, call.user_id))
 
     commands.add("sessions", sessions, "sessions", "your upcoming and past sessions and requests")
-
-    @app.action(Action.CANCEL_BOOKING)
-    def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient, action: dict) -> None:
-        ack()
-        booking_id = booking_id_of(action) or 0
-        ask_reason(
-            body,
-            client,
-            lambda s: bookings.for_cancel(
-                s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
-            ),
-            Callback.CANCEL,
-            "Cancel",
-            " The time opens again for others.",
-        )
-
-    @app.view(Callback.CANCEL)
-    def on_cancel_reason(ack: Ack, body: dict[str, Any], client: WebClient, view: dict) -> None:
-        booking = with_reason(ack, body, view, bookings.cancel)
-        if booking is not None:
-            other = booking.other_party(clicking_user(body))
-            client.chat_postMessage(channel=other, **build_cancelled(booking))
-            update_card(client, booking)
-            refresh_homes(client, booking)

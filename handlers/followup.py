@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
-from bot.services import lifecycle
 from bot.services.bookings import BookingView, get_booking
 from bot.services.errors import DomainError
 from bot.services.reviews import (
@@ -85,7 +84,6 @@ def on_yes(
         record_attendance(
             session, booking_id=booking.id, actor_slack_id=user_id, took_place=True, now=now
         )
-        lifecycle.plan_review_reminder(session, booking_id=booking.id, slack_id=user_id, now=now)
 
     if booking is not None and attempt(deps, body, client, took_place):
         replace_clicked_message(body, client, build_noted(":white_check_mark: Glad it happened!"))

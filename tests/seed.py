@@ -258,6 +258,7 @@ def request(
     topic: str | None = None,
     now: datetime = NOW,
     max_open: int = 3,
+    ttl: timedelta = timedelta(hours=72),
 ) -> BookingView:
     return bookings.request_session(
         session,
@@ -267,7 +268,8 @@ def request(
         topic=topic,
         now=now,
         max_open=max_open,
-    )
+        ttl=ttl,
+    ).booking
 
 
 def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any) -> BookingView:
@@ -278,7 +280,9 @@ def requested(sessions: SessionFactory, mentee_id: int, slot_id: int, **kw: Any)
 def approved(sessions: SessionFactory, mentee_id: int, slot_id: int) -> BookingView:
     booking = requested(sessions, mentee_id, slot_id)
     with sessions.begin() as session:
-        return bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
+        return bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=()
+        ).booking
 
 
 def current(sessions: SessionFactory, booking_id: int) -> BookingView:

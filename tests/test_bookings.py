@@ -26,7 +26,7 @@ from bot.services.bookings import (
     TooSoon,
 )
 from store.db import SessionFactory, make_session_factory
-from store.models import Booking, MentorProfile, Slot
+from store.models import Booking, DueWork, MentorProfile, Slot
 from tests.conftest import ADA, BEN, CHITRA, DAN
 from tests.races import race_all, wide_engine
 from tests.seed import (
@@ -244,7 +244,7 @@ def test_approving_twice_approves_once(sessions: SessionFactory) -> None:
     w = build_world(sessions)
     booking = approved(sessions, w.ben, w.slots[0])
     with sessions.begin() as session, pytest.raises(NotPending) as refused:
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW)
+        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=())
     assert refused.value.status == "approved"
     assert str(refused.value) == "This request was already approved."
 
@@ -254,7 +254,9 @@ def test_a_request_whose_time_passed_cannot_be_approved(sessions: SessionFactory
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session, pytest.raises(AlreadyStarted):
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=booking.starts_at)
+        bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=booking.starts_at, offsets=()
+        )
     assert current(sessions, booking.id).status == "pending"
 
 
@@ -265,7 +267,7 @@ def test_decline_gives_the_reason_and_reopens_the_slot(sessions: SessionFactory)
     with sessions.begin() as session:
         declined = bookings.decline(
             session, booking_id=booking.id, actor_slack_id=ADA, reason="  Travelling  ", now=NOW
-        )
+        ).booking
         assert session.get_one(Booking, booking.id).decided_at == NOW
     assert declined.status == "declined" and declined.decline_reason == "Travelling"
     assert requested(sessions, w.chitra, w.slots[0]).status == "pending"
@@ -301,25 +303,27 @@ def test_decline_after_cancel_is_stale(sessions: SessionFactory) -> None:
 
 
 def _approve(s: Session, b: int, who: str) -> object:
-    return bookings.approve(s, booking_id=b, actor_slack_id=who, now=NOW)
+    return bookings.approve(s, booking_id=b, actor_slack_id=who, now=NOW, offsets=()).booking
 
 
 def _decline(s: Session, b: int, who: str) -> object:
-    return bookings.decline(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW)
+    return bookings.decline(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW).booking
 
 
 def _answer(s: Session, b: int, who: str) -> object:
-    return bookings.answer_proposal(s, booking_id=b, actor_slack_id=who, accept=True, now=NOW)
+    return bookings.answer_proposal(
+        s, booking_id=b, actor_slack_id=who, accept=True, now=NOW, offsets=()
+    ).booking
 
 
 def _cancel(s: Session, b: int, who: str) -> object:
-    return bookings.cancel(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW)
+    return bookings.cancel(s, booking_id=b, actor_slack_id=who, reason="Busy", now=NOW).booking
 
 
 def _propose(s: Session, b: int, who: str) -> object:
     slot = s.scalars(select(Slot.id).order_by(Slot.id.desc())).first()
     assert slot is not None
-    return bookings.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW)
+    return bookings.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW).booking
 
 
 @pytest.mark.parametrize(
@@ -345,7 +349,7 @@ def test_forged_actors_change_nothing(
     with sessions.begin() as session:
         proposed = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     with sessions.begin() as session, pytest.raises(NotYourBooking):
         action(session, booking.id, actor)
     assert current(sessions, booking.id) == proposed
@@ -355,7 +359,7 @@ def test_a_missing_booking_is_nobodys(sessions: SessionFactory) -> None:
     """A button naming a booking that does not exist is refused without details."""
     build_world(sessions)
     with sessions.begin() as session, pytest.raises(NotYourBooking):
-        bookings.approve(session, booking_id=999_999, actor_slack_id=ADA, now=NOW)
+        bookings.approve(session, booking_id=999_999, actor_slack_id=ADA, now=NOW, offsets=())
 
 
 # --- proposing another time -----------------------------------------------------------------
@@ -368,15 +372,20 @@ def test_accepting_a_proposal_moves_and_approves_the_session(sessions: SessionFa
     with sessions.begin() as session:
         proposal = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     assert proposal.status == "pending" and proposal.proposed_slot_id == w.slots[1]
     assert proposal.proposed_starts_at == NOW + 25 * HOUR
     assert proposal.proposed_ends_at == NOW + 25.5 * HOUR
     assert current(sessions, booking.id) == proposal
     with sessions.begin() as session:
         accepted = bookings.answer_proposal(
-            session, booking_id=booking.id, actor_slack_id=BEN, accept=True, now=NOW
-        )
+            session,
+            booking_id=booking.id,
+            actor_slack_id=BEN,
+            accept=True,
+            now=NOW,
+            offsets=(),
+        ).booking
         assert session.get_one(Booking, booking.id).decided_at == NOW
     assert accepted.status == "approved" and accepted.slot_id == w.slots[1]
     assert (accepted.starts_at, accepted.ends_at) == (NOW + 25 * HOUR, NOW + 25.5 * HOUR)
@@ -394,8 +403,13 @@ def test_declining_a_proposal_cancels_the_request(sessions: SessionFactory) -> N
         )
     with sessions.begin() as session:
         answer = bookings.answer_proposal(
-            session, booking_id=booking.id, actor_slack_id=BEN, accept=False, now=NOW
-        )
+            session,
+            booking_id=booking.id,
+            actor_slack_id=BEN,
+            accept=False,
+            now=NOW,
+            offsets=(),
+        ).booking
     assert answer.status == "cancelled"
     assert answer.cancel_reason == "Declined the proposed time"
     assert answer.cancelled_by_slack_id == BEN
@@ -428,12 +442,17 @@ def test_accepting_a_proposal_someone_took_meanwhile(sessions: SessionFactory) -
     with sessions.begin() as session:
         proposal = bookings.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
-        )
+        ).booking
     requested(sessions, w.chitra, w.slots[1])
     with sessions.begin() as session:
         with pytest.raises(SlotTaken):
             bookings.answer_proposal(
-                session, booking_id=booking.id, actor_slack_id=BEN, accept=True, now=NOW
+                session,
+                booking_id=booking.id,
+                actor_slack_id=BEN,
+                accept=True,
+                now=NOW,
+                offsets=(),
             )
         # The same transaction still works, and sees the booking as it was.
         still = bookings.get_booking(session, booking_id=booking.id)
@@ -463,7 +482,7 @@ def test_cancel_frees_the_slot_for_another_mentee(sessions: SessionFactory) -> N
     with sessions.begin() as session:
         cancelled = bookings.cancel(
             session, booking_id=booking.id, actor_slack_id=ADA, reason=" Sick ", now=NOW
-        )
+        ).booking
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "Sick"
     assert cancelled.cancelled_by_slack_id == ADA and cancelled.other_party(ADA) == BEN
     assert requested(sessions, w.chitra, w.slots[0]).slot_id == w.slots[0]
@@ -476,7 +495,7 @@ def test_a_mentee_withdraws_a_pending_request(sessions: SessionFactory) -> None:
     with sessions.begin() as session:
         view = bookings.cancel(
             session, booking_id=booking.id, actor_slack_id=BEN, reason="Solved it", now=NOW
-        )
+        ).booking
         assert bookings.open_request_count(session, mentee_id=w.ben) == 0
     assert view.cancelled_by_slack_id == BEN
 
@@ -528,7 +547,7 @@ def _past_session(sessions: SessionFactory, mentee: int, mentor: int, days_ago: 
     then = starts - HOUR
     with sessions.begin() as session:
         booking = request(session, mentee, slot, now=then)
-        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=then)
+        bookings.approve(session, booking_id=booking.id, actor_slack_id=ADA, now=then, offsets=())
     return booking.id
 
 
@@ -544,7 +563,7 @@ def test_sessions_of_sorts_everything_into_buckets(sessions: SessionFactory) -> 
     with sessions.begin() as session:  # Ada is also a mentee: of Dan
         mine = request(session, w.ada_user, w.dan_slot)
         accepted = request(session, w.chitra, dan_later)
-        bookings.approve(session, booking_id=accepted.id, actor_slack_id=DAN, now=NOW)
+        bookings.approve(session, booking_id=accepted.id, actor_slack_id=DAN, now=NOW, offsets=())
     with sessions.begin() as session:
         fay = add_user(session, "U0FAY", tz=PARIS).id
     past = [_past_session(sessions, fay, w.ada, days) for days in range(1, 8)]
@@ -643,3 +662,78 @@ def test_the_open_request_cap_holds_under_concurrency(
     assert outcomes == Counter({"ok": 3, "TooManyOpenRequests": 7})
     with sessions.begin() as session:
         assert bookings.open_request_count(session, mentee_id=w.ben) == 3
+
+
+# --- each change is the whole use case: its due work and who hears of it ---------------------
+
+
+def planned_kinds(sessions: SessionFactory, booking_id: int) -> set[str]:
+    """The kinds of the booking's due work still waiting to run."""
+    with sessions.begin() as session:
+        kinds = session.scalars(
+            select(DueWork.kind).where(
+                DueWork.booking_id == booking_id, DueWork.status == "pending"
+            )
+        )
+        return set(kinds)
+
+
+def test_a_request_plans_its_nudge_and_expiry(sessions: SessionFactory) -> None:
+    """Requesting is one call: the pending request comes with its nudge and expiry, and the
+    mentor is the one to tell."""
+    w = build_world(sessions)
+    with sessions.begin() as session:
+        asked = bookings.request_session(
+            session,
+            mentee_id=w.ben,
+            slot_id=w.slots[0],
+            message=MESSAGE,
+            topic=None,
+            now=NOW,
+            max_open=3,
+            ttl=timedelta(hours=72),
+        )
+    assert (asked.tell, asked.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, asked.booking.id) == {"request_nudge", "request_expiry"}
+
+
+def test_approving_plans_the_session_and_cancelling_drops_it(sessions: SessionFactory) -> None:
+    """Approving swaps the request's nudge and expiry for reminders and check-ins, and says both
+    get a confirmation; cancelling drops them all and names the other participant."""
+    w = build_world(sessions)
+    booking = requested(sessions, w.ben, w.slots[0])
+    with sessions.begin() as session:
+        done = bookings.approve(
+            session, booking_id=booking.id, actor_slack_id=ADA, now=NOW, offsets=(HOUR,)
+        )
+    assert (done.tell, done.confirmed) == (BEN, True)
+    assert planned_kinds(sessions, booking.id) == {"reminder", "checkin"}
+    with sessions.begin() as session:
+        called_off = bookings.cancel(
+            session, booking_id=booking.id, actor_slack_id=BEN, reason="Ill", now=NOW
+        )
+    assert (called_off.tell, called_off.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, booking.id) == set()
+
+
+def test_declining_and_turning_down_a_proposal_drop_the_plan(sessions: SessionFactory) -> None:
+    """A declined request and a turned-down proposal keep no nudge or expiry; the mentee hears
+    of a decline, the mentor of a turned-down time."""
+    w = build_world(sessions)
+    first = requested(sessions, w.ben, w.slots[0])
+    second = requested(sessions, w.chitra, w.slots[1])
+    with sessions.begin() as session:
+        declined = bookings.decline(
+            session, booking_id=first.id, actor_slack_id=ADA, reason="Busy", now=NOW
+        )
+        proposed = bookings.propose(
+            session, booking_id=second.id, actor_slack_id=ADA, slot_id=w.slots[2], now=NOW
+        )
+    assert declined.tell == BEN and proposed.tell == CHITRA
+    assert planned_kinds(sessions, second.id) == {"request_nudge", "request_expiry"}
+    with sessions.begin() as session:
+        turned_down = bookings.answer_proposal(
+            session, booking_id=second.id, actor_slack_id=CHITRA, accept=False, now=NOW, offsets=()
+        )
+    assert (turned_down.tell, turned_down.confirmed) == (ADA, False)
+    assert planned_kinds(sessions, first.id) == planned_kinds(sessions, second.id) == set()

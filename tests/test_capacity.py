@@ -117,7 +117,7 @@ def test_approving_past_a_lowered_capacity_is_refused(sessions: SessionFactory) 
     set_capacity(sessions, ada, 1)
     full = pytest.raises(WeekFull, match="weekly capacity is 1")
     with full as refused, sessions.begin() as session:
-        bookings.approve(session, booking_id=keep.id, actor_slack_id=ADA, now=NOW)
+        bookings.approve(session, booking_id=keep.id, actor_slack_id=ADA, now=NOW, offsets=())
     assert "Decline or move another request" in str(refused.value)
     with sessions.begin() as session:
         waiting = bookings.get_booking(session, booking_id=keep.id)
@@ -126,7 +126,9 @@ def test_approving_past_a_lowered_capacity_is_refused(sessions: SessionFactory) 
             session, booking_id=other.id, actor_slack_id=ADA, reason="Busy week", now=NOW
         )
     with sessions.begin() as session:
-        done = bookings.approve(session, booking_id=keep.id, actor_slack_id=ADA, now=NOW)
+        done = bookings.approve(
+            session, booking_id=keep.id, actor_slack_id=ADA, now=NOW, offsets=()
+        ).booking
     assert done.status == "approved"
 
 
@@ -148,7 +150,7 @@ def test_a_proposal_into_a_full_week_is_refused_and_its_acceptance_too(
     with sessions.begin() as session:
         moved = bookings.propose(
             session, booking_id=asked.id, actor_slack_id=ADA, slot_id=wed, now=NOW
-        )
+        ).booking
     assert moved.proposed_slot_id == wed
     with sessions.begin() as session:
         bookings.propose(
@@ -157,7 +159,12 @@ def test_a_proposal_into_a_full_week_is_refused_and_its_acceptance_too(
     requested(sessions, people[1], next_wed)  # the next week fills meanwhile
     with pytest.raises(WeekFull, match="week is full"), sessions.begin() as session:
         bookings.answer_proposal(
-            session, booking_id=asked.id, actor_slack_id=asked.mentee_slack_id, accept=True, now=NOW
+            session,
+            booking_id=asked.id,
+            actor_slack_id=asked.mentee_slack_id,
+            accept=True,
+            now=NOW,
+            offsets=(),
         )
     with sessions.begin() as session:
         still = bookings.get_booking(session, booking_id=asked.id)
@@ -214,7 +221,8 @@ def test_approvals_race_with_requests_for_the_last_place(
                 actor_slack_id=moving.mentee_slack_id,
                 accept=True,
                 now=NOW,
-            )
+                offsets=(),
+            ).booking
         return request(session, people[1], also_next)
 
     wide = wide_engine(database_url, 2)

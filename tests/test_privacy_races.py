@@ -103,12 +103,10 @@ def forgetting(slack_id: str) -> Callable[[Session], Forgotten]:
 
 
 def requesting(world: World) -> Callable[[Session], BookingView]:
-    """Ben asks for Ada's first slot and its due work is planned, as the handler does."""
+    """Ben asks for Ada's first slot; its due work is planned in the same call."""
 
     def ask(session: Session) -> BookingView:
-        booking = request(session, world.ben, world.slots[0])
-        lifecycle.plan_request(session, booking, ttl=TTL, now=NOW)
-        return booking
+        return request(session, world.ben, world.slots[0], ttl=TTL)
 
     return ask
 
@@ -186,7 +184,13 @@ def test_an_approval_under_way_when_the_mentee_deletes_is_cancelled(
         pending = request(session, world.ben, world.slots[0])
 
     def approve(session: Session) -> BookingView:
-        return bookings.approve(session, booking_id=pending.id, actor_slack_id=ADA, now=NOW)
+        return bookings.approve(
+            session,
+            booking_id=pending.id,
+            actor_slack_id=ADA,
+            now=NOW,
+            offsets=(timedelta(hours=1),),
+        ).booking
 
     def plan(session: Session, booking: BookingView) -> BookingView:
         lifecycle.plan_session(session, booking, offsets=(timedelta(hours=1),), now=NOW)

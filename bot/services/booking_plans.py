@@ -4,7 +4,7 @@ docs/architecture.md, "Due work".
 
 An approved session gets its reminders and check-ins; a closed booking (declined, cancelled,
 expired) loses whatever was planned; a pending request keeps its reminder and expiry. Called
-in the same transaction as the change, so the plan and the state never disagree.
+by each change in `bookings`, in its transaction, so the plan and the state never disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.services import lifecycle
-from bot.services.bookings import BookingView
+from bot.services.booking_view import BookingView
 
 
 def replan(

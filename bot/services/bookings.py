@@ -18,11 +18,15 @@ A write that puts a live booking into a week (requesting, approving, proposing o
 time) first locks the mentor's profile row, then counts that week as search does
 (`bot.services.capacity`): two requests for a week's last place wait for each other, and the
 second finds the week full.
+
+Each change is the whole use case: in its one transaction it also plans or drops the booking's
+due work (`booking_plans`, `lifecycle`) and returns a `BookingOutcome` naming whom to tell, so a
+listener only builds and sends the messages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
@@ -31,14 +35,13 @@ from sqlalchemy import Select, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from bot.services import capacity
+from bot.services import booking_plans, capacity, lifecycle
 from bot.services.availability import LIVE_STATUSES
+from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError
 from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, MentorProfile, Slot, User
 
-# A request needs time for an answer: it expires an hour before its slot at the latest.
-BOOKING_LEAD = timedelta(hours=1)
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
 REASON_MAX = 500
@@ -54,42 +57,12 @@ _SQLITE_COLUMNS = {
 
 
 @dataclass(frozen=True)
-class BookingView:
-    id: int
-    status: str
-    mentor_id: int
-    mentor_slack_id: str
-    mentor_name: str
-    mentor_tz: str
-    meeting_link: str
-    mentee_id: int
-    mentee_slack_id: str
-    mentee_name: str
-    mentee_tz: str
-    mentee_interests: tuple[str, ...]
-    mentee_goals: str | None
-    slot_id: int | None
-    starts_at: datetime
-    ends_at: datetime
-    message: str
-    topic: str | None
-    decline_reason: str | None
-    cancel_reason: str | None
-    cancelled_by_slack_id: str | None
-    proposed_slot_id: int | None
-    proposed_starts_at: datetime | None
-    proposed_ends_at: datetime | None
-    mentor_message_channel: str | None
-    mentor_message_ts: str | None
+class BookingOutcome:
+    """What a change did: the booking as it now is, and who must hear of it."""
 
-    @property
-    def confirmed(self) -> bool:
-        """Approved: a session both people expect (after accepting a proposal, or approval)."""
-        return self.status == "approved"
-
-    def other_party(self, slack_id: str) -> str:
-        """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
-        return self.mentee_slack_id if slack_id == self.mentor_slack_id else self.mentor_slack_id
+    booking: BookingView
+    tell: str  # the Slack id of the participant who did not act: the change is news to them
+    confirmed: bool  # the change made it a session: both people get the confirmation
 
 
 @dataclass(frozen=True)
@@ -260,8 +233,10 @@ def request_session(
     topic: str | None,
     now: datetime,
     max_open: int,
-) -> BookingView:
-    """Ask for a mentor's free slot; the pending request holds the slot until it is decided."""
+    ttl: timedelta,
+) -> BookingOutcome:
+    """Ask for a mentor's free slot; the pending request holds the slot until it is decided,
+    and its nudge to the mentor and its expiry after `ttl` are planned with it."""
     errors = check_request(message, topic)
     if errors:
         raise InvalidRequest(errors)
@@ -316,7 +291,9 @@ def request_session(
             session.add(booking)
     except IntegrityError as refused:
         _refuse(refused)
-    return _view_of(session, booking.id)
+    view = _view_of(session, booking.id)
+    lifecycle.plan_request(session, view, ttl=ttl, now=now)
+    return BookingOutcome(view, tell=view.mentor_slack_id, confirmed=False)
 
 
 def remember_mentor_message(session: Session, *, booking_id: int, channel: str, ts: str) -> None:
@@ -334,9 +311,15 @@ def remember_mentor_message(session: Session, *, booking_id: int, channel: str, 
 
 
 def approve(
-    session: Session, *, booking_id: int, actor_slack_id: str, now: datetime
-) -> BookingView:
-    """The mentor accepts the request on its slot; any outstanding proposal is dropped."""
+    session: Session,
+    *,
+    booking_id: int,
+    actor_slack_id: str,
+    now: datetime,
+    offsets: Sequence[timedelta],
+) -> BookingOutcome:
+    """The mentor accepts the request on its slot; any outstanding proposal is dropped, and the
+    session's reminders (at each of `offsets` before it) and check-ins are planned."""
     booking, _proposed = _locked(session, booking_id)
     _require_mentor(booking, actor_slack_id)
     _require_pending(booking)
@@ -350,13 +333,16 @@ def approve(
     booking.proposed_slot_id = None
     booking.decided_at = now
     session.flush()
-    return _view(booking, None)
+    return _replanned(
+        session, _view(booking, None), actor_slack_id=actor_slack_id, offsets=offsets, now=now
+    )
 
 
 def decline(
     session: Session, *, booking_id: int, actor_slack_id: str, reason: str, now: datetime
-) -> BookingView:
-    """The mentor says no, with a reason the mentee receives; the slot reopens."""
+) -> BookingOutcome:
+    """The mentor says no, with a reason the mentee receives; the slot reopens and the request's
+    nudge and expiry are dropped."""
     errors = check_reason(reason, "your mentee")
     if errors:
         raise InvalidRequest(errors)
@@ -367,12 +353,14 @@ def decline(
     booking.decline_reason = reason.strip()
     booking.decided_at = now
     session.flush()
-    return _view(booking, proposed)
+    return _replanned(
+        session, _view(booking, proposed), actor_slack_id=actor_slack_id, offsets=(), now=now
+    )
 
 
 def propose(
     session: Session, *, booking_id: int, actor_slack_id: str, slot_id: int, now: datetime
-) -> BookingView:
+) -> BookingOutcome:
     """The mentor offers another of their free future slots; the request stays pending.
 
     The proposed slot is not held: someone else may book it before the mentee answers.
@@ -396,14 +384,22 @@ def propose(
         raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.proposed_slot_id = slot.id
     session.flush()
-    return _view(booking, slot)
+    # Still pending: its nudge and expiry stay as planned.
+    return BookingOutcome(_view(booking, slot), tell=booking.mentee.slack_id, confirmed=False)
 
 
 def answer_proposal(
-    session: Session, *, booking_id: int, actor_slack_id: str, accept: bool, now: datetime
-) -> BookingView:
-    """The mentee takes the proposed time (the session is approved on it) or turns it down
-    (the request is cancelled). If the proposed time was taken meanwhile, nothing changes."""
+    session: Session,
+    *,
+    booking_id: int,
+    actor_slack_id: str,
+    accept: bool,
+    now: datetime,
+    offsets: Sequence[timedelta],
+) -> BookingOutcome:
+    """The mentee takes the proposed time (the session is approved on it and planned like an
+    approval) or turns it down (the request is cancelled and its plan dropped). If the proposed
+    time was taken meanwhile, nothing changes."""
     booking, proposed = _locked(session, booking_id)
     if actor_slack_id != booking.mentee.slack_id:
         raise NotYourBooking()
@@ -413,7 +409,13 @@ def answer_proposal(
         booking.cancel_reason = DECLINED_PROPOSAL
         booking.cancelled_by = booking.mentee_id
         session.flush()
-        return _view(booking, proposed)
+        return _replanned(
+            session,
+            _view(booking, proposed),
+            actor_slack_id=actor_slack_id,
+            offsets=offsets,
+            now=now,
+        )
     if booking.proposed_slot_id is None:
         raise SlotGone()
     slot = session.scalar(
@@ -435,7 +437,9 @@ def answer_proposal(
     except IntegrityError as refused:
         # The savepoint's rollback expired the booking: it reloads as it was, still pending.
         _refuse(refused)
-    return _view(booking, None)
+    return _replanned(
+        session, _view(booking, None), actor_slack_id=actor_slack_id, offsets=offsets, now=now
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,8 +448,9 @@ def answer_proposal(
 
 def cancel(
     session: Session, *, booking_id: int, actor_slack_id: str, reason: str, now: datetime
-) -> BookingView:
-    """Either participant calls off a pending or approved booking that has not started."""
+) -> BookingOutcome:
+    """Either participant calls off a pending or approved booking that has not started; its
+    planned reminders, check-ins or expiry are dropped and the other participant is told."""
     errors = check_reason(reason, "the other person")
     if errors:
         raise InvalidRequest(errors)
@@ -455,7 +460,9 @@ def cancel(
     booking.cancel_reason = reason.strip()
     booking.cancelled_by = actor
     session.flush()
-    return _view(booking, proposed)
+    return _replanned(
+        session, _view(booking, proposed), actor_slack_id=actor_slack_id, offsets=(), now=now
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,6 +643,20 @@ def _load(
         starts_at=starts_at,
         ignoring_booking_id=ignoring_booking_id,
     )
+
+
+def _replanned(
+    session: Session,
+    view: BookingView,
+    *,
+    actor_slack_id: str,
+    offsets: Sequence[timedelta],
+    now: datetime,
+) -> BookingOutcome:
+    """A change's due work brought in step with the booking's new status (approved plans
+    reminders and check-ins, closed drops everything), and the other participant to tell."""
+    booking_plans.replan(session, view, offsets=offsets, now=now)
+    return BookingOutcome(view, tell=view.other_party(actor_slack_id), confirmed=view.confirmed)
 
 
 def _view_of(session: Session, booking_id: int) -> BookingView:

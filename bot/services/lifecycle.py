@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.services import due
-from bot.services.bookings import BOOKING_LEAD, BookingView
+from bot.services.booking_view import BOOKING_LEAD, BookingView
 from store.models import Booking, DueWork, User
 
 REMINDER = "reminder"

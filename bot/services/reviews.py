@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from bot.services import lifecycle
 from bot.services.errors import DomainError
 from bot.services.people import lock_live_people
 from store.models import Attendance, Booking, MentorProfile, Review, User
@@ -169,11 +170,16 @@ def _require(errors: dict[str, str], field: str, value: str, message: str) -> No
 def record_attendance(
     session: Session, *, booking_id: int, actor_slack_id: str, took_place: bool, now: datetime
 ) -> bool:
-    """Keep a participant's answer to "did it take place?" once the session has ended.
+    """Keep a participant's answer to "did it take place?" once the session has ended, and after
+    a "yes" plan the nudge to review it (once, by its key).
 
     False when they had already answered: the first answer stands, whatever this one says.
     """
     seat = _ended_session_seat(session, booking_id, actor_slack_id, now)
+    if took_place:
+        lifecycle.plan_review_reminder(
+            session, booking_id=booking_id, slack_id=actor_slack_id, now=now
+        )
     try:
         with session.begin_nested():
             session.add(

@@ -1,0 +1,50 @@
+"""What a booking looks like outside its service, in a module of its own so that the due-work
+planners (`lifecycle`, `booking_plans`) and `bookings`, which calls them, import it without a
+cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# A request needs time for an answer: it expires an hour before its slot at the latest.
+BOOKING_LEAD = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class BookingView:
+    id: int
+    status: str
+    mentor_id: int
+    mentor_slack_id: str
+    mentor_name: str
+    mentor_tz: str
+    meeting_link: str
+    mentee_id: int
+    mentee_slack_id: str
+    mentee_name: str
+    mentee_tz: str
+    mentee_interests: tuple[str, ...]
+    mentee_goals: str | None
+    slot_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    message: str
+    topic: str | None
+    decline_reason: str | None
+    cancel_reason: str | None
+    cancelled_by_slack_id: str | None
+    proposed_slot_id: int | None
+    proposed_starts_at: datetime | None
+    proposed_ends_at: datetime | None
+    mentor_message_channel: str | None
+    mentor_message_ts: str | None
+
+    @property
+    def confirmed(self) -> bool:
+        """Approved: a session both people expect (after accepting a proposal, or approval)."""
+        return self.status == "approved"
+
+    def other_party(self, slack_id: str) -> str:
+        """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
+        return self.mentee_slack_id if slack_id == self.mentor_slack_id else self.mentor_slack_id
