@@ -53,13 +53,14 @@ from tests.fuzz_payloads import (
     slash_texts,
     view_submissions,
 )
-from tests.steps import GOALS, SESSION_START, add_once, request, sign_up
+from tests.steps import GOALS, SESSION_START, add_once, pause_from_roster, request, sign_up
 
 GRACE = "U0GRACE"  # a mentor waiting for a coordinator's approval
+HEDY = "U0HEDY"  # a mentor the coordinator paused: only a coordinator may lift it
 OLIVE = "U0OLIVE"  # in the workspace, never used the bot: a pure outsider
 COORD = "U0COORD"  # the coordinator
 CHANNEL = "C0COORD"
-USERS = (ADA, BEN, CHITRA, GRACE, OLIVE, COORD)
+USERS = (ADA, BEN, CHITRA, GRACE, HEDY, OLIVE, COORD)
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))  # more examples for a long local run
 Rows = dict[str, dict[tuple[Any, ...], dict[str, Any]]]
 
@@ -100,9 +101,15 @@ def seed(box: Sandbox) -> None:
 
     Ada (approved mentor) has free slots, a past session with Ben that she has reviewed (low
     stars, with comments) and he has not, Ben's and Chitra's pending requests, and an open
-    availability modal; Ben's review modal is open; Grace waits for approval; Olive has never
-    used the bot. Every message and comment carries a marker word.
+    availability modal; Ben's review modal is open; Grace waits for approval; Hedy was approved,
+    then paused by the coordinator; Olive has never used the bot. Every message and comment
+    carries a marker word.
     """
+    sign_up(box, HEDY, skills="go", bio="Go services and on-call for a decade.")
+    box.user(COORD).click("Approve", where="message")
+    box.user(COORD).command("admin mentors")
+    pause_from_roster(box, COORD, HEDY, "Back after the reorganisation settles.")
+    box.fake.clear_modals(COORD)
     sign_up(box, ADA)
     box.user(COORD).click("Approve", where="message")
     sign_up(box, GRACE, skills="rust, python", bio="Rust and systems programming for years.")
@@ -252,6 +259,9 @@ class Sender:
             approved = old["status"] in ("pending", "rejected") and new["status"] == "active"
             if approved and not self.coordinator:
                 return "a mentor approved by someone who is not a coordinator"
+            lifted = old["status"] == "paused" and new["status"] == "active"
+            if lifted and old["paused_by_role"] == "coordinator" and not self.coordinator:
+                return "a coordinator's pause lifted by someone who is not a coordinator"
             if not own and not self.coordinator:
                 return "another person's profile"
         return ""
@@ -452,6 +462,7 @@ def fuzzing(database_url: str) -> Iterator[Fuzz]:
     """The seeded sandbox, its world of ids, and watchers of the log and of what is shown."""
     fake = make_fake_slack()
     fake.add_user(GRACE, "Grace Hopper", "Europe/London")
+    fake.add_user(HEDY, "Hedy Lamarr", "Europe/Vienna")
     fake.add_user(OLIVE, "Olive Stone", "Australia/Sydney")
     fake.add_user(COORD, "Cora Ordin", "UTC")
     leaks = LeakWatch()
@@ -585,7 +596,8 @@ def test_malformed_event_callbacks(fuzz: Fuzz) -> None:
 def test_the_role_check_knows_who_may_do_what(fuzz: Fuzz) -> None:
     """The authorization check would notice: Ben approving, declining or proposing a time on
     his own pending request is refused; Ada doing it is her right; a mentor approving herself,
-    or anyone but a coordinator changing another person's profile, is refused."""
+    lifting a coordinator's pause, or anyone but a coordinator changing another person's
+    profile, is refused."""
     rows = fuzz.seeded
     pending = next(k for k, b in rows["bookings"].items() if BEN_AGAIN in b["message"])
     held = rows["bookings"][pending]["slot_id"]
@@ -603,6 +615,12 @@ def test_the_role_check_knows_who_may_do_what(fuzz: Fuzz) -> None:
     after["mentor_profiles"][grace] = {**rows["mentor_profiles"][grace], "status": "active"}
     assert forbidden_changes(rows, after, Sender.of(GRACE, rows, coordinator=False))
     assert forbidden_changes(rows, after, ada)
+    assert forbidden_changes(rows, after, coord) == []
+    hedy = next(k for k, m in rows["mentor_profiles"].items() if m["status"] == "paused")
+    assert rows["mentor_profiles"][hedy]["paused_by_role"] == "coordinator"
+    after = {**rows, "mentor_profiles": {**rows["mentor_profiles"]}}
+    after["mentor_profiles"][hedy] = {**rows["mentor_profiles"][hedy], "status": "active"}
+    assert forbidden_changes(rows, after, Sender.of(HEDY, rows, coordinator=False))
     assert forbidden_changes(rows, after, coord) == []
 
 
