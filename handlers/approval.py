@@ -19,7 +19,7 @@ from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, string, tell, text
+from handlers.forms import clicking_user, form_values, number, run_or_tell, string, tell, text
 from handlers.home import HomePublisher
 
 CARD_GONE = ("message_not_found", "channel_not_found")
@@ -86,21 +86,23 @@ def on_approve(
     if shown is None or card is None:
         tell(body, client, OUT_OF_DATE)
         return
-    try:
-        with deps.sessions.begin() as session:
-            mentor = decide(
-                session,
-                mentor_id=shown[0],
-                version=shown[1],
-                approve=True,
-                reason=None,
-                actor=coordinator,
-                coordinators=deps.settings.coordinator_user_ids,
-                now=deps.clock.now(),
-                source="card",
-            )
-    except DomainError as refused:
-        tell(body, client, str(refused))
+    mentor = run_or_tell(
+        deps,
+        body,
+        client,
+        lambda session: decide(
+            session,
+            mentor_id=shown[0],
+            version=shown[1],
+            approve=True,
+            reason=None,
+            actor=coordinator,
+            coordinators=deps.settings.coordinator_user_ids,
+            now=deps.clock.now(),
+            source="card",
+        ),
+    )
+    if mentor is None:
         return
     announce(wiring.home, client, mentor, coordinator, card)
 
@@ -115,17 +117,19 @@ def on_reject(
     if shown is None or card is None:
         tell(body, client, OUT_OF_DATE)
         return
-    try:
-        with deps.sessions.begin() as session:
-            mentor = decision_form(
-                session,
-                mentor_id=shown[0],
-                version=shown[1],
-                actor=clicking_user(body),
-                coordinators=deps.settings.coordinator_user_ids,
-            )
-    except DomainError as refused:
-        tell(body, client, str(refused))
+    mentor = run_or_tell(
+        deps,
+        body,
+        client,
+        lambda session: decision_form(
+            session,
+            mentor_id=shown[0],
+            version=shown[1],
+            actor=clicking_user(body),
+            coordinators=deps.settings.coordinator_user_ids,
+        ),
+    )
+    if mentor is None:
         return
     metadata = json.dumps({"mentor_id": shown[0], "version": shown[1], **card})
     client.views_open(trigger_id=body["trigger_id"], view=build_reject_modal(metadata, mentor.name))

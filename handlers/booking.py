@@ -39,7 +39,7 @@ from handlers.forms import (
     form_values,
     number,
     replace_clicked_message,
-    tell,
+    run_or_tell,
     text,
 )
 from handlers.home import HomePublisher
@@ -86,19 +86,6 @@ def confirm_both(client: WebClient, booking: BookingView) -> None:
     )
 
 
-def act(
-    deps: Deps, body: dict[str, Any], client: WebClient, call: Callable[[Any], Result]
-) -> Result | None:
-    """One service call for the clicking user (a change, or what a form opens on) in its
-    own transaction; a refusal is explained privately."""
-    try:
-        with deps.sessions.begin() as session:
-            return call(session)
-    except DomainError as refused:
-        tell(body, client, str(refused))
-        return None
-
-
 def ask_reason(
     deps: Deps,
     body: dict[str, Any],
@@ -109,7 +96,7 @@ def ask_reason(
     after: str,
 ) -> None:
     """Open the reason modal for a decline or a cancel, if the service says the clicker may."""
-    booking = act(deps, body, client, open_for)
+    booking = run_or_tell(deps, body, client, open_for)
     if booking is None:
         return
     other = booking.other_party(clicking_user(body))
@@ -156,7 +143,7 @@ def on_book(
     deps = wiring_of(context).deps
     person = person_for(deps, client, clicking_user(body))
     slot_id = booking_id_of(action)
-    form = act(
+    form = run_or_tell(
         deps,
         body,
         client,
@@ -217,7 +204,7 @@ def on_approve(
     wiring = wiring_of(context)
     deps = wiring.deps
     booking_id = booking_id_of(action)
-    outcome = act(
+    outcome = run_or_tell(
         deps,
         body,
         client,
@@ -271,7 +258,7 @@ def on_propose(
     ack()
     deps = wiring_of(context).deps
     booking_id = booking_id_of(action)
-    form = act(
+    form = run_or_tell(
         deps,
         body,
         client,
@@ -314,7 +301,7 @@ def answer(
     wiring = wiring_of(context)
     deps = wiring.deps
     booking_id = booking_id_of(action)
-    outcome = act(
+    outcome = run_or_tell(
         deps,
         body,
         client,

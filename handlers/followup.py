@@ -29,6 +29,7 @@ from handlers.forms import (
     form_values,
     number,
     replace_clicked_message,
+    run_or_tell,
     string,
     tell,
     text,
@@ -61,14 +62,8 @@ def open_review(body: dict[str, Any], client: WebClient, booking: BookingView) -
 def attempt(
     deps: Deps, body: dict[str, Any], client: WebClient, change: Callable[[Session], Any]
 ) -> bool:
-    """Record one answer; a refusal is explained privately and nothing changes."""
-    try:
-        with deps.sessions.begin() as session:
-            change(session)
-    except DomainError as refused:
-        tell(body, client, str(refused))
-        return False
-    return True
+    """Record one answer; False (the person told why) when it was refused."""
+    return run_or_tell(deps, body, client, lambda session: change(session) or True) is not None
 
 
 def on_yes(

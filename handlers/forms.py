@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.deps import Deps
+from bot.services.errors import DomainError
+
 FormValue = str | list[str] | None
+T = TypeVar("T")
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
 
 
@@ -98,3 +103,16 @@ def replace_clicked_message(
         WebhookClient(response_url, retry_handlers=client.retry_handlers).send(
             **message, replace_original=True
         )
+
+
+def run_or_tell(
+    deps: Deps, body: dict[str, Any], client: WebClient, call: Callable[[Any], T]
+) -> T | None:
+    """One service call for the clicking user in its own transaction; None (the refusal
+    explained privately, where they clicked) when a rule of the program refused it."""
+    try:
+        with deps.sessions.begin() as session:
+            return call(session)
+    except DomainError as refused:
+        tell(body, client, str(refused))
+        return None
