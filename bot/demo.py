@@ -177,8 +177,25 @@ def the_weekly_digest(story: Story) -> None:
     story.act(CHITRA, "exports the week as CSV for her own report").command("admin export 7d")
 
 
+def coordinators_keep_the_rules(story: Story) -> None:
+    story.chapter("Chapter 6. Only a coordinator lifts a coordinator's pause")
+    chitra = story.act(CHITRA, "pauses Ada from the roster, with a reason Ada will read")
+    chitra.click("Pause", near=ADA.slack_id)
+    chitra.fill("Reason", "Taking you off the rota while the team reorganises; back in two weeks.")
+    chitra.submit()
+    pause = story.box.driver.last_sent
+    story.act(ADA, "tries to lift it herself: `/mentor resume`").command("resume")
+    story.narrate(
+        "⟳ Someone replays Chitra's signed submission within Slack's five minutes: the bot "
+        f"answers HTTP {story.box.driver.replay(pause).status if pause else '-'} and does nothing."
+    )
+    story.act(CHITRA, "reactivates Ada when the reorganisation is done").click(
+        "Reactivate", near=ADA.slack_id
+    )
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 6. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 7. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -191,6 +208,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     booking_a_session,
     the_session_happens,
     the_weekly_digest,
+    coordinators_keep_the_rules,
     privacy,
 ]
 
