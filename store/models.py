@@ -26,7 +26,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from store.types import UTCDateTime
+from store.statuses import (
+    BookingStatus,
+    DueStatus,
+    MentorStatus,
+    Pauser,
+    SkillLevel,
+    WhatHappened,
+    WindowKind,
+    values,
+)
+from store.types import Choice, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -36,16 +46,16 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-MENTOR_STATUSES = ("pending", "active", "paused", "rejected", "left")
-BOOKING_STATUSES = ("pending", "approved", "declined", "cancelled", "expired")
+MENTOR_STATUSES = values(MentorStatus)
+BOOKING_STATUSES = values(BookingStatus)
 LIVE_BOOKING = "status IN ('pending', 'approved')"
 # Spelled out in SQL, not bound, so queries that say it can use the partial index of no-shows.
 NO_SHOW = "what_happened = 'no_show'"
-DUE_STATUSES = ("pending", "sent", "failed", "cancelled")
-SKILL_LEVELS = ("learning", "practitioner", "expert")
+DUE_STATUSES = values(DueStatus)
+SKILL_LEVELS = values(SkillLevel)
 # Who paused a mentor decides who may lift the pause: the mentor lifts their own (or the
 # system's), only a coordinator lifts a coordinator's.
-PAUSERS = ("mentor", "coordinator", "system")
+PAUSERS = values(Pauser)
 SESSION_LENGTHS = (30, 45, 60)
 
 
@@ -107,7 +117,7 @@ class MentorProfile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[MentorStatus] = mapped_column(Choice(MentorStatus), default=MentorStatus.PENDING)
     bio: Mapped[str] = mapped_column(Text, default="")
     meeting_link: Mapped[str] = mapped_column(String(500), default="")
     session_minutes: Mapped[int] = mapped_column(Integer, default=30)
@@ -116,7 +126,7 @@ class MentorProfile(Base):
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
-    paused_by_role: Mapped[str | None] = mapped_column(String(16))
+    paused_by_role: Mapped[Pauser | None] = mapped_column(Choice(Pauser))
     paused_by: Mapped[str | None] = mapped_column(String(32))  # the Slack id who paused
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[str | None] = mapped_column(Text)
@@ -152,7 +162,9 @@ class MentorSkill(Base):
     skill_id: Mapped[int] = mapped_column(
         ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    level: Mapped[str] = mapped_column(String(16), default="practitioner")
+    level: Mapped[SkillLevel] = mapped_column(
+        Choice(SkillLevel), default=SkillLevel.PRACTITIONER
+    )
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship()
@@ -173,7 +185,7 @@ class AvailabilityWindow(Base):
     mentor_id: Mapped[int] = mapped_column(
         ForeignKey("mentor_profiles.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[WindowKind] = mapped_column(Choice(WindowKind, 8))
     first_date: Mapped[date] = mapped_column(Date)
     weekdays: Mapped[int] = mapped_column(Integer, default=0)  # bit 0 = Monday ... bit 6 = Sunday
     weeks: Mapped[int | None] = mapped_column(Integer)
@@ -233,7 +245,9 @@ class Booking(Base):
     )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor_profiles.id", ondelete="CASCADE"))
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[BookingStatus] = mapped_column(
+        Choice(BookingStatus), default=BookingStatus.PENDING
+    )
     message: Mapped[str] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(200))
     proposed_slot_id: Mapped[int | None] = mapped_column(
@@ -294,7 +308,7 @@ class Attendance(Base):
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     took_place: Mapped[bool]
-    what_happened: Mapped[str | None] = mapped_column(String(32))
+    what_happened: Mapped[WhatHappened | None] = mapped_column(Choice(WhatHappened, 32))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
@@ -367,7 +381,7 @@ class DueWork(Base):
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[DueStatus] = mapped_column(Choice(DueStatus), default=DueStatus.PENDING)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(36))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

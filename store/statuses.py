@@ -1,0 +1,133 @@
+"""The closed sets of values the store keeps: statuses, kinds and choices, one `StrEnum` each.
+
+A member compares equal to its text (`BookingStatus.APPROVED == "approved"`), so SQL and
+payloads read the same words, and the check constraints in `store.models` are written from the
+same members (`values(...)`), so a value can never be known to Python and refused by the
+database, or the other way round. Columns load as members through `store.types.Choice`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MentorStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    REJECTED = "rejected"
+    LEFT = "left"
+
+
+class BookingStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class DueStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Pauser(StrEnum):
+    """Who paused a mentor, which decides who may lift the pause."""
+
+    MENTOR = "mentor"
+    COORDINATOR = "coordinator"
+    SYSTEM = "system"
+
+
+class SkillLevel(StrEnum):
+    LEARNING = "learning"
+    PRACTITIONER = "practitioner"
+    EXPERT = "expert"
+
+
+class WindowKind(StrEnum):
+    ONCE = "once"
+    WEEKLY = "weekly"
+
+
+class WhatHappened(StrEnum):
+    """Why a session that was due did not take place, as a participant answered."""
+
+    NO_SHOW = "no_show"
+    RESCHEDULED = "rescheduled"
+    OTHER = "other"
+
+
+class PlannedBy(StrEnum):
+    """Who proposed a session's time, so the other side is the one who confirms it."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+
+
+class MentorshipKind(StrEnum):
+    PAIR = "pair"
+    GROUP = "group"
+
+
+class MentorshipStatus(StrEnum):
+    """The frame: open while it has (or may get) members, then ended, or closed unstarted."""
+
+    OPEN = "open"
+    ENDED = "ended"
+    CLOSED = "closed"
+
+
+class MemberStatus(StrEnum):
+    """A mentee's place in a mentorship: asked, agreeing, active, then over one way or another."""
+
+    REQUESTED = "requested"
+    AGREEING = "agreeing"
+    ACTIVE = "active"
+    ENDED = "ended"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+LIVE_MEMBER_STATUSES = (MemberStatus.REQUESTED, MemberStatus.AGREEING, MemberStatus.ACTIVE)
+
+
+class Cadence(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    REACHED = "reached"
+    DROPPED = "dropped"
+
+
+class Role(StrEnum):
+    """Which side of a mentorship a person answers from."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+
+
+class ChangeRequestStatus(StrEnum):
+    OPEN = "open"
+    HANDLED = "handled"
+
+
+class Matching(StrEnum):
+    """Who forms a programme's pairs: the mentees themselves, or its coordinators."""
+
+    SELF = "self"
+    COORDINATORS = "coordinators"
+
+
+def values(choices: type[StrEnum]) -> tuple[str, ...]:
+    """The texts of an enum's members, in order, for a check constraint."""
+    return tuple(member.value for member in choices)
