@@ -28,9 +28,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.statuses import (
     BookingStatus,
+    Cadence,
+    ChangeRequestStatus,
     DueStatus,
+    GoalStatus,
+    Matching,
+    MemberStatus,
+    MentorshipKind,
+    MentorshipStatus,
     MentorStatus,
     Pauser,
+    PlannedBy,
+    Role,
     SkillLevel,
     WhatHappened,
     WindowKind,
@@ -57,6 +66,11 @@ SKILL_LEVELS = values(SkillLevel)
 # system's), only a coordinator lifts a coordinator's.
 PAUSERS = values(Pauser)
 SESSION_LENGTHS = (30, 45, 60)
+MENTORSHIP_MONTHS = (1, 3, 6)
+# A mentee asking a mentor has one request open with them at a time (pair or group).
+REQUESTED_MEMBER = "status = 'requested'"
+MAX_GOALS = 5
+MAX_GROUP_SEATS = 8
 
 
 def _in(column: str, values: tuple[Any, ...]) -> str:
@@ -122,6 +136,8 @@ class MentorProfile(Base):
     meeting_link: Mapped[str] = mapped_column(String(500), default="")
     session_minutes: Mapped[int] = mapped_column(Integer, default=30)
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=3)
+    # How many mentees the mentor takes in pair mentorships at once (agreeing or active).
+    mentee_limit: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     coc_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -143,6 +159,7 @@ class MentorProfile(Base):
         CheckConstraint(_in("status", MENTOR_STATUSES), name="status_known"),
         CheckConstraint(_in("session_minutes", SESSION_LENGTHS), name="session_length_known"),
         CheckConstraint("weekly_capacity BETWEEN 1 AND 40", name="capacity_in_range"),
+        CheckConstraint("mentee_limit BETWEEN 0 AND 10", name="mentee_limit_in_range"),
         CheckConstraint(
             f"paused_by_role IS NULL OR {_in('paused_by_role', PAUSERS)}", name="pauser_known"
         ),
@@ -162,9 +179,7 @@ class MentorSkill(Base):
     skill_id: Mapped[int] = mapped_column(
         ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    level: Mapped[SkillLevel] = mapped_column(
-        Choice(SkillLevel), default=SkillLevel.PRACTITIONER
-    )
+    level: Mapped[SkillLevel] = mapped_column(Choice(SkillLevel), default=SkillLevel.PRACTITIONER)
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship()
@@ -262,6 +277,14 @@ class Booking(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     mentor_message_channel: Mapped[str | None] = mapped_column(String(32))
     mentor_message_ts: Mapped[str | None] = mapped_column(String(32))
+    # A session of a mentorship (its diary, its homework, its cadence) or a one-off.
+    mentorship_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="SET NULL"), index=True
+    )
+    # Whoever proposed the time; a pending booking waits for the other side.
+    planned_by: Mapped[PlannedBy] = mapped_column(
+        Choice(PlannedBy, 8), default=PlannedBy.MENTEE, server_default="mentee"
+    )
 
     slot: Mapped[Slot | None] = relationship(foreign_keys=[slot_id])
     mentor: Mapped[MentorProfile] = relationship()
@@ -272,6 +295,7 @@ class Booking(Base):
         CheckConstraint(f"slot_id IS NOT NULL OR NOT ({LIVE_BOOKING})", name="live_has_slot"),
         CheckConstraint("length(message) >= 10", name="message_long_enough"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(_in("planned_by", values(PlannedBy)), name="planner_known"),
         Index(
             "uq_bookings_live_slot",
             "slot_id",
@@ -378,6 +402,9 @@ class DueWork(Base):
     booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("bookings.id", ondelete="CASCADE"), index=True
     )
+    mentorship_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), index=True
+    )
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -424,3 +451,313 @@ class SlackDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Programme(Base):
+    """A mentoring programme: the always-open default one, or a cohort with dates.
+
+    Every mentorship belongs to one; the default programme (`is_default`) holds everything made
+    outside a cohort, including all data from before programmes existed.
+    """
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_default: Mapped[bool] = mapped_column(default=False)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    enrolment_open: Mapped[bool] = mapped_column(default=True)
+    matching: Mapped[Matching] = mapped_column(Choice(Matching), default=Matching.SELF)
+    default_cadence: Mapped[Cadence] = mapped_column(Choice(Cadence), default=Cadence.FORTNIGHTLY)
+    default_months: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(_in("matching", values(Matching)), name="matching_known"),
+        CheckConstraint(_in("default_cadence", values(Cadence)), name="cadence_known"),
+        CheckConstraint(_in("default_months", MENTORSHIP_MONTHS), name="months_known"),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on > starts_on", name="ends_after_start"
+        ),
+        Index(
+            "uq_programmes_default",
+            "is_default",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+
+class Mentorship(Base):
+    """A lasting frame of work with one mentor: a pair (one mentee) or a group (up to eight).
+
+    The frame holds what the members share: the mentor, the cadence and dates, the group DM and
+    the message in it that shows the goals. Each mentee's own path through asking, agreeing and
+    ending lives in `MentorshipMember`. `version` grows on each change so stale buttons are refused.
+    """
+
+    __tablename__ = "mentorships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MentorshipKind] = mapped_column(Choice(MentorshipKind, 8))
+    status: Mapped[MentorshipStatus] = mapped_column(
+        Choice(MentorshipStatus), default=MentorshipStatus.OPEN
+    )
+    name: Mapped[str | None] = mapped_column(String(100))  # groups are named
+    topic: Mapped[str | None] = mapped_column(Text)
+    group_goal: Mapped[str | None] = mapped_column(Text)
+    seats: Mapped[int] = mapped_column(Integer, default=1)
+    cadence: Mapped[Cadence] = mapped_column(Choice(Cadence))
+    months: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[date | None] = mapped_column(Date)  # set once agreed
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # An extension one side proposed and the other has not yet agreed to.
+    proposed_ends_on: Mapped[date | None] = mapped_column(Date)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # the pair's or group's DM
+    goals_message_ts: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    mentor: Mapped[MentorProfile] = relationship()
+    members: Mapped[list[MentorshipMember]] = relationship(
+        back_populates="mentorship", cascade="all, delete-orphan", order_by="MentorshipMember.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", values(MentorshipKind)), name="kind_known"),
+        CheckConstraint(_in("status", values(MentorshipStatus)), name="status_known"),
+        CheckConstraint(_in("cadence", values(Cadence)), name="cadence_known"),
+        CheckConstraint(_in("months", MENTORSHIP_MONTHS), name="months_known"),
+        CheckConstraint(
+            f"(kind = 'pair' AND seats = 1) OR (kind = 'group' AND seats BETWEEN 2 AND "
+            f"{MAX_GROUP_SEATS} AND name IS NOT NULL)",
+            name="seats_fit_kind",
+        ),
+        CheckConstraint(
+            "starts_on IS NULL OR (ends_on IS NOT NULL AND ends_on > starts_on)",
+            name="ends_after_start",
+        ),
+        CheckConstraint(
+            "proposed_ends_on IS NULL OR (ends_on IS NOT NULL AND proposed_ends_on > ends_on)",
+            name="extension_later",
+        ),
+        Index("ix_mentorships_status_ends", "status", "ends_on"),
+    )
+
+
+class MentorshipMember(Base):
+    """One mentee in a mentorship: the request, the answer, both agreements, and the ending.
+
+    The partial unique index keeps one open request per mentee and mentor; `mentor_id` is copied
+    from the frame so the database can say so.
+    """
+
+    __tablename__ = "mentorship_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor_profiles.id", ondelete="CASCADE"))
+    status: Mapped[MemberStatus] = mapped_column(
+        Choice(MemberStatus), default=MemberStatus.REQUESTED
+    )
+    hopes: Mapped[str] = mapped_column(Text, default="")  # what the mentee hopes to get
+    answer_comment: Mapped[str | None] = mapped_column(Text)  # the mentor's accept/decline note
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentee_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentor_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ended_early: Mapped[bool] = mapped_column(default=False)
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    end_reason_shared: Mapped[bool] = mapped_column(default=True)
+    mentor_message_channel: Mapped[str | None] = mapped_column(String(32))
+    mentor_message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="members")
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="Goal.position"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("mentorship_id", "mentee_id"),
+        CheckConstraint(_in("status", values(MemberStatus)), name="status_known"),
+        Index(
+            "uq_mentorship_members_requested_pair",
+            "mentee_id",
+            "mentor_id",
+            unique=True,
+            sqlite_where=text(REQUESTED_MEMBER),
+            postgresql_where=text(REQUESTED_MEMBER),
+        ),
+        Index("ix_mentorship_members_mentor_status", "mentor_id", "status"),
+        Index("ix_mentorship_members_status_requested", "status", "requested_at"),
+    )
+
+
+class Goal(Base):
+    """One of a mentee's goals in a mentorship (1-5), with its status; only the mentee edits it."""
+
+    __tablename__ = "mentorship_goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("mentorship_members.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+    status: Mapped[GoalStatus] = mapped_column(Choice(GoalStatus), default=GoalStatus.NOT_STARTED)
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    member: Mapped[MentorshipMember] = relationship(back_populates="goals")
+    steps: Mapped[list[GoalStep]] = relationship(
+        cascade="all, delete-orphan", order_by="GoalStep.position"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "position"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_GOALS}", name="position_in_range"),
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+        CheckConstraint(_in("status", values(GoalStatus)), name="status_known"),
+    )
+
+
+class GoalStep(Base):
+    """A smaller step towards a goal, ticked off by the mentee."""
+
+    __tablename__ = "goal_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("mentorship_goals.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+    done: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        UniqueConstraint("goal_id", "position"),
+        CheckConstraint("length(text) > 0", name="text_not_empty"),
+    )
+
+
+class GoalComment(Base):
+    """The mentor's comment on a goal; the mentee reads it, nobody else."""
+
+    __tablename__ = "goal_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship_goals.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DiaryEntry(Base):
+    """The mentee's note after a mentorship session, private to the pair (coordinators see only
+    that it exists). Homework is shown in the next session's reminder."""
+
+    __tablename__ = "diary_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("mentorship_members.id", ondelete="CASCADE"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
+    discussed: Mapped[str] = mapped_column(Text)
+    progress: Mapped[str] = mapped_column(Text, default="")
+    homework: Mapped[str] = mapped_column(Text, default="")
+    mentor_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    commented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "booking_id"),
+        Index("ix_diary_entries_created_at", "created_at"),
+    )
+
+
+class Pulse(Base):
+    """One person's answer to "how is your mentorship going?" in one round; coordinators only."""
+
+    __tablename__ = "pulses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("mentorship_members.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "respondent_id", "round"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        CheckConstraint("round >= 1", name="round_positive"),
+        Index("ix_pulses_created_stars", "created_at", "stars"),
+    )
+
+
+class Evaluation(Base):
+    """One person's closing evaluation of a mentorship.
+
+    Goal outcomes (`goals_reached`, goal id to reached) are shared with the pair; everything else
+    is for coordinators, except the mentor's feedback, which the mentee also sees.
+    """
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("mentorship_members.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(Choice(Role, 8))
+    goals_reached: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    started_where: Mapped[str] = mapped_column(Text, default="")
+    stands_now: Mapped[str] = mapped_column(Text, default="")
+    what_worked: Mapped[str] = mapped_column(Text, default="")
+    what_to_change: Mapped[str] = mapped_column(Text, default="")
+    stars: Mapped[int] = mapped_column(Integer)
+    skills_feedback: Mapped[str | None] = mapped_column(Text)  # mentor to mentee
+    learning_feedback: Mapped[str | None] = mapped_column(Text)  # mentor to mentee
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "respondent_id"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        CheckConstraint(_in("role", values(Role)), name="role_known"),
+        Index("ix_evaluations_created_at", "created_at"),
+    )
+
+
+class ChangeRequest(Base):
+    """A mentee's confidential request to coordinators for a different mentor."""
+
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("mentorship_members.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[ChangeRequestStatus] = mapped_column(
+        Choice(ChangeRequestStatus), default=ChangeRequestStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(32))  # a coordinator's Slack id
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(_in("status", values(ChangeRequestStatus)), name="status_known"),
+        Index("ix_change_requests_status_created", "status", "created_at"),
+        Index("ix_change_requests_member_id", "member_id"),
+    )

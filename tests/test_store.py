@@ -23,7 +23,9 @@ from store.models import (
     AvailabilityWindow,
     Base,
     Booking,
+    DueWork,
     MentorProfile,
+    Programme,
     Review,
     Skill,
     Slot,
@@ -239,7 +241,64 @@ def test_upgrade_from_0002_keeps_the_data_and_marks_old_pauses_as_the_mentors(
         assert len(session.scalars(select(User)).all()) == 3
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0003"
+        assert context.get_current_revision() == "0004"
+    engine.dispose()
+
+
+def test_upgrade_from_0003_keeps_the_data_and_puts_it_in_the_default_programme(
+    database_url: str,
+) -> None:
+    """A database at 0003 with a mentor, a booking and due work upgrades to head intact: the
+    mentor takes two mentees by default, the booking was planned by its mentee, and there is
+    exactly one default programme for the mentorships to come."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0003")
+    with engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        ada, ben = (
+            insert(
+                connection, old, "users", slack_id=slack_id, real_name=slack_id, tz="UTC",
+                created_at=LAST_WEEK, updated_at=LAST_WEEK,
+            )
+            for slack_id in ("U0ADA", "U0BEN")
+        )  # fmt: skip
+        mentor = insert(
+            connection, old, "mentor_profiles", user_id=ada, status="active", bio="",
+            meeting_link="", session_minutes=30, weekly_capacity=3, version=1,
+            created_at=LAST_WEEK, updated_at=LAST_WEEK,
+        )  # fmt: skip
+        slot = insert(
+            connection, old, "slots", mentor_id=mentor, starts_at=NOW,
+            ends_at=NOW + timedelta(minutes=30),
+        )  # fmt: skip
+        booking = insert(
+            connection, old, "bookings", slot_id=slot, mentor_id=mentor, mentee_id=ben,
+            status="approved", message="Help me plan my first talk.", requested_at=LAST_WEEK,
+            starts_at=NOW, ends_at=NOW + timedelta(minutes=30),
+        )  # fmt: skip
+        insert(
+            connection, old, "due_work", key=f"reminder:24h:booking:{booking}:user:{ben}",
+            kind="reminder", booking_id=booking, recipient_id=ben, payload={}, due_at=NOW,
+            status="pending", attempts=0, created_at=LAST_WEEK,
+        )  # fmt: skip
+
+    upgrade(engine)
+
+    with make_session_factory(engine).begin() as session:
+        profile = session.scalars(select(MentorProfile)).one()
+        assert (profile.status, profile.mentee_limit) == ("active", 2)
+        assert session.execute(
+            select(Booking.status, Booking.planned_by, Booking.mentorship_id)
+        ).all() == [("approved", "mentee", None)]
+        assert session.execute(select(DueWork.key, DueWork.mentorship_id)).all() == [
+            (f"reminder:24h:booking:{booking}:user:{ben}", None)
+        ]
+        assert session.execute(
+            select(Programme.name, Programme.is_default, Programme.enrolment_open)
+        ).all() == [("Mentoring programme", True, True)]
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0004"
     engine.dispose()
 
 
