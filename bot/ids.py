@@ -47,6 +47,33 @@ class Action(StrEnum):
     PRIVACY_DELETE = "privacy_delete"
     PRIVACY_CONFIRM_DELETE = "privacy_confirm_delete"
     PRIVACY_KEEP = "privacy_keep"
+    # Mentorships: asking, answering and agreeing
+    ASK_MENTORSHIP = "mentorship_ask"
+    ACCEPT_MENTORSHIP = "mentorship_accept"
+    DECLINE_MENTORSHIP = "mentorship_decline"
+    AGREE_MENTORSHIP = "mentorship_agree"
+    WITHDRAW_MENTORSHIP = "mentorship_withdraw"
+    # Mentorships: goals
+    OPEN_GOALS = "mentorship_goals_open"
+    COMMENT_GOAL = "mentorship_goal_comment"
+    # Mentorships: sessions and the diary
+    PLAN_SESSION = "mentorship_plan_session"
+    ACCEPT_PLANNED = "mentorship_accept_planned"
+    OPEN_DIARY = "mentorship_diary_open"
+    WRITE_DIARY = "mentorship_diary_write"
+    COMMENT_DIARY = "mentorship_diary_comment"
+    # Mentorships: pulse, changing course and closing
+    OPEN_PULSE = "mentorship_pulse_open"
+    END_MENTORSHIP = "mentorship_end"
+    EXTEND_MENTORSHIP = "mentorship_extend"
+    ACCEPT_EXTENSION = "mentorship_accept_extension"
+    DECLINE_EXTENSION = "mentorship_decline_extension"
+    ASK_NEW_MENTOR = "mentorship_ask_new_mentor"
+    HANDLE_CHANGE_REQUEST = "mentorship_change_handled"
+    OPEN_EVALUATION = "mentorship_evaluation_open"
+    # Mentorships: groups
+    OPEN_GROUP = "mentorship_group_open"
+    JOIN_GROUP = "mentorship_group_join"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -68,6 +95,20 @@ class Callback(StrEnum):
     REVIEW = "review"
     ROSTER_REJECT = "roster_reject_reason"
     ROSTER_PAUSE = "roster_pause_reason"
+    ASK_MENTORSHIP = "mentorship_ask"
+    ANSWER_MENTORSHIP = "mentorship_answer"
+    GOALS = "mentorship_goals"
+    GOAL_COMMENT = "mentorship_goal_comment"
+    PLAN_SESSION = "mentorship_plan_session"
+    DIARY = "mentorship_diary"
+    DIARY_COMMENT = "mentorship_diary_comment"
+    PULSE = "mentorship_pulse"
+    END_MENTORSHIP = "mentorship_end"
+    EXTEND_MENTORSHIP = "mentorship_extend"
+    ASK_NEW_MENTOR = "mentorship_ask_new_mentor"
+    EVALUATION = "mentorship_evaluation"
+    OPEN_GROUP = "mentorship_group"
+    JOIN_GROUP = "mentorship_group_join"
 
 
 class BlockId(StrEnum):

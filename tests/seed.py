@@ -7,9 +7,9 @@ time zone, a capacity, a name) and every row is flushed, so its id is there to u
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,21 @@ from bot.services import bookings
 from bot.services.bookings import BookingView
 from bot.services.skills import ensure_skills
 from store.db import SessionFactory
-from store.models import Attendance, Booking, MentorProfile, MentorSkill, Review, Skill, Slot, User
+from store.models import (
+    Attendance,
+    Booking,
+    Goal,
+    MentorProfile,
+    Mentorship,
+    MentorshipMember,
+    MentorSkill,
+    Programme,
+    Review,
+    Skill,
+    Slot,
+    User,
+)
+from store.statuses import Cadence, MemberStatus, MentorshipKind, MentorshipStatus
 from tests.conftest import ADA, BEN, CHITRA, DAN
 
 # Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
@@ -212,6 +226,78 @@ def add_review(
             created_at=created_at,
         )
     )
+
+
+def default_programme_id(session: Session) -> int:
+    """The always-open programme the migration creates (the test schema is migrated)."""
+    programme = session.scalar(select(Programme.id).where(Programme.is_default))
+    if programme is None:
+        programme = Programme(name="Mentoring programme", is_default=True, created_at=NOW)
+        session.add(programme)
+        session.flush()
+        return programme.id
+    return programme
+
+
+def add_mentorship(
+    session: Session,
+    mentor: MentorProfile,
+    mentees: Sequence[User],
+    status: MemberStatus = MemberStatus.ACTIVE,
+    *,
+    goals: Sequence[str] = ("Give my first conference talk",),
+    cadence: Cadence = Cadence.FORTNIGHTLY,
+    months: int = 3,
+    starts_on: date | None = None,
+    group_name: str | None = None,
+    seats: int | None = None,
+    at: datetime = NOW,
+) -> Mentorship:
+    """A mentorship with its members all in one state (active by default, started today for
+    three months), each mentee with the same goals; a group when `group_name` is given."""
+    group = group_name is not None
+    agreed = status in (MemberStatus.ACTIVE, MemberStatus.ENDED)
+    begun = status not in (MemberStatus.REQUESTED, MemberStatus.DECLINED, MemberStatus.EXPIRED)
+    start = (starts_on or at.date()) if begun or group else None
+    frame = Mentorship(
+        programme_id=default_programme_id(session),
+        mentor_id=mentor.id,
+        kind=MentorshipKind.GROUP if group else MentorshipKind.PAIR,
+        status=MentorshipStatus.ENDED if status == MemberStatus.ENDED else MentorshipStatus.OPEN,
+        name=group_name,
+        seats=seats or (max(len(mentees), 2) if group else 1),
+        cadence=cadence,
+        months=months,
+        starts_on=start,
+        ends_on=start + timedelta(days=30 * months) if start else None,
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(frame)
+    session.flush()
+    for mentee in mentees:
+        member = MentorshipMember(
+            mentorship_id=frame.id,
+            mentee_id=mentee.id,
+            mentor_id=mentor.id,
+            status=status,
+            hopes="Confidence on stage.",
+            requested_at=at,
+            answered_at=at if begun else None,
+            answer_comment="Happy to help." if begun else None,
+            mentee_agreed_at=at if agreed else None,
+            mentor_agreed_at=at if agreed or group else None,
+            active_at=at if agreed else None,
+            ended_at=at if status == MemberStatus.ENDED else None,
+        )
+        member.goals = [
+            Goal(position=n, text=text, created_at=at, updated_at=at)
+            for n, text in enumerate(goals, start=1)
+        ]
+        session.add(member)
+    session.flush()
+    session.refresh(frame)
+    return frame
 
 
 # --- a small world for the booking rules, and the service calls its tests repeat --------------

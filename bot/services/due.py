@@ -31,6 +31,7 @@ class DueItem:
     payload: dict[str, Any]
     attempts: int
     claim_token: str
+    mentorship_id: int | None = None
 
 
 def schedule(
@@ -41,6 +42,7 @@ def schedule(
     due_at: datetime,
     now: datetime,
     booking_id: int | None = None,
+    mentorship_id: int | None = None,
     recipient_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> bool:
@@ -50,6 +52,7 @@ def schedule(
         "kind": kind,
         "due_at": due_at,
         "booking_id": booking_id,
+        "mentorship_id": mentorship_id,
         "recipient_id": recipient_id,
         "payload": payload or {},
         "status": "pending",
@@ -109,6 +112,7 @@ def claim_due(
             key=work.key,
             kind=work.kind,
             booking_id=work.booking_id,
+            mentorship_id=work.mentorship_id,
             recipient_slack_id=slack_id,
             payload=dict(work.payload or {}),
             attempts=work.attempts,
