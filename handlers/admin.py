@@ -32,7 +32,8 @@ USAGE = (
     f"Coordinators can type:\n"
     f"• `{COMMAND} admin stats [7d|30d|90d]`: the program's figures, privately;\n"
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
-    f"• `{COMMAND} admin export [7d|30d|90d]`: sessions and reviews as CSV files, by DM;\n"
+    f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
+    "by DM;\n"
     f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors."
 )
 
@@ -122,17 +123,21 @@ def export(call: Invocation) -> None:
     if made is None:
         return
     files = made.files
-    if not files.sessions and not files.reviews:
+    if files.is_empty:
         call.respond(
-            text=f"No sessions or reviews in the last {made.days} days: nothing to export.",
+            text=(
+                f"No sessions, reviews or mentorships in the last {made.days} days: "
+                "nothing to export."
+            ),
             response_type="ephemeral",
         )
         return
     send_export(call.client, call.user_id, files, made.start, made.end)
     call.respond(
         text=(
-            f"Sent you two CSV files by DM: {files.sessions} booking(s) (sessions and "
-            f"requests) and {files.reviews} review(s) from the last {made.days} days."
+            f"Sent you three CSV files by DM: {files.sessions} booking(s) (sessions and "
+            f"requests), {files.reviews} review(s) and {files.mentorships} mentorship "
+            f"member(s) from the last {made.days} days."
         ),
         response_type="ephemeral",
     )
@@ -191,7 +196,7 @@ def register(commands: Subcommands) -> None:
 def send_export(
     client: WebClient, user_id: str, files: Export, start: datetime, end: datetime
 ) -> None:
-    """Upload both CSV files to the coordinator's DM with the bot."""
+    """Upload the three CSV files to the coordinator's DM with the bot."""
     span = f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(
@@ -207,6 +212,11 @@ def send_export(
                 "content": files.reviews_csv.encode(),
                 "filename": f"mentor-reviews-{span}.csv",
                 "title": "Reviews",
+            },
+            {
+                "content": files.mentorships_csv.encode(),
+                "filename": f"mentor-mentorships-{span}.csv",
+                "title": "Mentorships",
             },
         ],
     )

@@ -21,6 +21,7 @@ from bot.blocks.privacy import (
     build_deleted_home,
     build_kept,
     build_left_program,
+    build_mentorship_left,
     build_privacy_notice,
 )
 from bot.deps import Deps
@@ -80,6 +81,9 @@ def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltC
     client.views_publish(user_id=user_id, view=build_deleted_home())
     for booking in done.called_off:
         tell_other(wiring.home, client, booking, user_id)
+    for ended in done.ended_mentorships:
+        for other in ended.tell:
+            tell_mentorship_ended(wiring.home, client, other, user_id)
 
 
 def tell_other(home: HomePublisher, client: WebClient, booking: BookingView, departed: str) -> None:
@@ -99,6 +103,16 @@ def tell_other(home: HomePublisher, client: WebClient, booking: BookingView, dep
         home.publish(client, other)
     except SlackApiError as failed:
         log.warning("Could not tell %s about booking %s: %s", other, booking.id, failed)
+
+
+def tell_mentorship_ended(
+    home: HomePublisher, client: WebClient, other: str, departed: str
+) -> None:
+    try:
+        client.chat_postMessage(channel=other, **build_mentorship_left(departed))
+        home.publish(client, other)
+    except SlackApiError as failed:
+        log.warning("Could not tell %s that a mentorship ended: %s", other, failed)
 
 
 def register(app: App, commands: Subcommands) -> None:

@@ -605,6 +605,9 @@ class MentorshipMember(Base):
         ),
         Index("ix_mentorship_members_mentor_status", "mentor_id", "status"),
         Index("ix_mentorship_members_status_requested", "status", "requested_at"),
+        # The digest's mentorships started and ended in a period, and the export's period.
+        Index("ix_mentorship_members_active_at", "active_at"),
+        Index("ix_mentorship_members_ended_at", "ended_at"),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bot.blocks.followup import CONNECTION_COMMENT_LABEL, PROGRAM_COMMENT_LABEL
 from bot.sandbox import Sandbox, sandbox
+from bot.services import mentorship_plans
 from bot.services.digest import build_digest
 from bot.services.people import PersonForgotten
 from bot.services.privacy import forget_person
@@ -26,14 +27,26 @@ from store.models import (
     AuditEntry,
     Base,
     Booking,
+    ChangeRequest,
+    DiaryEntry,
+    DueWork,
+    Evaluation,
+    Goal,
+    GoalComment,
+    GoalStep,
     MentorProfile,
+    Mentorship,
+    MentorshipMember,
+    Pulse,
     Review,
     SearchMiss,
     Slot,
     User,
 )
+from store.statuses import ChangeRequestStatus, MemberStatus, MentorshipStatus, Role
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
 from tests.races import saw_a_lock_wait
+from tests.seed import add_mentorship, add_user
 from tests.steps import (
     CHANNEL,
     CONNECTING,
@@ -367,3 +380,211 @@ def test_a_request_submitted_while_the_mentee_is_being_forgotten(box: Sandbox) -
         card = [s for s in box.fake.seen_by(ADA) if "asks for a session" in s.text]
         assert len(card) == 1 and f"<@{BEN}>" in str(card[0].blocks)
         assert "deleted:" not in str(card[0].blocks)
+
+
+# --- mentorships ------------------------------------------------------------------------------
+
+BEN_MENTORSHIP_SECRETS = (
+    "Chair the architecture guild",  # his goal
+    "Shadow the current chair",  # a step of it
+    "Ask Priya about the charter",  # Ada's comment on it
+    "My manager and I keep clashing",  # his diary
+    "Read Crucial Conversations",  # his homework
+    "Good reflection, Ben",  # Ada's comment on his diary
+    "Not sure this is working",  # his pulse comment
+    "Ben seems distracted lately",  # Ada's pulse comment about their mentorship
+    "I could not speak up in meetings",  # his evaluation
+    "I'd rather have someone from my own team",  # his change request
+    "Confidence on stage.",  # his hopes
+    "Happy to help.",  # Ada's note accepting him
+)
+MENTORSHIP_TABLES = (Mentorship, MentorshipMember, Goal, GoalStep, DiaryEntry, Pulse, Evaluation)
+
+
+def ben_mentored_by_ada(box: Sandbox, *, with_chitra: bool = False) -> int:
+    """Ada (signed up through Slack) mentors Ben, a month in: a goal with a step and her
+    comment, a diary entry with her comment, both their pulses, his evaluation draft and a change
+    request, with the mentorship's pulses and closing planned. With Chitra, it is Ada's group."""
+    sign_up(box, ADA)
+    now = box.clock.now()
+    with box.deps.sessions.begin() as s:
+        ada = s.scalars(select(MentorProfile)).one()
+        ben = add_user(s, BEN, name="Ben Martin", at=now)
+        mentees = [ben, add_user(s, CHITRA, name="Chitra Rao", at=now)] if with_chitra else [ben]
+        frame = add_mentorship(
+            s,
+            ada,
+            mentees,
+            goals=(BEN_MENTORSHIP_SECRETS[0],),
+            group_name="Architecture circle" if with_chitra else None,
+            at=now - timedelta(days=30),
+        )
+        member = next(m for m in frame.members if m.mentee_id == ben.id)
+        goal = member.goals[0]
+        s.add(GoalStep(goal_id=goal.id, position=1, text=BEN_MENTORSHIP_SECRETS[1]))
+        s.add(
+            GoalComment(
+                goal_id=goal.id,
+                author_id=ada.user_id,
+                text=BEN_MENTORSHIP_SECRETS[2],
+                created_at=now,
+            )
+        )
+        s.add(
+            DiaryEntry(
+                member_id=member.id,
+                discussed=BEN_MENTORSHIP_SECRETS[3],
+                homework=BEN_MENTORSHIP_SECRETS[4],
+                mentor_comment=BEN_MENTORSHIP_SECRETS[5],
+                created_at=now,
+            )
+        )
+        for by, stars, comment in ((ben.id, 2, 6), (ada.user_id, 3, 7)):
+            s.add(
+                Pulse(
+                    member_id=member.id,
+                    respondent_id=by,
+                    round=1,
+                    stars=stars,
+                    comment=BEN_MENTORSHIP_SECRETS[comment],
+                    created_at=now,
+                )
+            )
+        s.add(
+            Evaluation(
+                member_id=member.id,
+                respondent_id=ben.id,
+                role=Role.MENTEE,
+                stars=2,
+                started_where=BEN_MENTORSHIP_SECRETS[8],
+                created_at=now,
+            )
+        )
+        s.add(
+            ChangeRequest(
+                member_id=member.id,
+                requester_id=ben.id,
+                reason=BEN_MENTORSHIP_SECRETS[9],
+                created_at=now,
+            )
+        )
+        assert frame.starts_on is not None and frame.ends_on is not None
+        for each in frame.members:
+            mentorship_plans.plan_active(
+                s,
+                mentorship_id=frame.id,
+                member_id=each.id,
+                people=(each.mentee_id, ada.user_id),
+                starts_on=frame.starts_on,
+                ends_on=frame.ends_on,
+                now=now,
+            )
+        return frame.id
+
+
+def mentorship_counts(box: Sandbox) -> dict[str, int]:
+    with box.deps.sessions.begin() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in MENTORSHIP_TABLES
+        }
+
+
+def pending_work(box: Sandbox, mentorship_id: int) -> list[tuple[str, int | None]]:
+    with box.deps.sessions.begin() as session:
+        rows = session.execute(
+            select(DueWork.kind, DueWork.recipient_id).where(
+                DueWork.mentorship_id == mentorship_id, DueWork.status == "pending"
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_privacy_explains_what_a_mentorship_keeps(box: Sandbox) -> None:
+    box.user(BEN).command("privacy")
+    notice = shown(box, BEN)
+    assert "Your goals and their steps" in notice
+    assert "Coordinators see that entries exist (a count), never what they say" in notice
+    assert '"How is your mentorship going?"' in notice
+    assert "your mentor is not told why" in notice
+
+
+def test_a_mentee_is_forgotten_with_his_mentorship(box: Sandbox) -> None:
+    """Ben deletes his data a month into his mentorship with Ada: every mentorship text about
+    him goes, the mentorship ends, nothing more is planned for it, Ada is told; the rows,
+    counts and stars stay for the programme's figures."""
+    mentorship = ben_mentored_by_ada(box)
+    everything = text_everywhere(box)
+    for secret in BEN_MENTORSHIP_SECRETS:
+        assert secret in everything, f"the test data lacks {secret!r}"
+    assert pending_work(box, mentorship), "pulses and closing are planned"
+    before = mentorship_counts(box)
+
+    ben = box.user(BEN)
+    ben.command("privacy delete")
+    confirmation = shown(box, BEN)
+    assert "diary entries, pulse and evaluation answers and requests in your 1 mentorship(s)" in (
+        confirmation
+    )
+    assert "Your 1 ongoing mentorship(s) end now, and the others in them are told." in confirmation
+    ben.click("Yes, delete my data")
+    assert "1 mentorship(s) ended" in shown(box, BEN)
+
+    everything = text_everywhere(box)
+    for secret in (*BEN_MENTORSHIP_SECRETS, BEN):
+        assert secret not in everything, f"{secret!r} survived the deletion"
+    assert mentorship_counts(box) == before
+    assert pending_work(box, mentorship) == []
+    with box.deps.sessions.begin() as session:
+        frame = session.get_one(Mentorship, mentorship)
+        assert frame.status == MentorshipStatus.ENDED and frame.ended_at == box.clock.now()
+        assert [m.status for m in frame.members] == [MemberStatus.ENDED]
+        assert sorted(session.scalars(select(Pulse.stars))) == [2, 3]
+        assert session.scalars(select(ChangeRequest.status)).one() == ChangeRequestStatus.HANDLED
+    told = [
+        s
+        for s in box.fake.seen_by(ADA)
+        if "your mentorship with them has ended" in s.text
+        or "your mentorship with them has ended" in str(s.blocks)
+    ]
+    assert len(told) == 1
+    with box.deps.sessions.begin() as session:
+        figures = build_digest(
+            session,
+            start=box.clock.now() - timedelta(days=7),
+            end=box.clock.now(),
+            now=box.clock.now(),
+        ).mentorships
+    assert (figures.active, figures.at_risk, figures.open_change_requests) == (0, (), 0)
+
+
+def test_a_mentor_is_forgotten_and_her_group_ends(box: Sandbox) -> None:
+    """Ada deletes her data while mentoring Ben and Chitra as a group: the group ends, both are
+    told, her words (the group's name, her notes and comments) go; Ben's own words stay his."""
+    mentorship = ben_mentored_by_ada(box, with_chitra=True)
+    ada = box.user(ADA)
+    ada.command("privacy delete")
+    assert "Your 1 ongoing mentorship(s) end now" in shown(box, ADA)
+    ada.click("Yes, delete my data")
+
+    everything = text_everywhere(box)
+    for secret in (
+        "Architecture circle",
+        "Ask Priya about the charter",
+        "Good reflection, Ben",
+        "Ben seems distracted lately",
+        "Happy to help.",
+        ADA,
+    ):
+        assert secret not in everything, f"{secret!r} survived the deletion"
+    for his in ("Chair the architecture guild", "My manager and I keep clashing"):
+        assert his in everything, f"Ben's own {his!r} went with Ada's data"
+    assert pending_work(box, mentorship) == []
+    with box.deps.sessions.begin() as session:
+        frame = session.get_one(Mentorship, mentorship)
+        assert (frame.status, frame.name) == (MentorshipStatus.ENDED, "Former group")
+        assert {m.status for m in frame.members} == {MemberStatus.ENDED}
+    for mentee in (BEN, CHITRA):
+        assert any(
+            "your mentorship with them has ended" in str(s.blocks) for s in box.fake.seen_by(mentee)
+        ), mentee

@@ -164,7 +164,7 @@ def test_roster_pages_through_many_mentors(program: Sandbox) -> None:
     assert "Showing 1-10 of 12" in shown(program, CHITRA)
 
 
-def test_export_sends_two_csv_files_by_dm(program: Sandbox) -> None:
+def test_export_sends_three_csv_files_by_dm(program: Sandbox) -> None:
     approved_ada_with_a_morning(program)
     assert request(program, BEN) == {}
     program.user(ADA).click("Approve", near=BEN)
@@ -175,6 +175,7 @@ def test_export_sends_two_csv_files_by_dm(program: Sandbox) -> None:
     assert names == [
         "mentor-sessions-2026-11-18-to-2026-11-25.csv",
         "mentor-reviews-2026-11-18-to-2026-11-25.csv",
+        "mentor-mentorships-2026-11-18-to-2026-11-25.csv",
     ]
     sessions_csv = chart_bytes(files[0].file or {}).decode()
     (row,) = csv.DictReader(io.StringIO(sessions_csv.removeprefix(BOM)))
@@ -183,7 +184,9 @@ def test_export_sends_two_csv_files_by_dm(program: Sandbox) -> None:
         "Ben Martin",
         "approved",
     )
-    assert "1 booking(s) (sessions and requests) and 0 review(s)" in shown(program, CHITRA)
+    assert "1 booking(s) (sessions and requests), 0 review(s) and 0 mentorship" in shown(
+        program, CHITRA
+    )
     assert audit_log(program)[-1][:2] == (CHITRA, "admin export")
 
 

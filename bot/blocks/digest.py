@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.kit import (
     Block,
+    clip,
     context,
     divider,
     escape,
@@ -19,9 +20,12 @@ from bot.blocks.kit import (
 )
 from bot.services.channel_audience import ChannelAudience
 from bot.services.digest import Digest, LowReview
+from bot.services.mentorship_figures import AtRisk, LowPulse, MentorshipFigures
+from bot.services.mentorship_view import CADENCE_NAMES
 
 LIST_LIMIT = 10
 BAR_WIDTH = 20
+COMMENT_LIMIT = 200  # a long pulse comment is clipped so ten of them fit one section
 
 
 def _date(moment: Any) -> str:
@@ -54,6 +58,61 @@ def _low_review(review: LowReview) -> str:
         f"{mention(review.reviewer_slack_id)} ({mention(review.mentor_slack_id)} mentoring "
         f"{mention(review.mentee_slack_id)}): {comments or '_no comment_'}"
     )
+
+
+def _share(part: int, whole: int, share: float | None) -> str:
+    return "n/a" if share is None else f"{part} of {whole} ({share:.0%})"
+
+
+def _low_pulse(pulse: LowPulse) -> str:
+    comment = escape(clip(pulse.comment, COMMENT_LIMIT)) if pulse.comment else "_no comment_"
+    return (
+        f"• {pulse.stars}★ from {mention(pulse.respondent_slack_id)} "
+        f"({mention(pulse.mentor_slack_id)} mentoring {mention(pulse.mentee_slack_id)}): {comment}"
+    )
+
+
+def _quiet(quiet_for: timedelta) -> str:
+    days = quiet_for.days
+    return f"no session for {days // 7} weeks" if days >= 14 else f"no session for {days} days"
+
+
+def _at_risk(risk: AtRisk) -> str:
+    mentees = ", ".join(mention(m) for m in risk.mentee_slack_ids)
+    who = f"{mention(risk.mentor_slack_id)} & {mentees}"
+    if risk.name:
+        who = f"*{escape(clip(risk.name, 100))}* ({who})"
+    reasons = [_quiet(risk.quiet_for)] if risk.quiet_for is not None else []
+    if risk.low_pulse:
+        reasons.append("a low pulse")
+    if risk.change_requested:
+        reasons.append("a change of mentor asked for")
+    return f"• {who}, {CADENCE_NAMES[risk.cadence]}: {', '.join(reasons)}"
+
+
+def _mentorships(figures: MentorshipFigures) -> list[Block]:
+    """The mentorships' figures, low pulses and those at risk; diary entries only counted."""
+    if not figures.any:
+        return []
+    goals = _share(figures.goals_reached, figures.goals_of_ended, figures.goals_reached_share)
+    blocks = [
+        section(
+            "*Mentorships*\n"
+            f"Started: {figures.started} · Active: {figures.active} · Ended: {figures.ended} · "
+            f"Open change requests: {figures.open_change_requests}\n"
+            f"Goals reached in mentorships that ended: {goals}\n"
+            f"Pulse: {_stars(figures.pulse_average)} ({figures.pulses} answer(s)) · "
+            f"Evaluations: {_stars(figures.evaluation_average)} ({figures.evaluations}) · "
+            f"Diary entries: {figures.diary_entries}"
+        )
+    ]
+    if figures.low_pulses:
+        shown = "\n".join(_low_pulse(p) for p in figures.low_pulses[:LIST_LIMIT])
+        blocks.append(section(f"*Low pulses*\n{shown}{_more(figures.low_pulses)}"))
+    if figures.at_risk:
+        shown = "\n".join(_at_risk(r) for r in figures.at_risk[:LIST_LIMIT])
+        blocks.append(section(f"*Mentorships at risk*\n{shown}{_more(figures.at_risk)}"))
+    return blocks
 
 
 def _chart(weeks: Sequence[tuple[Any, int]]) -> str:
@@ -157,5 +216,6 @@ def build_digest_message(
         blocks.append(
             section(f"*Messages that could not be sent*\n{shown}{_more(digest.failed_messages)}")
         )
+    blocks += _mentorships(digest.mentorships)
     blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.sessions_per_week)}")]
     return message(heading, blocks)

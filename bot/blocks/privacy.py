@@ -23,6 +23,19 @@ STORED = (
     "• Coordinators' actions (approving or pausing a mentor, exports), with who acted and about "
     "whom, in an audit log for accountability."
 )
+MENTORSHIPS = (
+    "*In a mentorship*\n"
+    "• Your goals and their steps, and your mentor's comments on them: you and your mentor (or "
+    "your group's mentor) see them; only you change them.\n"
+    "• Your diary after each session, and your mentor's comment on it: only the two of you. "
+    "Coordinators see that entries exist (a count), never what they say.\n"
+    '• Your answers to "How is your mentorship going?" (stars and comment) and your closing '
+    "evaluation: coordinators only, except goal outcomes, which you share with your mentor, and "
+    "a mentor's feedback, which the mentee sees.\n"
+    "• A request for a different mentor: coordinators only; your mentor is not told why.\n"
+    "• Coordinators see the figures (started, active, ended, goals reached, stars, at risk) and "
+    "can export counts and stars per mentorship, never goals or diary text."
+)
 WHO_SEES = (
     "*Who sees what*\n"
     "• Everyone using Mentor Bot: mentors' profiles and free times.\n"
@@ -42,6 +55,7 @@ def build_privacy_notice() -> dict[str, Any]:
     blocks: list[Block] = [
         header("Your data in Mentor Bot"),
         section(STORED),
+        section(MENTORSHIPS),
         section(WHO_SEES),
         section(KEPT),
         actions(button("Delete my data…", Action.PRIVACY_DELETE, style="danger")),
@@ -68,6 +82,17 @@ def build_delete_confirmation(found: Footprint) -> dict[str, Any]:
         consequences.append(
             "• Your mentor profile, skills, meeting link and availability are removed."
         )
+    if found.mentorships:
+        consequences.append(
+            f"• The text of your goals, steps, diary entries, pulse and evaluation answers and "
+            f"requests in your {found.mentorships} mentorship(s) is removed; their counts and "
+            "stars stay in the program's anonymous figures."
+        )
+    if found.live_mentorships:
+        consequences.append(
+            f"• Your {found.live_mentorships} ongoing mentorship(s) end now, and the others in "
+            "them are told."
+        )
     if found.reviews:
         consequences.append(
             f"• The comments and action items of your {found.reviews} review(s) are removed; "
@@ -90,7 +115,19 @@ def build_deleted(done: Forgotten) -> dict[str, Any]:
     if done.called_off:
         text += f" {len(done.called_off)} upcoming session(s) were cancelled and the other "
         text += "person was told."
+    if done.ended_mentorships:
+        text += f" {len(done.ended_mentorships)} mentorship(s) ended."
     return message("Your data was deleted", [section(text)])
+
+
+def build_mentorship_left(departed: str) -> dict[str, Any]:
+    """What the others in a mentorship hear when a deletion ends someone's part in it."""
+    text = (
+        f":no_entry_sign: <@{departed}> left the mentorship program, so your mentorship with "
+        "them has ended. Nothing more will be asked of you about it."
+    )
+    hint = f"Find a mentor or a new mentee's request with `{COMMAND} find` or on your Home."
+    return message("A mentorship ended", [section(text), context(hint)])
 
 
 def build_kept() -> dict[str, Any]:

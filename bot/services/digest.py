@@ -23,8 +23,11 @@ Rules where the data leaves room for choice:
 - A low rating is one the review rules ask a comment for (bot/services/reviews.py: connecting
   below 3 stars, the program at 3 or fewer), so every such comment reaches coordinators here.
 - `is_empty` looks at the period's activity and at what needs attention (stale requests, low
-  reviews, failed messages, unmet demand); mentors at capacity and the weekly history alone do
-  not make a digest worth sending.
+  reviews, failed messages, unmet demand, and the mentorships' news: see
+  `mentorship_figures`); mentors at capacity, active mentorships and the weekly history alone
+  do not make a digest worth sending.
+- Mentorships (started, active, ended, goals reached, pulses, at risk, change requests) are
+  worked out by `bot/services/mentorship_figures.py`, in a fixed number of statements.
 """
 
 from __future__ import annotations
@@ -48,6 +51,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from bot.services.mentorship_figures import (
+    NO_MENTORSHIPS,
+    MentorshipFigures,
+    mentorship_figures,
+)
 from bot.services.reviews import low_rating
 from store.models import (
     BOOKING_STATUSES,
@@ -130,6 +138,7 @@ class Digest:
     at_capacity: tuple[MentorLoad, ...]
     failed_messages: tuple[FailedMessage, ...]
     sessions_per_week: tuple[tuple[date, int], ...]
+    mentorships: MentorshipFigures = NO_MENTORSHIPS
 
     @property
     def is_empty(self) -> bool:
@@ -151,7 +160,12 @@ class Digest:
             self.busiest_mentors,
             self.failed_messages,
         )
-        return not any(counts) and not any(lists) and self.avg_connection is None
+        return (
+            not any(counts)
+            and not any(lists)
+            and self.avg_connection is None
+            and not self.mentorships.has_news
+        )
 
 
 def last_days(now: datetime, days: int) -> tuple[datetime, datetime]:
@@ -194,6 +208,7 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         at_capacity=_at_capacity(session, now),
         failed_messages=_failed(session, start, end),
         sessions_per_week=_sessions_per_week(session, end),
+        mentorships=mentorship_figures(session, start=start, end=end, now=now),
     )
 
 

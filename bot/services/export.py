@@ -1,8 +1,11 @@
-"""CSV exports for coordinators: the period's sessions and reviews, for their own analysis.
+"""CSV exports for coordinators: the period's sessions, reviews and mentorships, for their own
+analysis.
 
 Only what coordinators may already see goes out: who met whom and when, how it went, and the
 confidential review scores and comments. Booking messages, topics and reasons stay between the
-two participants, and action items between the reviewer and the other participant.
+two participants, and action items between the reviewer and the other participant. The
+mentorships file has one row per member and only counts and stars: no goal, step, diary, pulse
+or evaluation text, no comment, no reason.
 
 Formula injection (OWASP "CSV Injection"): every data cell is wrapped in double quotes, so a
 spreadsheet that splits on `;` or tabs still reads it as one cell, and a cell where a spreadsheet
@@ -24,10 +27,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
-from store.models import Attendance, Booking, MentorProfile, Review, User
+from store.models import (
+    NO_SHOW,
+    Attendance,
+    Booking,
+    DiaryEntry,
+    Evaluation,
+    Goal,
+    MentorProfile,
+    Mentorship,
+    MentorshipMember,
+    Programme,
+    Pulse,
+    Review,
+    User,
+)
+from store.statuses import BookingStatus, GoalStatus, Role
 
 SESSION_COLUMNS = (
     "booking_id",
@@ -61,6 +79,28 @@ REVIEW_COLUMNS = (
     "feedback",
     "reviewed_at_utc",
 )
+MENTORSHIP_COLUMNS = (
+    "mentorship_id",
+    "member_id",
+    "programme",
+    "kind",
+    "status",
+    "cadence",
+    "months",
+    "starts_on",
+    "ends_on",
+    "mentor_slack_id",
+    "mentor_name",
+    "mentee_slack_id",
+    "mentee_name",
+    "goals",
+    "goals_reached",
+    "sessions_held",
+    "diary_entries",
+    "pulse_average",
+    "mentee_evaluation_stars",
+    "mentor_evaluation_stars",
+)
 FORMULA_STARTS = "=+-@\t\r"
 # Where a lenient spreadsheet import may begin a cell: the start, or after a separator, a quote
 # or a line break; spaces there are skipped by some importers ("Trim spaces").
@@ -73,19 +113,29 @@ BOM = "\ufeff"
 class Export:
     sessions_csv: str
     reviews_csv: str
+    mentorships_csv: str
     sessions: int
     reviews: int
+    mentorships: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.sessions or self.reviews or self.mentorships)
 
 
 def export_period(session: Session, *, start: datetime, end: datetime) -> Export:
-    """Sessions that start, and reviews written, in `[start, end)`."""
+    """Sessions that start, reviews written, and mentorship members under way, in `[start,
+    end)`."""
     sessions = _session_rows(session, start, end)
     reviews = _review_rows(session, start, end)
+    mentorships = _mentorship_rows(session, start, end)
     return Export(
         sessions_csv=to_csv(SESSION_COLUMNS, sessions),
         reviews_csv=to_csv(REVIEW_COLUMNS, reviews),
+        mentorships_csv=to_csv(MENTORSHIP_COLUMNS, mentorships),
         sessions=len(sessions),
         reviews=len(reviews),
+        mentorships=len(mentorships),
     )
 
 
@@ -181,3 +231,76 @@ def _review_rows(session: Session, start: datetime, end: datetime) -> list[tuple
         role = "mentor" if reviewer_id == mentor_id else "mentee"
         rows.append((review_id, booking_id, starts_at, role, *rest))
     return rows
+
+
+def _mentorship_rows(session: Session, start: datetime, end: datetime) -> list[tuple[Any, ...]]:
+    """One row per member whose mentorship was under way at some time in `[start, end)`: active
+    before the end and not ended before the start. Counts and stars only; sessions held are
+    the mentorship's approved sessions ended by `end` without a no-show, counted by start time
+    (a group's session is one session, whoever was booked on it)."""
+    mentor_user, mentee = aliased(User), aliased(User)
+    member = MentorshipMember
+
+    def count(*where: Any) -> Any:
+        return select(func.count()).where(*where).correlate(member).scalar_subquery()
+
+    def stars(role: Role) -> Any:
+        return (
+            select(func.max(Evaluation.stars))
+            .where(Evaluation.member_id == member.id, Evaluation.role == role)
+            .correlate(member)
+            .scalar_subquery()
+        )
+
+    sessions_held = (
+        select(func.count(func.distinct(Booking.starts_at)))
+        .where(
+            Booking.mentorship_id == member.mentorship_id,
+            Booking.status == BookingStatus.APPROVED,
+            Booking.ends_at <= end,
+            Booking.id.not_in(select(Attendance.booking_id).where(text(NO_SHOW))),
+        )
+        .correlate(member)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Mentorship.id,
+            member.id,
+            Programme.name,
+            Mentorship.kind,
+            member.status,
+            Mentorship.cadence,
+            Mentorship.months,
+            Mentorship.starts_on,
+            Mentorship.ends_on,
+            mentor_user.slack_id,
+            mentor_user.real_name,
+            mentee.slack_id,
+            mentee.real_name,
+            count(Goal.member_id == member.id),
+            count(Goal.member_id == member.id, Goal.status == GoalStatus.REACHED),
+            sessions_held,
+            count(DiaryEntry.member_id == member.id),
+            select(func.avg(Pulse.stars))
+            .where(Pulse.member_id == member.id)
+            .correlate(member)
+            .scalar_subquery(),
+            stars(Role.MENTEE),
+            stars(Role.MENTOR),
+        )
+        .join(Mentorship, Mentorship.id == member.mentorship_id)
+        .join(Programme, Programme.id == Mentorship.programme_id)
+        .join(MentorProfile, MentorProfile.id == Mentorship.mentor_id)
+        .join(mentor_user, mentor_user.id == MentorProfile.user_id)
+        .join(mentee, mentee.id == member.mentee_id)
+        .where(
+            member.active_at < end,
+            or_(member.ended_at.is_(None), member.ended_at >= start),
+        )
+        .order_by(Mentorship.id, member.id)
+    )
+    return [
+        (*row[:17], None if row[17] is None else f"{float(row[17]):.1f}", *row[18:])
+        for row in session.execute(query)
+    ]

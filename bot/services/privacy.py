@@ -2,16 +2,17 @@
 
 What goes: every text the person wrote or that describes them (name, goals, bio, meeting link,
 skills, interests, availability, booking messages and topics, reasons, review comments and
-action items) and the link between their Slack account and our rows: the user row's Slack id is
-replaced by a pseudonym, so nothing we keep points back to them, and if they use the bot again
-they start afresh. The audit log and the mentor profiles they decided on or paused as a
-coordinator keep the same pseudonym in place of their Slack id, in its columns and in the text of
-older entries. What stays: the rows themselves, stripped, so counts of requests, sessions,
-no-shows and stars stay true; and one audit entry saying that the pseudonym asked for deletion,
-which is the proof the request was honoured.
+action items, and their mentorships' goals, diary, pulse and evaluation texts and change
+requests: `mentorship_forgetting`) and the link between their Slack account and our rows: the
+user row's Slack id is replaced by a pseudonym, so nothing we keep points back to them, and if
+they use the bot again they start afresh. The audit log and the mentor profiles they decided on
+or paused as a coordinator keep the same pseudonym in place of their Slack id, in its columns
+and in the text of older entries. What stays: the rows themselves, stripped, so counts of
+requests, sessions, no-shows and stars stay true; and one audit entry saying that the pseudonym
+asked for deletion, which is the proof the request was honoured.
 
-Their future sessions and requests are cancelled first, and returned, so the caller can tell the
-other participants before the names are gone.
+Their future sessions and requests are cancelled first, and their live mentorships ended, and
+both are returned, so the caller can tell the other participants before the names are gone.
 
 Concurrency: the person's user row is locked before anything of theirs is read, and every write
 that could add to what must be forgotten (a booking request, as mentee or mentor) locks the same
@@ -31,11 +32,12 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services import lifecycle
+from bot.services import lifecycle, mentorship_forgetting
 from bot.services.audit import record
 from bot.services.availability import LIVE_STATUSES
 from bot.services.bookings import BookingView, get_bookings
 from bot.services.errors import DomainError
+from bot.services.mentorship_forgetting import EndedMentorship
 from bot.services.nudges import NUDGE
 from bot.services.people import FORGOTTEN_NAME, forgotten_slack_id, lock_to_forget
 from store.models import (
@@ -69,6 +71,8 @@ class Footprint:
     upcoming: int
     bookings: int
     reviews: int
+    mentorships: int = 0
+    live_mentorships: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Forgotten:
     called_off: tuple[BookingView, ...]
     bookings: int
     reviews: int
+    ended_mentorships: tuple[EndedMentorship, ...] = ()
 
 
 def footprint(session: Session, *, slack_id: str, now: datetime) -> Footprint:
@@ -87,11 +92,14 @@ def footprint(session: Session, *, slack_id: str, now: datetime) -> Footprint:
     mentor_id = session.scalar(select(MentorProfile.id).where(MentorProfile.user_id == user.id))
     theirs = _their_bookings(user.id, mentor_id)
     upcoming = (theirs, Booking.status.in_(LIVE_STATUSES), Booking.starts_at > now)
+    mentorships = mentorship_forgetting.footprint(session, user_id=user.id, mentor_id=mentor_id)
     return Footprint(
         is_mentor=mentor_id is not None,
         upcoming=_count(session, Booking.id, *upcoming),
         bookings=_count(session, Booking.id, theirs),
         reviews=_count(session, Review.id, Review.reviewer_id == user.id),
+        mentorships=mentorships.mentorships,
+        live_mentorships=mentorships.live,
     )
 
 
@@ -104,6 +112,9 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
 
     _strip_bookings(session, theirs)
     called_off = _call_off_future(session, theirs, user.id, now)
+    mentor_id = mentor.id if mentor else None
+    ended = mentorship_forgetting.end_live(session, user_id=user.id, mentor=mentor, now=now)
+    mentorship_forgetting.strip(session, user_id=user.id, mentor_id=mentor_id)
     reviews = session.execute(
         update(Review)
         .where(Review.reviewer_id == user.id)
@@ -123,10 +134,12 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
     # The re-check: nothing of theirs written since the first statements read may survive.
     _strip_bookings(session, theirs, Booking.message != REMOVED_MESSAGE)
     called_off += _call_off_future(session, theirs, user.id, now)
+    mentorship_forgetting.strip(session, user_id=user.id, mentor_id=mentor_id)
     record(session, actor=pseudonym, action="privacy delete", detail="", now=now, subject=pseudonym)
     session.flush()
     booking_count = _count(session, Booking.id, theirs)
-    return Forgotten(called_off, booking_count, int(reviews.rowcount or 0))  # type: ignore[attr-defined]
+    reviewed = int(reviews.rowcount or 0)  # type: ignore[attr-defined]
+    return Forgotten(called_off, booking_count, reviewed, ended)
 
 
 def _on_record(session: Session, slack_id: str) -> bool:

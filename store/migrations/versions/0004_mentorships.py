@@ -187,6 +187,8 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_mentorship_members_status_requested", ["status", "requested_at"], unique=False
         )
+        batch_op.create_index("ix_mentorship_members_active_at", ["active_at"], unique=False)
+        batch_op.create_index("ix_mentorship_members_ended_at", ["ended_at"], unique=False)
         batch_op.create_index(
             "uq_mentorship_members_requested_pair",
             ["mentee_id", "mentor_id"],
@@ -532,6 +534,8 @@ def downgrade() -> None:
             sqlite_where=sa.text("status = 'requested'"),
             postgresql_where=sa.text("status = 'requested'"),
         )
+        batch_op.drop_index("ix_mentorship_members_ended_at")
+        batch_op.drop_index("ix_mentorship_members_active_at")
         batch_op.drop_index("ix_mentorship_members_status_requested")
         batch_op.drop_index("ix_mentorship_members_mentor_status")
         batch_op.drop_index(batch_op.f("ix_mentorship_members_mentee_id"))
