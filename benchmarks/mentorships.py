@@ -78,6 +78,7 @@ class Outcome:
     rows: dict[str, Samples] = field(default_factory=dict)
     built: dict[str, bool] = field(default_factory=dict)  # row -> the real mentorships answer
     plans: list[Plan] = field(default_factory=list)
+    request_plans: list[Plan] = field(default_factory=list)
     statements: dict[str, int] = field(default_factory=dict)  # person -> SELECTs
 
 
@@ -137,7 +138,11 @@ def run_bot(url: str, count: int, warmup: int) -> Outcome:
         marks = {person: marks_of(box.deps.sessions, person) for person in PEOPLE}
         for person, who in PEOPLE.items():
             name = f"Home, {who}"
+            homes = len([s for s in fake.seen_by(person) if s.kind == "home"])
             row(name, driver.user(person).open_home)
+            published = len([s for s in fake.seen_by(person) if s.kind == "home"]) - homes
+            if published != warmup + count:
+                raise SystemExit(f"{name}: {published} Homes published for {warmup + count} opens")
             outcome.built[name] = shows_mentorships(str(fake.home(person)), marks[person])
         for person, who in PEOPLE.items():
             actor = driver.user(person)
@@ -149,6 +154,12 @@ def run_bot(url: str, count: int, warmup: int) -> Outcome:
         if fake.problems:
             raise SystemExit("the simulator saw problems: " + "; ".join(fake.problems[:3]))
         outcome.plans, outcome.statements = explain_mentorships_of(box.engine, box.deps.sessions)
+        mentor = driver.user(BUSY_MENTOR)
+        outcome.request_plans = explain_requests(box.engine, {
+            "Home, busy mentor": lambda: watch.time(mentor.open_home) and mentor.home(),
+            "/mentor mentorships, busy mentor": lambda: watch.time(
+                lambda: mentor.command("mentorships")),
+        })  # fmt: skip
     return outcome
 
 
@@ -161,6 +172,7 @@ class Plan:
     statement: str
     plan: list[str]
     full_scans: list[str]
+    indexed: bool = False  # PostgreSQL chose the scan though an index would serve (small table)
 
 
 @contextmanager
@@ -190,16 +202,36 @@ def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], d
         if person == control:
             continue
         for statement, parameters in selects:
-            plan = explain(engine, statement, parameters)
-            plans.append(Plan(who, statement, plan, full_scans(engine, plan)))
+            plans.append(plan_of(engine, who, statement, parameters))
     return plans, counts
 
 
-def explain(engine: Engine, statement: str, parameters: Any) -> list[str]:
+def plan_of(engine: Engine, who: str, statement: str, parameters: Any) -> Plan:
+    plan = explain(engine, statement, parameters)
+    scans = full_scans(engine, plan)
+    indexed = bool(scans) and engine.dialect.name == "postgresql" and not full_scans(
+        engine, explain(engine, statement, parameters, seqscan=False))  # fmt: skip
+    return Plan(who, statement, plan, scans, indexed)
+
+
+def explain_requests(engine: Engine, requests: dict[str, Callable[[], object]]) -> list[Plan]:
+    """The plans of every distinct SELECT one request of each kind runs (listeners included)."""
+    plans: list[Plan] = []
+    for who, request in requests.items():
+        with recording(engine) as seen:
+            request()
+        distinct = {s: p for s, p in seen if s.lstrip().upper().startswith("SELECT")}
+        plans += [plan_of(engine, who, s, p) for s, p in distinct.items()]
+    return plans
+
+
+def explain(engine: Engine, statement: str, parameters: Any, *, seqscan: bool = True) -> list[str]:
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             return [str(r[3]) for r in rows]
+        if not seqscan:  # would an index serve it? (the planner's choice aside)
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
         rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
         return [str(r[0]) for r in rows]
 
@@ -235,6 +267,10 @@ def postgres_ready(url: str, spec: Spec, *, reuse: bool) -> None:
                         text("SELECT count(*) FROM mentorships WHERE kind = 'pair'")
                     )
                     if (mentors.scalar(), pairs.scalar()) == (spec.mentors, spec.mentorships):
+                        # A new simulator numbers its events from 1 again: without this the
+                        # app would drop them as deliveries it has already handled.
+                        connection.execute(text("DELETE FROM slack_deliveries"))
+                        connection.commit()
                         print(f"reusing the {spec.mentors:,}-mentor data set in the database")
                         return
                 except Exception:
@@ -278,6 +314,20 @@ def print_table(header: list[str], lines: list[list[str]]) -> None:
         print("| " + " | ".join(line) + " |")
 
 
+def print_plans(what: str, plans: list[Plan], *, every: bool) -> None:
+    """Each plan (or, unless `every`, only those with a full scan of a big table)."""
+    scans = [plan for plan in plans if plan.full_scans and not plan.indexed]
+    chosen = [plan for plan in plans if plan.full_scans and plan.indexed]
+    print(f"\nquery plans of {what}: {len(plans)} statements, {len(scans)} with a full scan of "
+          f"a big table" + (f" and {len(chosen)} where PostgreSQL preferred a scan to the "
+                            f"index it has (small table)" if chosen else ""))  # fmt: skip
+    for plan in plans if every else [*scans, *chosen]:
+        flag = "" if not plan.full_scans else ("SCAN CHOSEN " if plan.indexed else "FULL SCAN ")
+        print(f"\n{flag}({plan.who}) {' '.join(plan.statement.split())[:160]}")
+        for line in plan.plan:
+            print(f"    {line}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 mentors, 20 requests per row")
@@ -314,14 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\nstatements of `mentorships_of` (a fixed number, whatever the person's count):")
     for who, selects in outcome.statements.items():
         print(f"- {who}: {selects} SELECTs")
-    scans = [plan for plan in outcome.plans if plan.full_scans]
-    print(f"\nquery plans: {len(outcome.plans)} statements, "
-          f"{len(scans)} with a full scan of a big table")  # fmt: skip
-    for plan in outcome.plans:
-        flag = "FULL SCAN " if plan.full_scans else ""
-        print(f"\n{flag}({plan.who}) {' '.join(plan.statement.split())[:160]}")
-        for line in plan.plan:
-            print(f"    {line}")
+    print_plans("mentorships_of", outcome.plans, every=True)
+    print_plans("one request of each (every SELECT the listener ran)", outcome.request_plans,
+                every=False)  # fmt: skip
     failed = [line[0] for line in lines if line[-1].startswith("**FAIL")]
     print(
         f"\nwhole run {time.perf_counter() - started:.0f} s; "
