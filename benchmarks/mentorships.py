@@ -80,6 +80,7 @@ class Outcome:
     plans: list[Plan] = field(default_factory=list)
     request_plans: list[Plan] = field(default_factory=list)
     statements: dict[str, int] = field(default_factory=dict)  # person -> SELECTs
+    direct: dict[str, list[float]] = field(default_factory=dict)  # person -> ms per call
 
 
 def known_to_slack(fake: FakeSlack) -> None:
@@ -151,6 +152,8 @@ def run_bot(url: str, count: int, warmup: int) -> Outcome:
             row(name, lambda: actor.command("mentorships"))  # noqa: B023
             answers = " ".join(f"{s.text} {s.blocks}" for s in fake.seen_by(person)[before:])
             outcome.built[name] = shows_mentorships(answers, marks[person])
+        for person, who in PEOPLE.items():
+            outcome.direct[who] = time_mentorships_of(box.deps.sessions, person, warmup + count)
         if fake.problems:
             raise SystemExit("the simulator saw problems: " + "; ".join(fake.problems[:3]))
         outcome.plans, outcome.statements = explain_mentorships_of(box.engine, box.deps.sessions)
@@ -161,6 +164,17 @@ def run_bot(url: str, count: int, warmup: int) -> Outcome:
                 lambda: mentor.command("mentorships")),
         })  # fmt: skip
     return outcome
+
+
+def time_mentorships_of(sessions: Any, person: str, calls: int) -> list[float]:
+    """ms per in-process `mentorships_of` call in its own transaction (the read alone)."""
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        with sessions.begin() as session:
+            mentorships_of(session, slack_id=person)
+        times.append((time.perf_counter() - started) * 1000)
+    return times[len(times) // 10 :]
 
 
 # -- the statements and their plans ----------------------------------------------------------
@@ -194,7 +208,7 @@ def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], d
     plans: list[Plan] = []
     counts: dict[str, int] = {}
     control = control_person(sessions)
-    for person, who in {**PEOPLE, control: "a mentee of one pair"}.items():
+    for person, who in {**PEOPLE, control: "the newest pair's mentee"}.items():
         with recording(engine) as seen, sessions.begin() as session:
             found = mentorships_of(session, slack_id=person)
         selects = [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
@@ -304,6 +318,10 @@ def report(base: list[float], outcome: Outcome) -> list[list[str]]:
         lines.append([f"{name}: complete{note}", f"{p50:.1f}", f"{p99:.1f}",
                       f"{p50 / base50:.2f} / {p99 / base99:.2f}",
                       f"p50 ≤ {COMPLETE_TARGET:.0f}× base", verdict])  # fmt: skip
+    for who, times in outcome.direct.items():
+        p50, p99 = p50_p99(times)
+        lines.append([f"`mentorships_of` in-process, {who}", f"{p50:.1f}", f"{p99:.1f}",
+                      f"{p50 / base50:.2f} / {p99 / base99:.2f}", "", ""])  # fmt: skip
     return lines
 
 
