@@ -58,6 +58,7 @@ from benchmarks.dataset import (
 )
 from benchmarks.scale import Samples, Stopwatch
 from bot.sandbox import SIGNING_SECRET, sandbox
+from bot.services.mentorship_cards import cards_of
 from bot.services.mentorship_view import mentorships_of
 from bot.simulator import FakeSlack, SlackDriver
 from bot.simulator.driver import Reply
@@ -79,7 +80,7 @@ class Outcome:
     built: dict[str, bool] = field(default_factory=dict)  # row -> the real mentorships answer
     plans: list[Plan] = field(default_factory=list)
     request_plans: list[Plan] = field(default_factory=list)
-    statements: dict[str, int] = field(default_factory=dict)  # person -> SELECTs
+    statements: dict[str, str] = field(default_factory=dict)  # person -> SELECTs
     direct: dict[str, list[float]] = field(default_factory=dict)  # person -> ms per call
 
 
@@ -204,15 +205,19 @@ def recording(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
-def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], dict[str, int]]:
+def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], dict[str, str]]:
     plans: list[Plan] = []
-    counts: dict[str, int] = {}
+    counts: dict[str, str] = {}
     control = control_person(sessions)
     for person, who in {**PEOPLE, control: "the newest pair's mentee"}.items():
         with recording(engine) as seen, sessions.begin() as session:
             found = mentorships_of(session, slack_id=person)
         selects = [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
-        counts[f"{who} ({len(found)} mentorships)"] = len(selects)
+        with recording(engine) as whole, sessions.begin() as session:
+            cards_of(session, slack_id=person, now=NOW, include_over=True)
+        cards = sum(s.lstrip().upper().startswith("SELECT") for s, _ in whole)
+        counts[f"{who} ({len(found)} mentorships)"] = f"{len(selects)} SELECTs; `cards_of` " \
+            f"(the whole read of Home's section and the list) {cards}"  # fmt: skip
         if person == control:
             continue
         for statement, parameters in selects:
@@ -381,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
               f"these rows measure what answers instead): {'; '.join(missing)}")  # fmt: skip
     print("\nstatements of `mentorships_of` (a fixed number, whatever the person's count):")
     for who, selects in outcome.statements.items():
-        print(f"- {who}: {selects} SELECTs")
+        print(f"- {who}: {selects}")
     print_plans("mentorships_of", outcome.plans, every=True)
     print_plans("one request of each (every SELECT the listener ran)", outcome.request_plans,
                 every=False)  # fmt: skip
