@@ -55,7 +55,7 @@ def parse_metadata(view: dict[str, Any]) -> tuple[int, int, list[int]]:
     anything unreadable, which the service then refuses."""
     try:
         data = json.loads(string(view.get("private_metadata")))
-    except ValueError:
+    except (ValueError, RecursionError):  # not the app's own metadata: refused as unknown
         data = None
     if not isinstance(data, dict):
         return 0, 0, []
