@@ -34,6 +34,12 @@ class Benchmark:
 BENCHMARKS = (
     Benchmark("ack_latency", "acknowledging /mentor, 200 mentors", (), ("--requests", "100")),
     Benchmark("scale", "every request path at 10,000 mentors; serve memory", (), ("--quick",)),
+    Benchmark(
+        "mentorships",
+        "Home and /mentor mentorships with 20,000 active mentorships",
+        (),
+        ("--quick",),
+    ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
         "load",

@@ -11,7 +11,10 @@ per mentor, cut into slots with the services' own `cut_slots`, ~50 free slots ea
 8-week horizon; 200,000 past approved sessions (each on its own past slot of that window, as
 the model's `live_has_slot` check wants) with attendance and confidential reviews; upcoming
 approved sessions and pending requests (some stale) so Home and the digest have work; and
-searches nobody could answer (unmet demand). Every count scales with `--scale`.
+searches nobody could answer (unmet demand); and 20,000 active pair mentorships (issue 13)
+with 1-3 goals each, spread over the mentors within each one's mentee limit, some of their
+upcoming sessions linked to them, and a busy mentor with ten of them and a group of six.
+Every count scales with `--scale`.
 
     python -m benchmarks.dataset [--scale 0.1] [--url DATABASE_URL]
 
@@ -48,7 +51,11 @@ from store.models import (
     AvailabilityWindow,
     Base,
     Booking,
+    Goal,
+    GoalStep,
     MentorProfile,
+    Mentorship,
+    MentorshipMember,
     MentorSkill,
     Review,
     SearchMiss,
@@ -56,11 +63,19 @@ from store.models import (
     Slot,
     User,
 )
+from store.statuses import (
+    Cadence,
+    GoalStatus,
+    MemberStatus,
+    MentorshipKind,
+    MentorshipStatus,
+    PlannedBy,
+)
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday: the data set's "now"
 HORIZON_WEEKS = 8  # the app's default AVAILABILITY_HORIZON_WEEKS
 HISTORY_WEEKS = 30  # how far back the weekly windows (and the past sessions) reach
-VERSION = 1  # part of the cache key: bump it whenever the generated rows change
+VERSION = 2  # part of the cache key: bump it whenever the generated rows change
 BATCH = 10_000  # rows per executemany
 MENTOR_CHUNK = 500  # mentors whose slots and bookings are built and inserted together
 
@@ -132,6 +147,11 @@ class Spec:
     def search_misses(self) -> int:
         return self.count(2_000)
 
+    @property
+    def mentorships(self) -> int:
+        """Active pair mentorships, the busy mentor's included (its group comes on top)."""
+        return self.count(20_000)
+
 
 def mentor_slack_id(index: int) -> str:
     return f"UM{index:07d}"
@@ -143,6 +163,23 @@ def mentee_slack_id(index: int) -> str:
 
 BUSY_MENTOR = mentor_slack_id(0)  # many requests waiting, upcoming and past sessions
 BUSY_MENTEE = mentee_slack_id(0)  # the most active mentee: full Home, many past sessions
+# Issue 13: BUSY_MENTOR (mentee limit 10) holds BUSY_PAIRS active pair mentorships, BUSY_MENTEE
+# one of them, plus the group BUSY_GROUP_NAME with BUSY_GROUP_SIZE members; the first upcoming
+# sessions of the busy mentor belong to these (one per pair, two for the group). BUSY_MENTEE
+# is also in a pair with mentor 1, so their Home shows two mentorships.
+BUSY_PAIRS = 10
+BUSY_GROUP_SIZE = 6
+BUSY_GROUP_NAME = "Staff engineering circle"
+MENTORSHIP_SEED = 13  # mentorships draw from their own random stream: the rest stays as it was
+# How many mentees a mentor takes at once (default 2), as (limit, share of mentors).
+MENTEE_LIMITS = ((1, 0.10), (2, 0.55), (3, 0.15), (4, 0.08), (5, 0.05), (6, 0.02), (10, 0.05))
+GOAL_TEXTS = (
+    "Give my first conference talk", "Lead a project across two teams", "Get promoted to senior",
+    "Review code kindly and well", "Design a system end to end", "Run better one-to-ones",
+    "Learn Kubernetes in production", "Write a clear design document", "Negotiate my salary",
+    "Mentor a new joiner", "Speak up in architecture reviews", "Move into product management",
+)  # fmt: skip
+STEP_TEXTS = ("Pick a topic", "Draft an outline", "Ask for feedback", "Try it once for real")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +199,16 @@ class _Mentor:
     end: time
     first_date: date
     window_id: int
+    mentee_limit: int
+
+
+@dataclass
+class _Pairing:
+    """One live mentorship of a mentor: the frame and whom its sessions are with."""
+
+    id: int
+    mentees: tuple[int, ...]
+    sessions: int = 0  # upcoming sessions linked to it so far
 
 
 class _Ids:
@@ -229,6 +276,9 @@ class _Builder:
         self.open_requests: dict[int, int] = defaultdict(int)  # mentee user id -> pending
         self.spare: list[tuple[_Mentor, int, datetime, datetime]] = []
         self.mentee_ids: list[int] = []
+        self._programme: int | None = None
+        self.mrng = random.Random(spec.seed * 1000 + MENTORSHIP_SEED)
+        self.pairings: dict[int, list[_Pairing]] = defaultdict(list)  # mentor index -> frames
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -263,6 +313,7 @@ class _Builder:
         for mentor in mentors:
             self.window(mentor)
         self.flush_all(AvailabilityWindow.__table__)
+        self.mentorships(mentors)
 
         weights = [rng.lognormvariate(0, 0.7) for _ in mentors]
         weights[0] = max(weights) * 1.5  # the busy mentor
@@ -321,6 +372,13 @@ class _Builder:
         created = user["created_at"]
         minutes = rng.choices((30, 45, 60), weights=(70, 15, 15))[0]
         capacity = 8 if index == 0 else rng.randint(2, 8)
+        limit = (
+            10
+            if index == 0
+            else self.mrng.choices(
+                [n for n, _ in MENTEE_LIMITS], weights=[w for _, w in MENTEE_LIMITS]
+            )[0]
+        )
         offered = [sid for sid, share in skills if rng.random() < share]
         if not offered:
             offered = [rng.choice(skills[1:10])[0]]  # everyone offers something; not Python
@@ -330,7 +388,7 @@ class _Builder:
             "id": mentor_id, "user_id": user["id"], "status": "active",
             "bio": f"{about}: happy to help you grow.\nAsk me about my path so far.",
             "meeting_link": f"https://meet.example.com/m{index}", "session_minutes": minutes,
-            "weekly_capacity": capacity, "coc_accepted_at": created,
+            "weekly_capacity": capacity, "mentee_limit": limit, "coc_accepted_at": created,
             "decided_by": None, "decided_at": None, "rejection_reason": None, "version": 1,
             "created_at": created, "updated_at": created,
         })  # fmt: skip
@@ -351,7 +409,7 @@ class _Builder:
             weekdays=tuple(sorted(rng.sample(range(5), days))), start=start,
             end=time(end_minutes // 60, end_minutes % 60),
             first_date=local_today - timedelta(weeks=HISTORY_WEEKS, days=rng.randrange(7)),
-            window_id=self.ids.take("availability_windows"),
+            window_id=self.ids.take("availability_windows"), mentee_limit=limit,
         )  # fmt: skip
 
     def window(self, mentor: _Mentor) -> None:
@@ -435,6 +493,10 @@ class _Builder:
                 continue
             status = wanted.pop()
             mentee = self.mentee()
+            mentorship = self.mentorship_session(mentor) if status == "approved" else None
+            if mentorship is not None:
+                mentee = mentorship.mentees[mentorship.sessions % len(mentorship.mentees)]
+                mentorship.sessions += 1
             if status == "pending":
                 if mentee in asked or self.open_requests[mentee] >= 3:
                     mentee = self.free_mentee(asked)
@@ -442,7 +504,8 @@ class _Builder:
                 self.open_requests[mentee] += 1
             per_week[week] += 1
             held.add(place)
-            self.booking(mentor, ids[place], starts, ends, status, mentee, finished=False)
+            self.booking(mentor, ids[place], starts, ends, status, mentee, finished=False,
+                         mentorship=mentorship)  # fmt: skip
         if 0 < mentor.index <= 10:  # the busy mentee gets a session with each of these
             spare = [p for p in range(len(slots)) if p not in held]
             if spare:
@@ -457,7 +520,7 @@ class _Builder:
 
     def booking(
         self, mentor: _Mentor, slot_id: int, starts: datetime, ends: datetime, status: str,
-        mentee: int, *, finished: bool,
+        mentee: int, *, finished: bool, mentorship: _Pairing | None = None,
     ) -> int:  # fmt: skip
         rng = self.rng
         booking_id = self.ids.take("bookings")
@@ -477,6 +540,9 @@ class _Builder:
             "cancelled_by": None, "requested_at": requested, "decided_at": decided,
             "starts_at": starts, "ends_at": ends, "mentor_message_channel": None,
             "mentor_message_ts": None,
+            "mentorship_id": None if mentorship is None else mentorship.id,
+            "planned_by": PlannedBy.MENTOR if mentorship is not None and self.mrng.random() < 0.5
+            else PlannedBy.MENTEE,
         })  # fmt: skip
         if finished:
             self.followup(booking_id, mentor, mentee, ends)
@@ -521,6 +587,123 @@ class _Builder:
         for mentor, slot_id, starts, ends in self.spare:
             self.booking(mentor, slot_id, starts, ends, "approved", self.mentee_ids[0],
                          finished=False)  # fmt: skip
+
+    # -- mentorships (issue 13) ---------------------------------------------------------------
+
+    def mentorships(self, mentors: list[_Mentor]) -> None:
+        """Active pair mentorships within each mentor's mentee limit, with goals; the busy
+        mentor's ten pairs and group first. Random mentees, each in at most three."""
+        rng = self.mrng
+        busy = mentors[0]
+        mentees = self.mentee_ids
+        taken: dict[int, set[int]] = defaultdict(set)  # mentee user id -> mentor indexes
+        wanted = self.spec.mentorships
+        busy_pairs = min(BUSY_PAIRS, wanted)
+        busy_mentees = [mentees[0], *mentees[1:busy_pairs]]
+        for mentee in busy_mentees:
+            self.mentorship(busy, (mentee,))
+            taken[mentee].add(0)
+        group = mentees[busy_pairs : busy_pairs + BUSY_GROUP_SIZE]
+        self.mentorship(busy, tuple(group), group_name=BUSY_GROUP_NAME)
+        made = busy_pairs
+        if made < wanted and len(mentors) > 1:
+            self.mentorship(mentors[1], (mentees[0],))
+            taken[mentees[0]].add(1)
+            made += 1
+        seats = [m.index for m in mentors[1:] for _ in range(m.mentee_limit - (m.index == 1))]
+        rng.shuffle(seats)
+        if len(seats) < wanted - made:
+            raise SystemExit(f"{len(seats)} free mentorship seats for {wanted - made} pairs")
+        for index in seats[: wanted - made]:
+            while True:
+                mentee = mentees[rng.randrange(busy_pairs + BUSY_GROUP_SIZE, len(mentees))]
+                if index not in taken[mentee] and len(taken[mentee]) < 3:
+                    break
+            taken[mentee].add(index)
+            self.mentorship(mentors[index], (mentee,))
+        self.flush_all(Mentorship.__table__, MentorshipMember.__table__, Goal.__table__,
+                       GoalStep.__table__)  # fmt: skip
+
+    def mentorship(
+        self, mentor: _Mentor, mentees: tuple[int, ...], *, group_name: str | None = None
+    ) -> None:
+        rng = self.mrng
+        months = rng.choices((1, 3, 6), weights=(1, 5, 3))[0]
+        length = timedelta(days=30 * months)
+        today = NOW.date()
+        starts = today - timedelta(days=rng.randrange(length.days - 1))
+        agreed = datetime.combine(starts, time(9), UTC) - timedelta(days=rng.randint(0, 3))
+        asked = agreed - timedelta(days=rng.randint(1, 6), minutes=rng.randrange(600))
+        frame_id = self.ids.take("mentorships")
+        group = group_name is not None
+        self.add(Mentorship.__table__, {
+            "id": frame_id, "programme_id": self.programme_id(), "mentor_id": mentor.id,
+            "kind": MentorshipKind.GROUP if group else MentorshipKind.PAIR,
+            "status": MentorshipStatus.OPEN,
+            "name": group_name, "topic": "Growing into staff engineering" if group else None,
+            "group_goal": "Each of us leads one cross-team change" if group else None,
+            "seats": max(len(mentees), 8) if group else 1,
+            "cadence": rng.choice(tuple(Cadence)), "months": months, "starts_on": starts,
+            "ends_on": starts + length, "proposed_ends_on": None, "proposed_by_id": None,
+            "channel_id": f"CMS{frame_id:07d}", "goals_message_ts": f"{agreed.timestamp():.6f}",
+            "version": 1 + rng.randrange(4), "created_at": asked, "updated_at": agreed,
+            "ended_at": None,
+        })  # fmt: skip
+        for mentee in mentees:
+            member_id = self.ids.take("mentorship_members")
+            self.add(MentorshipMember.__table__, {
+                "id": member_id, "mentorship_id": frame_id, "mentee_id": mentee,
+                "mentor_id": mentor.id, "status": MemberStatus.ACTIVE,
+                "hopes": "To grow with someone who has walked this path.",
+                "answer_comment": "Happy to help: let's meet soon.", "requested_at": asked,
+                "answered_at": asked + (agreed - asked) / 2, "mentee_agreed_at": agreed,
+                "mentor_agreed_at": agreed, "active_at": agreed, "ended_at": None,
+                "ended_by_id": None, "ended_early": False, "end_reason": None,
+                "end_reason_shared": True, "mentor_message_channel": None,
+                "mentor_message_ts": None,
+            })  # fmt: skip
+            for position, text_ in enumerate(rng.sample(GOAL_TEXTS, rng.randint(1, 3)), 1):
+                self.goal(member_id, position, text_, agreed)
+        self.pairings[mentor.index].append(_Pairing(frame_id, mentees))
+
+    def goal(self, member_id: int, position: int, text_: str, at: datetime) -> None:
+        rng = self.mrng
+        status = rng.choices(tuple(GoalStatus), weights=(4, 5, 2, 1))[0]
+        goal_id = self.ids.take("mentorship_goals")
+        self.add(Goal.__table__, {
+            "id": goal_id, "member_id": member_id, "position": position, "text": text_,
+            "status": status, "reached_at": at + timedelta(days=9)
+            if status == GoalStatus.REACHED else None,
+            "created_at": at, "updated_at": at,
+        })  # fmt: skip
+        for step, step_text in enumerate(STEP_TEXTS[: rng.choice((0, 0, 1, 2, 3))], 1):
+            self.add(GoalStep.__table__, {
+                "id": self.ids.take("goal_steps"), "goal_id": goal_id, "position": step,
+                "text": step_text, "done": rng.random() < 0.4,
+            })  # fmt: skip
+
+    def programme_id(self) -> int:
+        """The default programme, which the migration creates."""
+        if self._programme is None:
+            found = self.connection.execute(
+                text("SELECT id FROM programmes WHERE is_default")
+            ).scalar_one()
+            self._programme = int(found)
+        return self._programme
+
+    def mentorship_session(self, mentor: _Mentor) -> _Pairing | None:
+        """Whether the next upcoming session of `mentor` belongs to one of their mentorships:
+        the busy mentor's first ones give each pair one and the group two; elsewhere one in
+        four, at most two per mentorship."""
+        frames = self.pairings.get(mentor.index)
+        if not frames:
+            return None
+        if mentor.index == 0:
+            return next((f for f in frames if f.sessions < len(f.mentees) // 3 + 1), None)
+        if self.mrng.random() >= 0.25:
+            return None
+        frame = frames[self.mrng.randrange(len(frames))]
+        return frame if frame.sessions < 2 else None
 
 
 def _round(rng: random.Random, value: float) -> int:

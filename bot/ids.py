@@ -138,6 +138,12 @@ class BlockId(StrEnum):
     PROGRAM_COMMENT = "program_comment"
     FEEDBACK = "feedback"
     ACTION_ITEMS = "action_items"
+    # The goals form: one block of each per goal, as f"{kind}:{slot}" (bot/blocks/goals.py)
+    GOAL_TEXT = "goal_text"
+    GOAL_STATUS = "goal_status"
+    GOAL_STEPS = "goal_steps"
+    GOAL_PLACE = "goal_place"
+    COMMENT = "comment"
 
 
 COMMAND = "/mentor"

@@ -15,7 +15,9 @@ from handlers import (
     errors,
     find,
     followup,
+    goals,
     home,
+    mentorships_list,
     people,
     privacy,
     profile,
@@ -40,5 +42,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     roster.register(app)
     privacy.register(app, subcommands)
     people.register(app)
+    goals.register(app)
+    mentorships_list.register(subcommands)
     errors.register(app)
     return subcommands

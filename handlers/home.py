@@ -35,6 +35,7 @@ class HomePublisher:
             sessions=data.sessions,
             action_items=data.next_action_items,
             viewer=user_id,
+            mentorships=data.mentorships,
         )
         client.views_publish(user_id=user_id, view=view)
 

@@ -17,12 +17,14 @@ from bot.blocks.kit import (
     local_time,
     section,
 )
+from bot.blocks.mentorships import home_mentorships
 from bot.blocks.profile import STATUS_LABELS, mentor_buttons
 from bot.blocks.sessions import session_blocks
 from bot.ids import COMMAND, Action
 from bot.services.availability import SlotView
 from bot.services.bookings import MySessions
 from bot.services.mentors import MentorView
+from bot.services.mentorship_cards import MentorshipCard
 
 NEXT_SLOTS_SHOWN = 5
 SESSIONS_SHOWN = 3
@@ -38,6 +40,7 @@ def build_home(
     sessions: MySessions | None = None,
     action_items: str | None = None,
     viewer: str = "",
+    mentorships: Sequence[MentorshipCard] = (),
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -58,6 +61,7 @@ def build_home(
         blocks += [divider(), header("Your sessions"), *listed]
     if action_items:
         blocks.append(section(f"*Action items for your next session*\n{escape(action_items)}"))
+    blocks += home_mentorships(mentorships, viewer)
     if mentor is not None and is_mentor:
         blocks += _mentor_section(mentor, free_slots)
     lines = "\n".join(f"• `{COMMAND} {c.usage}`  {c.summary}" for c in commands)

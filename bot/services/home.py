@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.services.availability import SlotView, upcoming_slots
 from bot.services.bookings import MySessions, sessions_of
 from bot.services.mentors import MentorView, mentor_for
+from bot.services.mentorship_cards import MentorshipCard, cards_of
 from bot.services.reviews import previous_action_items
 
 
@@ -19,6 +20,7 @@ class HomeData:
     free_slots: tuple[SlotView, ...]
     sessions: MySessions
     next_action_items: str | None  # from the previous session of the next one, if any
+    mentorships: tuple[MentorshipCard, ...] = ()
 
 
 def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
@@ -31,4 +33,5 @@ def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
     items = (
         previous_action_items(session, booking_id=mine.upcoming[0].id) if mine.upcoming else None
     )
-    return HomeData(mentor, free, mine, items)
+    mentorships = cards_of(session, slack_id=slack_id, now=now)
+    return HomeData(mentor, free, mine, items, mentorships)
