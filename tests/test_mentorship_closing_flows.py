@@ -56,7 +56,9 @@ def program(database_url: str) -> Iterator[Sandbox]:
     mentors elsewhere and has no part in Ada and Ben's mentorship."""
     fake = make_fake_slack()
     fake.add_user(DAN, "Dan Ruiz", "Asia/Kolkata")
-    fake.add_channel(CHANNEL, "mentoring-coordinators", private=True, members=(CHITRA, fake.bot_user_id))
+    fake.add_channel(
+        CHANNEL, "mentoring-coordinators", private=True, members=(CHITRA, fake.bot_user_id)
+    )
     with sandbox(database_url, now=START, env=ENV, fake=fake) as running:
         yield running
         assert running.fake.problems == []
