@@ -289,7 +289,7 @@ def on_end(
         lambda session: mentorship_ending.for_ending(
             session, mentorship_id=mentorship_id, actor_slack_id=user_id
         ),
-        lambda found: build_end_modal(found, for_mentor=found.mentor_slack_id == user_id),
+        lambda found: build_end_modal(found, viewer=user_id),
     )
 
 

@@ -120,8 +120,8 @@ def build_goal_outcomes(saved: EvaluationSaved) -> dict[str, Any]:
     )
     reached = sum(goal.reached for goal in saved.goals_reached)
     text = (
-        f":dart: {mention(saved.mentee_slack_id)} closed *{escape(saved.mentorship.title)}*: "
-        f"{reached} of {len(saved.goals_reached)} goals reached."
+        f":dart: {mention(saved.mentee_slack_id)} closed the mentorship with "
+        f"{mention(saved.mentor_slack_id)}: {reached} of {len(saved.goals_reached)} goals reached."
     )
     return message(text, [section(f"{text}\n{lines}")])
 

@@ -120,8 +120,10 @@ def build_extension_answered(answered: ExtensionAnswered) -> dict[str, Any]:
 # --- ending early ----------------------------------------------------------------------------
 
 
-def build_end_modal(mentorship: MentorshipView, *, for_mentor: bool) -> dict[str, Any]:
-    whom = "your mentees" if for_mentor and len(mentorship.people()) > 2 else "the other side"
+def build_end_modal(mentorship: MentorshipView, *, viewer: str) -> dict[str, Any]:
+    """The mentor of a group ends it for every mentee; anyone else ends their own part."""
+    group_mentor = viewer == mentorship.mentor_slack_id and len(mentorship.people()) > 2
+    whom = "your mentees" if group_mentor else "the other side"
     return modal(
         Callback.END_MENTORSHIP,
         "End early",
@@ -159,7 +161,7 @@ def _cancelled_line(cancelled: tuple[BookingView, ...]) -> str:
 
 def build_ended_notice(ended: EndedEarly) -> dict[str, Any]:
     """To the other side, kindly; the reason only when the ender shared it."""
-    title = escape(ended.mentorship.title)
+    title = escape(ended.title)
     lines = [
         f":wave: {mention(ended.ender_slack_id)} has ended your mentorship *{title}* early. "
         "Thank you for the time and care you put into it."
@@ -177,7 +179,7 @@ def build_ended_confirmation(ended: EndedEarly) -> dict[str, Any]:
     """To the one who ended it."""
     shared = "with your reason" if ended.reason else "without your reason"
     text = (
-        f":white_check_mark: *{escape(ended.mentorship.title)}* has ended. The other side was "
+        f":white_check_mark: *{escape(ended.title)}* has ended. The other side was "
         f"told, {shared}; coordinators see the reason.{_cancelled_line(ended.cancelled)}"
     )
     return message("Mentorship ended", [section(text)])

@@ -64,7 +64,6 @@ class EvaluationPrompt:
     member_id: int
     mentorship_id: int
     role: Role
-    title: str
     other_name: str  # the mentee, for the mentor; the mentor, for the mentee
     goals: tuple[GoalToJudge, ...]
 
@@ -152,7 +151,6 @@ def for_evaluation(session: Session, *, member_id: int, actor_slack_id: str) -> 
         member_id=member.id,
         mentorship_id=frame.id,
         role=role,
-        title=view_of(session, frame.id).title,
         other_name=other,
         goals=tuple(
             GoalToJudge(goal.id, goal.text, goal.status == GoalStatus.REACHED)

@@ -32,6 +32,7 @@ class EndedEarly:
     they may read the reason; the sessions that were called off."""
 
     mentorship: MentorshipView
+    title: str  # as it was named before it ended ("Ada & Ben")
     ender_slack_id: str
     ender_name: str
     by_mentor: bool
@@ -97,6 +98,7 @@ def end_early(
         ender_name = ending[0].mentee.real_name
     return EndedEarly(
         mentorship=view_of(session, frame.id),
+        title=before.title,
         ender_slack_id=actor_slack_id,
         ender_name=ender_name,
         by_mentor=by_mentor,
