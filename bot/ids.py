@@ -144,6 +144,19 @@ class BlockId(StrEnum):
     GOAL_STEPS = "goal_steps"
     GOAL_PLACE = "goal_place"
     COMMENT = "comment"
+    # Mentorships: pulse, changing course and closing
+    PULSE_STARS = "pulse_stars"
+    PULSE_COMMENT = "pulse_comment"
+    NEW_END = "new_end"
+    HIDE_REASON = "hide_reason"
+    GOAL_REACHED = "goal_reached"  # one block per goal: f"{GOAL_REACHED}:{goal_id}"
+    STARTED_WHERE = "started_where"
+    STANDS_NOW = "stands_now"
+    WHAT_WORKED = "what_worked"
+    WHAT_TO_CHANGE = "what_to_change"
+    EVALUATION_STARS = "evaluation_stars"
+    SKILLS_FEEDBACK = "skills_feedback"
+    LEARNING_FEEDBACK = "learning_feedback"
 
 
 COMMAND = "/mentor"

@@ -10,6 +10,7 @@ from handlers import (
     approval,
     availability,
     booking,
+    closing,
     commands,
     context,
     errors,
@@ -35,6 +36,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     find.register(app, subcommands)
     booking.register(app, deps, subcommands, homes)
     followup.register(app)
+    closing.register(app)
     profile.register(app, subcommands)
     availability.register(app, subcommands)
     approval.register(app)

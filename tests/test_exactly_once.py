@@ -23,7 +23,7 @@ from bot.clock import SystemClock
 from bot.config import DEFAULTS, load_settings
 from bot.deps import Deps
 from bot.jobs import LEASE
-from bot.services import due
+from bot.services import due, mentorship_plans
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.simulator import FakeSlack
@@ -31,9 +31,10 @@ from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
 from bot.slack.due_senders import DueBatch, send_nudge
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork
-from tests.seed import add_mentor
+from tests.seed import add_mentor, add_mentorship, add_user
 
 ASKER = "U0ASKER"
+KINDS = (mentorship_plans.PULSE, mentorship_plans.CLOSE)
 REPORT = re.compile(r"run-due: (\d+) sent, (\d+) failed, (\d+) deferred")
 
 
@@ -238,3 +239,66 @@ def test_two_processes_ride_out_a_rate_limit_storm(
     assert len(rate_limited) == storm
     assert posts(fake) == Counter(recipients)
     assert statuses(sessions) == {"sent": 50}
+
+
+def seed_mentorships(sessions: SessionFactory, fake: FakeSlack, count: int) -> list[str]:
+    """`count` pairs a month into their mentorship (a pulse due for each person) and `count`
+    pairs at their end date (a closing evaluation due for each); everyone's Slack id."""
+    now = datetime.now(UTC)
+    today = now.date()
+    people = []
+    with sessions.begin() as session:
+        for n in range(2 * count):
+            mentor_id, mentee_id = f"U0MMENTOR{n:03d}", f"U0MMENTEE{n:03d}"
+            for slack_id in (mentor_id, mentee_id):
+                fake.add_user(slack_id, slack_id, "UTC")
+            mentor = add_mentor(session, mentor_id, at=now)
+            mentee = add_user(session, mentee_id, at=now)
+            closing = n >= count
+            starts_on = today - timedelta(days=90 if closing else 31)
+            frame = add_mentorship(session, mentor, [mentee], starts_on=starts_on, at=now)
+            assert frame.ends_on is not None
+            people += [mentor_id, mentee_id]
+            if closing:  # its pulses went out long ago; the end date has come
+                for user_id in (mentee.id, mentor.user_id):
+                    mentorship_plans.plan_close(
+                        session,
+                        mentorship_id=frame.id,
+                        user_id=user_id,
+                        ends_on=today - timedelta(days=1),
+                        now=now - timedelta(minutes=1),
+                    )
+                continue
+            mentorship_plans.plan_active(
+                session,
+                mentorship_id=frame.id,
+                member_id=frame.members[0].id,
+                people=(mentee.id, mentor.user_id),
+                starts_on=starts_on,
+                ends_on=frame.ends_on,
+                now=now - timedelta(minutes=1),
+            )
+    return people
+
+
+def test_two_processes_racing_send_each_pulse_and_closing_once(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Two run-due processes on 20 due pulses and 20 due closings: each person hears once."""
+    sessions = make_session_factory(engine)
+    people = seed_mentorships(sessions, fake, 10)
+    reports = race(database_url, fake, tmp_path)
+    assert sum(sent for sent, _, _ in reports) == 40
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    assert posts(fake) == Counter(people)
+    texts = Counter(
+        "pulse" if "How is your mentorship going?" in call.params["text"] else "close"
+        for call in fake.calls
+        if call.method == "chat.postMessage" and call.ok
+    )
+    assert texts == {"pulse": 20, "close": 20}
+    with sessions.begin() as session:
+        done = session.scalars(
+            select(DueWork.kind).where(DueWork.status == "sent", DueWork.kind.in_(KINDS))
+        )
+        assert Counter(done) == {mentorship_plans.PULSE: 20, mentorship_plans.CLOSE: 20}

@@ -163,6 +163,15 @@ def coordinator_pause_note(mentor: MentorView) -> str:
     return f"Paused by {by} (a coordinator){when}{why} Ask them to reactivate you."
 
 
+def mentorships_continue(mentor: MentorView | None) -> list[Block]:
+    """After pausing or leaving: the mentor's active mentorships carry on, and they should know."""
+    count = mentor.active_mentorships if mentor else 0
+    if not count or mentor is None or mentor.status not in ("paused", "left"):
+        return []
+    noun = "mentorship continues" if count == 1 else "mentorships continue"
+    return [context(f":handshake: Your {count} active {noun} as agreed, with their sessions.")]
+
+
 def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
     """The answer to `/mentor profile`."""
     if mentor is None or mentor.status == "left":
@@ -170,10 +179,12 @@ def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
             "You're not a mentor yet.",
             [
                 section("You're not a mentor yet. Sharing what you know takes two minutes."),
+                *mentorships_continue(mentor),
                 actions(button("Become a mentor", Action.OPEN_SIGNUP, style="primary")),
             ],
         )
     blocks = [header("Your mentor profile"), section(profile_summary(mentor))]
+    blocks += mentorships_continue(mentor)
     if mentor.status == "rejected" and mentor.rejection_reason:
         blocks.append(context(f"Coordinator's note: {escape(mentor.rejection_reason)}"))
     if mentor.paused_by_coordinator:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.services.availability import recut_free_slots
@@ -22,7 +22,15 @@ from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.people import lock_live_people
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
-from store.models import MENTOR_STATUSES, SESSION_LENGTHS, MentorProfile, MentorSkill, User
+from store.models import (
+    MENTOR_STATUSES,
+    SESSION_LENGTHS,
+    MentorProfile,
+    MentorshipMember,
+    MentorSkill,
+    User,
+)
+from store.statuses import MemberStatus
 
 BIO_MIN, BIO_MAX = 20, 600
 LINK_MAX = 500
@@ -51,6 +59,7 @@ class MentorView:
     paused_by: str | None = None
     paused_at: datetime | None = None
     pause_reason: str | None = None
+    active_mentorships: int = 0  # told on pausing or leaving: these carry on
 
     @property
     def paused_by_coordinator(self) -> bool:
@@ -413,7 +422,15 @@ def set_status(session: Session, *, slack_id: str, status: str, now: datetime) -
     mentor.updated_at = now
     mentor.version += 1
     session.flush()
-    return _view(session, mentor)
+    return replace(_view(session, mentor), active_mentorships=_active_mentorships(session, mentor))
+
+
+def _active_mentorships(session: Session, mentor: MentorProfile) -> int:
+    """Mentorships that carry on whatever the mentor's status: those with an active member."""
+    query = select(func.count(distinct(MentorshipMember.mentorship_id))).where(
+        MentorshipMember.mentor_id == mentor.id, MentorshipMember.status == MemberStatus.ACTIVE
+    )
+    return session.scalar(query) or 0
 
 
 def mark_paused(

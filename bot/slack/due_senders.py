@@ -39,6 +39,7 @@ from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
 from bot.services.reviews import has_reviewed, previous_action_items_for
+from bot.slack.closing_senders import CLOSING_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
 
 
@@ -180,4 +181,5 @@ DUE_SENDERS: dict[str, DueSender] = {
     lifecycle.CHECKIN: send_checkin,
     lifecycle.REVIEW_REMINDER: send_review_reminder,
     DIGEST: digest_due,
+    **CLOSING_SENDERS,
 }
