@@ -36,6 +36,7 @@ class HomePublisher:
             action_items=data.next_action_items,
             viewer=user_id,
             mentorships=data.mentorships,
+            feedback=data.feedback,
         )
         client.views_publish(user_id=user_id, view=view)
 

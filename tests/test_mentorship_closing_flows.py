@@ -17,7 +17,7 @@ from bot.sandbox import Sandbox, sandbox
 from bot.services import mentorship_plans
 from bot.services.coordinators import COORDINATORS_ONLY
 from bot.services.mentorship_closing import feedback_for
-from bot.simulator.render import render_blocks
+from bot.simulator.render import render_blocks, render_view
 from store.models import (
     AuditEntry,
     Booking,
@@ -380,6 +380,10 @@ def test_at_the_end_date_both_evaluate_and_the_mentee_keeps_the_feedback(
     assert (feedback.mentor_slack_id, feedback.skills) == (ADA, "Your openings are strong now.")
     home = render_blocks(feedback_blocks([feedback]), "UTC", NAMES)
     assert "You ask great questions." in home and "From @Ada Lovelace" in home
+    box.user(BEN).open_home()  # the same fragment, on Ben's own Home and nobody else's
+    assert "Feedback from your mentors" in render_view(box.fake.home(BEN), "UTC")
+    box.user(ADA).open_home()
+    assert "You ask great questions." not in render_view(box.fake.home(ADA), "UTC")
 
     ada.click("Evaluate")  # once only
     assert "already evaluated" in everything(box, ADA)

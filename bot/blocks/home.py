@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.closing import feedback_blocks
 from bot.blocks.help import CommandHelp
 from bot.blocks.kit import (
     Block,
@@ -25,9 +26,11 @@ from bot.services.availability import SlotView
 from bot.services.bookings import MySessions
 from bot.services.mentors import MentorView
 from bot.services.mentorship_cards import MentorshipCard
+from bot.services.mentorship_closing import MentorFeedback
 
 NEXT_SLOTS_SHOWN = 5
 SESSIONS_SHOWN = 3
+FEEDBACK_SHOWN = 3  # the latest closings' feedback; older stays with the coordinators
 
 
 def build_home(
@@ -41,6 +44,7 @@ def build_home(
     action_items: str | None = None,
     viewer: str = "",
     mentorships: Sequence[MentorshipCard] = (),
+    feedback: Sequence[MentorFeedback] = (),
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -62,6 +66,7 @@ def build_home(
     if action_items:
         blocks.append(section(f"*Action items for your next session*\n{escape(action_items)}"))
     blocks += home_mentorships(mentorships, viewer)
+    blocks += feedback_blocks(feedback[:FEEDBACK_SHOWN])
     if mentor is not None and is_mentor:
         blocks += _mentor_section(mentor, free_slots)
     lines = "\n".join(f"• `{COMMAND} {c.usage}`  {c.summary}" for c in commands)

@@ -136,8 +136,11 @@ def _buttons(card: MentorshipCard, viewer: str) -> list[Block]:
     if active:
         elements += [
             button("Diary", Action.OPEN_DIARY, value),
+            button("Extend", Action.EXTEND_MENTORSHIP, value),
             button("End", Action.END_MENTORSHIP, value),
         ]
+        if card.role == Role.MENTEE:
+            elements.append(button("Ask for a different mentor", Action.ASK_NEW_MENTOR, value))
     elements += _agree_buttons(card, members)
     return elements
 

@@ -11,6 +11,7 @@ from bot.services.availability import SlotView, upcoming_slots
 from bot.services.bookings import MySessions, sessions_of
 from bot.services.mentors import MentorView, mentor_for
 from bot.services.mentorship_cards import MentorshipCard, cards_of
+from bot.services.mentorship_closing import MentorFeedback, feedback_for
 from bot.services.reviews import previous_action_items
 
 
@@ -21,6 +22,7 @@ class HomeData:
     sessions: MySessions
     next_action_items: str | None  # from the previous session of the next one, if any
     mentorships: tuple[MentorshipCard, ...] = ()
+    feedback: tuple[MentorFeedback, ...] = ()  # mentors' closing feedback to this mentee
 
 
 def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
@@ -34,4 +36,4 @@ def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
         previous_action_items(session, booking_id=mine.upcoming[0].id) if mine.upcoming else None
     )
     mentorships = cards_of(session, slack_id=slack_id, now=now)
-    return HomeData(mentor, free, mine, items, mentorships)
+    return HomeData(mentor, free, mine, items, mentorships, feedback_for(session, slack_id))
