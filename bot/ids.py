@@ -138,6 +138,7 @@ class BlockId(StrEnum):
     PROGRAM_COMMENT = "program_comment"
     FEEDBACK = "feedback"
     ACTION_ITEMS = "action_items"
+    CADENCE = "cadence"
 
 
 COMMAND = "/mentor"

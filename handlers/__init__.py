@@ -16,6 +16,7 @@ from handlers import (
     find,
     followup,
     home,
+    mentorships,
     people,
     privacy,
     profile,
@@ -38,6 +39,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     approval.register(app)
     admin.register(subcommands)
     roster.register(app)
+    mentorships.register(app)
     privacy.register(app, subcommands)
     people.register(app)
     errors.register(app)
