@@ -164,7 +164,8 @@ def check_comment(comment: str) -> dict[str, str]:
     text = comment.strip()
     if len(text) < COMMENT_MIN:
         return {
-            "comment": f"Write a short comment (at least {COMMENT_MIN} characters): they'll read it."
+            "comment": f"Write a short comment (at least {COMMENT_MIN} characters): "
+            "they'll read it."
         }
     if len(text) > COMMENT_MAX:
         return {"comment": f"Keep the comment to {COMMENT_MAX} characters."}
