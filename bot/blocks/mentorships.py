@@ -80,7 +80,7 @@ def build_request_card(view: MentorshipView, member: MemberView) -> dict[str, An
 
 
 _OUTCOMES = {
-    MemberStatus.AGREEING: ":white_check_mark: *Accepted*: the agreement is on its way to you both.",
+    MemberStatus.AGREEING: ":white_check_mark: *Accepted*: the agreement is on its way.",
     MemberStatus.ACTIVE: ":white_check_mark: *Accepted*.",
     MemberStatus.DECLINED: ":no_entry_sign: *Declined*.",
     MemberStatus.WITHDRAWN: ":leftwards_arrow_with_hook: *Withdrawn* by the mentee.",
