@@ -157,6 +157,7 @@ class BlockId(StrEnum):
     EVALUATION_STARS = "evaluation_stars"
     SKILLS_FEEDBACK = "skills_feedback"
     LEARNING_FEEDBACK = "learning_feedback"
+    CADENCE = "cadence"
 
 
 COMMAND = "/mentor"

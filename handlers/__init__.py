@@ -18,6 +18,7 @@ from handlers import (
     followup,
     goals,
     home,
+    mentorships,
     mentorships_list,
     people,
     privacy,
@@ -42,6 +43,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     approval.register(app)
     admin.register(subcommands)
     roster.register(app)
+    mentorships.register(app)
     privacy.register(app, subcommands)
     people.register(app)
     goals.register(app)

@@ -202,3 +202,35 @@ def chart_bytes(file: dict) -> bytes:
     """The uploaded file's content, as the simulator stored it."""
     content = file["content"]
     return content if isinstance(content, bytes) else content.encode("latin-1")
+
+
+# --- mentorships ------------------------------------------------------------------------------
+
+MENTORSHIP_GOALS = "Give my first conference talk\nLead a design review"
+
+
+def ask_mentorship(
+    box: Sandbox,
+    mentee: str,
+    mentor_button: str = "Ask for a mentorship",
+    goals: str = MENTORSHIP_GOALS,
+) -> dict[str, str]:
+    """Find python mentors and ask the first for a three-month mentorship; the field errors."""
+    person = box.user(mentee)
+    person.command("find python leadership")
+    person.click(mentor_button)
+    person.fill("Your goals", goals)
+    person.fill("What you hope to get", "A steady sounding board.")
+    return person.submit().errors
+
+
+def active_mentorship(box: Sandbox) -> None:
+    """Ben asks Ada, she accepts with a comment, and both agree."""
+    ada_with_a_morning(box)
+    assert ask_mentorship(box, BEN) == {}
+    ada = box.user(ADA)
+    ada.click("Accept")
+    ada.fill("Comment", "Glad to help you get there.")
+    assert ada.submit().errors == {}
+    ada.click("I agree")
+    box.user(BEN).click("I agree")

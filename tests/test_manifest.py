@@ -53,6 +53,7 @@ def test_manifest_declares_what_the_bot_uses() -> None:
         "chat:write",
         "commands",
         "files:write",
+        "mpim:write",  # the group DM of a mentorship pair
         "im:write",
         "users:read",
     }

@@ -80,13 +80,24 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
         blocks += [
             section(about),
             context(":hourglass_flowing_sand: *Requested*: waiting for their answer."),
+            _mentorship_line(match),
         ]
         return blocks
     blocks.append(
         section(about, accessory=button("More times", Action.MORE_TIMES, str(match.mentor_id)))
     )
     blocks += [_slot_line(slot) for slot in match.next_slots]
+    blocks.append(_mentorship_line(match))
     return blocks
+
+
+def _mentorship_line(match: MentorMatch) -> Block:
+    """Ask for a mentorship, or why not: already requested, or the mentor is full."""
+    if match.mentorship_requested:
+        return context(":handshake: Mentorship *requested*: waiting for their answer.")
+    if match.mentorship_full:
+        return context(":handshake: *Full for mentorships* right now.")
+    return actions(button("Ask for a mentorship", Action.ASK_MENTORSHIP, str(match.mentor_id)))
 
 
 def _slot_line(slot: SlotChoice) -> Block:

@@ -47,6 +47,7 @@ from bot.services.free_slots import (
 )
 from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
+from bot.services.mentorships import capacity_for
 from bot.services.skills import (
     SYNONYMS,
     SkillInfo,
@@ -94,6 +95,8 @@ class MentorMatch:
     next_slots: tuple[SlotChoice, ...]
     requested: bool
     recent_load: int
+    mentorship_requested: bool = False  # the asker has an open mentorship request with them
+    mentorship_full: bool = False  # at their mentee limit
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ def find_mentors(
         )[:taken]
     shown = [*top, *without]
     free = free_slots_of(session, top, *walk.period)
+    places = capacity_for(session, asker_id=asker_id, mentor_ids=shown)
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -252,6 +256,8 @@ def find_mentors(
             next_slots=tuple(open_slots[:NEXT_SLOTS]),
             requested=mentor_id in requested,
             recent_load=loads.get(mentor_id, 0),
+            mentorship_requested=mentor_id in places and places[mentor_id].requested,
+            mentorship_full=mentor_id in places and places[mentor_id].full,
         )
 
     session.flush()

@@ -69,6 +69,7 @@ class FakeSlack:
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._listeners: list[Callable[[Seen], None]] = []
         self._channels: dict[str, SimChannel] = {}
+        self._groups: dict[str, tuple[str, ...]] = {}
         self.withheld_scopes: set[str] = set()
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None
@@ -144,6 +145,19 @@ class FakeSlack:
         with self._lock:
             self._channels[id] = channel
         return channel
+
+    def open_group(self, people: Iterable[str]) -> str:
+        """The group DM of these people and the bot (the same one each time it is opened)."""
+        members = tuple(sorted(set(people)))
+        channel = "G" + "".join(p[1:] for p in members)[:20]
+        with self._lock:
+            self._groups[channel] = members
+        return channel
+
+    def group_members(self, channel_id: str) -> tuple[str, ...]:
+        """Who is in a group DM the bot opened (empty for any other channel)."""
+        with self._lock:
+            return self._groups.get(channel_id, ())
 
     def channel(self, id: str) -> SimChannel | None:
         with self._lock:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-MESSAGE_KINDS = frozenset({"dm", "ephemeral", "channel", "response", "ack", "update"})
+MESSAGE_KINDS = frozenset({"dm", "group", "ephemeral", "channel", "response", "ack", "update"})
 
 
 @dataclass
@@ -78,7 +78,7 @@ class SimChannel:
 class Seen:
     """One thing a person (or a channel) saw, in the order it happened."""
 
-    kind: str  # dm|ephemeral|channel|response|ack|modal|home|file|update|delete
+    kind: str  # dm|group|ephemeral|channel|response|ack|modal|home|file|update|delete
     audience: str  # a user id, or a channel id for channel messages
     channel: str | None = None
     ts: str | None = None

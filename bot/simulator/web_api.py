@@ -124,7 +124,7 @@ def conversations_open(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any
             raise ApiError("user_not_found")
     if len(people) == 1:
         return {"channel": {"id": fake.dm_channel(people[0])}}
-    return {"channel": {"id": "G" + "".join(p[1:] for p in sorted(people))[:20]}}
+    return {"channel": {"id": fake.open_group(people)}}
 
 
 def _known_channel(fake: FakeSlack, params: dict[str, Any]) -> SimChannel:
@@ -158,6 +158,14 @@ def conversations_members(fake: FakeSlack, params: dict[str, Any]) -> dict[str, 
     }
 
 
+def _tell_group(fake: FakeSlack, seen: Seen) -> None:
+    """A message in a group DM is seen by each of its members, as kind "group" (or "update")."""
+    for member in fake.group_members(seen.channel or ""):
+        kind = "group" if seen.kind == "channel" else seen.kind
+        fake.record(Seen(kind, member, channel=seen.channel, ts=seen.ts, text=seen.text,
+                         blocks=seen.blocks))  # fmt: skip
+
+
 @method("chat.postMessage")
 def chat_post_message(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     _required(params, "channel")
@@ -166,6 +174,7 @@ def chat_post_message(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]
     kind, audience = ("dm", person) if person else ("channel", channel)
     seen = Seen(kind, audience, channel=channel, ts=fake.new_ts(), text=text, blocks=blocks)
     fake.store_message(seen, ephemeral=False)
+    _tell_group(fake, seen)
     return {"channel": channel, "ts": seen.ts, "message": message_json(fake, seen)}
 
 
@@ -199,6 +208,7 @@ def chat_update(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     text, blocks = _checked_message(fake, params, where="chat.update")
     seen = Seen("update", audience, channel=channel, ts=ts, text=text, blocks=blocks)
     fake.store_message(seen, ephemeral=False)
+    _tell_group(fake, seen)
     return {"channel": channel, "ts": ts, "text": text, "message": message_json(fake, seen)}
 
 

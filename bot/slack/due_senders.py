@@ -173,6 +173,8 @@ def send_review_reminder(deps: Deps, client: WebClient, item: DueItem, batch: Du
         client.chat_postMessage(channel=item.recipient_slack_id, **prompt)
 
 
+from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS  # noqa: E402
+
 DUE_SENDERS: dict[str, DueSender] = {
     NUDGE: send_nudge,
     lifecycle.REMINDER: send_reminder,
@@ -182,4 +184,5 @@ DUE_SENDERS: dict[str, DueSender] = {
     lifecycle.REVIEW_REMINDER: send_review_reminder,
     DIGEST: digest_due,
     **CLOSING_SENDERS,
+    **MENTORSHIP_REQUEST_SENDERS,
 }
