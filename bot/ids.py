@@ -102,6 +102,7 @@ class Callback(StrEnum):
     PLAN_SESSION = "mentorship_plan_session"
     DIARY = "mentorship_diary"
     DIARY_COMMENT = "mentorship_diary_comment"
+    DIARY_VIEW = "mentorship_diary_view"  # read only: no submit
     PULSE = "mentorship_pulse"
     END_MENTORSHIP = "mentorship_end"
     EXTEND_MENTORSHIP = "mentorship_extend"
@@ -138,6 +139,10 @@ class BlockId(StrEnum):
     PROGRAM_COMMENT = "program_comment"
     FEEDBACK = "feedback"
     ACTION_ITEMS = "action_items"
+    DISCUSSED = "discussed"
+    PROGRESS = "progress"
+    HOMEWORK = "homework"
+    COMMENT = "comment"
 
 
 COMMAND = "/mentor"

@@ -12,10 +12,12 @@ from handlers import (
     booking,
     commands,
     context,
+    diary,
     errors,
     find,
     followup,
     home,
+    mentorship_sessions,
     people,
     privacy,
     profile,
@@ -40,5 +42,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     roster.register(app)
     privacy.register(app, subcommands)
     people.register(app)
+    mentorship_sessions.register(app)
+    diary.register(app)
     errors.register(app)
     return subcommands
