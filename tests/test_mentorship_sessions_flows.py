@@ -227,7 +227,7 @@ def test_diary_after_the_session_comment_and_homework_in_the_next_reminder(
     ada.click("Approve")
     run_at(box, NEXT_SESSION - timedelta(minutes=5))
     reminder = [s for s in box.fake.seen_by(BEN) if s.kind == "dm" and "Reminder" in s.text][-1]
-    assert "Homework from your diary" in str(reminder.blocks) and HOMEWORK in str(reminder.blocks)
+    assert "Homework from the diary" in str(reminder.blocks) and HOMEWORK in str(reminder.blocks)
 
 
 def test_the_diary_is_the_pairs_only(box: Sandbox) -> None:

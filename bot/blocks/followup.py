@@ -82,7 +82,7 @@ def build_reminder(
     if action_items:
         blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
     if homework:
-        blocks.append(section(f"*Homework from your diary*\n{escape(homework)}"))
+        blocks.append(section(f"*Homework from the diary*\n{escape(homework)}"))
     return message(f"Reminder: session with {mention(other)} {when}", blocks)
 
 

@@ -61,10 +61,12 @@ def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
     number of queries."""
     booked = {item.booking_id for item in items if item.booking_id}
     reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
+    views = get_bookings(session, booking_ids=booked)
+    in_mentorships = {i for i in reminded if i in views and views[i].mentorship_id is not None}
     return DueBatch(
-        bookings=get_bookings(session, booking_ids=booked),
+        bookings=views,
         action_items=previous_action_items_for(session, booking_ids=reminded),
-        homework=homework_for(session, booking_ids=reminded),
+        homework=homework_for(session, booking_ids=in_mentorships),  # no query without any
     )
 
 
