@@ -102,6 +102,7 @@ class Callback(StrEnum):
     PLAN_SESSION = "mentorship_plan_session"
     DIARY = "mentorship_diary"
     DIARY_COMMENT = "mentorship_diary_comment"
+    DIARY_VIEW = "mentorship_diary_view"  # read only: no submit
     PULSE = "mentorship_pulse"
     END_MENTORSHIP = "mentorship_end"
     EXTEND_MENTORSHIP = "mentorship_extend"
@@ -158,6 +159,9 @@ class BlockId(StrEnum):
     SKILLS_FEEDBACK = "skills_feedback"
     LEARNING_FEEDBACK = "learning_feedback"
     CADENCE = "cadence"
+    DISCUSSED = "discussed"
+    PROGRESS = "progress"
+    HOMEWORK = "homework"
 
 
 COMMAND = "/mentor"

@@ -13,11 +13,13 @@ from handlers import (
     closing,
     commands,
     context,
+    diary,
     errors,
     find,
     followup,
     goals,
     home,
+    mentorship_sessions,
     mentorships,
     mentorships_list,
     people,
@@ -48,5 +50,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     people.register(app)
     goals.register(app)
     mentorships_list.register(subcommands)
+    mentorship_sessions.register(app)
+    diary.register(app)
     errors.register(app)
     return subcommands

@@ -31,7 +31,7 @@ from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
 from bot.slack.due_senders import DueBatch, send_nudge
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork
-from tests.seed import add_mentor, add_mentorship, add_user
+from tests.seed import add_mentor, add_mentorship, add_session, add_user
 
 ASKER = "U0ASKER"
 KINDS = (mentorship_plans.PULSE, mentorship_plans.CLOSE)
@@ -69,6 +69,46 @@ def seed_nudges(
             )
             recipients.append(slack_id)
     return recipients
+
+
+def seed_mentorship_work(sessions: SessionFactory, fake: FakeSlack, count: int) -> Counter[str]:
+    """`count` mentorships: in half, a session ended hours ago and the mentee's diary prompt is
+    due; in the others nothing was planned for over a fortnight and both people's cadence
+    nudges are due. How many messages each person should get."""
+    now = datetime.now(UTC)
+    expected: Counter[str] = Counter()
+    with sessions.begin() as session:
+        for n in range(count):
+            mentor_id, mentee_id = f"U0MENTOR{n:03d}", f"U0MENTEE{n:03d}"
+            fake.add_user(mentor_id, f"Mentor {n}", "UTC")
+            fake.add_user(mentee_id, f"Mentee {n}", "UTC")
+            mentor = add_mentor(session, mentor_id, at=now)
+            mentee = add_user(session, mentee_id, at=now)
+            frame = add_mentorship(session, mentor, [mentee], at=now - timedelta(days=20))
+            if n % 2:
+                mentorship_plans.plan_cadence(
+                    session,
+                    mentorship_id=frame.id,
+                    people=[mentee.id, mentor.user_id],
+                    after=now - timedelta(days=15),
+                    days=14,
+                    now=now,
+                )
+                expected.update([mentor_id, mentee_id])
+                continue
+            booking = add_session(session, mentor.id, mentee.id, now - timedelta(hours=3))
+            booking.mentorship_id = frame.id
+            session.flush()
+            mentorship_plans.plan_after_session(
+                session,
+                mentorship_id=frame.id,
+                booking_id=booking.id,
+                mentee_id=mentee.id,
+                ends_at=booking.ends_at,
+                now=now,
+            )
+            expected.update([mentee_id])
+    return expected
 
 
 def start_run_due(database_url: str, fake: FakeSlack, cwd: Path) -> subprocess.Popen[str]:
@@ -302,3 +342,26 @@ def test_two_processes_racing_send_each_pulse_and_closing_once(
             select(DueWork.kind).where(DueWork.status == "sent", DueWork.kind.in_(KINDS))
         )
         assert Counter(done) == {mentorship_plans.PULSE: 20, mentorship_plans.CLOSE: 20}
+
+
+def test_two_processes_racing_send_each_diary_prompt_and_cadence_nudge_once(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Two run-due processes on due diary prompts and cadence nudges: each goes out once."""
+    sessions = make_session_factory(engine)
+    expected = seed_mentorship_work(sessions, fake, 60)
+    reports = race(database_url, fake, tmp_path)
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    assert posts(fake) == expected
+    assert sum(expected.values()) == 90
+    with sessions.begin() as session:
+        done = session.execute(
+            select(DueWork.kind, DueWork.status).where(
+                DueWork.kind.in_((mentorship_plans.DIARY_PROMPT, mentorship_plans.CADENCE_NUDGE)),
+                DueWork.due_at <= datetime.now(UTC),
+            )
+        ).all()
+    assert Counter(done) == {
+        (mentorship_plans.DIARY_PROMPT, "sent"): 30,
+        (mentorship_plans.CADENCE_NUDGE, "sent"): 60,
+    }

@@ -23,16 +23,17 @@ from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
 from bot.services.free_slots import SlotChoice
+from store.statuses import PlannedBy
 
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
 
 
-def _when(starts_at: datetime, ends_at: datetime) -> str:
+def session_when(starts_at: datetime, ends_at: datetime) -> str:
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     return f"{local_time(starts_at)} ({minutes} min)"
 
 
-def _slot_options(slots: Sequence[SlotChoice], tz: str) -> list[tuple[str, str]]:
+def slot_options(slots: Sequence[SlotChoice], tz: str) -> list[tuple[str, str]]:
     return [(local_label(s.starts_at, tz, "%a %d %b, %H:%M"), str(s.id)) for s in slots[:100]]
 
 
@@ -48,7 +49,7 @@ def build_book_modal(
             select(
                 B.SLOT,
                 "Time",
-                _slot_options(slots, tz),
+                slot_options(slots, tz),
                 initial=str(chosen),
                 hint=f"In your time zone, {tz}.",
             ),
@@ -76,6 +77,8 @@ def _request_details(booking: BookingView) -> list[Block]:
     lines = [f">{escape(line)}" for line in booking.message.splitlines() if line.strip()]
     details = [section("\n".join(lines) or ">…")]
     extra = []
+    if booking.mentorship_id is not None:
+        extra.append("*Part of your mentorship*")
     if booking.topic:
         extra.append(f"*Topic:* {escape(booking.topic)}")
     if booking.mentee_interests:
@@ -95,7 +98,7 @@ def build_request_card(booking: BookingView) -> dict[str, Any]:
         [
             section(
                 f":raising_hand: <@{booking.mentee_slack_id}> asks for a session on "
-                f"{_when(booking.starts_at, booking.ends_at)}."
+                f"{session_when(booking.starts_at, booking.ends_at)}."
             ),
             *_request_details(booking),
             actions(
@@ -110,7 +113,9 @@ def build_request_card(booking: BookingView) -> dict[str, Any]:
 def build_card_outcome(booking: BookingView) -> dict[str, Any]:
     """The card again with its buttons replaced by what happened, so nobody clicks twice."""
     outcome = {
-        "approved": f":white_check_mark: Approved: {_when(booking.starts_at, booking.ends_at)}.",
+        "approved": (
+            f":white_check_mark: Approved: {session_when(booking.starts_at, booking.ends_at)}."
+        ),
         "declined": f":x: Declined: {escape(booking.decline_reason or '')}",
         "cancelled": f":no_entry_sign: Cancelled: {escape(booking.cancel_reason or '')}",
         "expired": ":hourglass: Expired without an answer.",
@@ -125,7 +130,7 @@ def build_card_outcome(booking: BookingView) -> dict[str, Any]:
         [
             section(
                 f"<@{booking.mentee_slack_id}> asked for a session on "
-                f"{_when(booking.starts_at, booking.ends_at)}."
+                f"{session_when(booking.starts_at, booking.ends_at)}."
             ),
             *_request_details(booking),
             context(outcome),
@@ -136,7 +141,8 @@ def build_card_outcome(booking: BookingView) -> dict[str, Any]:
 def build_request_sent(booking: BookingView) -> dict[str, Any]:
     text = (
         f":outbox_tray: Your request to <@{booking.mentor_slack_id}> for "
-        f"{_when(booking.starts_at, booking.ends_at)} is sent. I'll tell you here when they answer."
+        f"{session_when(booking.starts_at, booking.ends_at)} is sent. "
+        "I'll tell you here when they answer."
     )
     return message(
         "Request sent",
@@ -169,7 +175,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
         [
             section(
                 f":white_check_mark: Session confirmed with <@{other}> on "
-                f"{_when(booking.starts_at, booking.ends_at)}.\n"
+                f"{session_when(booking.starts_at, booking.ends_at)}.\n"
                 f"*Join:* {escape(booking.meeting_link)}"
             ),
             actions(add, _cancel_button(booking, "Cancel session")),
@@ -178,6 +184,24 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
 
 
 def build_declined(booking: BookingView) -> dict[str, Any]:
+    if booking.planned_by == PlannedBy.MENTOR:
+        return message(
+            f"{booking.mentee_name} can't make the session you planned",
+            [
+                section(
+                    f"<@{booking.mentee_slack_id}> can't make the session you planned for "
+                    f"{local_time(booking.starts_at)}:\n>{escape(booking.decline_reason or '')}"
+                ),
+                actions(
+                    button(
+                        "Plan another time",
+                        Action.PLAN_SESSION,
+                        str(booking.mentorship_id or ""),
+                        style="primary",
+                    )
+                ),
+            ],
+        )
     return message(
         f"{booking.mentor_name} can't take your request",
         [
@@ -199,7 +223,7 @@ def build_proposal(booking: BookingView) -> dict[str, Any]:
             section(
                 f":arrows_counterclockwise: <@{booking.mentor_slack_id}> can't make "
                 f"{local_time(booking.starts_at)} and proposes "
-                f"{_when(booking.proposed_starts_at, booking.proposed_ends_at)} instead."
+                f"{session_when(booking.proposed_starts_at, booking.proposed_ends_at)} instead."
             ),
             actions(
                 button("Accept", Action.ACCEPT_PROPOSAL, value, style="primary"),
@@ -253,7 +277,7 @@ def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -
         "Propose another time",
         [
             section("Pick one of your free times; they can accept or decline it."),
-            select(B.SLOT, "Time", _slot_options(slots, tz), hint=f"In your time zone, {tz}."),
+            select(B.SLOT, "Time", slot_options(slots, tz), hint=f"In your time zone, {tz}."),
         ],
         submit="Propose",
         private_metadata=str(booking_id),

@@ -27,6 +27,7 @@ from bot.services.reviews import (
     connection_needs_comment,
     program_needs_comment,
 )
+from store.statuses import PlannedBy
 
 # A comment input is optional (Slack adds "(optional)" to its label) until the stars picked
 # call for a comment; then the modal is updated to make it required, its label naming the rule.
@@ -60,9 +61,15 @@ def reminder_when(offset: str) -> str:
 
 
 def build_reminder(
-    booking: BookingView, *, for_mentor: bool, offset: str, action_items: str | None
+    booking: BookingView,
+    *,
+    for_mentor: bool,
+    offset: str,
+    action_items: str | None,
+    homework: str | None = None,
 ) -> dict[str, Any]:
-    """Before a session: when, where, what the mentee wants, and last time's action items."""
+    """Before a session: when, where, what the mentee wants, last time's action items and, in a
+    mentorship, the homework from the latest diary entry."""
     other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
     when = reminder_when(offset)
     blocks: list[Block] = [
@@ -74,6 +81,8 @@ def build_reminder(
     ]
     if action_items:
         blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
+    if homework:
+        blocks.append(section(f"*Homework from the diary*\n{escape(homework)}"))
     return message(f"Reminder: session with {mention(other)} {when}", blocks)
 
 
@@ -91,6 +100,18 @@ def build_request_nudge(booking: BookingView) -> dict[str, Any]:
 
 
 def build_expired(booking: BookingView) -> dict[str, Any]:
+    """To whoever planned the time: the other side never answered."""
+    if booking.planned_by == PlannedBy.MENTOR:
+        return message(
+            "The session you planned expired",
+            [
+                section(
+                    f":hourglass: <@{booking.mentee_slack_id}> didn't answer in time, so the "
+                    f"session you planned for {local_time(booking.starts_at)} expired and the "
+                    "time was freed."
+                )
+            ],
+        )
     return message(
         "Your request expired",
         [

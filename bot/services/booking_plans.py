@@ -2,7 +2,8 @@
 
 docs/architecture.md, "Due work".
 
-An approved session gets its reminders and check-ins; a closed booking (declined, cancelled,
+An approved session gets its reminders and check-ins (a session of a mentorship also its diary
+prompt and the next cadence nudge, `mentorship_plans`); a closed booking (declined, cancelled,
 expired) loses whatever was planned; a pending request keeps its reminder and expiry. Called
 by each change in `bookings`, in its transaction, so the plan and the state never disagree.
 """
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.services import lifecycle
+from bot.services import lifecycle, mentorship_plans
 from bot.services.booking_view import BookingView
 
 
@@ -24,6 +25,15 @@ def replan(
     """Plan or drop the booking's due work to match its status; the booking, unchanged."""
     if booking.confirmed:
         lifecycle.plan_session(session, booking, offsets=offsets, now=now)
+        if booking.mentorship_id is not None:
+            mentorship_plans.plan_after_session(
+                session,
+                mentorship_id=booking.mentorship_id,
+                booking_id=booking.id,
+                mentee_id=booking.mentee_id,
+                ends_at=booking.ends_at,
+                now=now,
+            )
     elif booking.status != "pending":
         lifecycle.cancel_plan(session, booking.id)
     return booking

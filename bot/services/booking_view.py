@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from store.statuses import PlannedBy
+
 # A request needs time for an answer: it expires an hour before its slot at the latest.
 BOOKING_LEAD = timedelta(hours=1)
 
@@ -39,11 +41,24 @@ class BookingView:
     proposed_ends_at: datetime | None
     mentor_message_channel: str | None
     mentor_message_ts: str | None
+    # A session of a mentorship, and which side planned its time (the other side answers it).
+    mentorship_id: int | None = None
+    planned_by: PlannedBy = PlannedBy.MENTEE
 
     @property
     def confirmed(self) -> bool:
         """Approved: a session both people expect (after accepting a proposal, or approval)."""
         return self.status == "approved"
+
+    @property
+    def planner_slack_id(self) -> str:
+        """Who proposed the time: the mentee, unless the mentor planned a mentorship session."""
+        return self.mentor_slack_id if self.planned_by == PlannedBy.MENTOR else self.mentee_slack_id
+
+    @property
+    def answerer_slack_id(self) -> str:
+        """Who approves or declines the request: the side that did not plan it."""
+        return self.other_party(self.planner_slack_id)
 
     def other_party(self, slack_id: str) -> str:
         """The other participant's Slack id (the mentor's, for anyone but the mentor)."""

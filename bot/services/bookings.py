@@ -41,6 +41,7 @@ from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError
 from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, MentorProfile, Slot, User
+from store.statuses import PlannedBy
 
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
@@ -240,6 +241,38 @@ def request_session(
     errors = check_request(message, topic)
     if errors:
         raise InvalidRequest(errors)
+    return book_slot(
+        session,
+        mentee_id=mentee_id,
+        slot_id=slot_id,
+        message=message,
+        topic=topic,
+        now=now,
+        max_open=max_open,
+        ttl=ttl,
+    )
+
+
+def book_slot(
+    session: Session,
+    *,
+    mentee_id: int,
+    slot_id: int,
+    message: str,
+    topic: str | None,
+    now: datetime,
+    max_open: int | None,
+    ttl: timedelta,
+    mentorship: tuple[int, int] | None = None,
+    planned_by: PlannedBy = PlannedBy.MENTEE,
+) -> BookingOutcome:
+    """A pending booking on the slot, with the locks, checks and refusals of a request.
+
+    `mentorship` is (mentorship id, its mentor's profile id) for a session of a mentorship: the
+    slot must be that mentor's, and a paused mentor keeps meeting their mentorships. A session
+    the mentor planned (`planned_by`) waits for the mentee and does not count toward the
+    mentee's cap on open requests (`max_open` None); the one-pending-per-pair index still holds.
+    """
     # The mentee's row is the lock that keeps the open-requests cap true under concurrency; both
     # people's rows are locked before the slot, so a privacy deletion of either runs before or
     # after this request, never in the middle of it.
@@ -258,23 +291,26 @@ def request_session(
     )
     if slot is None or slot.starts_at <= now:
         raise SlotGone()
+    if mentorship is not None and slot.mentor_id != mentorship[1]:
+        raise SlotGone()
     if slot.starts_at < now + BOOKING_LEAD:
         raise TooSoon()
     mentor = _locked_mentor(session, slot.mentor_id)
     if mentor.user_id == mentee_id:
         raise MentorUnavailable("You can't book a session with yourself.")
-    if mentor.status != "active":
+    if mentorship is None and mentor.status != "active":
         raise MentorUnavailable()
     if _load(session, mentor, slot.starts_at) >= mentor.weekly_capacity:
         raise _week_full_for_mentee()
-    open_with = session.execute(
-        select(
-            func.count(),
-            func.count().filter(Booking.mentor_id == slot.mentor_id),
-        ).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
-    ).one()
-    if open_with[0] >= max_open:
-        raise AlreadyRequested() if open_with[1] else TooManyOpenRequests(max_open)
+    if max_open is not None:
+        open_with = session.execute(
+            select(
+                func.count(),
+                func.count().filter(Booking.mentor_id == slot.mentor_id),
+            ).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
+        ).one()
+        if open_with[0] >= max_open:
+            raise AlreadyRequested() if open_with[1] else TooManyOpenRequests(max_open)
     booking = Booking(
         slot_id=slot.id,
         mentor_id=slot.mentor_id,
@@ -285,6 +321,8 @@ def request_session(
         requested_at=now,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
+        mentorship_id=mentorship[0] if mentorship else None,
+        planned_by=planned_by,
     )
     try:
         with session.begin_nested():
@@ -293,7 +331,7 @@ def request_session(
         _refuse(refused)
     view = _view_of(session, booking.id)
     lifecycle.plan_request(session, view, ttl=ttl, now=now)
-    return BookingOutcome(view, tell=view.mentor_slack_id, confirmed=False)
+    return BookingOutcome(view, tell=view.answerer_slack_id, confirmed=False)
 
 
 def remember_mentor_message(session: Session, *, booking_id: int, channel: str, ts: str) -> None:
@@ -318,16 +356,19 @@ def approve(
     now: datetime,
     offsets: Sequence[timedelta],
 ) -> BookingOutcome:
-    """The mentor accepts the request on its slot; any outstanding proposal is dropped, and the
-    session's reminders (at each of `offsets` before it) and check-ins are planned."""
+    """The mentor accepts the request on its slot (the mentee, a session their mentor planned);
+    any outstanding proposal is dropped, and the session's reminders (at each of `offsets`
+    before it) and check-ins are planned."""
     booking, _proposed = _locked(session, booking_id)
-    _require_mentor(booking, actor_slack_id)
+    _require_answerer(booking, actor_slack_id)
     _require_pending(booking)
     if booking.starts_at <= now:
         raise AlreadyStarted("This request's time has already passed, so it can't be approved.")
     mentor = _locked_mentor(session, booking.mentor_id)
     others = _load(session, mentor, booking.starts_at, ignoring_booking_id=booking.id)
     if others >= mentor.weekly_capacity:
+        if booking.planned_by == PlannedBy.MENTOR:
+            raise _week_full_for_mentee()
         raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.status = "approved"
     booking.proposed_slot_id = None
@@ -341,13 +382,14 @@ def approve(
 def decline(
     session: Session, *, booking_id: int, actor_slack_id: str, reason: str, now: datetime
 ) -> BookingOutcome:
-    """The mentor says no, with a reason the mentee receives; the slot reopens and the request's
-    nudge and expiry are dropped."""
-    errors = check_reason(reason, "your mentee")
+    """The mentor says no (the mentee, to a session their mentor planned), with a reason the
+    other side receives; the slot reopens and the request's nudge and expiry are dropped."""
+    booking, proposed = _locked(session, booking_id)
+    _require_answerer(booking, actor_slack_id)
+    mentor_planned = booking.planned_by == PlannedBy.MENTOR
+    errors = check_reason(reason, "your mentor" if mentor_planned else "your mentee")
     if errors:
         raise InvalidRequest(errors)
-    booking, proposed = _locked(session, booking_id)
-    _require_mentor(booking, actor_slack_id)
     _require_pending(booking)
     booking.status = "declined"
     booking.decline_reason = reason.strip()
@@ -471,9 +513,10 @@ def cancel(
 
 def for_decision(session: Session, *, booking_id: int, actor_slack_id: str) -> BookingView:
     """The request a mentor is about to decline or answer with another time: it must be theirs
-    and still pending. Its submission checks again, on the state of that moment."""
+    and still pending (or the mentee's, for a session their mentor planned). Its submission
+    checks again, on the state of that moment."""
     booking, proposed = _read(session, booking_id)
-    _require_mentor(booking, actor_slack_id)
+    _require_answerer(booking, actor_slack_id)
     _require_pending(booking)
     return _view(booking, proposed)
 
@@ -670,6 +713,15 @@ def _require_mentor(booking: Booking, actor_slack_id: str) -> None:
         raise NotYourBooking()
 
 
+def _require_answerer(booking: Booking, actor_slack_id: str) -> None:
+    """The side that decides a request: the mentor, or the mentee if the mentor planned it."""
+    if booking.planned_by == PlannedBy.MENTOR:
+        if actor_slack_id != booking.mentee.slack_id:
+            raise NotYourBooking()
+    else:
+        _require_mentor(booking, actor_slack_id)
+
+
 def _require_pending(booking: Booking) -> None:
     if booking.status != "pending":
         raise NotPending(booking.status)
@@ -757,4 +809,6 @@ def _view(booking: Booking, proposed: Slot | None) -> BookingView:
         proposed_ends_at=proposed.ends_at if proposed else None,
         mentor_message_channel=booking.mentor_message_channel,
         mentor_message_ts=booking.mentor_message_ts,
+        mentorship_id=booking.mentorship_id,
+        planned_by=booking.planned_by,
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.services import due
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from store.models import Booking, DueWork, User
+from store.statuses import PlannedBy
 
 REMINDER = "reminder"
 REQUEST_NUDGE = "request_nudge"
@@ -44,11 +45,12 @@ def _user_ids(session: Session, *slack_ids: str) -> dict[str, int]:
 
 
 def plan_request(session: Session, booking: BookingView, *, ttl: timedelta, now: datetime) -> None:
-    """Remind the mentor halfway to the expiry; expire at the TTL or an hour before the slot."""
+    """Remind the mentor halfway to the expiry; expire at the TTL or an hour before the slot.
+    A session the mentor planned waits for the mentee, who has its card: it only expires."""
     expires = max(min(now + ttl, booking.starts_at - BOOKING_LEAD), now)
     halfway = now + (expires - now) / 2
     ids = _user_ids(session, booking.mentor_slack_id)
-    if halfway > now:
+    if halfway > now and booking.planned_by != PlannedBy.MENTOR:
         due.schedule(
             session,
             key=f"{REQUEST_NUDGE}:{booking.id}",

@@ -13,10 +13,16 @@ Keys (`m` is the mentorship's id, `u` the recipient's user id, `k` the member's 
 | `mship_request_nudge` | `mship:nudge:member:k` | a day before the request expires, to the mentor |
 | `mship_request_expiry` | `mship:expiry:member:k` | `REQUEST_TTL` after the request |
 | `mship_agree_expiry` | `mship:agree-expiry:member:k` | `AGREE_TTL` after acceptance |
-| `mship_cadence_nudge` | `mship:cadence:m:after:<date>` | one cadence after the last session |
+| `mship_cadence_nudge` | `mship:cadence:m:after:<date>:user:u` | a cadence after the date |
 | `mship_diary_prompt` | `mship:diary:booking:b:user:u` | an hour after a mentorship session ends |
+
 | `mship_pulse` | `mship:pulse:member:k:user:u:round:r` | a month in, then every two months |
 | `mship_close` | `mship:close:m:user:u:on:<date>` | the end date, 09:00 UTC |
+
+The cadence nudge's date is when the member became active or when an approved session ends; it
+is planned from each such anchor and never dropped: its sender sends only if nothing is planned
+and no session ended within the cadence, so a later session quiets an earlier nudge, and a
+cancelled one lets it speak.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.services import due
-from store.models import DueWork
-from store.statuses import DueStatus
+from bot.services.mentorship_view import CADENCE_DAYS
+from store.models import DueWork, Mentorship
+from store.statuses import DueStatus, MemberStatus
 
 REQUEST_NUDGE = "mship_request_nudge"
 REQUEST_EXPIRY = "mship_request_expiry"
@@ -98,8 +105,19 @@ def plan_active(
     now: datetime,
 ) -> None:
     """A member who has just become active: pulses every two months after the first month,
-    until the end date, and the closing evaluation on it, for the mentee and the mentor."""
+    until the end date, and the closing evaluation on it, for the mentee and the mentor; and a
+    nudge if no session is planned within the cadence."""
     drop(session, mentorship_id, kinds=(AGREE_EXPIRY,), member_id=member_id)
+    people = list(people)
+    frame = session.get_one(Mentorship, mentorship_id)
+    plan_cadence(
+        session,
+        mentorship_id=mentorship_id,
+        people=people,
+        after=now,
+        days=CADENCE_DAYS[frame.cadence],
+        now=now,
+    )
     start = datetime.combine(starts_on, CLOSE_AT, UTC)
     end = datetime.combine(ends_on, CLOSE_AT, UTC)
     for user_id in people:
@@ -117,6 +135,66 @@ def plan_active(
             )
             at, round_ = at + PULSE_EVERY, round_ + 1
         plan_close(session, mentorship_id=mentorship_id, user_id=user_id, ends_on=ends_on, now=now)
+
+
+def plan_cadence(
+    session: Session,
+    *,
+    mentorship_id: int,
+    people: Iterable[int],
+    after: datetime,
+    days: int,
+    now: datetime,
+) -> None:
+    """A nudge to each person one cadence after `after` (activation or a session's end), keyed
+    by that date; its sender stays quiet if a session is planned by then."""
+    for user_id in people:
+        due.schedule(
+            session,
+            key=f"mship:cadence:{mentorship_id}:after:{after.date().isoformat()}:user:{user_id}",
+            kind=CADENCE_NUDGE,
+            due_at=max(after + timedelta(days=days), now),
+            now=now,
+            mentorship_id=mentorship_id,
+            recipient_id=user_id,
+            payload={"after": after.isoformat()},
+        )
+
+
+def plan_after_session(
+    session: Session,
+    *,
+    mentorship_id: int,
+    booking_id: int,
+    mentee_id: int,
+    ends_at: datetime,
+    now: datetime,
+) -> None:
+    """An approved session of a mentorship: the mentee's diary prompt after it ends, and the
+    next cadence nudge, counted from its end, to the mentor and every active member. Both are
+    the booking's too, so cancelling it (`lifecycle.cancel_plan`) drops its diary prompt."""
+    due.schedule(
+        session,
+        key=f"mship:diary:booking:{booking_id}:user:{mentee_id}",
+        kind=DIARY_PROMPT,
+        due_at=max(ends_at + DIARY_DELAY, now),
+        now=now,
+        booking_id=booking_id,
+        mentorship_id=mentorship_id,
+        recipient_id=mentee_id,
+    )
+    frame = session.get_one(Mentorship, mentorship_id)
+    people = [frame.mentor.user_id] + [
+        m.mentee_id for m in frame.members if m.status == MemberStatus.ACTIVE
+    ]
+    plan_cadence(
+        session,
+        mentorship_id=mentorship_id,
+        people=people,
+        after=ends_at,
+        days=CADENCE_DAYS[frame.cadence],
+        now=now,
+    )
 
 
 def plan_close(

@@ -240,7 +240,7 @@ def find_mentors(
         )[:taken]
     shown = [*top, *without]
     free = free_slots_of(session, top, *walk.period)
-    places = capacity_for(session, asker_id=asker_id, mentor_ids=shown)
+    for_mentorships = capacity_for(session, asker_id=asker_id, mentor_ids=shown)
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -256,8 +256,9 @@ def find_mentors(
             next_slots=tuple(open_slots[:NEXT_SLOTS]),
             requested=mentor_id in requested,
             recent_load=loads.get(mentor_id, 0),
-            mentorship_requested=mentor_id in places and places[mentor_id].requested,
-            mentorship_full=mentor_id in places and places[mentor_id].full,
+            mentorship_requested=mentor_id in for_mentorships
+            and for_mentorships[mentor_id].requested,
+            mentorship_full=mentor_id in for_mentorships and for_mentorships[mentor_id].full,
         )
 
     session.flush()

@@ -34,12 +34,14 @@ from bot.services.bookings import (
     get_bookings,
     remember_mentor_message,
 )
+from bot.services.diary import homework_for
 from bot.services.digest import build_digest
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
 from bot.services.reviews import has_reviewed, previous_action_items_for
 from bot.slack.closing_senders import CLOSING_SENDERS
+from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
 
 
@@ -49,18 +51,23 @@ class DueBatch:
 
     bookings: Mapping[int, BookingView] = field(default_factory=dict)
     action_items: Mapping[int, str | None] = field(default_factory=dict)  # by booking id
+    homework: Mapping[int, str] = field(default_factory=dict)  # by booking id, from the diary
 
     def booking(self, item: DueItem) -> BookingView | None:
         return self.bookings.get(item.booking_id) if item.booking_id else None
 
 
 def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
-    """The batch's bookings and its reminders' action items, in a fixed number of queries."""
+    """The batch's bookings and its reminders' action items and diary homework, in a fixed
+    number of queries."""
     booked = {item.booking_id for item in items if item.booking_id}
     reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
+    views = get_bookings(session, booking_ids=booked)
+    in_mentorships = {i for i in reminded if i in views and views[i].mentorship_id is not None}
     return DueBatch(
-        bookings=get_bookings(session, booking_ids=booked),
+        bookings=views,
         action_items=previous_action_items_for(session, booking_ids=reminded),
+        homework=homework_for(session, booking_ids=in_mentorships),  # no query without any
     )
 
 
@@ -106,6 +113,7 @@ def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch)
         for_mentor=item.recipient_slack_id == booking.mentor_slack_id,
         offset=item.payload.get("offset", ""),
         action_items=batch.action_items.get(booking.id),
+        homework=batch.homework.get(booking.id),
     )
     client.chat_postMessage(channel=item.recipient_slack_id, **reminder)
 
@@ -140,7 +148,7 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
         booking = get_booking(session, booking_id=item.booking_id)
     if booking is None or booking.status != "expired":
         return  # answered, withdrawn or erased meanwhile
-    client.chat_postMessage(channel=booking.mentee_slack_id, **build_expired(booking))
+    client.chat_postMessage(channel=booking.planner_slack_id, **build_expired(booking))
     if booking.mentor_message_channel and booking.mentor_message_ts:
         try:
             client.chat_update(
@@ -185,4 +193,5 @@ DUE_SENDERS: dict[str, DueSender] = {
     DIGEST: digest_due,
     **CLOSING_SENDERS,
     **MENTORSHIP_REQUEST_SENDERS,
+    **DIARY_SENDERS,
 }
