@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import lifecycle
 from bot.services.booking_view import BookingView
+from store.statuses import BookingStatus
 
 
 def replan(
@@ -24,6 +25,6 @@ def replan(
     """Plan or drop the booking's due work to match its status; the booking, unchanged."""
     if booking.confirmed:
         lifecycle.plan_session(session, booking, offsets=offsets, now=now)
-    elif booking.status != "pending":
+    elif booking.status != BookingStatus.PENDING:
         lifecycle.cancel_plan(session, booking.id)
     return booking

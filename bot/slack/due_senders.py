@@ -40,6 +40,7 @@ from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
 from bot.services.reviews import has_reviewed, previous_action_items_for
 from bot.slack.digest_post import post_digest as send_digest
+from store.statuses import BookingStatus
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def send_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) ->
 
 def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     booking = batch.booking(item)
-    if booking is None or booking.status != "approved" or not item.recipient_slack_id:
+    if booking is None or booking.status != BookingStatus.APPROVED or not item.recipient_slack_id:
         return
     if booking.starts_at <= deps.clock.now():
         return  # a pass that ran late: a reminder after the start helps nobody
@@ -113,7 +114,7 @@ def send_request_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueB
     """Remind the mentor of a waiting request; bring its card first if it never went out
     (the process that took the request died after saving it, or Slack failed)."""
     booking = batch.booking(item)
-    if booking is None or booking.status != "pending":
+    if booking is None or booking.status != BookingStatus.PENDING:
         return
     if not booking.mentor_message_ts:
         card = client.chat_postMessage(
@@ -137,7 +138,7 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
     with deps.sessions.begin() as session:
         lifecycle.expire_request(session, booking_id=item.booking_id, now=deps.clock.now())
         booking = get_booking(session, booking_id=item.booking_id)
-    if booking is None or booking.status != "expired":
+    if booking is None or booking.status != BookingStatus.EXPIRED:
         return  # answered, withdrawn or erased meanwhile
     client.chat_postMessage(channel=booking.mentee_slack_id, **build_expired(booking))
     if booking.mentor_message_channel and booking.mentor_message_ts:
@@ -153,7 +154,7 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
 
 def send_checkin(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     booking = batch.booking(item)
-    if booking is None or booking.status != "approved" or not item.recipient_slack_id:
+    if booking is None or booking.status != BookingStatus.APPROVED or not item.recipient_slack_id:
         return
     checkin = build_checkin(booking, for_mentor=item.recipient_slack_id == booking.mentor_slack_id)
     client.chat_postMessage(channel=item.recipient_slack_id, **checkin)
