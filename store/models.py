@@ -162,9 +162,7 @@ class MentorSkill(Base):
     skill_id: Mapped[int] = mapped_column(
         ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    level: Mapped[SkillLevel] = mapped_column(
-        Choice(SkillLevel), default=SkillLevel.PRACTITIONER
-    )
+    level: Mapped[SkillLevel] = mapped_column(Choice(SkillLevel), default=SkillLevel.PRACTITIONER)
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship()
