@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.booking import (
     build_book_modal,
@@ -90,7 +91,7 @@ def ask_reason(
     deps: Deps,
     body: dict[str, Any],
     client: WebClient,
-    open_for: Callable[[Any], BookingView],
+    open_for: Callable[[Session], BookingView],
     callback: str,
     title: str,
     after: str,

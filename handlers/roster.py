@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.kit import escape
 from bot.blocks.profile import build_decision_dm, build_reject_modal
@@ -79,7 +80,7 @@ def parse_modal_metadata(metadata: Any) -> tuple[Shown, str] | None:
     return (shown, url if isinstance(url, str) else "") if shown else None
 
 
-Change = Callable[[Deps, Any, Shown, str], MentorView]
+Change = Callable[[Deps, Session, Shown, str], MentorView]
 
 
 def redraw(
@@ -147,7 +148,7 @@ def act(
     tell_mentor(wiring.home, client, mentor, dm(mentor))
 
 
-def approve_by(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+def approve_by(deps: Deps, session: Session, shown: Shown, actor: str) -> MentorView:
     return decide(
         session,
         mentor_id=shown.mentor_id,
@@ -161,7 +162,7 @@ def approve_by(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView
     )
 
 
-def reactivate(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+def reactivate(deps: Deps, session: Session, shown: Shown, actor: str) -> MentorView:
     return coordinator_reactivate(
         session,
         mentor_id=shown.mentor_id,

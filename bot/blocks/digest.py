@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.blocks.kit import (
@@ -24,7 +24,7 @@ LIST_LIMIT = 10
 BAR_WIDTH = 20
 
 
-def _date(moment: Any) -> str:
+def _date(moment: datetime) -> str:
     return local_time(moment, "{date_short}")
 
 
@@ -41,7 +41,7 @@ def _stars(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} ★"
 
 
-def _more(items: Sequence[Any]) -> str:
+def _more(items: Sequence[object]) -> str:
     return f"\n_…and {len(items) - LIST_LIMIT} more_" if len(items) > LIST_LIMIT else ""
 
 
@@ -56,7 +56,7 @@ def _low_review(review: LowReview) -> str:
     )
 
 
-def _chart(weeks: Sequence[tuple[Any, int]]) -> str:
+def _chart(weeks: Sequence[tuple[date, int]]) -> str:
     """Sessions per week as a text bar chart (monospace), oldest first."""
     peak = max((count for _, count in weeks), default=0) or 1
     lines = [
