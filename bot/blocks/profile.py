@@ -28,7 +28,14 @@ from bot.blocks.kit import (
 )
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
-from bot.services.mentors import BIO_MAX, CAPACITY_MAX, CAPACITY_MIN, MentorView
+from bot.services.mentors import (
+    BIO_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    MentorChange,
+    MentorOutcome,
+    MentorView,
+)
 from store.statuses import MentorStatus
 
 CODE_OF_CONDUCT = (
@@ -226,12 +233,13 @@ def build_approval_request(mentor: MentorView) -> dict[str, Any]:
     )
 
 
-def build_approval_outcome(mentor: MentorView, coordinator_id: str) -> dict[str, Any]:
+def build_approval_outcome(decision: MentorOutcome) -> dict[str, Any]:
     """The card again, buttons replaced by the decision so it cannot be clicked twice."""
-    if mentor.status == MentorStatus.ACTIVE:
-        outcome = f":white_check_mark: Approved by <@{coordinator_id}>."
+    mentor, by = decision.mentor, decision.coordinator
+    if decision.change == MentorChange.APPROVED:
+        outcome = f":white_check_mark: Approved by <@{by}>."
     else:
-        outcome = f":x: Rejected by <@{coordinator_id}>: {escape(mentor.rejection_reason or '')}"
+        outcome = f":x: Rejected by <@{by}>: {escape(mentor.rejection_reason or '')}"
     return message(
         f"{mentor.name}: {mentor.status}",
         [
@@ -257,9 +265,9 @@ def build_reject_modal(
     )
 
 
-def build_decision_dm(mentor: MentorView) -> dict[str, Any]:
-    """What the mentor hears after a coordinator decides."""
-    if mentor.status == MentorStatus.ACTIVE:
+def build_decision_dm(decision: MentorOutcome) -> dict[str, Any]:
+    """What the mentor hears after a coordinator approves or rejects their sign-up."""
+    if decision.change == MentorChange.APPROVED:
         text = "Good news: a coordinator approved your mentor profile. You're visible in search."
         return message(
             text,
@@ -269,7 +277,7 @@ def build_decision_dm(mentor: MentorView) -> dict[str, Any]:
             ],
         )
     text = "A coordinator did not approve your mentor profile this time."
-    reason = escape(mentor.rejection_reason or "")
+    reason = escape(decision.mentor.rejection_reason or "")
     return message(
         text,
         [

@@ -19,7 +19,7 @@ from bot.blocks.kit import (
 )
 from bot.ids import COMMAND, Action, Callback
 from bot.ids import BlockId as B
-from bot.services.mentors import MentorView
+from bot.services.mentors import MentorChange, MentorOutcome
 from bot.services.roster import PAGE_SIZE, PAUSE_REASON_MAX, RosterEntry, RosterPage
 from store.statuses import MentorStatus, Pauser
 
@@ -138,9 +138,15 @@ def build_pause_modal(private_metadata: str, mentor_name: str) -> dict[str, Any]
     )
 
 
-def build_status_dm(mentor: MentorView) -> dict[str, Any]:
+def build_change_notice(outcome: MentorOutcome) -> str:
+    """The roster's line saying what the coordinator's click or reason did: "Paused @ada."."""
+    return f"{outcome.change.capitalize()} <@{outcome.mentor.slack_id}>."
+
+
+def build_status_dm(outcome: MentorOutcome) -> dict[str, Any]:
     """What a mentor hears when a coordinator pauses or reactivates their profile."""
-    if mentor.status == MentorStatus.PAUSED:
+    mentor = outcome.mentor
+    if outcome.change == MentorChange.PAUSED:
         by = mention(mentor.paused_by) if mentor.paused_by else "A coordinator"
         text = (
             f"{by} (a coordinator) paused your mentor profile: you're hidden from search for "

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -56,6 +57,26 @@ class MentorView:
     @property
     def paused_by_coordinator(self) -> bool:
         return self.status == MentorStatus.PAUSED and self.paused_by_role == Pauser.COORDINATOR
+
+
+class MentorChange(StrEnum):
+    """What a coordinator did to a mentor's profile."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAUSED = "paused"
+    REACTIVATED = "reactivated"
+
+
+@dataclass(frozen=True)
+class MentorOutcome:
+    """What a coordinator's change to a mentor did, and who must hear of it (as `BookingOutcome`
+    does for bookings): the coordinator sees it where they acted, the mentor is told."""
+
+    mentor: MentorView  # the profile as it now is
+    change: MentorChange
+    coordinator: str  # the Slack id of the coordinator who made the change
+    tell: str  # the mentor's Slack id: the change is news to them (a DM and their Home)
 
 
 @dataclass(frozen=True)
@@ -332,7 +353,7 @@ def decide(
     coordinators: Collection[str],
     now: datetime,
     source: str = "card",
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator approves or rejects a pending mentor, as shown at `version`.
 
     The actor is checked against the configured coordinators and the audit entry written here,
@@ -365,7 +386,17 @@ def decide(
         now=now,
     )
     session.flush()
-    return _view(session, mentor)
+    return changed(
+        session, mentor, MentorChange.APPROVED if approve else MentorChange.REJECTED, actor
+    )
+
+
+def changed(
+    session: Session, mentor: MentorProfile, change: MentorChange, coordinator: str
+) -> MentorOutcome:
+    """The outcome of a coordinator's change to `mentor`: its mentor is the one to tell."""
+    view = _view(session, mentor)
+    return MentorOutcome(mentor=view, change=change, coordinator=coordinator, tell=view.slack_id)
 
 
 def _check_pending(mentor: MentorProfile | None, version: int) -> None:

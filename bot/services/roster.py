@@ -21,8 +21,11 @@ from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.mentors import (
     InvalidProfile,
+    MentorChange,
+    MentorOutcome,
     MentorView,
     StaleProfile,
+    changed,
     clear_pause,
     mark_paused,
     mentor_by_id,
@@ -207,7 +210,7 @@ def coordinator_pause(
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator pauses an active mentor, as shown at `version`, with a reason they hear."""
     require_coordinator(actor, coordinators)
     mentor = _as_shown(session, mentor_id, version, MentorStatus.ACTIVE, lock=True)
@@ -217,7 +220,9 @@ def coordinator_pause(
     if len(reason) > PAUSE_REASON_MAX:
         raise InvalidProfile({"reason": f"Keep the reason under {PAUSE_REASON_MAX} characters."})
     mark_paused(mentor, role=Pauser.COORDINATOR, by=actor, reason=reason, now=now)
-    return _change(session, mentor, MentorStatus.PAUSED, "roster paused", actor, coordinators, now)
+    return _change(
+        session, mentor, MentorStatus.PAUSED, MentorChange.PAUSED, actor, coordinators, now
+    )
 
 
 def coordinator_reactivate(
@@ -228,7 +233,7 @@ def coordinator_reactivate(
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator lifts a coordinator's (or the system's) pause, as shown at `version`."""
     require_coordinator(actor, coordinators)
     mentor = _as_shown(session, mentor_id, version, MentorStatus.PAUSED, lock=True)
@@ -236,7 +241,7 @@ def coordinator_reactivate(
         raise MentorsOwnPause(mentor.user.real_name or "This mentor")
     clear_pause(mentor)
     return _change(
-        session, mentor, MentorStatus.ACTIVE, "roster reactivated", actor, coordinators, now
+        session, mentor, MentorStatus.ACTIVE, MentorChange.REACTIVATED, actor, coordinators, now
     )
 
 
@@ -244,11 +249,11 @@ def _change(
     session: Session,
     mentor: MentorProfile,
     status: MentorStatus,
-    action: str,
+    change: MentorChange,
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     mentor.status = status
     mentor.updated_at = now
     shown = mentor.version
@@ -257,15 +262,13 @@ def _change(
         session,
         actor=actor,
         coordinators=coordinators,
-        action=action,
+        action=f"roster {change}",  # "roster paused", "roster reactivated"
         detail=f"profile version {shown}",
         subject=mentor.user.slack_id,
         now=now,
     )
     session.flush()
-    view = mentor_by_id(session, mentor.id)
-    assert view is not None
-    return view
+    return changed(session, mentor, change, actor)
 
 
 def _as_shown(
