@@ -21,6 +21,7 @@ from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator import FakeSlack, Seen, SimActor, describe
 from store.models import Booking
+from store.statuses import BookingStatus
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def the_session_happens(story: Story) -> None:
     story.chapter("Chapter 4. Reminders, the session, and two confidential reviews")
     box = story.box
     with box.deps.sessions.begin() as session:
-        start = session.scalars(select(Booking.starts_at).where(Booking.status == "approved")).one()
+        start = session.scalars(
+            select(Booking.starts_at).where(Booking.status == BookingStatus.APPROVED)
+        ).one()
     for moment, what in (
         (start - timedelta(hours=24), "24 hours before the session"),
         (start - timedelta(minutes=10), "10 minutes before"),

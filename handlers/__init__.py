@@ -37,7 +37,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     commands.register(app, subcommands)
     home.register(app)
     find.register(app, subcommands)
-    booking.register(app, deps, subcommands, homes)
+    booking.register(app, subcommands)
     followup.register(app)
     closing.register(app)
     profile.register(app, subcommands)

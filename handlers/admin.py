@@ -50,7 +50,11 @@ def refusal(error: DomainError) -> str:
 
 def after_ack(deps: Deps, call: Invocation, use_case: Callable[[Session], T]) -> T | None:
     """Run a coordinator's use case after the ack (the figures can take a moment); a refusal
-    is answered privately and gives None."""
+    is answered privately and gives None.
+
+    Not `forms.run_or_tell`: that answers a click through its payload (response_url, else a
+    DM); this answers a slash command through its `respond`, with the usage added to a wrong
+    period or filter (`refusal`)."""
     try:
         with deps.sessions.begin() as session:
             return use_case(session)

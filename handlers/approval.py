@@ -17,7 +17,7 @@ from bot.blocks.profile import build_approval_outcome, build_decision_dm, build_
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
-from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
+from bot.services.mentors import InvalidProfile, MentorOutcome, decide, decision_form
 from handlers.context import wiring_of
 from handlers.forms import clicking_user, form_values, number, run_or_tell, string, tell, text
 from handlers.home import HomePublisher
@@ -57,21 +57,18 @@ def clicked_card(body: dict[str, Any]) -> dict[str, str] | None:
 
 
 def announce(
-    home: HomePublisher,
-    client: WebClient,
-    mentor: MentorView,
-    coordinator: str,
-    card: dict[str, str],
+    home: HomePublisher, client: WebClient, decision: MentorOutcome, card: dict[str, str]
 ) -> None:
-    """Replace the card's buttons with the outcome, tell the mentor, refresh their Home."""
+    """Replace the card's buttons with the decision, tell the mentor, refresh their Home."""
     try:
-        outcome = build_approval_outcome(mentor, coordinator)
-        client.chat_update(channel=card["channel"], ts=card["ts"], **outcome)
+        client.chat_update(
+            channel=card["channel"], ts=card["ts"], **build_approval_outcome(decision)
+        )
     except SlackApiError as failed:  # the card was deleted meanwhile: still tell the mentor
         if failed.response.get("error") not in CARD_GONE:
             raise
-    client.chat_postMessage(channel=mentor.slack_id, **build_decision_dm(mentor))
-    home.publish(client, mentor.slack_id)
+    client.chat_postMessage(channel=decision.tell, **build_decision_dm(decision))
+    home.publish(client, decision.tell)
 
 
 def on_approve(
@@ -86,7 +83,7 @@ def on_approve(
     if shown is None or card is None:
         tell(body, client, OUT_OF_DATE)
         return
-    mentor = run_or_tell(
+    decision = run_or_tell(
         deps,
         body,
         client,
@@ -102,9 +99,8 @@ def on_approve(
             source="card",
         ),
     )
-    if mentor is None:
-        return
-    announce(wiring.home, client, mentor, coordinator, card)
+    if decision is not None:
+        announce(wiring.home, client, decision, card)
 
 
 def on_reject(
@@ -144,11 +140,11 @@ def on_reject_reason(
     if card is None:
         ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
         return
-    mentor = reject_from_modal(
+    decision = reject_from_modal(
         wiring.deps, ack, view, coordinator, card["mentor_id"], card["version"], "card"
     )
-    if mentor is not None:
-        announce(wiring.home, client, mentor, coordinator, card)
+    if decision is not None:
+        announce(wiring.home, client, decision, card)
 
 
 def register(app: App) -> None:
@@ -165,7 +161,7 @@ def reject_from_modal(
     mentor_id: int,
     version: int,
     source: str,
-) -> MentorView | None:
+) -> MentorOutcome | None:
     """Reject a pending mentor with the reason typed in the modal; problems stay in the modal.
 
     The service re-checks, at submit, that the submitter is still a coordinator and the mentor
@@ -173,7 +169,7 @@ def reject_from_modal(
     """
     try:
         with deps.sessions.begin() as session:
-            mentor = decide(
+            decision = decide(
                 session,
                 mentor_id=mentor_id,
                 version=version,
@@ -191,4 +187,4 @@ def reject_from_modal(
         ack(response_action="errors", errors={BlockId.REASON: str(refused)})
         return None
     ack()
-    return mentor
+    return decision

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.booking import (
     build_book_modal,
@@ -90,7 +91,7 @@ def ask_reason(
     deps: Deps,
     body: dict[str, Any],
     client: WebClient,
-    open_for: Callable[[Any], BookingView],
+    open_for: Callable[[Session], BookingView],
     callback: str,
     title: str,
     after: str,
@@ -370,8 +371,18 @@ def on_cancel_reason(
         refresh_homes(client, wiring.home, outcome.booking)
 
 
-def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -> None:
-    """Wire the booking listeners; `/mentor sessions` stays a small closure over `deps`."""
+# --- /mentor sessions ----------------------------------------------------------------------
+
+
+def sessions(call: Invocation) -> None:
+    """`/mentor sessions`: the caller's upcoming and past sessions and requests, privately."""
+    deps = wiring_of(call.context).deps
+    with deps.sessions.begin() as session:
+        mine = bookings.sessions_of(session, slack_id=call.user_id, now=deps.clock.now())
+    call.ack(**build_sessions(mine, call.user_id))
+
+
+def register(app: App, commands: Subcommands) -> None:
     app.action(Action.BOOK)(on_book)
     app.view(Callback.BOOK)(on_book_submitted)
     app.action(Action.APPROVE_BOOKING)(on_approve)
@@ -383,10 +394,4 @@ def register(app: App, deps: Deps, commands: Subcommands, home: HomePublisher) -
     app.action(Action.REJECT_PROPOSAL)(on_reject)
     app.action(Action.CANCEL_BOOKING)(on_cancel)
     app.view(Callback.CANCEL)(on_cancel_reason)
-
-    def sessions(call: Invocation) -> None:
-        with deps.sessions.begin() as session:
-            mine = bookings.sessions_of(session, slack_id=call.user_id, now=deps.clock.now())
-        call.ack(**build_sessions(mine, call.user_id))
-
     commands.add("sessions", sessions, "sessions", "your upcoming and past sessions and requests")

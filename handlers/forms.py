@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.services.errors import DomainError
@@ -106,7 +107,7 @@ def replace_clicked_message(
 
 
 def run_or_tell(
-    deps: Deps, body: dict[str, Any], client: WebClient, call: Callable[[Any], T]
+    deps: Deps, body: dict[str, Any], client: WebClient, call: Callable[[Session], T]
 ) -> T | None:
     """One service call for the clicking user in its own transaction; None (the refusal
     explained privately, where they clicked) when a rule of the program refused it."""

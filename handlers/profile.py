@@ -39,6 +39,7 @@ from handlers.forms import (
     text,
     whole_number,
 )
+from store.statuses import MentorStatus
 
 # Where each of the service's field errors shows in the sign-up modal.
 FIELD_BLOCKS = {
@@ -72,7 +73,7 @@ def profile(call: Invocation) -> None:
     call.ack(**build_profile_message(mentor))
 
 
-def change_status(call: Invocation, status: str) -> None:
+def change_status(call: Invocation, status: MentorStatus) -> None:
     wiring = wiring_of(call.context)
     call.ack()
     message = _set_status(wiring.deps, call.user_id, status)
@@ -81,14 +82,14 @@ def change_status(call: Invocation, status: str) -> None:
 
 
 def pause(call: Invocation) -> None:
-    change_status(call, "paused")
+    change_status(call, MentorStatus.PAUSED)
 
 
 def resume(call: Invocation) -> None:
-    change_status(call, "active")
+    change_status(call, MentorStatus.ACTIVE)
 
 
-def _set_status(deps: Deps, user_id: str, status: str) -> dict[str, Any]:
+def _set_status(deps: Deps, user_id: str, status: MentorStatus) -> dict[str, Any]:
     try:
         with deps.sessions.begin() as session:
             mentor = set_status(session, slack_id=user_id, status=status, now=deps.clock.now())
@@ -103,7 +104,7 @@ def on_open_signup(ack: Ack, body: dict[str, Any], client: WebClient, context: B
 
 
 def status_clicked(
-    wiring: Wiring, ack: Ack, body: dict[str, Any], client: WebClient, status: str
+    wiring: Wiring, ack: Ack, body: dict[str, Any], client: WebClient, status: MentorStatus
 ) -> None:
     """A Pause/Resume/Leave button: redraw the message it was on, or DM a refusal from Home."""
     ack()
@@ -117,15 +118,15 @@ def status_clicked(
 
 
 def on_pause(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    status_clicked(wiring_of(context), ack, body, client, "paused")
+    status_clicked(wiring_of(context), ack, body, client, MentorStatus.PAUSED)
 
 
 def on_resume(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    status_clicked(wiring_of(context), ack, body, client, "active")
+    status_clicked(wiring_of(context), ack, body, client, MentorStatus.ACTIVE)
 
 
 def on_leave(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    status_clicked(wiring_of(context), ack, body, client, "left")
+    status_clicked(wiring_of(context), ack, body, client, MentorStatus.LEFT)
 
 
 def on_profile_submitted(

@@ -15,15 +15,27 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.kit import escape
 from bot.blocks.profile import build_decision_dm, build_reject_modal
-from bot.blocks.roster import build_pause_modal, build_roster, build_status_dm
+from bot.blocks.roster import (
+    build_change_notice,
+    build_pause_modal,
+    build_roster,
+    build_status_dm,
+)
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.coordinators import NotACoordinator
 from bot.services.errors import DomainError
-from bot.services.mentors import InvalidProfile, MentorView, decide, decision_form
+from bot.services.mentors import (
+    InvalidProfile,
+    MentorOutcome,
+    MentorView,
+    decide,
+    decision_form,
+)
 from bot.services.roster import (
     FILTERS,
     coordinator_pause,
@@ -79,7 +91,8 @@ def parse_modal_metadata(metadata: Any) -> tuple[Shown, str] | None:
     return (shown, url if isinstance(url, str) else "") if shown else None
 
 
-Change = Callable[[Deps, Any, Shown, str], MentorView]
+Change = Callable[[Deps, Session, Shown, str], MentorOutcome]
+MentorDM = Callable[[MentorOutcome], dict[str, Any]]
 
 
 def redraw(
@@ -107,10 +120,11 @@ def redraw(
 
 
 def tell_mentor(
-    home: HomePublisher, client: WebClient, mentor: MentorView, dm: dict[str, Any]
+    home: HomePublisher, client: WebClient, outcome: MentorOutcome, dm: MentorDM
 ) -> None:
-    client.chat_postMessage(channel=mentor.slack_id, **dm)
-    home.publish(client, mentor.slack_id)
+    """DM the person the outcome says to tell, and refresh their Home."""
+    client.chat_postMessage(channel=outcome.tell, **dm(outcome))
+    home.publish(client, outcome.tell)
 
 
 def refuse(
@@ -129,8 +143,7 @@ def act(
     client: WebClient,
     action: dict,
     change: Change,
-    done: str,
-    dm: Callable[[MentorView], dict[str, Any]],
+    dm: MentorDM,
 ) -> None:
     deps = wiring.deps
     shown = parse_shown(action.get("value"))
@@ -139,15 +152,15 @@ def act(
         return
     try:
         with deps.sessions.begin() as session:
-            mentor = change(deps, session, shown, clicking_user(body))
+            outcome = change(deps, session, shown, clicking_user(body))
     except DomainError as refused:
         refuse(deps, body, client, shown, refused)
         return
-    redraw(deps, body, client, shown, f"{done.capitalize()} <@{mentor.slack_id}>.")
-    tell_mentor(wiring.home, client, mentor, dm(mentor))
+    redraw(deps, body, client, shown, build_change_notice(outcome))
+    tell_mentor(wiring.home, client, outcome, dm)
 
 
-def approve_by(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+def approve_by(deps: Deps, session: Session, shown: Shown, actor: str) -> MentorOutcome:
     return decide(
         session,
         mentor_id=shown.mentor_id,
@@ -161,7 +174,7 @@ def approve_by(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView
     )
 
 
-def reactivate(deps: Deps, session: Any, shown: Shown, actor: str) -> MentorView:
+def reactivate(deps: Deps, session: Session, shown: Shown, actor: str) -> MentorOutcome:
     return coordinator_reactivate(
         session,
         mentor_id=shown.mentor_id,
@@ -176,14 +189,14 @@ def on_approve(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
     ack()
-    act(wiring_of(context), body, client, action, approve_by, "approved", build_decision_dm)
+    act(wiring_of(context), body, client, action, approve_by, build_decision_dm)
 
 
 def on_resume(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
     ack()
-    act(wiring_of(context), body, client, action, reactivate, "reactivated", build_status_dm)
+    act(wiring_of(context), body, client, action, reactivate, build_status_dm)
 
 
 def on_page(
@@ -255,14 +268,14 @@ def on_reject_reason(
         ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
         return
     shown, url = opened
-    mentor = reject_from_modal(
+    decision = reject_from_modal(
         wiring.deps, ack, view, coordinator, shown.mentor_id, shown.version, "roster"
     )
-    if mentor is None:
+    if decision is None:
         return
     at = {"response_url": url, "user": {"id": coordinator}}
-    redraw(wiring.deps, at, client, shown, f"Rejected <@{mentor.slack_id}>.")
-    tell_mentor(wiring.home, client, mentor, build_decision_dm(mentor))
+    redraw(wiring.deps, at, client, shown, build_change_notice(decision))
+    tell_mentor(wiring.home, client, decision, build_decision_dm)
 
 
 def on_pause_reason(
@@ -278,7 +291,7 @@ def on_pause_reason(
     shown, url = opened
     try:
         with deps.sessions.begin() as session:
-            mentor = coordinator_pause(
+            outcome = coordinator_pause(
                 session,
                 mentor_id=shown.mentor_id,
                 version=shown.version,
@@ -295,8 +308,8 @@ def on_pause_reason(
         return
     ack()
     at = {"response_url": url, "user": {"id": coordinator}}
-    redraw(deps, at, client, shown, f"Paused <@{mentor.slack_id}>.")
-    tell_mentor(wiring.home, client, mentor, build_status_dm(mentor))
+    redraw(deps, at, client, shown, build_change_notice(outcome))
+    tell_mentor(wiring.home, client, outcome, build_status_dm)
 
 
 def register(app: App) -> None:

@@ -23,7 +23,7 @@ from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
 from bot.services.free_slots import SlotChoice
-from store.statuses import PlannedBy
+from store.statuses import BookingStatus, PlannedBy
 
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
 
@@ -112,15 +112,16 @@ def build_request_card(booking: BookingView) -> dict[str, Any]:
 
 def build_card_outcome(booking: BookingView) -> dict[str, Any]:
     """The card again with its buttons replaced by what happened, so nobody clicks twice."""
+    when = session_when(booking.starts_at, booking.ends_at)
     outcome = {
-        "approved": (
-            f":white_check_mark: Approved: {session_when(booking.starts_at, booking.ends_at)}."
+        BookingStatus.APPROVED: f":white_check_mark: Approved: {when}.",
+        BookingStatus.DECLINED: f":x: Declined: {escape(booking.decline_reason or '')}",
+        BookingStatus.CANCELLED: (
+            f":no_entry_sign: Cancelled: {escape(booking.cancel_reason or '')}"
         ),
-        "declined": f":x: Declined: {escape(booking.decline_reason or '')}",
-        "cancelled": f":no_entry_sign: Cancelled: {escape(booking.cancel_reason or '')}",
-        "expired": ":hourglass: Expired without an answer.",
+        BookingStatus.EXPIRED: ":hourglass: Expired without an answer.",
     }.get(booking.status, "")
-    if booking.status == "pending" and booking.proposed_starts_at:
+    if booking.status == BookingStatus.PENDING and booking.proposed_starts_at:
         outcome = (
             f":arrows_counterclockwise: You proposed {local_time(booking.proposed_starts_at)}; "
             f"waiting for <@{booking.mentee_slack_id}>."
@@ -234,7 +235,7 @@ def build_proposal(booking: BookingView) -> dict[str, Any]:
 
 
 def build_proposal_answered(booking: BookingView) -> dict[str, Any]:
-    if booking.status == "approved":
+    if booking.status == BookingStatus.APPROVED:
         text = f":white_check_mark: You accepted {local_time(booking.starts_at)}."
     else:
         text = ":x: You declined the proposed time; the request is withdrawn."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.blocks.kit import (
@@ -28,7 +28,7 @@ BAR_WIDTH = 20
 COMMENT_LIMIT = 200  # a long pulse comment is clipped so ten of them fit one section
 
 
-def _date(moment: Any) -> str:
+def _date(moment: datetime) -> str:
     return local_time(moment, "{date_short}")
 
 
@@ -45,7 +45,7 @@ def _stars(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} ★"
 
 
-def _more(items: Sequence[Any]) -> str:
+def _more(items: Sequence[object]) -> str:
     return f"\n_…and {len(items) - LIST_LIMIT} more_" if len(items) > LIST_LIMIT else ""
 
 
@@ -115,7 +115,7 @@ def _mentorships(figures: MentorshipFigures) -> list[Block]:
     return blocks
 
 
-def _chart(weeks: Sequence[tuple[Any, int]]) -> str:
+def _chart(weeks: Sequence[tuple[date, int]]) -> str:
     """Sessions per week as a text bar chart (monospace), oldest first."""
     peak = max((count for _, count in weeks), default=0) or 1
     lines = [

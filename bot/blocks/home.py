@@ -27,6 +27,7 @@ from bot.services.bookings import MySessions
 from bot.services.mentors import MentorView
 from bot.services.mentorship_cards import MentorshipCard
 from bot.services.mentorship_closing import MentorFeedback
+from store.statuses import MentorStatus
 
 NEXT_SLOTS_SHOWN = 5
 SESSIONS_SHOWN = 3
@@ -54,7 +55,7 @@ def build_home(
             "free; anyone can book a session with a message about their goals."
         ),
     ]
-    is_mentor = mentor is not None and mentor.status != "left"
+    is_mentor = mentor is not None and mentor.status != MentorStatus.LEFT
     find = button("Find a mentor", Action.OPEN_FIND, style="primary")
     if is_mentor:
         blocks.append(actions(find))
@@ -89,7 +90,7 @@ def _mentor_section(mentor: MentorView, free_slots: Sequence[SlotView]) -> list[
             f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week"
         ),
     ]
-    if mentor.status in ("active", "paused"):
+    if mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED):
         if free_slots:
             shown = "\n".join(f"• {local_time(s.starts_at)}" for s in free_slots[:NEXT_SLOTS_SHOWN])
             more = len(free_slots) - NEXT_SLOTS_SHOWN

@@ -28,7 +28,15 @@ from bot.blocks.kit import (
 )
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
-from bot.services.mentors import BIO_MAX, CAPACITY_MAX, CAPACITY_MIN, MentorView
+from bot.services.mentors import (
+    BIO_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    MentorChange,
+    MentorOutcome,
+    MentorView,
+)
+from store.statuses import MentorStatus
 
 CODE_OF_CONDUCT = (
     "*Code of conduct*\n"
@@ -39,11 +47,11 @@ CODE_OF_CONDUCT = (
 )
 COC_AGREE = "agree"
 STATUS_LABELS = {
-    "active": "Active: visible in search",
-    "paused": "Paused: hidden from search",
-    "pending": "Waiting for a coordinator's approval",
-    "rejected": "Not approved",
-    "left": "Left the program",
+    MentorStatus.ACTIVE: "Active: visible in search",
+    MentorStatus.PAUSED: "Paused: hidden from search",
+    MentorStatus.PENDING: "Waiting for a coordinator's approval",
+    MentorStatus.REJECTED: "Not approved",
+    MentorStatus.LEFT: "Left the program",
 }
 
 
@@ -133,13 +141,13 @@ def profile_summary(mentor: MentorView) -> str:
 def mentor_buttons(mentor: MentorView) -> Block:
     """What a mentor can do with their profile, by its status."""
     elements = [button("Edit profile", Action.OPEN_SIGNUP)]
-    if mentor.status in ("active", "paused"):
+    if mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED):
         elements.append(button("Availability", Action.OPEN_AVAILABILITY, style="primary"))
-    if mentor.status == "active":
+    if mentor.status == MentorStatus.ACTIVE:
         elements.append(button("Pause", Action.PAUSE))
-    elif mentor.status == "paused" and not mentor.paused_by_coordinator:
+    elif mentor.status == MentorStatus.PAUSED and not mentor.paused_by_coordinator:
         elements.append(button("Resume", Action.RESUME))
-    if mentor.status in ("active", "paused", "pending"):
+    if mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED, MentorStatus.PENDING):
         leave = button("Leave the program", Action.LEAVE, style="danger")
         leave["confirm"] = {
             "title": {"type": "plain_text", "text": "Leave the program?"},
@@ -174,7 +182,7 @@ def mentorships_continue(mentor: MentorView | None) -> list[Block]:
 
 def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
     """The answer to `/mentor profile`."""
-    if mentor is None or mentor.status == "left":
+    if mentor is None or mentor.status == MentorStatus.LEFT:
         return message(
             "You're not a mentor yet.",
             [
@@ -185,7 +193,7 @@ def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
         )
     blocks = [header("Your mentor profile"), section(profile_summary(mentor))]
     blocks += mentorships_continue(mentor)
-    if mentor.status == "rejected" and mentor.rejection_reason:
+    if mentor.status == MentorStatus.REJECTED and mentor.rejection_reason:
         blocks.append(context(f"Coordinator's note: {escape(mentor.rejection_reason)}"))
     if mentor.paused_by_coordinator:
         blocks.append(context(coordinator_pause_note(mentor)))
@@ -195,7 +203,7 @@ def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
 
 def build_saved_message(mentor: MentorView, *, created: bool) -> dict[str, Any]:
     """The DM after the sign-up modal is saved: what happens next."""
-    if mentor.status == "pending":
+    if mentor.status == MentorStatus.PENDING:
         text = (
             "Thanks for signing up to mentor! A coordinator will review your profile; "
             "I'll tell you here as soon as they decide."
@@ -236,12 +244,13 @@ def build_approval_request(mentor: MentorView) -> dict[str, Any]:
     )
 
 
-def build_approval_outcome(mentor: MentorView, coordinator_id: str) -> dict[str, Any]:
+def build_approval_outcome(decision: MentorOutcome) -> dict[str, Any]:
     """The card again, buttons replaced by the decision so it cannot be clicked twice."""
-    if mentor.status == "active":
-        outcome = f":white_check_mark: Approved by <@{coordinator_id}>."
+    mentor, by = decision.mentor, decision.coordinator
+    if decision.change == MentorChange.APPROVED:
+        outcome = f":white_check_mark: Approved by <@{by}>."
     else:
-        outcome = f":x: Rejected by <@{coordinator_id}>: {escape(mentor.rejection_reason or '')}"
+        outcome = f":x: Rejected by <@{by}>: {escape(mentor.rejection_reason or '')}"
     return message(
         f"{mentor.name}: {mentor.status}",
         [
@@ -267,9 +276,9 @@ def build_reject_modal(
     )
 
 
-def build_decision_dm(mentor: MentorView) -> dict[str, Any]:
-    """What the mentor hears after a coordinator decides."""
-    if mentor.status == "active":
+def build_decision_dm(decision: MentorOutcome) -> dict[str, Any]:
+    """What the mentor hears after a coordinator approves or rejects their sign-up."""
+    if decision.change == MentorChange.APPROVED:
         text = "Good news: a coordinator approved your mentor profile. You're visible in search."
         return message(
             text,
@@ -279,7 +288,7 @@ def build_decision_dm(mentor: MentorView) -> dict[str, Any]:
             ],
         )
     text = "A coordinator did not approve your mentor profile this time."
-    reason = escape(mentor.rejection_reason or "")
+    reason = escape(decision.mentor.rejection_reason or "")
     return message(
         text,
         [

@@ -19,13 +19,14 @@ from bot.blocks.kit import (
 )
 from bot.ids import COMMAND, Action, Callback
 from bot.ids import BlockId as B
-from bot.services.mentors import MentorView
+from bot.services.mentors import MentorChange, MentorOutcome
 from bot.services.roster import PAGE_SIZE, PAUSE_REASON_MAX, RosterEntry, RosterPage
+from store.statuses import MentorStatus, Pauser
 
 STATUS_LABELS = {
-    "pending": ":hourglass: Waiting for approval",
-    "active": ":large_green_circle: Active",
-    "paused": ":double_vertical_bar: Paused",
+    MentorStatus.PENDING: ":hourglass: Waiting for approval",
+    MentorStatus.ACTIVE: ":large_green_circle: Active",
+    MentorStatus.PAUSED: ":double_vertical_bar: Paused",
 }
 FILTER_TITLES = {
     "all": "Mentors",
@@ -61,14 +62,14 @@ def _describe(entry: RosterEntry) -> str:
 
 def _pause_line(entry: RosterEntry) -> str:
     """Who paused the mentor and when (in each reader's time zone), and why."""
-    if entry.status != "paused":
+    if entry.status != MentorStatus.PAUSED:
         return ""
     parts = ["Paused"]
-    if entry.paused_by_role == "coordinator" and entry.paused_by:
+    if entry.paused_by_role == Pauser.COORDINATOR and entry.paused_by:
         parts.append(f"by {mention(entry.paused_by)}")
-    elif entry.paused_by_role == "mentor":
+    elif entry.paused_by_role == Pauser.MENTOR:
         parts.append("by themselves (only they can resume)")
-    elif entry.paused_by_role == "system":
+    elif entry.paused_by_role == Pauser.SYSTEM:
         parts.append("by Mentor Bot")
     if entry.paused_at:
         parts.append(local_time(entry.paused_at, "{date_short_pretty}"))
@@ -78,7 +79,7 @@ def _pause_line(entry: RosterEntry) -> str:
 
 def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
     value = entry_value(entry, page)
-    if entry.status == "pending":
+    if entry.status == MentorStatus.PENDING:
         return [
             section(_describe(entry)),
             actions(
@@ -86,7 +87,7 @@ def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
                 button("Reject", Action.ROSTER_REJECT, value, style="danger"),
             ),
         ]
-    if entry.status == "active":
+    if entry.status == MentorStatus.ACTIVE:
         return [section(_describe(entry), accessory=button("Pause", Action.ROSTER_PAUSE, value))]
     if entry.can_reactivate:
         reactivate = button("Reactivate", Action.ROSTER_RESUME, value)
@@ -96,7 +97,7 @@ def _entry_blocks(entry: RosterEntry, page: RosterPage) -> list[Block]:
 
 def build_roster(page: RosterPage, *, notice: str | None = None) -> dict[str, Any]:
     """One page of the roster; `notice` reports what the last click did."""
-    counts = " · ".join(f"{page.counts[s]} {s}" for s in ("pending", "active", "paused"))
+    counts = " · ".join(f"{count} {status}" for status, count in page.counts.items())
     blocks: list[Block] = [header(FILTER_TITLES[page.filter]), context(counts)]
     if notice:
         blocks.append(section(notice))
@@ -137,9 +138,15 @@ def build_pause_modal(private_metadata: str, mentor_name: str) -> dict[str, Any]
     )
 
 
-def build_status_dm(mentor: MentorView) -> dict[str, Any]:
+def build_change_notice(outcome: MentorOutcome) -> str:
+    """The roster's line saying what the coordinator's click or reason did: "Paused @ada."."""
+    return f"{outcome.change.capitalize()} <@{outcome.mentor.slack_id}>."
+
+
+def build_status_dm(outcome: MentorOutcome) -> dict[str, Any]:
     """What a mentor hears when a coordinator pauses or reactivates their profile."""
-    if mentor.status == "paused":
+    mentor = outcome.mentor
+    if outcome.change == MentorChange.PAUSED:
         by = mention(mentor.paused_by) if mentor.paused_by else "A coordinator"
         text = (
             f"{by} (a coordinator) paused your mentor profile: you're hidden from search for "

@@ -32,14 +32,15 @@ from sqlalchemy.orm import Session
 
 from bot.services.errors import DomainError
 from store.models import SESSION_LENGTHS, AvailabilityWindow, Booking, MentorProfile, Slot, User
+from store.statuses import BookingStatus, MentorStatus, WindowKind
 
 MAX_WEEKS = 52
-LIVE_STATUSES = ("pending", "approved")
+LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 # Mentors who may publish times: also paused ones (to be ready when they resume) and those
 # waiting for a coordinator's approval.
-CAN_PUBLISH = ("active", "paused", "pending")
+CAN_PUBLISH = (MentorStatus.ACTIVE, MentorStatus.PAUSED, MentorStatus.PENDING)
 # Mentors who are gone get no new weekly slots; paused and pending ones keep theirs coming.
-NO_NEW_SLOTS = ("left", "rejected")
+NO_NEW_SLOTS = (MentorStatus.LEFT, MentorStatus.REJECTED)
 # Slots are cut at the mentor's session length, so none is longer than the longest one.
 LONGEST_SLOT = timedelta(minutes=max(SESSION_LENGTHS))
 _INSERT_CHUNK = 500  # rows per INSERT: 4 parameters each stays far below SQLite's limit
@@ -340,7 +341,7 @@ def add_once(
     _check_length(start, end, minutes)
     window = AvailabilityWindow(
         mentor_id=mentor_id,
-        kind="once",
+        kind=WindowKind.ONCE,
         first_date=day,
         weekdays=0,
         weeks=None,
@@ -391,7 +392,7 @@ def add_weekly(
     until = min(_last_date(first_date, weeks), _horizon_date(now, horizon_weeks, zone))
     window = AvailabilityWindow(
         mentor_id=mentor_id,
-        kind="weekly",
+        kind=WindowKind.WEEKLY,
         first_date=first_date,
         weekdays=mask,
         weeks=weeks,
@@ -431,7 +432,7 @@ def extend_weekly(session: Session, *, now: datetime, horizon_weeks: int) -> int
         select(AvailabilityWindow, MentorProfile.session_minutes)
         .join(MentorProfile, MentorProfile.id == AvailabilityWindow.mentor_id)
         .where(
-            AvailabilityWindow.kind == "weekly",
+            AvailabilityWindow.kind == WindowKind.WEEKLY,
             MentorProfile.status.not_in(NO_NEW_SLOTS),
             or_(
                 generated.is_(None),
@@ -606,7 +607,7 @@ def recut_free_slots(session: Session, *, mentor_id: int, minutes: int, now: dat
         .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
         .exists(),
         select(Booking.id)
-        .where(Booking.proposed_slot_id == Slot.id, Booking.status == "pending")
+        .where(Booking.proposed_slot_id == Slot.id, Booking.status == BookingStatus.PENDING)
         .exists(),
     )
     free = session.execute(

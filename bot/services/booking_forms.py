@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.services.bookings import BookingError, BookingView, for_decision
 from bot.services.free_slots import SlotChoice, free_slots
 from store.models import MentorProfile, Slot, User
+from store.statuses import MentorStatus
 
 
 class TimeNoLongerOffered(BookingError):
@@ -63,7 +64,7 @@ def more_times(session: Session, *, mentor_id: int, now: datetime) -> MentorTime
         .join(User, User.id == MentorProfile.user_id)
         .where(MentorProfile.id == mentor_id)
     ).first()
-    if mentor is None or mentor.status != "active":
+    if mentor is None or mentor.status != MentorStatus.ACTIVE:
         raise NotTakingBookings()
     slots = free_slots(session, mentor_id=mentor_id, now=now)
     return MentorTimes(mentor_id, mentor.real_name, tuple(slots))
@@ -77,7 +78,7 @@ def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
         .join(User, User.id == MentorProfile.user_id)
         .where(Slot.id == slot_id)
     ).first()
-    if mentor is None or mentor.status != "active":
+    if mentor is None or mentor.status != MentorStatus.ACTIVE:
         raise TimeNoLongerOffered()
     slots = free_slots(session, mentor_id=mentor.id, now=now)
     if not slots:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import lifecycle, mentorship_plans
 from bot.services.booking_view import BookingView
+from store.statuses import BookingStatus
 
 
 def replan(
@@ -34,6 +35,6 @@ def replan(
                 ends_at=booking.ends_at,
                 now=now,
             )
-    elif booking.status != "pending":
+    elif booking.status != BookingStatus.PENDING:
         lifecycle.cancel_plan(session, booking.id)
     return booking

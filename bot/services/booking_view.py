@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from store.statuses import PlannedBy
+from store.statuses import BookingStatus, PlannedBy
 
 # A request needs time for an answer: it expires an hour before its slot at the latest.
 BOOKING_LEAD = timedelta(hours=1)
@@ -16,7 +16,7 @@ BOOKING_LEAD = timedelta(hours=1)
 @dataclass(frozen=True)
 class BookingView:
     id: int
-    status: str
+    status: BookingStatus
     mentor_id: int
     mentor_slack_id: str
     mentor_name: str
@@ -48,7 +48,7 @@ class BookingView:
     @property
     def confirmed(self) -> bool:
         """Approved: a session both people expect (after accepting a proposal, or approval)."""
-        return self.status == "approved"
+        return self.status == BookingStatus.APPROVED
 
     @property
     def planner_slack_id(self) -> str:

@@ -41,7 +41,7 @@ from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError
 from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, MentorProfile, Slot, User
-from store.statuses import PlannedBy
+from store.statuses import BookingStatus, MentorStatus, PlannedBy
 
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
@@ -169,16 +169,16 @@ class NotYourBooking(BookingError):
 
 
 _STATUS_WORDS = {
-    "pending": "is still waiting for an answer",
-    "approved": "was already approved",
-    "declined": "was already declined",
-    "cancelled": "was already cancelled",
-    "expired": "has expired",
+    BookingStatus.PENDING: "is still waiting for an answer",
+    BookingStatus.APPROVED: "was already approved",
+    BookingStatus.DECLINED: "was already declined",
+    BookingStatus.CANCELLED: "was already cancelled",
+    BookingStatus.EXPIRED: "has expired",
 }
 
 
 class NotPending(BookingError):
-    def __init__(self, status: str) -> None:
+    def __init__(self, status: BookingStatus) -> None:
         super().__init__(f"This request {_STATUS_WORDS.get(status, 'has changed')}.")
         self.status = status
 
@@ -298,7 +298,7 @@ def book_slot(
     mentor = _locked_mentor(session, slot.mentor_id)
     if mentor.user_id == mentee_id:
         raise MentorUnavailable("You can't book a session with yourself.")
-    if mentorship is None and mentor.status != "active":
+    if mentorship is None and mentor.status != MentorStatus.ACTIVE:
         raise MentorUnavailable()
     if _load(session, mentor, slot.starts_at) >= mentor.weekly_capacity:
         raise _week_full_for_mentee()
@@ -307,7 +307,7 @@ def book_slot(
             select(
                 func.count(),
                 func.count().filter(Booking.mentor_id == slot.mentor_id),
-            ).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
+            ).where(Booking.mentee_id == mentee_id, Booking.status == BookingStatus.PENDING)
         ).one()
         if open_with[0] >= max_open:
             raise AlreadyRequested() if open_with[1] else TooManyOpenRequests(max_open)
@@ -315,7 +315,7 @@ def book_slot(
         slot_id=slot.id,
         mentor_id=slot.mentor_id,
         mentee_id=mentee_id,
-        status="pending",
+        status=BookingStatus.PENDING,
         message=message.strip(),
         topic=(topic or "").strip() or None,
         requested_at=now,
@@ -370,7 +370,7 @@ def approve(
         if booking.planned_by == PlannedBy.MENTOR:
             raise _week_full_for_mentee()
         raise _week_full_for_mentor(others, mentor.weekly_capacity)
-    booking.status = "approved"
+    booking.status = BookingStatus.APPROVED
     booking.proposed_slot_id = None
     booking.decided_at = now
     session.flush()
@@ -391,7 +391,7 @@ def decline(
     if errors:
         raise InvalidRequest(errors)
     _require_pending(booking)
-    booking.status = "declined"
+    booking.status = BookingStatus.DECLINED
     booking.decline_reason = reason.strip()
     booking.decided_at = now
     session.flush()
@@ -447,7 +447,7 @@ def answer_proposal(
         raise NotYourBooking()
     _require_pending(booking)
     if not accept:
-        booking.status = "cancelled"
+        booking.status = BookingStatus.CANCELLED
         booking.cancel_reason = DECLINED_PROPOSAL
         booking.cancelled_by = booking.mentee_id
         session.flush()
@@ -474,7 +474,7 @@ def answer_proposal(
             booking.starts_at = slot.starts_at
             booking.ends_at = slot.ends_at
             booking.proposed_slot_id = None
-            booking.status = "approved"
+            booking.status = BookingStatus.APPROVED
             booking.decided_at = now
     except IntegrityError as refused:
         # The savepoint's rollback expired the booking: it reloads as it was, still pending.
@@ -498,7 +498,7 @@ def cancel(
         raise InvalidRequest(errors)
     booking, proposed = _locked(session, booking_id)
     actor = _require_cancellable(booking, actor_slack_id, now)
-    booking.status = "cancelled"
+    booking.status = BookingStatus.CANCELLED
     booking.cancel_reason = reason.strip()
     booking.cancelled_by = actor
     session.flush()
@@ -563,7 +563,7 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
     mine = Booking.mentee_id == me.id
     if me.mentor_id is not None:
         mine = or_(mine, Booking.mentor_id == me.mentor_id)
-    approved = Booking.status == "approved"
+    approved = Booking.status == BookingStatus.APPROVED
     soonest, latest = (Booking.starts_at, Booking.id), (Booking.starts_at.desc(), Booking.id)
     groups: dict[str, Select[Any]] = {
         "upcoming": select(Booking.id)
@@ -571,7 +571,7 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
         .order_by(*soonest)
         .limit(limit),
         "my_requests": select(Booking.id)
-        .where(Booking.mentee_id == me.id, Booking.status == "pending")
+        .where(Booking.mentee_id == me.id, Booking.status == BookingStatus.PENDING)
         .order_by(*soonest)
         .limit(limit),
         "past": select(Booking.id)
@@ -582,7 +582,7 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
     if me.mentor_id is not None:
         groups["awaiting_me"] = (
             select(Booking.id)
-            .where(Booking.mentor_id == me.mentor_id, Booking.status == "pending")
+            .where(Booking.mentor_id == me.mentor_id, Booking.status == BookingStatus.PENDING)
             .order_by(*soonest)
             .limit(limit)
         )
@@ -611,7 +611,9 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
 
 def open_request_count(session: Session, *, mentee_id: int) -> int:
     """How many of the mentee's requests are waiting for an answer."""
-    query = select(func.count()).where(Booking.mentee_id == mentee_id, Booking.status == "pending")
+    query = select(func.count()).where(
+        Booking.mentee_id == mentee_id, Booking.status == BookingStatus.PENDING
+    )
     return session.scalar(query) or 0
 
 
@@ -723,7 +725,7 @@ def _require_answerer(booking: Booking, actor_slack_id: str) -> None:
 
 
 def _require_pending(booking: Booking) -> None:
-    if booking.status != "pending":
+    if booking.status != BookingStatus.PENDING:
         raise NotPending(booking.status)
 
 

@@ -68,13 +68,14 @@ from store.models import (
     SearchMiss,
     User,
 )
+from store.statuses import BookingStatus, DueStatus, MentorStatus
 
 TOP = 5
 HISTORY_WEEKS = 8
 STALE_AFTER = timedelta(days=1)
-LIVE_STATUSES = ("pending", "approved")
+LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 # Statuses a booking can have after the mentor approved it (see the module's rules).
-WAS_APPROVED = ("approved", "cancelled")
+WAS_APPROVED = (BookingStatus.APPROVED, BookingStatus.CANCELLED)
 WEEK = timedelta(days=7)
 
 
@@ -236,7 +237,9 @@ def _no_show() -> ColumnElement[bool]:
 
 def _ended(start: datetime, end: datetime, now: datetime) -> ColumnElement[bool]:
     return and_(
-        Booking.status == "approved", _within(Booking.ends_at, start, end), Booking.ends_at <= now
+        Booking.status == BookingStatus.APPROVED,
+        _within(Booking.ends_at, start, end),
+        Booking.ends_at <= now,
     )
 
 
@@ -260,12 +263,12 @@ def _booking_counts(
             Booking.status.in_(BOOKING_STATUSES), _within(Booking.requested_at, start, end)
         ),
         "approvals": _counted(decided, Booking.status.in_(WAS_APPROVED)),
-        "declines": _counted(decided, Booking.status == "declined"),
-        "expiries": _counted(decided, Booking.status == "expired"),
+        "declines": _counted(decided, Booking.status == BookingStatus.DECLINED),
+        "expiries": _counted(decided, Booking.status == BookingStatus.EXPIRED),
         "ended": _counted(ended),
         "no_shows": _counted(ended, _no_show()),
         "cancellations": _counted(
-            Booking.status == "cancelled", _within(Booking.starts_at, start, end)
+            Booking.status == BookingStatus.CANCELLED, _within(Booking.starts_at, start, end)
         ),
     }
     row = session.execute(select(*columns.values())).one()
@@ -282,7 +285,7 @@ def _median_decision(session: Session, start: datetime, end: datetime) -> timede
     """
     decisions = (
         _within(Booking.decided_at, start, end),
-        Booking.status.in_((*WAS_APPROVED, "declined")),
+        Booking.status.in_((*WAS_APPROVED, BookingStatus.DECLINED)),
     )
     total = select(func.count()).select_from(Booking).where(*decisions).scalar_subquery()
     middle = session.execute(
@@ -368,7 +371,7 @@ def _stale_requests(session: Session, now: datetime) -> tuple[StaleRequest, ...]
         .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
         .join(mentor, mentor.id == MentorProfile.user_id)
         .join(mentee, mentee.id == Booking.mentee_id)
-        .where(Booking.status == "pending", Booking.requested_at < now - STALE_AFTER)
+        .where(Booking.status == BookingStatus.PENDING, Booking.requested_at < now - STALE_AFTER)
         .order_by(Booking.requested_at, Booking.id)
     )
     return tuple(StaleRequest(*row) for row in rows)
@@ -433,7 +436,7 @@ def _at_capacity(session: Session, now: datetime) -> tuple[MentorLoad, ...]:
     zones = session.scalars(
         select(User.tz)
         .join(MentorProfile, MentorProfile.user_id == User.id)
-        .where(MentorProfile.status == "active")
+        .where(MentorProfile.status == MentorStatus.ACTIVE)
         .distinct()
     ).all()
     if not zones:
@@ -455,7 +458,7 @@ def _at_capacity(session: Session, now: datetime) -> tuple[MentorLoad, ...]:
         .where(
             Booking.status.in_(LIVE_STATUSES),
             any_week,
-            MentorProfile.status == "active",
+            MentorProfile.status == MentorStatus.ACTIVE,
             this_week,
         )
         .group_by(Booking.mentor_id)
@@ -482,7 +485,7 @@ def _failed(session: Session, start: datetime, end: datetime) -> tuple[FailedMes
     finished = func.coalesce(DueWork.done_at, DueWork.due_at)
     rows = session.execute(
         select(DueWork.kind, DueWork.last_error, DueWork.due_at)
-        .where(DueWork.status == "failed", _within(finished, start, end))
+        .where(DueWork.status == DueStatus.FAILED, _within(finished, start, end))
         .order_by(finished, DueWork.id)
     )
     return tuple(FailedMessage(kind, error or "", due_at) for kind, error, due_at in rows)
@@ -492,7 +495,7 @@ def _sessions_per_week(session: Session, end: datetime) -> tuple[tuple[date, int
     last_day = (end - timedelta(microseconds=1)).date()
     last_monday = datetime.combine(last_day - timedelta(days=last_day.weekday()), time(), UTC)
     mondays = [last_monday - WEEK * back for back in reversed(range(HISTORY_WEEKS))]
-    approved = Booking.status == "approved"
+    approved = Booking.status == BookingStatus.APPROVED
     row = session.execute(
         select(*(_counted(approved, _within(Booking.starts_at, m, m + WEEK)) for m in mondays))
     ).one()

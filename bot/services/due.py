@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store.models import DueWork, User
+from store.statuses import DueStatus
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def schedule(
         "mentorship_id": mentorship_id,
         "recipient_id": recipient_id,
         "payload": payload or {},
-        "status": "pending",
+        "status": DueStatus.PENDING,
         "attempts": 0,
         "created_at": now,
     }
@@ -79,7 +80,7 @@ def claim_due(
 ) -> list[DueItem]:
     """Lease up to `limit` due rows to this pass, oldest first, and return them."""
     claimable = (
-        DueWork.status == "pending",
+        DueWork.status == DueStatus.PENDING,
         DueWork.due_at <= now,
         or_(DueWork.lease_until.is_(None), DueWork.lease_until <= now),
     )
@@ -140,8 +141,12 @@ def finish_all(session: Session, items: Sequence[DueItem], *, now: datetime) -> 
     for token, ids in by_token.items():
         result = session.execute(
             update(DueWork)
-            .where(DueWork.id.in_(ids), DueWork.claim_token == token, DueWork.status == "pending")
-            .values(status="sent", done_at=now, last_error=None, lease_until=None)
+            .where(
+                DueWork.id.in_(ids),
+                DueWork.claim_token == token,
+                DueWork.status == DueStatus.PENDING,
+            )
+            .values(status=DueStatus.SENT, done_at=now, last_error=None, lease_until=None)
         )
         settled += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return settled
@@ -149,7 +154,7 @@ def finish_all(session: Session, items: Sequence[DueItem], *, now: datetime) -> 
 
 def fail(session: Session, item: DueItem, *, now: datetime, error: str) -> bool:
     """Give up on claimed work for good; the digest reports it."""
-    return _settle(session, item, status="failed", done_at=now, last_error=error[:2000])
+    return _settle(session, item, status=DueStatus.FAILED, done_at=now, last_error=error[:2000])
 
 
 def retry_later(session: Session, item: DueItem, *, at: datetime, error: str) -> bool:
@@ -163,14 +168,19 @@ def retry_later(session: Session, item: DueItem, *, at: datetime, error: str) ->
 
 
 def _settle(
-    session: Session, item: DueItem, *, status: str, done_at: datetime, last_error: str | None
+    session: Session,
+    item: DueItem,
+    *,
+    status: DueStatus,
+    done_at: datetime,
+    last_error: str | None,
 ) -> bool:
     result = session.execute(
         update(DueWork)
         .where(
             DueWork.id == item.id,
             DueWork.claim_token == item.claim_token,
-            DueWork.status == "pending",
+            DueWork.status == DueStatus.PENDING,
         )
         .values(status=status, done_at=done_at, last_error=last_error, lease_until=None)
     )

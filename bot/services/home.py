@@ -13,6 +13,7 @@ from bot.services.mentors import MentorView, mentor_for
 from bot.services.mentorship_cards import MentorshipCard, cards_of
 from bot.services.mentorship_closing import MentorFeedback, feedback_for
 from bot.services.reviews import previous_action_items
+from store.statuses import MentorStatus
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class HomeData:
 def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
     mentor = mentor_for(session, slack_id)
     free: tuple[SlotView, ...] = ()
-    if mentor is not None and mentor.status in ("active", "paused"):
+    if mentor is not None and mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED):
         slots = upcoming_slots(session, mentor_id=mentor.id, now=now)
         free = tuple(s for s in slots if not s.booked)
     mine = sessions_of(session, slack_id=slack_id, now=now)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.services import due
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from store.models import Booking, DueWork, User
-from store.statuses import PlannedBy
+from store.statuses import BookingStatus, DueStatus, PlannedBy
 
 REMINDER = "reminder"
 REQUEST_NUDGE = "request_nudge"
@@ -122,10 +122,12 @@ def plan_review_reminder(
 
 def cancel_plan(session: Session, booking_id: int, *, kinds: Sequence[str] | None = None) -> int:
     """Drop a booking's pending due work (all of it, or only some kinds); returns how much."""
-    query = update(DueWork).where(DueWork.booking_id == booking_id, DueWork.status == "pending")
+    query = update(DueWork).where(
+        DueWork.booking_id == booking_id, DueWork.status == DueStatus.PENDING
+    )
     if kinds is not None:
         query = query.where(DueWork.kind.in_(kinds))
-    result = session.execute(query.values(status="cancelled"))
+    result = session.execute(query.values(status=DueStatus.CANCELLED))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -137,8 +139,8 @@ def expire_request(session: Session, *, booking_id: int, now: datetime) -> bool:
     """
     result = session.execute(
         update(Booking)
-        .where(Booking.id == booking_id, Booking.status == "pending")
-        .values(status="expired", decided_at=now)
+        .where(Booking.id == booking_id, Booking.status == BookingStatus.PENDING)
+        .values(status=BookingStatus.EXPIRED, decided_at=now)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from urllib.parse import urlparse
 
 from sqlalchemy import distinct, func, select
@@ -30,14 +31,14 @@ from store.models import (
     MentorSkill,
     User,
 )
-from store.statuses import MemberStatus
+from store.statuses import MemberStatus, MentorStatus, Pauser, SkillLevel
 
 BIO_MIN, BIO_MAX = 20, 600
 LINK_MAX = 500
 MAX_SKILLS = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 40
 REJECTION_REASON_MAX = 500
-SEARCHABLE = "active"
+SEARCHABLE = MentorStatus.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class MentorView:
     slack_id: str
     name: str
     tz: str
-    status: str
+    status: MentorStatus
     bio: str
     meeting_link: str
     session_minutes: int
@@ -55,7 +56,7 @@ class MentorView:
     version: int
     rejection_reason: str | None
     decided_by: str | None = None
-    paused_by_role: str | None = None
+    paused_by_role: Pauser | None = None
     paused_by: str | None = None
     paused_at: datetime | None = None
     pause_reason: str | None = None
@@ -63,7 +64,27 @@ class MentorView:
 
     @property
     def paused_by_coordinator(self) -> bool:
-        return self.status == "paused" and self.paused_by_role == "coordinator"
+        return self.status == MentorStatus.PAUSED and self.paused_by_role == Pauser.COORDINATOR
+
+
+class MentorChange(StrEnum):
+    """What a coordinator did to a mentor's profile."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAUSED = "paused"
+    REACTIVATED = "reactivated"
+
+
+@dataclass(frozen=True)
+class MentorOutcome:
+    """What a coordinator's change to a mentor did, and who must hear of it (as `BookingOutcome`
+    does for bookings): the coordinator sees it where they acted, the mentor is told."""
+
+    mentor: MentorView  # the profile as it now is
+    change: MentorChange
+    coordinator: str  # the Slack id of the coordinator who made the change
+    tell: str  # the mentor's Slack id: the change is news to them (a DM and their Home)
 
 
 @dataclass(frozen=True)
@@ -202,11 +223,11 @@ def save_profile(
     if mentor is None:
         mentor = MentorProfile(user_id=person_id, created_at=now, version=0)
         session.add(mentor)
-    if created or mentor.status in ("left", "rejected"):
-        if mentor.paused_by_role == "coordinator":
-            mentor.status = "paused"
+    if created or mentor.status in (MentorStatus.LEFT, MentorStatus.REJECTED):
+        if mentor.paused_by_role == Pauser.COORDINATOR:
+            mentor.status = MentorStatus.PAUSED
         else:
-            mentor.status = "active" if approval == "open" else "pending"
+            mentor.status = MentorStatus.ACTIVE if approval == "open" else MentorStatus.PENDING
         mentor.rejection_reason = None
         mentor.decided_by = mentor.decided_at = None
     length_changed = not created and mentor.session_minutes != form.session_minutes
@@ -220,12 +241,12 @@ def save_profile(
     skills = ensure_skills(session, form.skills)
     levels = {s.skill_id: s.level for s in mentor.skills}
     mentor.skills = [
-        MentorSkill(skill_id=s.id, level=levels.get(s.id, "practitioner")) for s in skills
+        MentorSkill(skill_id=s.id, level=levels.get(s.id, SkillLevel.PRACTITIONER)) for s in skills
     ]
     session.flush()
     if length_changed:
         recut_free_slots(session, mentor_id=mentor.id, minutes=mentor.session_minutes, now=now)
-    return SaveResult(_view(session, mentor), created, mentor.status == "pending")
+    return SaveResult(_view(session, mentor), created, mentor.status == MentorStatus.PENDING)
 
 
 NEW_FORM = "new"
@@ -237,7 +258,7 @@ def form_token(mentor: MentorView | None) -> str:
     It identifies the profile's status and content as shown; it grants nothing: the submitter
     is always the acting user, and `save_profile` compares the token with what is stored.
     """
-    if mentor is None or mentor.status == "left":
+    if mentor is None or mentor.status == MentorStatus.LEFT:
         return NEW_FORM
     return f"{mentor.status}:{_stamp(mentor)}"
 
@@ -264,7 +285,7 @@ def _is_token(opened: str) -> bool:
 def _check_unchanged(session: Session, opened: str, mentor: MentorProfile | None) -> None:
     """Refuse a form whose profile changed since it was opened, saying what changed."""
     if opened == NEW_FORM:
-        if mentor is not None and mentor.status != "left":
+        if mentor is not None and mentor.status != MentorStatus.LEFT:
             raise ProfileChanged(
                 "You signed up in another window since opening this form. Close it and type "
                 "`/mentor profile` to see and edit your profile."
@@ -277,20 +298,21 @@ def _check_unchanged(session: Session, opened: str, mentor: MentorProfile | None
         )
     was, _, stamp = opened.partition(":")
     current = _view(session, mentor)
-    if mentor.status == "left":
+    if mentor.status == MentorStatus.LEFT:
         why = "You left the program after opening this form. To mentor again, close it and "
         raise ProfileChanged(why + "type `/mentor signup`.")
-    if mentor.status == "rejected" and was != "rejected":
+    rejected = mentor.status == MentorStatus.REJECTED
+    if rejected and was != MentorStatus.REJECTED:
         raise ProfileChanged(
             "A coordinator declined your profile while this form was open. Close it and type "
             "`/mentor profile` to read their note, then edit and sign up again."
         )
-    if was == "pending" and mentor.status != "pending":
+    if was == MentorStatus.PENDING and mentor.status != MentorStatus.PENDING:
         raise ProfileChanged(
             "A coordinator approved your profile, as it was, while this form was open. Close "
             "it and open it again to edit your approved profile."
         )
-    if _stamp(current) != stamp or (was == "rejected") != (mentor.status == "rejected"):
+    if _stamp(current) != stamp or (was == MentorStatus.REJECTED) != rejected:
         raise ProfileChanged(
             "Your profile was changed in another window since you opened this form. Close it "
             "and open it again to edit the latest version."
@@ -339,7 +361,7 @@ def decide(
     coordinators: Collection[str],
     now: datetime,
     source: str = "card",
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator approves or rejects a pending mentor, as shown at `version`.
 
     The actor is checked against the configured coordinators and the audit entry written here,
@@ -357,7 +379,7 @@ def decide(
         raise InvalidProfile(
             {"reason": f"Keep the reason under {REJECTION_REASON_MAX} characters."}
         )
-    mentor.status = "active" if approve else "rejected"
+    mentor.status = MentorStatus.ACTIVE if approve else MentorStatus.REJECTED
     mentor.rejection_reason = None if approve else reason
     mentor.decided_by = actor
     mentor.decided_at = mentor.updated_at = now
@@ -372,7 +394,17 @@ def decide(
         now=now,
     )
     session.flush()
-    return _view(session, mentor)
+    return changed(
+        session, mentor, MentorChange.APPROVED if approve else MentorChange.REJECTED, actor
+    )
+
+
+def changed(
+    session: Session, mentor: MentorProfile, change: MentorChange, coordinator: str
+) -> MentorOutcome:
+    """The outcome of a coordinator's change to `mentor`: its mentor is the one to tell."""
+    view = _view(session, mentor)
+    return MentorOutcome(mentor=view, change=change, coordinator=coordinator, tell=view.slack_id)
 
 
 def _check_pending(mentor: MentorProfile | None, version: int) -> None:
@@ -380,17 +412,22 @@ def _check_pending(mentor: MentorProfile | None, version: int) -> None:
     if mentor is None:
         raise StaleProfile("This mentor profile no longer exists: nothing was changed.")
     name = mentor.user.real_name or "This mentor"
-    if mentor.status in ("active", "paused") and mentor.decided_at is not None:
+    if (
+        mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED)
+        and mentor.decided_at is not None
+    ):
         raise StaleProfile(f"{name} was already approved by a coordinator: nothing was changed.")
-    if mentor.status == "rejected":
+    if mentor.status == MentorStatus.REJECTED:
         raise StaleProfile(f"{name} was already declined by a coordinator: nothing was changed.")
-    if mentor.status == "left":
+    if mentor.status == MentorStatus.LEFT:
         raise StaleProfile(f"{name} left the program meanwhile: nothing was changed.")
-    if mentor.status != "pending" or mentor.version != version:
+    if mentor.status != MentorStatus.PENDING or mentor.version != version:
         raise StaleProfile()
 
 
-def set_status(session: Session, *, slack_id: str, status: str, now: datetime) -> MentorView:
+def set_status(
+    session: Session, *, slack_id: str, status: MentorStatus, now: datetime
+) -> MentorView:
     """A mentor pauses, resumes or leaves. Existing bookings are untouched and honoured.
 
     A pause is recorded as the mentor's own; resuming lifts only a pause of the mentor's own or
@@ -403,20 +440,22 @@ def set_status(session: Session, *, slack_id: str, status: str, now: datetime) -
         .where(User.slack_id == slack_id)
         .with_for_update(of=MentorProfile)
     )
-    if mentor is None or (mentor.status in ("rejected", "left") and status != "left"):
+    if mentor is None or (
+        mentor.status in (MentorStatus.REJECTED, MentorStatus.LEFT) and status != MentorStatus.LEFT
+    ):
         raise NotAMentor()
     allowed = {
-        "paused": ("active",),
-        "active": ("paused",),
-        "left": ("active", "paused", "pending"),
+        MentorStatus.PAUSED: (MentorStatus.ACTIVE,),
+        MentorStatus.ACTIVE: (MentorStatus.PAUSED,),
+        MentorStatus.LEFT: (MentorStatus.ACTIVE, MentorStatus.PAUSED, MentorStatus.PENDING),
     }
     if mentor.status not in allowed[status]:
         raise DomainError(_status_message(mentor.status, status))
-    if status == "active" and mentor.paused_by_role == "coordinator":
+    if status == MentorStatus.ACTIVE and mentor.paused_by_role == Pauser.COORDINATOR:
         raise PausedByCoordinator(mentor)
-    if status == "paused":
-        mark_paused(mentor, role="mentor", by=slack_id, reason=None, now=now)
-    elif status == "active" or mentor.paused_by_role != "coordinator":
+    if status == MentorStatus.PAUSED:
+        mark_paused(mentor, role=Pauser.MENTOR, by=slack_id, reason=None, now=now)
+    elif status == MentorStatus.ACTIVE or mentor.paused_by_role != Pauser.COORDINATOR:
         clear_pause(mentor)
     mentor.status = status
     mentor.updated_at = now
@@ -434,7 +473,7 @@ def _active_mentorships(session: Session, mentor: MentorProfile) -> int:
 
 
 def mark_paused(
-    mentor: MentorProfile, *, role: str, by: str | None, reason: str | None, now: datetime
+    mentor: MentorProfile, *, role: Pauser, by: str | None, reason: str | None, now: datetime
 ) -> None:
     """Record who paused the mentor, when and why (the status itself is the caller's)."""
     mentor.paused_by_role = role
@@ -447,14 +486,16 @@ def clear_pause(mentor: MentorProfile) -> None:
     mentor.paused_by_role = mentor.paused_by = mentor.paused_at = mentor.pause_reason = None
 
 
-def _status_message(current: str, wanted: str) -> str:
+def _status_message(current: MentorStatus, wanted: MentorStatus) -> str:
     if current == wanted:
         return {
-            "paused": "You're already paused. Type `/mentor resume` when you're ready again.",
-            "active": "You're already active and visible in search.",
-            "left": "You've already left the program.",
+            MentorStatus.PAUSED: (
+                "You're already paused. Type `/mentor resume` when you're ready again."
+            ),
+            MentorStatus.ACTIVE: "You're already active and visible in search.",
+            MentorStatus.LEFT: "You've already left the program.",
         }[wanted]
-    if current == "pending":
+    if current == MentorStatus.PENDING:
         return "Your profile is still waiting for a coordinator's approval."
     return "That doesn't apply to your profile right now."
 
@@ -494,6 +535,6 @@ class ProfileFormData:
 def profile_form_data(session: Session, *, slack_id: str) -> ProfileFormData:
     """The skills catalogue and the profile to edit; signing up again starts afresh."""
     current = mentor_for(session, slack_id)
-    if current is not None and current.status == "left":
+    if current is not None and current.status == MentorStatus.LEFT:
         current = None
     return ProfileFormData([s.name for s in catalogue(session)], current, form_token(current))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.services import due
 from bot.services.errors import DomainError
 from store.models import MentorProfile, User
+from store.statuses import MentorStatus
 
 NUDGE = "availability_nudge"
 
@@ -21,7 +22,7 @@ def ask_for_availability(session: Session, *, asker_id: int, mentor_id: int, now
     """
     mentor = session.get(MentorProfile, mentor_id)
     asker = session.get(User, asker_id)
-    if mentor is None or asker is None or mentor.status != "active":
+    if mentor is None or asker is None or mentor.status != MentorStatus.ACTIVE:
         raise DomainError("That mentor isn't taking bookings right now.")
     if mentor.user_id == asker_id:
         raise DomainError("That's you! Add availability with `/mentor availability`.")

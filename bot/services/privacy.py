@@ -53,6 +53,7 @@ from store.models import (
     User,
     UserInterest,
 )
+from store.statuses import BookingStatus, DueStatus, MentorStatus
 
 REMOVED_MESSAGE = "[removed at the participant's request]"
 LEFT_THE_PROGRAM = "They left the mentorship program."
@@ -236,7 +237,9 @@ def _call_off_future(
     session.execute(
         update(Booking)
         .where(Booking.id.in_(ids))
-        .values(status="cancelled", cancelled_by=user_id, cancel_reason=LEFT_THE_PROGRAM)
+        .values(
+            status=BookingStatus.CANCELLED, cancelled_by=user_id, cancel_reason=LEFT_THE_PROGRAM
+        )
     )
     for booking_id in ids:
         lifecycle.cancel_plan(session, booking_id)
@@ -258,7 +261,7 @@ def _retire_mentor(session: Session, mentor: MentorProfile, now: datetime) -> No
         .values(mentor_message_channel=None, mentor_message_ts=None)
     )
     session.expire(mentor, ["skills"])
-    mentor.status = "left"
+    mentor.status = MentorStatus.LEFT
     mentor.bio = ""
     mentor.meeting_link = ""
     mentor.rejection_reason = None
@@ -272,13 +275,15 @@ def _drop_due_work(session: Session, user_id: int) -> None:
     """Nothing more is sent to them, and no queued message names them."""
     session.execute(
         update(DueWork)
-        .where(DueWork.recipient_id == user_id, DueWork.status == "pending")
-        .values(status="cancelled")
+        .where(DueWork.recipient_id == user_id, DueWork.status == DueStatus.PENDING)
+        .values(status=DueStatus.CANCELLED)
     )
     session.execute(update(DueWork).where(DueWork.recipient_id == user_id).values(payload={}))
     # Nudges they asked for name them in their payload; their key holds the asker's user id.
     asked = (DueWork.kind == NUDGE, DueWork.key.like(f"{NUDGE}:%:{user_id}:%"))
     session.execute(
-        update(DueWork).where(*asked, DueWork.status == "pending").values(status="cancelled")
+        update(DueWork)
+        .where(*asked, DueWork.status == DueStatus.PENDING)
+        .values(status=DueStatus.CANCELLED)
     )
     session.execute(update(DueWork).where(*asked).values(payload={}))

@@ -28,6 +28,7 @@ from bot.services import lifecycle
 from bot.services.errors import DomainError
 from bot.services.people import lock_live_people
 from store.models import Attendance, Booking, MentorProfile, Review, User
+from store.statuses import BookingStatus, WhatHappened
 
 COMMENT_MAX = 1000
 STARS_MIN, STARS_MAX = 1, 5
@@ -39,9 +40,9 @@ PROGRAM_COMMENT_AT = 3
 CONNECTION_COMMENT_RULE = f"required below {CONNECTION_COMMENT_BELOW} stars"
 PROGRAM_COMMENT_RULE = f"required at {PROGRAM_COMMENT_AT} stars or fewer"
 WHAT_HAPPENED = {
-    "no_show": "The other person didn't come",
-    "rescheduled": "We rescheduled",
-    "other": "Something else",
+    WhatHappened.NO_SHOW: "The other person didn't come",
+    WhatHappened.RESCHEDULED: "We rescheduled",
+    WhatHappened.OTHER: "Something else",
 }
 
 
@@ -216,7 +217,7 @@ def record_what_happened(
             Attendance.user_id == seat.user_id,
             Attendance.what_happened.is_(None),
         )
-        .values(what_happened=what)
+        .values(what_happened=WhatHappened(what))
         .execution_options(synchronize_session="fetch")
     )
 
@@ -295,7 +296,7 @@ def previous_action_items_for(
             and_(
                 earlier.mentor_id == this.mentor_id,
                 earlier.mentee_id == this.mentee_id,
-                earlier.status == "approved",
+                earlier.status == BookingStatus.APPROVED,
                 earlier.ends_at <= this.starts_at,
                 earlier.id != this.id,
             ),
@@ -320,7 +321,7 @@ class _Seat:
 
     user_id: int
     is_mentee: bool
-    status: str
+    status: BookingStatus
     ends_at: datetime
 
 
@@ -353,7 +354,7 @@ def _seat(session: Session, booking_id: int, slack_id: str) -> _Seat:
 def _ended_session_seat(session: Session, booking_id: int, slack_id: str, now: datetime) -> _Seat:
     """The acting participant of an approved session that has ended."""
     seat = _seat(session, booking_id, slack_id)
-    if seat.status != "approved" or seat.ends_at > now:
+    if seat.status != BookingStatus.APPROVED or seat.ends_at > now:
         raise SessionNotOver()
     return seat
 

@@ -21,32 +21,36 @@ from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.mentors import (
     InvalidProfile,
+    MentorChange,
+    MentorOutcome,
     MentorView,
     StaleProfile,
+    changed,
     clear_pause,
     mark_paused,
     mentor_by_id,
 )
 from store.models import Booking, MentorProfile, MentorSkill, Skill, User
+from store.statuses import BookingStatus, MentorStatus, Pauser
 
 PAGE_SIZE = 10
-FILTERS = {
-    "all": ("pending", "active", "paused"),
-    "pending": ("pending",),
-    "active": ("active",),
-    "paused": ("paused",),
+FILTERS: dict[str, tuple[MentorStatus, ...]] = {
+    "all": (MentorStatus.PENDING, MentorStatus.ACTIVE, MentorStatus.PAUSED),
+    "pending": (MentorStatus.PENDING,),
+    "active": (MentorStatus.ACTIVE,),
+    "paused": (MentorStatus.PAUSED,),
 }
 LOAD_WINDOW = timedelta(days=7)
 # Pending first: they are waiting on the coordinator.
-STATUS_ORDER = {"pending": 0, "active": 1, "paused": 2}
+STATUS_ORDER = {MentorStatus.PENDING: 0, MentorStatus.ACTIVE: 1, MentorStatus.PAUSED: 2}
 PAUSE_REASON_MAX = 500
 # Pauses a coordinator may lift: their own kind, the system's, and ones of unknown origin.
-COORDINATOR_LIFTS = ("coordinator", "system", None)
+COORDINATOR_LIFTS = (Pauser.COORDINATOR, Pauser.SYSTEM, None)
 STATUS_NOW = {
-    "pending": "waiting for approval",
-    "active": "active",
-    "rejected": "not approved",
-    "left": "gone from the program",
+    MentorStatus.PENDING: "waiting for approval",
+    MentorStatus.ACTIVE: "active",
+    MentorStatus.REJECTED: "not approved",
+    MentorStatus.LEFT: "gone from the program",
 }
 
 
@@ -71,12 +75,12 @@ class RosterEntry:
     version: int
     slack_id: str
     name: str
-    status: str
+    status: MentorStatus
     skills: tuple[str, ...]
     weekly_capacity: int
     sessions_next_7_days: int
     pending_requests: int
-    paused_by_role: str | None = None
+    paused_by_role: Pauser | None = None
     paused_by: str | None = None
     paused_at: datetime | None = None
     pause_reason: str | None = None
@@ -88,7 +92,7 @@ class RosterEntry:
     @property
     def can_reactivate(self) -> bool:
         """Whether a coordinator may lift this mentor's pause (not one the mentor made)."""
-        return self.status == "paused" and self.paused_by_role in COORDINATOR_LIFTS
+        return self.status == MentorStatus.PAUSED and self.paused_by_role in COORDINATOR_LIFTS
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class RosterPage:
     filter: str
     offset: int
     total: int
-    counts: dict[str, int]
+    counts: dict[MentorStatus, int]
 
     @property
     def has_next(self) -> bool:
@@ -176,10 +180,10 @@ def roster_page(
             weekly_capacity=mentor.weekly_capacity,
             sessions_next_7_days=upcoming.get(mentor.id, 0),
             pending_requests=pending.get(mentor.id, 0),
-            paused_by_role=mentor.paused_by_role if mentor.status == "paused" else None,
-            paused_by=mentor.paused_by if mentor.status == "paused" else None,
-            paused_at=mentor.paused_at if mentor.status == "paused" else None,
-            pause_reason=mentor.pause_reason if mentor.status == "paused" else None,
+            paused_by_role=mentor.paused_by_role if mentor.status == MentorStatus.PAUSED else None,
+            paused_by=mentor.paused_by if mentor.status == MentorStatus.PAUSED else None,
+            paused_at=mentor.paused_at if mentor.status == MentorStatus.PAUSED else None,
+            pause_reason=mentor.pause_reason if mentor.status == MentorStatus.PAUSED else None,
         )
         for mentor, user in rows
     )
@@ -191,7 +195,7 @@ def pause_form(
 ) -> MentorView:
     """The active mentor a coordinator is about to pause, if they still may (read only)."""
     require_coordinator(actor, coordinators)
-    _as_shown(session, mentor_id, version, "active", lock=False)
+    _as_shown(session, mentor_id, version, MentorStatus.ACTIVE, lock=False)
     view = mentor_by_id(session, mentor_id)
     assert view is not None
     return view
@@ -206,17 +210,19 @@ def coordinator_pause(
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator pauses an active mentor, as shown at `version`, with a reason they hear."""
     require_coordinator(actor, coordinators)
-    mentor = _as_shown(session, mentor_id, version, "active", lock=True)
+    mentor = _as_shown(session, mentor_id, version, MentorStatus.ACTIVE, lock=True)
     reason = reason.strip()
     if not reason:
         raise InvalidProfile({"reason": "Tell the mentor why they are paused."})
     if len(reason) > PAUSE_REASON_MAX:
         raise InvalidProfile({"reason": f"Keep the reason under {PAUSE_REASON_MAX} characters."})
-    mark_paused(mentor, role="coordinator", by=actor, reason=reason, now=now)
-    return _change(session, mentor, "paused", "roster paused", actor, coordinators, now)
+    mark_paused(mentor, role=Pauser.COORDINATOR, by=actor, reason=reason, now=now)
+    return _change(
+        session, mentor, MentorStatus.PAUSED, MentorChange.PAUSED, actor, coordinators, now
+    )
 
 
 def coordinator_reactivate(
@@ -227,25 +233,27 @@ def coordinator_reactivate(
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     """A coordinator lifts a coordinator's (or the system's) pause, as shown at `version`."""
     require_coordinator(actor, coordinators)
-    mentor = _as_shown(session, mentor_id, version, "paused", lock=True)
+    mentor = _as_shown(session, mentor_id, version, MentorStatus.PAUSED, lock=True)
     if mentor.paused_by_role not in COORDINATOR_LIFTS:
         raise MentorsOwnPause(mentor.user.real_name or "This mentor")
     clear_pause(mentor)
-    return _change(session, mentor, "active", "roster reactivated", actor, coordinators, now)
+    return _change(
+        session, mentor, MentorStatus.ACTIVE, MentorChange.REACTIVATED, actor, coordinators, now
+    )
 
 
 def _change(
     session: Session,
     mentor: MentorProfile,
-    status: str,
-    action: str,
+    status: MentorStatus,
+    change: MentorChange,
     actor: str,
     coordinators: Collection[str],
     now: datetime,
-) -> MentorView:
+) -> MentorOutcome:
     mentor.status = status
     mentor.updated_at = now
     shown = mentor.version
@@ -254,19 +262,17 @@ def _change(
         session,
         actor=actor,
         coordinators=coordinators,
-        action=action,
+        action=f"roster {change}",  # "roster paused", "roster reactivated"
         detail=f"profile version {shown}",
         subject=mentor.user.slack_id,
         now=now,
     )
     session.flush()
-    view = mentor_by_id(session, mentor.id)
-    assert view is not None
-    return view
+    return changed(session, mentor, change, actor)
 
 
 def _as_shown(
-    session: Session, mentor_id: int, version: int, expected: str, *, lock: bool
+    session: Session, mentor_id: int, version: int, expected: MentorStatus, *, lock: bool
 ) -> MentorProfile:
     """The mentor's row (locked for a change) if it is still as the list showed it; else a
     refusal that says what changed."""
@@ -276,8 +282,8 @@ def _as_shown(
     if mentor.status == expected and mentor.version == version:
         return mentor
     name = mentor.user.real_name or "This mentor"
-    if mentor.status == "paused":
-        by = "by themselves" if mentor.paused_by_role == "mentor" else "by a coordinator"
+    if mentor.status == MentorStatus.PAUSED:
+        by = "by themselves" if mentor.paused_by_role == Pauser.MENTOR else "by a coordinator"
         now = f"paused {by}"
     else:
         now = STATUS_NOW.get(mentor.status, mentor.status)
@@ -300,16 +306,16 @@ def _loads(
     session: Session, mentor_ids: list[int], now: datetime
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Approved sessions in the next 7 days and open requests, per mentor, in one query."""
-    soon = (Booking.status == "approved") & (Booking.starts_at < now + LOAD_WINDOW)
+    soon = (Booking.status == BookingStatus.APPROVED) & (Booking.starts_at < now + LOAD_WINDOW)
     rows = session.execute(
         select(
             Booking.mentor_id,
             func.sum(case((soon, 1), else_=0)),
-            func.sum(case((Booking.status == "pending", 1), else_=0)),
+            func.sum(case((Booking.status == BookingStatus.PENDING, 1), else_=0)),
         )
         .where(
             Booking.mentor_id.in_(mentor_ids),
-            Booking.status.in_(("pending", "approved")),
+            Booking.status.in_((BookingStatus.PENDING, BookingStatus.APPROVED)),
             Booking.starts_at >= now,
         )
         .group_by(Booking.mentor_id)

@@ -57,6 +57,7 @@ from bot.services.skills import (
     split_skills,
 )
 from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, Skill, User
+from store.statuses import BookingStatus
 
 NEXT_SLOTS = 3  # free times shown per mentor in the results
 SUGGESTIONS = 3
@@ -534,7 +535,7 @@ def _recent_load(
         select(Booking.mentor_id, func.count())
         .where(
             Booking.mentor_id.in_(mentor_ids),
-            Booking.status == "approved",
+            Booking.status == BookingStatus.APPROVED,
             Booking.starts_at >= start,
             Booking.starts_at < end,
         )
@@ -547,7 +548,7 @@ def _requested_mentors(session: Session, asker_id: int) -> set[int]:
     return set(
         session.scalars(
             select(Booking.mentor_id).where(
-                Booking.mentee_id == asker_id, Booking.status == "pending"
+                Booking.mentee_id == asker_id, Booking.status == BookingStatus.PENDING
             )
         )
     )

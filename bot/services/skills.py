@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.errors import DomainError
 from store.models import MentorProfile, MentorSkill, Skill
+from store.statuses import MentorStatus
 
 MAX_SKILL_LENGTH = 40
 KEY_MAX = 64  # the width of skills.key; casefolding can lengthen some letters ("ß" -> "ss")
@@ -145,7 +146,10 @@ def catalogue(session: Session, limit: int = 100) -> list[SkillInfo]:
         .outerjoin(MentorSkill, MentorSkill.skill_id == Skill.id)
         .outerjoin(
             MentorProfile,
-            and_(MentorProfile.id == MentorSkill.mentor_id, MentorProfile.status == "active"),
+            and_(
+                MentorProfile.id == MentorSkill.mentor_id,
+                MentorProfile.status == MentorStatus.ACTIVE,
+            ),
         )
         .group_by(Skill.id, Skill.key, Skill.name)
         .order_by(offered.desc(), Skill.key, Skill.id)

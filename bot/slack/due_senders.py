@@ -43,6 +43,7 @@ from bot.services.reviews import has_reviewed, previous_action_items_for
 from bot.slack.closing_senders import CLOSING_SENDERS
 from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
+from store.statuses import BookingStatus
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def send_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) ->
 
 def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     booking = batch.booking(item)
-    if booking is None or booking.status != "approved" or not item.recipient_slack_id:
+    if booking is None or booking.status != BookingStatus.APPROVED or not item.recipient_slack_id:
         return
     if booking.starts_at <= deps.clock.now():
         return  # a pass that ran late: a reminder after the start helps nobody
@@ -122,7 +123,7 @@ def send_request_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueB
     """Remind the mentor of a waiting request; bring its card first if it never went out
     (the process that took the request died after saving it, or Slack failed)."""
     booking = batch.booking(item)
-    if booking is None or booking.status != "pending":
+    if booking is None or booking.status != BookingStatus.PENDING:
         return
     if not booking.mentor_message_ts:
         card = client.chat_postMessage(
@@ -146,7 +147,7 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
     with deps.sessions.begin() as session:
         lifecycle.expire_request(session, booking_id=item.booking_id, now=deps.clock.now())
         booking = get_booking(session, booking_id=item.booking_id)
-    if booking is None or booking.status != "expired":
+    if booking is None or booking.status != BookingStatus.EXPIRED:
         return  # answered, withdrawn or erased meanwhile
     client.chat_postMessage(channel=booking.planner_slack_id, **build_expired(booking))
     if booking.mentor_message_channel and booking.mentor_message_ts:
@@ -162,7 +163,7 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
 
 def send_checkin(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
     booking = batch.booking(item)
-    if booking is None or booking.status != "approved" or not item.recipient_slack_id:
+    if booking is None or booking.status != BookingStatus.APPROVED or not item.recipient_slack_id:
         return
     checkin = build_checkin(booking, for_mentor=item.recipient_slack_id == booking.mentor_slack_id)
     client.chat_postMessage(channel=item.recipient_slack_id, **checkin)
