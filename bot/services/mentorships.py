@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -120,14 +120,6 @@ class MemberOutcome:
     became_active: bool = False
 
 
-@dataclass(frozen=True)
-class MentorCapacity:
-    """What a mentee's search shows about a mentor's mentorships."""
-
-    requested: bool  # the asker already has an open request with them
-    full: bool  # at their mentee limit
-
-
 # ---------------------------------------------------------------------------------------------
 # Validation (pure)
 
@@ -183,25 +175,24 @@ def add_months(start: date, months: int) -> date:
 # Search
 
 
-def capacity_for(
-    session: Session, *, asker_id: int | None, mentor_ids: Sequence[int]
-) -> dict[int, MentorCapacity]:
-    """For each shown mentor: whether the asker has asked them, and whether they are full;
-    one grouped query however many mentors are shown."""
-    if not mentor_ids:
-        return {}
-    holding = func.count(MentorshipMember.id).filter(MentorshipMember.status.in_(HOLDING_PLACE))
-    asked = func.count(MentorshipMember.id).filter(
+def capacity_columns(asker_id: int | None) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Two columns to read beside a `MentorProfile` row: whether the asker has an open request
+    with that mentor, and whether the mentor is at their mentee limit. Search adds them to the
+    query that reads the shown mentors, so showing them costs no statement of its own."""
+    holding = (
+        select(func.count(MentorshipMember.id))
+        .where(
+            MentorshipMember.mentor_id == MentorProfile.id,
+            MentorshipMember.status.in_(HOLDING_PLACE),
+        )
+        .scalar_subquery()
+    )
+    asked = exists().where(
+        MentorshipMember.mentor_id == MentorProfile.id,
         MentorshipMember.status == MemberStatus.REQUESTED,
         MentorshipMember.mentee_id == (asker_id if asker_id is not None else -1),
     )
-    rows = session.execute(
-        select(MentorProfile.id, MentorProfile.mentee_limit, holding, asked)
-        .outerjoin(MentorshipMember, MentorshipMember.mentor_id == MentorProfile.id)
-        .where(MentorProfile.id.in_(mentor_ids))
-        .group_by(MentorProfile.id, MentorProfile.mentee_limit)
-    )
-    return {row[0]: MentorCapacity(requested=row[3] > 0, full=row[2] >= row[1]) for row in rows}
+    return asked, holding >= MentorProfile.mentee_limit
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from bot.services.free_slots import (
 )
 from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
-from bot.services.mentorships import capacity_for
+from bot.services.mentorships import capacity_columns
 from bot.services.skills import (
     SYNONYMS,
     SkillInfo,
@@ -117,6 +117,8 @@ class _Mentor:
     tz: str
     capacity: int
     bio: str
+    mentorship_requested: bool  # the asker has an open mentorship request with them
+    mentorship_full: bool  # at their mentee limit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,7 +202,7 @@ def find_mentors(
         )
 
     requested = _requested_mentors(session, asker_id) if asker_id is not None else set()
-    mentors = _Directory(session)
+    mentors = _Directory(session, asker_id)
     walk = _Walk(
         session, mentors,
         period=(now + BOOKING_LEAD, horizon_end),
@@ -239,9 +241,7 @@ def find_mentors(
             found,
             key=lambda m: (found[m], loads.get(m, 0), known[m].name.casefold(), m),
         )[:taken]
-    shown = [*top, *without]
     free = free_slots_of(session, top, *walk.period)
-    for_mentorships = capacity_for(session, asker_id=asker_id, mentor_ids=shown)
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -257,9 +257,8 @@ def find_mentors(
             next_slots=tuple(open_slots[:NEXT_SLOTS]),
             requested=mentor_id in requested,
             recent_load=loads.get(mentor_id, 0),
-            mentorship_requested=mentor_id in for_mentorships
-            and for_mentorships[mentor_id].requested,
-            mentorship_full=mentor_id in for_mentorships and for_mentorships[mentor_id].full,
+            mentorship_requested=mentor.mentorship_requested,
+            mentorship_full=mentor.mentorship_full,
         )
 
     session.flush()
@@ -269,7 +268,7 @@ def find_mentors(
         without_slots=tuple(match(m) for m in without),
         suggestions=suggestions,
         used_interests=used_interests,
-        more=len(scores) - len(shown),
+        more=len(scores) - len(top) - len(without),
     )
 
 
@@ -372,8 +371,9 @@ class _Walk:
 class _Directory:
     """Matching mentors' names, zones, capacities and bios, read only for those looked at."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, asker_id: int | None) -> None:
         self.session = session
+        self.asker_id = asker_id
         self.known: dict[int, _Mentor] = {}
 
     def of(self, mentor_ids: Iterable[int]) -> dict[int, _Mentor]:
@@ -381,6 +381,7 @@ class _Directory:
         wanted = set(mentor_ids)
         missing = wanted - self.known.keys()
         if missing:
+            asked, full = capacity_columns(self.asker_id)
             rows = self.session.execute(
                 select(
                     MentorProfile.id,
@@ -389,6 +390,8 @@ class _Directory:
                     User.slack_id,
                     User.real_name,
                     User.tz,
+                    asked.label("asked"),
+                    full.label("full"),
                 )
                 .join(User, User.id == MentorProfile.user_id)
                 .where(MentorProfile.id.in_(missing))
@@ -396,7 +399,13 @@ class _Directory:
             for row in rows:
                 name = row.real_name or row.slack_id
                 self.known[row.id] = _Mentor(
-                    row.slack_id, name, row.tz, row.weekly_capacity, row.bio or ""
+                    row.slack_id,
+                    name,
+                    row.tz,
+                    row.weekly_capacity,
+                    row.bio or "",
+                    bool(row.asked),
+                    bool(row.full),
                 )
         return {m: self.known[m] for m in wanted}
 
