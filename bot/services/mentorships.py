@@ -126,6 +126,7 @@ class MentorCapacity:
 
     requested: bool  # the asker already has an open request with them
     full: bool  # at their mentee limit
+    taking: bool  # a limit above 0: they take mentees at all
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,7 +202,10 @@ def capacity_for(
         .where(MentorProfile.id.in_(mentor_ids))
         .group_by(MentorProfile.id, MentorProfile.mentee_limit)
     )
-    return {row[0]: MentorCapacity(requested=row[3] > 0, full=row[2] >= row[1]) for row in rows}
+    return {
+        row[0]: MentorCapacity(requested=row[3] > 0, full=row[2] >= row[1], taking=row[1] > 0)
+        for row in rows
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +239,7 @@ def request_mentorship(
     except PersonForgotten as gone:
         raise MentorshipError(str(gone)) from gone
     mentor = _locked_mentor(session, mentor_id)
-    if mentor.status != MentorStatus.ACTIVE:
+    if mentor.status != MentorStatus.ACTIVE or mentor.mentee_limit == 0:
         raise MentorNotTaking()
     mine = (
         session.execute(

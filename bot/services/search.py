@@ -97,6 +97,7 @@ class MentorMatch:
     recent_load: int
     mentorship_requested: bool = False  # the asker has an open mentorship request with them
     mentorship_full: bool = False  # at their mentee limit
+    takes_mentorships: bool = True  # a mentee limit above 0
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ def find_mentors(
             mentorship_requested=mentor_id in for_mentorships
             and for_mentorships[mentor_id].requested,
             mentorship_full=mentor_id in for_mentorships and for_mentorships[mentor_id].full,
+            takes_mentorships=mentor_id not in for_mentorships or for_mentorships[mentor_id].taking,
         )
 
     session.flush()
