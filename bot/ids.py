@@ -121,6 +121,7 @@ class BlockId(StrEnum):
     LINK = "link"
     LENGTH = "length"
     CAPACITY = "capacity"
+    MENTEE_LIMIT = "mentee_limit"
     COC = "coc"
     REASON = "reason"
     DATE = "date"

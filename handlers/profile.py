@@ -48,6 +48,7 @@ FIELD_BLOCKS = {
     "link": BlockId.LINK,
     "length": BlockId.LENGTH,
     "capacity": BlockId.CAPACITY,
+    "mentee_limit": BlockId.MENTEE_LIMIT,
     "coc": BlockId.COC,
 }
 
@@ -145,6 +146,7 @@ def on_profile_submitted(
         meeting_link=text(values, BlockId.LINK),
         session_minutes=whole_number(values, BlockId.LENGTH),
         weekly_capacity=whole_number(values, BlockId.CAPACITY),
+        mentee_limit=whole_number(values, BlockId.MENTEE_LIMIT),
         coc_accepted=COC_AGREE in choices(values, BlockId.COC),
     )
     person = person_for(deps, client, user_id)

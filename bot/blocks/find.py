@@ -45,13 +45,16 @@ def build_results(result: SearchResult) -> dict[str, Any]:
         blocks.append(context(_more_line(result.more)))
     if result.without_slots:
         blocks += [divider(), section("*Also a match, but no free time in the next two weeks*")]
-        blocks += [
-            section(
-                f"*{escape(m.name)}* · {m.percent}% match · {escape(', '.join(m.matched))}",
-                accessory=button("Ask for availability", Action.ASK_AVAILABILITY, str(m.mentor_id)),
-            )
-            for m in result.without_slots
-        ]
+        for m in result.without_slots:  # a mentorship needs no free slot to be asked for
+            blocks += [
+                section(
+                    f"*{escape(m.name)}* · {m.percent}% match · {escape(', '.join(m.matched))}",
+                    accessory=button(
+                        "Ask for availability", Action.ASK_AVAILABILITY, str(m.mentor_id)
+                    ),
+                ),
+                _mentorship_line(m),
+            ]
     if not result.used_interests:
         blocks.append(
             actions(
@@ -92,9 +95,11 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
 
 
 def _mentorship_line(match: MentorMatch) -> Block:
-    """Ask for a mentorship, or why not: already requested, or the mentor is full."""
+    """Ask for a mentorship, or why not: already requested, not taking any, or full."""
     if match.mentorship_requested:
         return context(":handshake: Mentorship *requested*: waiting for their answer.")
+    if not match.takes_mentorships:
+        return context(":handshake: Not taking mentorships right now.")
     if match.mentorship_full:
         return context(":handshake: *Full for mentorships* right now.")
     return actions(button("Ask for a mentorship", Action.ASK_MENTORSHIP, str(match.mentor_id)))

@@ -32,6 +32,9 @@ from bot.services.mentors import (
     BIO_MAX,
     CAPACITY_MAX,
     CAPACITY_MIN,
+    MENTEE_LIMIT_DEFAULT,
+    MENTEE_LIMIT_MAX,
+    MENTEE_LIMIT_MIN,
     MentorChange,
     MentorOutcome,
     MentorView,
@@ -119,6 +122,14 @@ def build_profile_modal(
             maximum=CAPACITY_MAX,
             hint="When you reach it, you're hidden from search until next week.",
         ),
+        number_input(
+            B.MENTEE_LIMIT,
+            "Mentees at once, at most",
+            initial=current.mentee_limit if current else MENTEE_LIMIT_DEFAULT,
+            minimum=MENTEE_LIMIT_MIN,
+            maximum=MENTEE_LIMIT_MAX,
+            hint="For mentorships lasting months. 0 if you're not taking mentorships.",
+        ),
         divider(),
         section(CODE_OF_CONDUCT),
         checkboxes(B.COC, "Code of conduct", [("I agree to the code of conduct", COC_AGREE)]),
@@ -133,9 +144,16 @@ def profile_summary(mentor: MentorView) -> str:
         f"*{escape(mentor.name)}*  ·  {STATUS_LABELS.get(mentor.status, mentor.status)}\n"
         f"*Skills:* {skills}\n"
         f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week\n"
+        f"*Mentorships:* {mentorship_capacity(mentor.mentee_limit)}\n"
         f"*Meeting link:* {escape(mentor.meeting_link)}\n"
         f"{escape(mentor.bio)}"
     )
+
+
+def mentorship_capacity(limit: int) -> str:
+    if limit == 0:
+        return "not taking mentees right now"
+    return f"up to {limit} mentee{'s' if limit != 1 else ''} at once"
 
 
 def mentor_buttons(mentor: MentorView) -> Block:

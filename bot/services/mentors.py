@@ -37,6 +37,7 @@ BIO_MIN, BIO_MAX = 20, 600
 LINK_MAX = 500
 MAX_SKILLS = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 40
+MENTEE_LIMIT_MIN, MENTEE_LIMIT_MAX, MENTEE_LIMIT_DEFAULT = 0, 10, 2  # 0: not taking mentorships
 REJECTION_REASON_MAX = 500
 SEARCHABLE = MentorStatus.ACTIVE
 
@@ -55,6 +56,7 @@ class MentorView:
     skills: tuple[str, ...]
     version: int
     rejection_reason: str | None
+    mentee_limit: int = MENTEE_LIMIT_DEFAULT  # mentees taken at once; 0 takes none
     decided_by: str | None = None
     paused_by_role: Pauser | None = None
     paused_by: str | None = None
@@ -97,6 +99,7 @@ class ProfileForm:
     session_minutes: int | None
     weekly_capacity: int | None
     coc_accepted: bool
+    mentee_limit: int | None = MENTEE_LIMIT_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ class ProfileChanged(InvalidProfile):
 
 def check_profile(form: ProfileForm) -> dict[str, str]:
     """Every problem with the form, keyed by field: "skills", "bio", "link", "length",
-    "capacity", "coc". Empty when the form can be saved."""
+    "capacity", "mentee_limit", "coc". Empty when the form can be saved."""
     errors: dict[str, str] = {}
     skills = [s.strip() for s in form.skills if s.strip()]
     if not skills:
@@ -177,6 +180,12 @@ def check_profile(form: ProfileForm) -> dict[str, str]:
     if capacity is None or not CAPACITY_MIN <= capacity <= CAPACITY_MAX:
         errors["capacity"] = (
             f"Enter a number of sessions per week from {CAPACITY_MIN} to {CAPACITY_MAX}."
+        )
+    limit = form.mentee_limit
+    if limit is None or not MENTEE_LIMIT_MIN <= limit <= MENTEE_LIMIT_MAX:
+        errors["mentee_limit"] = (
+            f"Enter how many mentees you take at once, from {MENTEE_LIMIT_MIN} (none) "
+            f"to {MENTEE_LIMIT_MAX}."
         )
     if not form.coc_accepted:
         errors["coc"] = "Please accept the code of conduct to become a mentor."
@@ -235,6 +244,7 @@ def save_profile(
     mentor.meeting_link = form.meeting_link.strip()
     mentor.session_minutes = form.session_minutes  # type: ignore[assignment]
     mentor.weekly_capacity = form.weekly_capacity  # type: ignore[assignment]
+    mentor.mentee_limit = form.mentee_limit  # type: ignore[assignment]
     mentor.coc_accepted_at = now
     mentor.updated_at = now
     mentor.version = (mentor.version or 0) + 1
@@ -271,6 +281,7 @@ def _stamp(mentor: MentorView) -> str:
             mentor.meeting_link,
             str(mentor.session_minutes),
             str(mentor.weekly_capacity),
+            str(mentor.mentee_limit),
             *mentor.skills,
         ]
     )
@@ -515,6 +526,7 @@ def _view(session: Session, mentor: MentorProfile) -> MentorView:
         skills=tuple(sorted((s.skill.name for s in mentor.skills), key=str.casefold)),
         version=mentor.version,
         rejection_reason=mentor.rejection_reason,
+        mentee_limit=mentor.mentee_limit,
         decided_by=mentor.decided_by,
         paused_by_role=mentor.paused_by_role,
         paused_by=mentor.paused_by,

@@ -226,7 +226,7 @@ def request_mentorship(
     except PersonForgotten as gone:
         raise MentorshipError(str(gone)) from gone
     mentor = _locked_mentor(session, mentor_id)
-    if mentor.status != MentorStatus.ACTIVE:
+    if mentor.status != MentorStatus.ACTIVE or mentor.mentee_limit == 0:
         raise MentorNotTaking()
     mine = (
         session.execute(

@@ -98,6 +98,7 @@ class MentorMatch:
     recent_load: int
     mentorship_requested: bool = False  # the asker has an open mentorship request with them
     mentorship_full: bool = False  # at their mentee limit
+    takes_mentorships: bool = True  # a mentee limit above 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class _Mentor:
     bio: str
     mentorship_requested: bool  # the asker has an open mentorship request with them
     mentorship_full: bool  # at their mentee limit
+    takes_mentorships: bool  # a mentee limit above 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,6 +261,7 @@ def find_mentors(
             recent_load=loads.get(mentor_id, 0),
             mentorship_requested=mentor.mentorship_requested,
             mentorship_full=mentor.mentorship_full,
+            takes_mentorships=mentor.takes_mentorships,
         )
 
     session.flush()
@@ -390,6 +393,7 @@ class _Directory:
                     User.slack_id,
                     User.real_name,
                     User.tz,
+                    MentorProfile.mentee_limit,
                     asked.label("asked"),
                     full.label("full"),
                 )
@@ -406,6 +410,7 @@ class _Directory:
                     row.bio or "",
                     bool(row.asked),
                     bool(row.full),
+                    row.mentee_limit > 0,
                 )
         return {m: self.known[m] for m in wanted}
 

@@ -43,6 +43,7 @@ from bot.services.reviews import has_reviewed, previous_action_items_for
 from bot.slack.closing_senders import CLOSING_SENDERS
 from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
+from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS
 from store.statuses import BookingStatus
 
 
@@ -181,8 +182,6 @@ def send_review_reminder(deps: Deps, client: WebClient, item: DueItem, batch: Du
         )
         client.chat_postMessage(channel=item.recipient_slack_id, **prompt)
 
-
-from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS  # noqa: E402
 
 DUE_SENDERS: dict[str, DueSender] = {
     NUDGE: send_nudge,

@@ -23,7 +23,7 @@ from bot.services import mentorship_plans, mentorships
 from bot.services.due import DueItem
 from bot.services.mentorships import MemberOutcome
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # due_senders gathers these senders, so it imports this module
     from bot.slack.due_senders import DueBatch, DueSender
 
 log = logging.getLogger(__name__)
