@@ -136,6 +136,7 @@ def mentor_buttons(mentor: MentorView) -> Block:
     if mentor.status in ("active", "paused"):
         elements.append(button("Availability", Action.OPEN_AVAILABILITY, style="primary"))
     if mentor.status == "active":
+        elements.append(button("Open a group mentorship", Action.OPEN_GROUP))
         elements.append(button("Pause", Action.PAUSE))
     elif mentor.status == "paused" and not mentor.paused_by_coordinator:
         elements.append(button("Resume", Action.RESUME))

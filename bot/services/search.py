@@ -47,6 +47,7 @@ from bot.services.free_slots import (
 )
 from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
+from bot.services.mentorship_groups import OpenGroup, open_groups_of
 from bot.services.mentorships import capacity_for
 from bot.services.skills import (
     SYNONYMS,
@@ -97,6 +98,7 @@ class MentorMatch:
     recent_load: int
     mentorship_requested: bool = False  # the asker has an open mentorship request with them
     mentorship_full: bool = False  # at their mentee limit
+    groups: tuple[OpenGroup, ...] = ()  # their open group mentorships
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ def find_mentors(
     shown = [*top, *without]
     free = free_slots_of(session, top, *walk.period)
     for_mentorships = capacity_for(session, asker_id=asker_id, mentor_ids=shown)
+    open_groups = open_groups_of(session, asker_id=asker_id, mentor_ids=shown)
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -259,6 +262,7 @@ def find_mentors(
             mentorship_requested=mentor_id in for_mentorships
             and for_mentorships[mentor_id].requested,
             mentorship_full=mentor_id in for_mentorships and for_mentorships[mentor_id].full,
+            groups=open_groups.get(mentor_id, ()),
         )
 
     session.flush()
