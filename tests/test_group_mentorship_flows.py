@@ -4,15 +4,17 @@ group DM with the group goal and every member's goals (issue 13, item 10)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.ids import Action
 from bot.sandbox import Sandbox
 from bot.simulator.render import render_blocks
-from store.models import Mentorship, MentorshipMember
+from store.models import DiaryEntry, Mentorship, MentorshipMember, User
 from store.statuses import MemberStatus
 from tests.conftest import ADA, BEN, CHITRA, DAN
-from tests.steps import NAMES, ada_with_a_morning, seen_text, send_click
+from tests.steps import NAMES, SESSION_START, ada_with_a_morning, run_at, seen_text, send_click
 
 EVE = "U0EVE"
 CIRCLE = "Speakers' circle"
@@ -193,3 +195,34 @@ def test_forged_clicks_from_outside_the_group_are_refused(box: Sandbox) -> None:
     assert "isn't one you're part of" in shown and "already asked to join" in shown
     assert "isn't open for new members" in shown
     assert statuses(box) == {BEN: MemberStatus.REQUESTED}
+
+
+def test_each_member_writes_their_own_diary_after_their_session(box: Sandbox) -> None:
+    """Until group sessions exist, each member plans a session with the mentor on their own;
+    after it each is asked for their own diary entry, and reads only their own."""
+    with_people(box)
+    assert open_circle(box) == {}
+    join(box, BEN, 3)
+    join(box, CHITRA, 2)
+    group = str(circle_id(box))
+    for mentee in (BEN, CHITRA):
+        send_click(box, mentee, Action.PLAN_SESSION, group)
+        box.user(mentee).fill("Agenda", "Opening a talk")
+        assert box.user(mentee).submit().errors == {}
+        box.user(ADA).click("Approve")
+    run_at(box, SESSION_START + timedelta(hours=3))
+    for mentee, note in ((BEN, "Ben's notes on openings"), (CHITRA, "Chitra's notes on pauses")):
+        person = box.user(mentee)
+        person.click("Write the entry")
+        person.fill("What did you discuss?", note)
+        assert person.submit().errors == {}
+    send_click(box, BEN, Action.OPEN_DIARY, group)
+    diary = str(box.fake.modal(BEN))
+    assert "Ben's notes on openings" in diary and "Chitra's notes" not in diary
+    with box.deps.sessions.begin() as session:
+        writers = session.scalars(
+            select(User.slack_id)
+            .join(MentorshipMember, MentorshipMember.mentee_id == User.id)
+            .join(DiaryEntry, DiaryEntry.member_id == MentorshipMember.id)
+        ).all()
+    assert sorted(writers) == sorted([BEN, CHITRA])
