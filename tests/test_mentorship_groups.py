@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services import mentorship_groups, mentorships
+from bot.services.mentorship_view import MentorshipOver
 from bot.services.mentorships import AlreadyAsked, GroupFull, InvalidAsk
 from store.db import SessionFactory, make_session_factory
 from store.models import Mentorship, MentorshipMember
-from store.statuses import MemberStatus, MentorshipKind
+from store.statuses import MemberStatus, MentorshipKind, MentorshipStatus
 from tests.conftest import ADA
 from tests.races import race_all, wide_engine
 from tests.seed import NOW, add_mentor, add_user
@@ -164,3 +165,13 @@ def test_five_accepts_racing_for_two_seats_fill_exactly_two(
             select(MentorshipMember.status).where(MentorshipMember.mentorship_id == group)
         ).all()
     assert Counter(held) == Counter({MemberStatus.AGREEING: 2, MemberStatus.REQUESTED: 3})
+
+
+def test_a_group_that_ended_takes_no_one_new(sessions: SessionFactory) -> None:
+    group, members = circle(sessions, mentees=1)
+    with sessions.begin() as session:
+        session.get_one(Mentorship, group).status = MentorshipStatus.ENDED
+    with pytest.raises(MentorshipOver), sessions.begin() as session:
+        accept(session, members[0])
+    with sessions.begin() as session:
+        assert session.get_one(MentorshipMember, members[0]).status == MemberStatus.REQUESTED

@@ -269,14 +269,14 @@ def ask_to_join(
     errors = check_ask(goals, hopes, Cadence.WEEKLY, MENTORSHIP_MONTHS[0])  # the frame's own
     if errors:
         raise InvalidAsk(errors)
-    frame = _open_group(session, mentorship_id, lock=True)
-    mentor_user = frame.mentor.user_id
+    mentor_user = _open_group(session, mentorship_id).mentor.user_id
     if mentor_user == mentee_id:
         raise MentorNotTaking("You can't join a group you mentor.")
-    try:
+    try:  # people first, then the frame: the order every mentorship write takes its locks in
         lock_live_people(session, acting=mentee_id, other=mentor_user)
     except PersonForgotten as gone:
         raise MentorshipError(str(gone)) from gone
+    frame = _open_group(session, mentorship_id, lock=True)
     if frame.mentor.status != MentorStatus.ACTIVE:
         raise MentorNotTaking()
     if any(m.mentee_id == mentee_id for m in frame.members):

@@ -26,6 +26,7 @@ from bot.services.mentorship_view import (
     MentorshipView,
     NotInMentorship,
     load,
+    require_open,
     view_of,
 )
 from bot.services.people import PersonForgotten, lock_live_people
@@ -372,6 +373,7 @@ def answer(
     if not accept:
         _close(session, frame, member, MemberStatus.DECLINED, now)
     elif frame.kind == MentorshipKind.GROUP:
+        require_open(frame)  # a group that ended takes no one new
         # The frame row is locked, so racing accepts count the seats one after another.
         if seats_taken(session, frame.id) >= frame.seats:
             raise GroupFull(
