@@ -163,6 +163,10 @@ class BlockId(StrEnum):
     DISCUSSED = "discussed"
     PROGRESS = "progress"
     HOMEWORK = "homework"
+    # Mentorships: groups
+    GROUP_NAME = "group_name"
+    GROUP_GOAL = "group_goal"
+    SEATS = "seats"
 
 
 COMMAND = "/mentor"

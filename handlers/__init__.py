@@ -19,6 +19,7 @@ from handlers import (
     followup,
     goals,
     home,
+    mentorship_groups,
     mentorship_sessions,
     mentorships,
     mentorships_list,
@@ -46,6 +47,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     admin.register(subcommands)
     roster.register(app)
     mentorships.register(app)
+    mentorship_groups.register(app, subcommands)
     privacy.register(app, subcommands)
     people.register(app)
     goals.register(app)

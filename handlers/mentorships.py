@@ -113,6 +113,12 @@ def on_ask_submitted(
         ack(response_action="errors", errors=field_errors(refused, BlockId.GOALS))
         return
     ack()
+    send_request(deps, client, outcome)
+
+
+def send_request(deps: Deps, client: WebClient, outcome: MemberOutcome) -> None:
+    """The mentor's Accept / Decline card (kept for updates in place) and the mentee's note;
+    a pair request and a request to join a group alike."""
     frame, member = outcome.mentorship, outcome.member
     card = client.chat_postMessage(
         channel=frame.mentor_slack_id, **build_request_card(frame, member)
@@ -200,9 +206,8 @@ def on_answer_submitted(
     frame, who = outcome.mentorship, outcome.member
     update_card(deps, client, outcome)
     client.chat_postMessage(channel=who.mentee_slack_id, **build_answered(frame, who))
-    if verb == "accept":
-        for person in (frame.mentor_slack_id, who.mentee_slack_id):
-            client.chat_postMessage(channel=person, **build_agreement(frame, who))
+    for person in outcome.to_agree:
+        client.chat_postMessage(channel=person, **build_agreement(frame, who))
 
 
 # --- agreeing ------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def on_agree(
         for person in outcome.tell:
             client.chat_postMessage(channel=person, **build_other_agreed(frame, actor))
         return
-    opened = client.conversations_open(users=f"{frame.mentor_slack_id},{member.mentee_slack_id}")
+    opened = client.conversations_open(users=",".join(outcome.dm_people))
     channel = opened["channel"]["id"]
     client.chat_postMessage(channel=channel, **build_group_welcome(frame, member))
     goals = client.chat_postMessage(channel=channel, **build_goals_message(frame))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.kit import Block, actions, button, context, header, message, section
+from bot.blocks.kit import Block, actions, button, context, escape, header, message, section
 from bot.blocks.profile import CODE_OF_CONDUCT
 from bot.ids import Action
 from bot.services.mentorship_view import MemberView, MentorshipView
+from store.statuses import MemberStatus
 
 
 def _dates(view: MentorshipView) -> str:
@@ -42,7 +43,13 @@ def build_agreement(view: MentorshipView, member: MemberView) -> dict[str, Any]:
     blocks.append(
         actions(button("I agree", Action.AGREE_MENTORSHIP, str(member.id), style="primary"))
     )
-    blocks.append(context("The mentorship starts once you both agree."))
+    blocks.append(
+        context(
+            f"Your mentor agreed by opening {view.name}: you join once you agree."
+            if view.name
+            else "The mentorship starts once you both agree."
+        )
+    )
     return message(f"Mentorship agreement: {view.title}", blocks)
 
 
@@ -66,7 +73,9 @@ def build_other_agreed(view: MentorshipView, actor_slack_id: str) -> dict[str, A
 
 
 def build_group_welcome(view: MentorshipView, member: MemberView) -> dict[str, Any]:
-    """The first message of the pair's group DM: the agreement in short."""
+    """The first message of the pair's or group's DM: the agreement in short."""
+    if view.name:
+        return _welcome_to_group(view, member)
     return message(
         f"Welcome to your mentorship: {view.title}",
         [
@@ -78,6 +87,29 @@ def build_group_welcome(view: MentorshipView, member: MemberView) -> dict[str, A
             context(
                 "Confidential both ways · the mentee owns their goals and decisions · "
                 "the programme's code of conduct applies."
+            ),
+        ],
+    )
+
+
+def _welcome_to_group(view: MentorshipView, member: MemberView) -> dict[str, Any]:
+    """A group's DM, opened anew each time a member joins (Slack can't add people to one)."""
+    members = ", ".join(
+        f"<@{m.mentee_slack_id}>" for m in view.members if m.status == MemberStatus.ACTIVE
+    )
+    topic = f"\n*Topic:* {escape(view.topic)}" if view.topic else ""
+    return message(
+        f"Welcome to {view.name}",
+        [
+            header(f"Group mentorship · {view.name}"[:150]),
+            section(
+                f"<@{view.mentor_slack_id}> mentors {members} in *{escape(view.title)}*: this is "
+                "the group's shared place. "
+                f"<@{member.mentee_slack_id}> has just joined.{topic}\n" + _dates(view)
+            ),
+            context(
+                "Confidential: what members share stays in the group · each member owns their "
+                "goals and decisions · the programme's code of conduct applies."
             ),
         ],
     )

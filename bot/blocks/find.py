@@ -18,6 +18,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.mentorship_groups import join_label
 from bot.ids import COMMAND, Action, Callback
 from bot.ids import BlockId as B
 from bot.services.free_slots import SlotChoice
@@ -84,6 +85,7 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
             section(about),
             context(":hourglass_flowing_sand: *Requested*: waiting for their answer."),
             _mentorship_line(match),
+            *_group_lines(match),
         ]
         return blocks
     blocks.append(
@@ -91,7 +93,24 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
     )
     blocks += [_slot_line(slot) for slot in match.next_slots]
     blocks.append(_mentorship_line(match))
+    blocks += _group_lines(match)
     return blocks
+
+
+def _group_lines(match: MentorMatch) -> list[Block]:
+    """Each open group of the mentor: join it, or that the asker asked, or that it is full."""
+    lines: list[Block] = []
+    for group in match.groups:
+        name = escape(group.name)
+        if group.asked:
+            lines.append(context(f":busts_in_silhouette: *{name}*: you asked to join."))
+        elif group.seats_left == 0:
+            lines.append(context(f":busts_in_silhouette: *{name}* is *full*."))
+        else:
+            lines.append(
+                actions(button(join_label(group), Action.JOIN_GROUP, str(group.mentorship_id)))
+            )
+    return lines
 
 
 def _mentorship_line(match: MentorMatch) -> Block:

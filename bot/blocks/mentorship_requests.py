@@ -62,6 +62,13 @@ def _summary(view: MentorshipView, member: MemberView) -> str:
     )
 
 
+def _asks(view: MentorshipView, member: MemberView, verb: str) -> str:
+    """ "asks you to be their mentor", or for a group "asks to join <name>"."""
+    if view.name:
+        return f"<@{member.mentee_slack_id}> {verb} to join *{escape(view.name)}*."
+    return f"<@{member.mentee_slack_id}> {verb} you to be their mentor."
+
+
 def build_request_card(view: MentorshipView, member: MemberView) -> dict[str, Any]:
     """The mentor's DM: the request with Accept / Decline."""
     value = str(member.id)
@@ -69,7 +76,7 @@ def build_request_card(view: MentorshipView, member: MemberView) -> dict[str, An
         f"{member.mentee_name} asks you for a mentorship",
         [
             header("Mentorship request"),
-            section(f"<@{member.mentee_slack_id}> asks you to be their mentor."),
+            section(_asks(view, member, "asks")),
             section(_summary(view, member)),
             actions(
                 button("Accept", Action.ACCEPT_MENTORSHIP, value, style="primary"),
@@ -95,7 +102,7 @@ def build_card_outcome(view: MentorshipView, member: MemberView) -> dict[str, An
         f"Mentorship request from {member.mentee_name}: {member.status.value}",
         [
             header("Mentorship request"),
-            section(f"<@{member.mentee_slack_id}> asked you to be their mentor."),
+            section(_asks(view, member, "asked")),
             section(_summary(view, member)),
             context(outcome),
         ],
@@ -108,8 +115,9 @@ def build_request_sent(view: MentorshipView, member: MemberView) -> dict[str, An
         f"Request sent to {view.mentor_name}",
         [
             section(
-                f":mailbox_with_mail: *Request sent* to <@{view.mentor_slack_id}> for a "
-                "mentorship. I'll tell you when they answer."
+                f":mailbox_with_mail: *Request sent* to <@{view.mentor_slack_id}> "
+                + (f"to join *{escape(view.name)}*." if view.name else "for a mentorship.")
+                + " I'll tell you when they answer."
             ),
             section(_summary(view, member)),
             actions(button("Withdraw", Action.WITHDRAW_MENTORSHIP, str(member.id))),

@@ -162,6 +162,7 @@ def mentor_buttons(mentor: MentorView) -> Block:
     if mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED):
         elements.append(button("Availability", Action.OPEN_AVAILABILITY, style="primary"))
     if mentor.status == MentorStatus.ACTIVE:
+        elements.append(button("Open a group mentorship", Action.OPEN_GROUP))
         elements.append(button("Pause", Action.PAUSE))
     elif mentor.status == MentorStatus.PAUSED and not mentor.paused_by_coordinator:
         elements.append(button("Resume", Action.RESUME))

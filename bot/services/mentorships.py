@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, select, update
@@ -26,6 +26,7 @@ from bot.services.mentorship_view import (
     MentorshipView,
     NotInMentorship,
     load,
+    require_open,
     view_of,
 )
 from bot.services.people import PersonForgotten, lock_live_people
@@ -91,6 +92,13 @@ class MentorNotTaking(MentorshipError):
         super().__init__(message)
 
 
+class GroupFull(MentorshipError):
+    def __init__(
+        self, message: str = "This group is full: every seat is taken, so nothing was sent."
+    ) -> None:
+        super().__init__(message)
+
+
 class NotWaiting(MentorshipError):
     """The member is no longer in the state the button was for (a stale or doubled click)."""
 
@@ -118,6 +126,11 @@ class MemberOutcome:
     member: MemberView
     tell: tuple[str, ...]  # Slack ids of those for whom the change is news
     became_active: bool = False
+    # Who receives the agreement on acceptance: both of a pair; a group's mentor agreed by
+    # opening it, so only the new member.
+    to_agree: tuple[str, ...] = ()
+    # Who the group DM opened on becoming active holds: the mentor and every active member.
+    dm_people: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +259,7 @@ def request_mentorship(
     if _places_taken(session, mentor_id) >= mentor.mentee_limit:
         raise MentorFull()
     frame = Mentorship(
-        programme_id=_default_programme(session),
+        programme_id=default_programme(session),
         mentor_id=mentor_id,
         kind=MentorshipKind.PAIR,
         status=MentorshipStatus.OPEN,
@@ -272,14 +285,14 @@ def request_mentorship(
         with session.begin_nested():
             session.add(frame)
     except IntegrityError as refused:
-        if _violated(refused, REQUESTED_INDEX):
+        if violated(refused, REQUESTED_INDEX):
             raise AlreadyAsked() from refused
         raise
     mentorship_plans.plan_request(
         session, mentorship_id=frame.id, member_id=member.id, mentor_user_id=mentor_user, now=now
     )
     view = view_of(session, frame.id)
-    return _outcome(view, member.id, tell=(view.mentor_slack_id,))
+    return member_outcome(view, member.id, tell=(view.mentor_slack_id,))
 
 
 def remember_mentor_message(session: Session, *, member_id: int, channel: str, ts: str) -> None:
@@ -312,7 +325,7 @@ def withdraw(
     _require(member, MemberStatus.REQUESTED)
     _close(session, frame, member, MemberStatus.WITHDRAWN, now)
     view = view_of(session, frame.id)
-    return _outcome(view, member.id, tell=(view.mentor_slack_id,))
+    return member_outcome(view, member.id, tell=(view.mentor_slack_id,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +338,7 @@ def for_answer(session: Session, *, member_id: int, actor_slack_id: str) -> Memb
     if role != Role.MENTOR:
         raise NotInMentorship()
     _require(member, MemberStatus.REQUESTED)
-    return _outcome(view_of(session, frame.id), member.id, tell=()).member
+    return member_outcome(view_of(session, frame.id), member.id, tell=()).member
 
 
 def answer(
@@ -350,6 +363,22 @@ def answer(
     member.answered_at = now
     if not accept:
         _close(session, frame, member, MemberStatus.DECLINED, now)
+    elif frame.kind == MentorshipKind.GROUP:
+        require_open(frame)  # a group that ended takes no one new
+        # The frame row is locked, so racing accepts count the seats one after another.
+        if seats_taken(session, frame.id) >= frame.seats:
+            raise GroupFull(
+                f"Every seat of {frame.name} is taken ({frame.seats}), so nothing was changed. "
+                "Decline the request, or wait until a seat frees up."
+            )
+        member.status = MemberStatus.AGREEING
+        member.mentor_agreed_at = now  # opening the group was the mentor's agreement
+        frame.version += 1
+        frame.updated_at = now
+        session.flush()
+        mentorship_plans.plan_agreement(
+            session, mentorship_id=frame.id, member_id=member.id, now=now
+        )
     else:
         mentor = _locked_mentor(session, frame.mentor_id)
         if _places_taken(session, frame.mentor_id) >= mentor.mentee_limit:
@@ -368,7 +397,13 @@ def answer(
         )
     view = view_of(session, frame.id)
     outcome_member = next(m for m in view.members if m.id == member.id)
-    return _outcome(view, member.id, tell=(outcome_member.mentee_slack_id,))
+    outcome = member_outcome(view, member.id, tell=(outcome_member.mentee_slack_id,))
+    if not accept:
+        return outcome
+    agreeing: tuple[str, ...] = (outcome_member.mentee_slack_id,)
+    if view.kind == MentorshipKind.PAIR:
+        agreeing = (view.mentor_slack_id, *agreeing)
+    return replace(outcome, to_agree=agreeing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,13 +443,21 @@ def agree(session: Session, *, member_id: int, actor_slack_id: str, now: datetim
     session.flush()
     view = view_of(session, frame.id)
     others = tuple(p for p in (view.mentor_slack_id, member.mentee.slack_id) if p != actor_slack_id)
-    return _outcome(view, member.id, tell=others, became_active=active)
+    outcome = member_outcome(view, member.id, tell=others, became_active=active)
+    if not active:
+        return outcome
+    actives = (m.mentee_slack_id for m in view.members if m.status == MemberStatus.ACTIVE)
+    return replace(outcome, dm_people=(view.mentor_slack_id, *actives))
 
 
 def remember_group_dm(
     session: Session, *, mentorship_id: int, channel_id: str, goals_message_ts: str | None
 ) -> None:
-    """The pair's group DM and the goals message in it, kept so goals update in place."""
+    """The mentorship's group DM and the goals message in it, kept so goals update in place.
+
+    Slack cannot add people to an existing group DM, so when a group gains a member a new one
+    is opened with everyone and replaces the one kept here (the old one stays in Slack).
+    """
     session.execute(
         update(Mentorship)
         .where(Mentorship.id == mentorship_id)
@@ -435,7 +478,7 @@ def expire_request(session: Session, *, member_id: int, now: datetime) -> Member
     frame, member = found
     _close(session, frame, member, MemberStatus.EXPIRED, now)
     view = view_of(session, frame.id)
-    return _outcome(view, member.id, tell=(member.mentee.slack_id,))
+    return member_outcome(view, member.id, tell=(member.mentee.slack_id,))
 
 
 def expire_agreement(session: Session, *, member_id: int, now: datetime) -> MemberOutcome | None:
@@ -446,7 +489,7 @@ def expire_agreement(session: Session, *, member_id: int, now: datetime) -> Memb
     frame, member = found
     _close(session, frame, member, MemberStatus.EXPIRED, now)
     view = view_of(session, frame.id)
-    return _outcome(view, member.id, tell=(view.mentor_slack_id, member.mentee.slack_id))
+    return member_outcome(view, member.id, tell=(view.mentor_slack_id, member.mentee.slack_id))
 
 
 def waiting_request(session: Session, *, member_id: int) -> MemberOutcome | None:
@@ -455,21 +498,21 @@ def waiting_request(session: Session, *, member_id: int) -> MemberOutcome | None
     if found is None or found[1].status != MemberStatus.REQUESTED:
         return None
     view = view_of(session, found[0].id)
-    return _outcome(view, member_id, tell=(view.mentor_slack_id,))
+    return member_outcome(view, member_id, tell=(view.mentor_slack_id,))
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
 
-def _outcome(
+def member_outcome(
     view: MentorshipView, member_id: int, *, tell: tuple[str, ...], became_active: bool = False
 ) -> MemberOutcome:
     member = next(m for m in view.members if m.id == member_id)
     return MemberOutcome(view, member, tell, became_active)
 
 
-def _default_programme(session: Session) -> int:
+def default_programme(session: Session) -> int:
     programme = session.scalar(select(Programme.id).where(Programme.is_default))
     if programme is None:
         raise MentorshipError("Mentorships aren't set up yet: ask a coordinator.")
@@ -487,6 +530,19 @@ def _locked_mentor(session: Session, mentor_id: int) -> MentorProfile:
     if mentor is None:
         raise MentorNotTaking()
     return mentor
+
+
+def seats_taken(session: Session, mentorship_id: int) -> int:
+    """A group's members holding a seat (accepted or active)."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                MentorshipMember.mentorship_id == mentorship_id,
+                MentorshipMember.status.in_(HOLDING_PLACE),
+            )
+        )
+        or 0
+    )
 
 
 def _places_taken(session: Session, mentor_id: int) -> int:
@@ -566,7 +622,7 @@ def _close(
     mentorship_plans.drop(session, frame.id, member_id=member.id)
 
 
-def _violated(error: IntegrityError, index: str) -> bool:
+def violated(error: IntegrityError, index: str) -> bool:
     """Whether the error is that index's: psycopg names it, SQLite names its columns."""
     diag = getattr(error.orig, "diag", None)
     if getattr(diag, "constraint_name", None) == index:

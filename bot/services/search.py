@@ -47,6 +47,7 @@ from bot.services.free_slots import (
 )
 from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
+from bot.services.mentorship_groups import OpenGroup, open_groups_of
 from bot.services.mentorships import capacity_columns
 from bot.services.skills import (
     SYNONYMS,
@@ -99,6 +100,7 @@ class MentorMatch:
     mentorship_requested: bool = False  # the asker has an open mentorship request with them
     mentorship_full: bool = False  # at their mentee limit
     takes_mentorships: bool = True  # a mentee limit above 0
+    groups: tuple[OpenGroup, ...] = ()  # their open group mentorships
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,7 @@ def find_mentors(
             key=lambda m: (found[m], loads.get(m, 0), known[m].name.casefold(), m),
         )[:taken]
     free = free_slots_of(session, top, *walk.period)
+    open_groups = open_groups_of(session, asker_id=asker_id, mentor_ids=[*top, *without])
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -262,6 +265,7 @@ def find_mentors(
             mentorship_requested=mentor.mentorship_requested,
             mentorship_full=mentor.mentorship_full,
             takes_mentorships=mentor.takes_mentorships,
+            groups=open_groups.get(mentor_id, ()),
         )
 
     session.flush()
