@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
+from bot.services.mentorship_plans import CLOSE_AT
 from bot.simulator import FakeSlack, Seen, SimActor, describe
-from store.models import Booking
+from store.models import Booking, Mentorship
 from store.statuses import BookingStatus
 
 
@@ -49,6 +50,7 @@ class Story:
         self._names = {p.slack_id: p.name for p in CAST} | {COORDINATION: "#coordinators"}
         self._zones = {p.slack_id: p.tz for p in CAST}
         self._opening_home: set[str] = set()
+        self._last_modal: dict[str, str] = {}
         box.fake.subscribe(self._show)
 
     def chapter(self, title: str) -> None:
@@ -71,9 +73,19 @@ class Story:
         if seen.kind == "home" and seen.audience not in self._opening_home:
             return  # Home is refreshed after every change; show it only when someone looks
         self._opening_home.discard(seen.audience)
+        group = self.box.fake.group_members(seen.channel or "")
+        if seen.audience in group:
+            return  # each member's copy of a group DM message: shown once, as the group's
         viewer_tz = self._zones.get(seen.audience, "UTC")
         who = self._names.get(seen.audience, seen.audience)
+        if group:
+            who = " & ".join(self._names.get(member, member) for member in group)
+            who += "'s group DM"
         text = describe(seen, viewer_tz, self._names)
+        if seen.kind == "modal" and self._last_modal.get(seen.audience) == text:
+            return  # the same form again (a select re-rendered it): shown once
+        if seen.kind == "modal":
+            self._last_modal[seen.audience] = text
         self.out.write(f"  {who} sees ({seen.kind}):\n")
         self.out.write("".join(f"    │ {line}\n" for line in text.splitlines()))
 
@@ -197,8 +209,168 @@ def coordinators_keep_the_rules(story: Story) -> None:
     )
 
 
+TALK = "Give my first conference talk"
+QA = "Get comfortable with live Q&A"
+
+
+def _add_a_morning(story: Story, day: date) -> None:
+    """Ada opens 10:00-11:00 (New York) on `day` for the next session."""
+    ada = story.act(ADA, f"opens 10:00–11:00 on {day:%A %d %B}: `/mentor availability`")
+    ada.command("availability")
+    ada.click("Add a one-off window")
+    ada.fill("Date", day.isoformat())
+    ada.fill("From", "10:00")
+    ada.fill("Until", "11:00")
+    ada.submit()
+    story.act(ADA, "clicks Done").close()
+
+
+def _session_held(story: Story, starts_at: datetime, diary: str, homework: str) -> None:
+    """The reminders, the session, both check-ins answered, and Ben's diary entry."""
+    box = story.box
+    for moment, what in (
+        (starts_at - timedelta(hours=24), "24 hours before the session"),
+        (starts_at + timedelta(minutes=30), "just after the session"),
+    ):
+        story.narrate(f"⏱ The clock moves to {what}; the scheduler runs its pass.")
+        box.clock.set(moment)
+        box.run_due()
+    for person, other in ((BEN, ADA), (ADA, BEN)):
+        actor = story.act(person, "clicks Yes: the session took place, and gives 5 stars")
+        actor.click("Yes")
+        actor.fill(f"1. How did you enjoy connecting with {other.name}?", STARS[0][0])
+        actor.fill("2. How do you rate the mentorship program?", STARS[0][0])
+        actor.submit()
+    story.narrate("⏱ An hour after the session the scheduler asks Ben for his diary entry.")
+    box.clock.set(starts_at + timedelta(hours=2))
+    box.run_due()
+    ben = story.act(BEN, "clicks Write the entry and sets himself homework")
+    ben.click("Write the entry")
+    ben.fill("What did you discuss?", diary)
+    ben.fill("Homework for next time", homework)
+    ben.submit()
+
+
+def _latest_session_start(story: Story) -> datetime:
+    """When the mentorship's newest session starts, to move the clock around it."""
+    with story.box.deps.sessions.begin() as session:
+        return session.scalars(
+            select(Booking.starts_at)
+            .where(Booking.mentorship_id.is_not(None))
+            .order_by(Booking.id.desc())
+            .limit(1)
+        ).one()
+
+
+def _asking_and_agreeing(story: Story) -> None:
+    """Ben asks with his goals, Ada accepts with a comment, both agree: the group DM opens."""
+    ben = story.act(BEN, "types `/mentor find python leadership` and clicks Ask for a mentorship")
+    ben.command("find python leadership")
+    ben.click("Ask for a mentorship")
+    ben.fill("Your goals", f"{TALK}\n{QA}")
+    ben.fill("What you hope to get", "Someone who has given talks to rehearse with.")
+    ben.fill("How often to meet", "Every two weeks")
+    ben.fill("For how long", "3 months")
+    story.act(BEN, "asks for two goals, every two weeks, for three months").submit()
+    ada = story.act(ADA, "clicks Accept and adds a comment")
+    ada.click("Accept")
+    ada.fill("Comment", "Gladly: I gave my first talk at 30 and still remember the nerves.")
+    ada.submit()
+    story.act(ADA, "reads the agreement and clicks I agree").click("I agree")
+    story.act(BEN, "clicks I agree too").click("I agree")
+
+
+def _two_sessions(story: Story) -> None:
+    """Ada plans the first session (Ben accepts it), Ben the second (Ada approves it)."""
+    today = story.box.clock.now().astimezone(ZoneInfo(ADA.tz)).date()
+    _add_a_morning(story, today + timedelta(days=2))
+    ada = story.act(ADA, "clicks Plan a session on her Home tab and writes the agenda")
+    ada.click("Plan a session", where="home")
+    ada.fill("Agenda", "Pick a topic and a meetup to give the talk at")
+    ada.submit()
+    story.act(ADA, "checks `/mentor sessions`: her plan waits for Ben").command("sessions")
+    story.act(BEN, "checks `/mentor sessions`: Ada's plan is his to answer").command("sessions")
+    story.act(BEN, "clicks Accept on Ada's plan").click("Accept", where="message")
+    _session_held(
+        story,
+        _latest_session_start(story),
+        "We picked the meetup in March and a topic: what I learned moving to Python.",
+        "Write the outline and time a first run-through",
+    )
+    _add_a_morning(story, today + timedelta(days=16))
+    ben = story.act(BEN, "plans the second session himself, from his Home tab")
+    ben.click("Plan a session", where="home")
+    ben.fill("Agenda", "Rehearse the talk and practise questions from the floor")
+    ben.submit()
+    story.act(ADA, "approves it").click("Approve")
+    story.narrate("The next reminder brings back the homework from Ben's diary.")
+    _session_held(
+        story,
+        _latest_session_start(story),
+        "A full rehearsal; Ada played a tough audience with ten questions.",
+        "Answer three hard questions out loud every day",
+    )
+
+
+def _evaluate(actor: SimActor, started: str, stands: str, feedback: tuple[str, str] | None) -> None:
+    """Fill in the final evaluation (both goals reached, 5 stars) and send it."""
+    actor.click("Evaluate")
+    for goal in (TALK, QA):
+        actor.fill(f"Reached: {goal}", "Yes, reached")
+    actor.fill("Where did you start?", started)
+    actor.fill("Where do you stand now?", stands)
+    actor.fill("How do you rate the mentorship?", STARS[0][0])
+    if feedback:
+        actor.fill(f"Feedback to {BEN.name} on the skills you worked on", feedback[0])
+        actor.fill(f"Feedback to {BEN.name} on their learning", feedback[1])
+    actor.submit()
+
+
+def _to_the_end(story: Story) -> None:
+    """A goal reached, the pulse a month in, and the closing evaluation at the end date."""
+    box = story.box
+    story.open_home(BEN)
+    ben = story.act(BEN, "clicks Goals and marks the Q&A goal reached")
+    ben.click("Goals", where="home")
+    ben.fill("Status of goal 2", "Reached")
+    ben.submit()
+    with box.deps.sessions.begin() as session:
+        starts_on, ends_on = session.execute(select(Mentorship.starts_on, Mentorship.ends_on)).one()
+    assert starts_on is not None and ends_on is not None
+    story.narrate("⏱ The clock moves to a month in; the scheduler runs its pass.")
+    box.clock.set(datetime.combine(starts_on + timedelta(days=31), CLOSE_AT, UTC))
+    box.run_due()
+    ben = story.act(BEN, "clicks Answer on the pulse and gives 5 stars")
+    ben.click("Answer")
+    ben.fill("How is your mentorship going?", STARS[0][0])
+    ben.submit()
+    story.narrate(f"⏱ The clock moves to the end date, {ends_on:%A %d %B}; the scheduler runs.")
+    box.clock.set(datetime.combine(ends_on, CLOSE_AT, UTC))
+    box.run_due()
+    _evaluate(
+        story.act(BEN, "clicks Evaluate and fills in the final evaluation"),
+        "Terrified of speaking in front of people.",
+        "I gave the talk and enjoyed the questions.",
+        None,
+    )
+    _evaluate(
+        story.act(ADA, "evaluates too, with feedback for Ben"),
+        "My first mentorship of a speaker.",
+        "I know how to rehearse someone else's talk.",
+        ("Your openings grab the room.", "You did the homework, every time."),
+    )
+    story.open_home(BEN)
+
+
+def a_mentorship(story: Story) -> None:
+    story.chapter("Chapter 7. Ben asks Ada for a three-month mentorship")
+    _asking_and_agreeing(story)
+    _two_sessions(story)
+    _to_the_end(story)
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 7. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 8. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -212,6 +384,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     the_session_happens,
     the_weekly_digest,
     coordinators_keep_the_rules,
+    a_mentorship,
     privacy,
 ]
 

@@ -11,11 +11,13 @@ from sqlalchemy import select, update
 from bot.ids import Action
 from bot.sandbox import Sandbox
 from bot.services import mentorship_plans
+from bot.simulator.render import render_blocks
 from store.models import Booking, MentorProfile, Mentorship, MentorshipMember
 from store.statuses import MemberStatus, MentorshipStatus
 from tests import seed
 from tests.conftest import ADA, BEN, CHITRA, START
 from tests.steps import (
+    NAMES,
     SESSION_START,
     ada_with_a_morning,
     dms,
@@ -287,3 +289,32 @@ def test_a_pending_plan_keeps_the_nudge_quiet(box: Sandbox) -> None:
     assert plan(box, ADA, mentorship) == {}
     run_at(box, START + FORTNIGHT + timedelta(minutes=1))
     assert dms(box, BEN, "Time to plan") == [] and dms(box, ADA, "Time to plan") == []
+
+
+def test_a_session_the_mentor_planned_waits_for_the_mentee_in_sessions_and_home(
+    box: Sandbox,
+) -> None:
+    """Ada plans: `/mentor sessions` and Home show it to Ben as his to answer, with Accept and
+    Decline, and to Ada as proposed and waiting for Ben, with no Approve; Ben accepts there."""
+    mentorship = ada_mentors_ben(box)
+    assert plan(box, ADA, mentorship) == {}
+    box.user(ADA).command("sessions")
+    ada = seen_text(box, ADA, "ack")
+    assert "*Your requests*" in ada and "you proposed, waiting for @Ben Martin" in ada
+    assert "waiting for your answer" not in ada and "[Approve]" not in ada
+
+    box.user(BEN).command("sessions")
+    ben = seen_text(box, BEN, "ack")
+    assert "*Requests waiting for your answer*" in ben and "[Accept] [Decline]" in ben
+    assert "@Ada Lovelace planned this mentorship session" in ben
+    assert "Your requests" not in ben and "[Approve]" not in ben
+
+    box.user(ADA).open_home()
+    home = render_blocks(box.fake.home(ADA)["blocks"], "UTC", NAMES)
+    assert "you proposed, waiting for @Ben Martin" in home and "[Approve]" not in home
+    box.user(BEN).open_home()
+    home = render_blocks(box.fake.home(BEN)["blocks"], "UTC", NAMES)
+    assert "*Requests waiting for your answer*" in home and "[Accept] [Decline]" in home
+    box.user(BEN).click("Accept", where="home")
+    assert statuses(box) == ["approved"]
+    assert "Session confirmed with @Ada Lovelace" in seen_text(box, BEN, "dm")

@@ -67,11 +67,68 @@ def test_the_whole_demo_story_names_people_in_every_text(
     """Sign-up, availability, find, book, approve, decline, reminders, check-in, reviews, the
     digest, stats, the roster, the export and a privacy deletion: no text shows a bare id."""
     box, texts = story
-    play = demo.Story(box, io.StringIO())
+    transcript = io.StringIO()
+    play = demo.Story(box, transcript)
     for chapter in demo.CHAPTERS:
         chapter(play)
     assert len(texts.seen) > 30
     assert texts.with_bare_ids() == []
+    assert_the_mentorship_chapter(transcript.getvalue())
+
+
+def assert_the_mentorship_chapter(transcript: str) -> None:
+    """Chapter 7, before the privacy chapter, which stays last: Ben asks with two goals, Ada
+    accepts with a comment, both agree in a group DM; Ada's planned session is Ben's to accept;
+    the homework comes back in the next reminder; a goal is reached; both evaluate; Ben reads
+    Ada's feedback on Home and is told what next."""
+    chapter = transcript.split("Chapter 7. Ben asks Ada for a three-month mentorship\n")[1]
+    chapter, privacy = chapter.split("Chapter 8. Ben moves on and asks the bot to forget him")
+    assert "Chapter 9" not in privacy and "Yes, delete my data" in privacy
+    in_order = [
+        "@Ben Martin asks you to be their mentor.",
+        "1. Give my first conference talk\n    │ 2. Get comfortable with live Q&A",
+        "*Meeting:* every two weeks · *Length:* 3 months",
+        "@Ada Lovelace *accepted* your mentorship request.\n    │ >Gladly",
+        "Ada Lovelace & Ben Martin's group DM sees (channel):\n"
+        "    │ ## Mentorship · Ada Lovelace & Ben Martin",
+        "## Goals · Ada Lovelace & Ben Martin\n    │ *@Ben Martin's goals* (0 of 2 reached)",
+        "· _Pick a topic and a meetup to give the talk at_ · you proposed, waiting for @Ben Martin",
+        "*Requests waiting for your answer*",
+        " · with @Ada Lovelace · _Pick a topic and a meetup to give the talk at_",
+        "@Ada Lovelace planned this mentorship session.\n    │ [Accept] [Decline]",
+        "You accepted the session on",
+        "Write a short diary entry",
+        "Saved in your diary.",
+        "@Ben Martin asks for a session on",
+        "Session agenda: Rehearse the talk and practise questions from the floor",
+        "*Homework from the diary*\n    │ Write the outline and time a first run-through",
+        "(1 of 2 reached)",
+        "*How is your mentorship going?*",
+        "Thank you! Your answer went to the program's coordinators only.",
+        "has reached its end date.",
+        "closed the mentorship with @Ada Lovelace: 2 of 2 goals reached.",
+        "What next?",
+        "Thank you for mentoring!",
+        "## Feedback from your mentors\n    │ *From @Ada Lovelace*\n"
+        "    │ _On the skills you worked on:_ Your openings grab the room.",
+    ]
+    at = 0
+    for line in in_order:
+        found = chapter.find(line, at)
+        assert found >= 0, f"not in the chapter after position {at}: {line!r}"
+        at = found + len(line)
+    assert "Unhandled" not in chapter and "went wrong" not in chapter
+
+
+def test_the_demo_plays_to_the_end_with_nothing_slack_would_reject() -> None:
+    """`mentor-bot demo` itself: every chapter, in order, and 0."""
+    out = io.StringIO()
+    assert demo.run_demo(out, now=START) == 0
+    transcript = out.getvalue()
+    titles = [line for line in transcript.splitlines() if line.startswith("Chapter ")]
+    assert [title.split(".")[0] for title in titles] == [f"Chapter {n}" for n in range(1, 9)]
+    assert titles[-1] == "Chapter 8. Ben moves on and asks the bot to forget him"
+    assert transcript.rstrip().endswith("Every message and view passed Slack's Block Kit checks.")
 
 
 @pytest.fixture

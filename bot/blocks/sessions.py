@@ -20,6 +20,7 @@ from bot.blocks.kit import (
 )
 from bot.ids import Action
 from bot.services.bookings import BookingView, MySessions
+from store.statuses import PlannedBy
 
 MESSAGE_PREVIEW = 200
 
@@ -37,10 +38,31 @@ def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     return section(_summary(booking, viewer), accessory=accessory)
 
 
+def _my_request(booking: BookingView, viewer: str) -> Block:
+    """A request the viewer made: a session they proposed waits for the other side."""
+    if booking.planned_by != PlannedBy.MENTOR:
+        return _line(booking, viewer, cancellable=True)
+    waiting = f"you proposed, waiting for {mention(booking.answerer_slack_id)}"
+    return section(
+        f"{_summary(booking, viewer)} · {waiting}",
+        accessory=button("Withdraw", Action.CANCEL_BOOKING, str(booking.id)),
+    )
+
+
 def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
-    """A request the viewer mentors: what the mentee wrote, and the buttons to answer it here."""
-    preview = escape(clip(booking.message, MESSAGE_PREVIEW))
+    """A request the viewer answers, and its buttons: the mentor approves what the mentee wrote;
+    the mentee accepts a mentorship session their mentor planned."""
     value = str(booking.id)
+    if booking.planned_by == PlannedBy.MENTOR:
+        planner = mention(booking.planner_slack_id)
+        return [
+            section(f"{_summary(booking, viewer)}\n>{planner} planned this mentorship session."),
+            actions(
+                button("Accept", Action.ACCEPT_PLANNED, value, style="primary"),
+                button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+            ),
+        ]
+    preview = escape(clip(booking.message, MESSAGE_PREVIEW))
     return [
         section(f"{_summary(booking, viewer)}\n>{preview}"),
         actions(
@@ -59,13 +81,16 @@ def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
     def cancellable_line(booking: BookingView) -> list[Block]:
         return [_line(booking, viewer, cancellable=True)]
 
+    def my_request(booking: BookingView) -> list[Block]:
+        return [_my_request(booking, viewer)]
+
     def to_answer(booking: BookingView) -> list[Block]:
         return _request_to_answer(booking, viewer)
 
     groups: Sequence[tuple[str, Sequence[BookingView], Callable[[BookingView], list[Block]]]] = (
         ("Requests waiting for your answer", mine.awaiting_me, to_answer),
         ("Upcoming sessions", mine.upcoming, cancellable_line),
-        ("Your requests", mine.my_requests, cancellable_line),
+        ("Your requests", mine.my_requests, my_request),
         ("Past sessions", mine.past, plain_line),
     )
     blocks: list[Block] = []

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import Select, func, literal, or_, select, union_all, update
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -561,8 +561,16 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
     if me is None:
         return MySessions((), (), (), ())
     mine = Booking.mentee_id == me.id
+    # A pending booking waits for the side that did not plan it: the mentor, unless the mentor
+    # planned a mentorship session, which waits for the mentee.
+    by_mentor = Booking.planned_by == PlannedBy.MENTOR
+    to_answer = and_(Booking.mentee_id == me.id, by_mentor)
+    asked = and_(Booking.mentee_id == me.id, ~by_mentor)
     if me.mentor_id is not None:
         mine = or_(mine, Booking.mentor_id == me.mentor_id)
+        to_answer = or_(to_answer, and_(Booking.mentor_id == me.mentor_id, ~by_mentor))
+        asked = or_(asked, and_(Booking.mentor_id == me.mentor_id, by_mentor))
+    pending = Booking.status == BookingStatus.PENDING
     approved = Booking.status == BookingStatus.APPROVED
     soonest, latest = (Booking.starts_at, Booking.id), (Booking.starts_at.desc(), Booking.id)
     groups: dict[str, Select[Any]] = {
@@ -570,22 +578,13 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
         .where(mine, approved, Booking.ends_at > now)
         .order_by(*soonest)
         .limit(limit),
-        "my_requests": select(Booking.id)
-        .where(Booking.mentee_id == me.id, Booking.status == BookingStatus.PENDING)
-        .order_by(*soonest)
-        .limit(limit),
+        "awaiting_me": select(Booking.id).where(to_answer, pending).order_by(*soonest).limit(limit),
+        "my_requests": select(Booking.id).where(asked, pending).order_by(*soonest).limit(limit),
         "past": select(Booking.id)
         .where(mine, approved, Booking.ends_at <= now)
         .order_by(*latest)
         .limit(min(limit, PAST_LIMIT)),
     }
-    if me.mentor_id is not None:
-        groups["awaiting_me"] = (
-            select(Booking.id)
-            .where(Booking.mentor_id == me.mentor_id, Booking.status == BookingStatus.PENDING)
-            .order_by(*soonest)
-            .limit(limit)
-        )
     picked = session.execute(
         union_all(
             *(

@@ -425,6 +425,13 @@ class SimActor:
         reply.view = view
         return reply
 
+    def close(self) -> None:
+        """Press the top modal's close button (Cancel, Done): Slack closes that view. No view of
+        the app asks to hear of it (`notify_on_close`), so nothing is sent."""
+        view = self._top_modal()
+        assert not view.get("notify_on_close"), "view_closed is not simulated"
+        self.fake.close_top_modal(self.user_id)
+
     def _after_submit(self, reply: Reply, view: dict) -> None:
         """What Slack does with a view_submission answer."""
         reply.view = view
