@@ -28,7 +28,8 @@ from bot.services import due
 from bot.services.availability import extend_weekly
 from bot.services.due import DueItem
 from bot.services.periodic import schedule_digest
-from bot.slack.due_senders import DUE_SENDERS, DueBatch, DueSender, load_batch
+from bot.slack.due_batch import DueBatch, DueSender, load_batch
+from bot.slack.due_senders import DUE_SENDERS
 
 log = logging.getLogger(__name__)
 

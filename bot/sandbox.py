@@ -25,7 +25,7 @@ from bot.jobs import PassReport, run_due_pass
 from bot.server import EVENTS_PATH, make_server
 from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
 from bot.slack.client import make_web_client
-from bot.slack.due_senders import DueSender
+from bot.slack.due_batch import DueSender
 from store.db import make_engine, make_session_factory
 from store.migrate import upgrade
 

@@ -28,7 +28,8 @@ from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.simulator import FakeSlack
 from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
-from bot.slack.due_senders import DueBatch, send_nudge
+from bot.slack.due_batch import DueBatch
+from bot.slack.due_senders import send_nudge
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork
 from tests.seed import add_mentor, add_mentorship, add_session, add_user

@@ -13,7 +13,7 @@ from bot.services import due
 from bot.services.due import DueItem
 from bot.services.people import save_person
 from bot.slack.client import RATE_LIMIT_RETRIES
-from bot.slack.due_senders import DueBatch
+from bot.slack.due_batch import DueBatch
 from store.models import DueWork
 from tests.conftest import BEN
 

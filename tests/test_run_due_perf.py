@@ -21,7 +21,8 @@ from bot.jobs import SETTLE_EVERY, SETTLE_ITEMS, run_due_pass
 from bot.services.due import DueItem
 from bot.simulator import FakeSlack
 from bot.slack.client import make_web_client
-from bot.slack.due_senders import DUE_SENDERS, DueBatch
+from bot.slack.due_batch import DueBatch
+from bot.slack.due_senders import DUE_SENDERS
 from store.db import SessionFactory, make_session_factory
 from store.models import DueWork
 from tests.conftest import START

@@ -20,7 +20,7 @@ from bot.services.mentorship_closing import reach_end
 from bot.services.pulses import pulse_to_send
 
 if TYPE_CHECKING:  # due_senders gathers these senders, so it imports this module
-    from bot.slack.due_senders import DueBatch, DueSender
+    from bot.slack.due_batch import DueBatch, DueSender
 
 
 def send_pulse(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:

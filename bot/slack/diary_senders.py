@@ -19,7 +19,7 @@ from bot.services.due import DueItem
 from store.statuses import BookingStatus
 
 if TYPE_CHECKING:  # due_senders gathers these senders, so it is imported for types only
-    from bot.slack.due_senders import DueBatch, DueSender
+    from bot.slack.due_batch import DueBatch, DueSender
 
 
 def send_diary_prompt(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:

@@ -1,6 +1,6 @@
 """What each kind of due work does in Slack when its time comes.
 
-A pass reads what a claimed batch needs (its bookings, the reminders' action items) in one go,
+A pass reads what a claimed batch needs (`due_batch`: its bookings, action items, homework) in one go,
 just before sending it, so a sender sees each booking as it stands now: anything may have
 changed since the work was scheduled (cancelled, declined, moved), and then it quietly does
 nothing. A batch costs a fixed number of queries, however many items it holds.
@@ -9,13 +9,10 @@ nothing. A batch costs a fixed number of queries, however many items it holds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
 
 from bot.blocks.booking import build_card_outcome, build_request_card
 from bot.blocks.find import build_nudge
@@ -29,52 +26,20 @@ from bot.blocks.followup import (
 from bot.deps import Deps
 from bot.services import lifecycle
 from bot.services.bookings import (
-    BookingView,
     get_booking,
-    get_bookings,
     remember_mentor_message,
 )
-from bot.services.diary import homework_for
 from bot.services.digest import build_digest
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.services.periodic import DIGEST
-from bot.services.reviews import has_reviewed, previous_action_items_for
+from bot.services.reviews import has_reviewed
 from bot.slack.closing_senders import CLOSING_SENDERS
 from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
+from bot.slack.due_batch import DueBatch, DueSender
 from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS
 from store.statuses import BookingStatus
-
-
-@dataclass(frozen=True)
-class DueBatch:
-    """What a claimed batch of due work needs from the database, read before it is sent."""
-
-    bookings: Mapping[int, BookingView] = field(default_factory=dict)
-    action_items: Mapping[int, str | None] = field(default_factory=dict)  # by booking id
-    homework: Mapping[int, str] = field(default_factory=dict)  # by booking id, from the diary
-
-    def booking(self, item: DueItem) -> BookingView | None:
-        return self.bookings.get(item.booking_id) if item.booking_id else None
-
-
-def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
-    """The batch's bookings and its reminders' action items and diary homework, in a fixed
-    number of queries."""
-    booked = {item.booking_id for item in items if item.booking_id}
-    reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
-    views = get_bookings(session, booking_ids=booked)
-    in_mentorships = {i for i in reminded if i in views and views[i].mentorship_id is not None}
-    return DueBatch(
-        bookings=views,
-        action_items=previous_action_items_for(session, booking_ids=reminded),
-        homework=homework_for(session, booking_ids=in_mentorships),  # no query without any
-    )
-
-
-# What sends one kind of due work. ("Handler" is kept for Bolt listeners, see docs/architecture.md.)
-DueSender = Callable[[Deps, WebClient, DueItem, DueBatch], None]
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from bot.services.due import DueItem
 from bot.services.mentorships import MemberOutcome
 
 if TYPE_CHECKING:  # due_senders gathers these senders, so it imports this module
-    from bot.slack.due_senders import DueBatch, DueSender
+    from bot.slack.due_batch import DueBatch, DueSender
 
 log = logging.getLogger(__name__)
 

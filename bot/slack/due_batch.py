@@ -1,0 +1,48 @@
+"""What a pass hands every sender: the claimed batch's rows, read in a fixed number of queries
+just before sending, and the shape of a sender. Apart from `due_senders` (the registry) so the
+senders of each feature import it without a cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.services import lifecycle
+from bot.services.bookings import BookingView, get_bookings
+from bot.services.diary import homework_for
+from bot.services.due import DueItem
+from bot.services.reviews import previous_action_items_for
+
+
+@dataclass(frozen=True)
+class DueBatch:
+    """What a claimed batch of due work needs from the database, read before it is sent."""
+
+    bookings: Mapping[int, BookingView] = field(default_factory=dict)
+    action_items: Mapping[int, str | None] = field(default_factory=dict)  # by booking id
+    homework: Mapping[int, str] = field(default_factory=dict)  # by booking id, from the diary
+
+    def booking(self, item: DueItem) -> BookingView | None:
+        return self.bookings.get(item.booking_id) if item.booking_id else None
+
+
+def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
+    """The batch's bookings and its reminders' action items and diary homework, in a fixed
+    number of queries."""
+    booked = {item.booking_id for item in items if item.booking_id}
+    reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
+    views = get_bookings(session, booking_ids=booked)
+    in_mentorships = {i for i in reminded if i in views and views[i].mentorship_id is not None}
+    return DueBatch(
+        bookings=views,
+        action_items=previous_action_items_for(session, booking_ids=reminded),
+        homework=homework_for(session, booking_ids=in_mentorships),  # no query without any
+    )
+
+
+# What sends one kind of due work. ("Handler" is kept for Bolt listeners, see docs/architecture.md.)
+DueSender = Callable[[Deps, WebClient, DueItem, DueBatch], None]
