@@ -1,7 +1,7 @@
 """What each kind of due work does in Slack when its time comes.
 
-A pass reads what a claimed batch needs (`due_batch`: its bookings, action items, homework) in one go,
-just before sending it, so a sender sees each booking as it stands now: anything may have
+A pass reads what a claimed batch needs (`due_batch`: its bookings, action items, homework) in
+one go, just before sending it, so a sender sees each booking as it stands now: anything may have
 changed since the work was scheduled (cancelled, declined, moved), and then it quietly does
 nothing. A batch costs a fixed number of queries, however many items it holds.
 """
