@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -30,15 +32,19 @@ from store.statuses import (
     BookingStatus,
     Cadence,
     ChangeRequestStatus,
+    ConcernKind,
+    ConcernStatus,
     DueStatus,
     GoalStatus,
     Matching,
+    MeetingKind,
     MemberStatus,
     MentorshipKind,
     MentorshipStatus,
     MentorStatus,
     Pauser,
     PlannedBy,
+    ProposalStatus,
     Role,
     SkillLevel,
     WhatHappened,
@@ -71,6 +77,8 @@ MENTORSHIP_MONTHS = (1, 3, 6)
 REQUESTED_MEMBER = "status = 'requested'"
 MAX_GOALS = 5
 MAX_GROUP_SEATS = 8
+# A session opened for several people (office hours, a workshop) has at most this many seats.
+MAX_SESSION_SEATS = 12
 
 
 def _in(column: str, values: tuple[Any, ...]) -> str:
@@ -92,6 +100,10 @@ class User(Base):
     real_name: Mapped[str] = mapped_column(String(200), default="")
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     goals: Mapped[str | None] = mapped_column(Text)
+    # From Slack's profile (users:read.email), for calendar invites; None when Slack gives none.
+    email: Mapped[str | None] = mapped_column(String(254))
+    # When they accepted the programme's expectations of mentees, the first time they booked.
+    mentee_terms_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -134,6 +146,11 @@ class MentorProfile(Base):
     status: Mapped[MentorStatus] = mapped_column(Choice(MentorStatus), default=MentorStatus.PENDING)
     bio: Mapped[str] = mapped_column(Text, default="")
     meeting_link: Mapped[str] = mapped_column(String(500), default="")
+    # The default for new sessions: a video call (meeting_link), in person (meeting_place), phone.
+    meeting_kind: Mapped[MeetingKind] = mapped_column(
+        Choice(MeetingKind, 16), default=MeetingKind.VIDEO, server_default="video"
+    )
+    meeting_place: Mapped[str] = mapped_column(String(300), default="", server_default="")
     session_minutes: Mapped[int] = mapped_column(Integer, default=30)
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=3)
     # How many mentees the mentor takes in pair mentorships at once (agreeing or active).
@@ -160,6 +177,10 @@ class MentorProfile(Base):
         CheckConstraint(_in("session_minutes", SESSION_LENGTHS), name="session_length_known"),
         CheckConstraint("weekly_capacity BETWEEN 1 AND 40", name="capacity_in_range"),
         CheckConstraint("mentee_limit BETWEEN 0 AND 10", name="mentee_limit_in_range"),
+        CheckConstraint(_in("meeting_kind", values(MeetingKind)), name="meeting_kind_known"),
+        CheckConstraint(
+            "meeting_kind <> 'in_person' OR meeting_place <> ''", name="in_person_has_place"
+        ),
         CheckConstraint(
             f"paused_by_role IS NULL OR {_in('paused_by_role', PAUSERS)}", name="pauser_known"
         ),
@@ -234,12 +255,18 @@ class Slot(Base):
     )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A time opened for several people (office hours, a workshop) has seats and a title; its
+    # seat requests are approved by the mentor, or at once when `auto_approve` is set.
+    seats: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    title: Mapped[str | None] = mapped_column(String(150))
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     mentor: Mapped[MentorProfile] = relationship()
 
     __table_args__ = (
         UniqueConstraint("mentor_id", "starts_at"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(f"seats BETWEEN 1 AND {MAX_SESSION_SEATS}", name="seats_in_range"),
         Index("ix_slots_starts_at", "starts_at"),
     )
 
@@ -247,8 +274,8 @@ class Slot(Base):
 class Booking(Base):
     """A mentee's request for a slot, and the session it becomes once the mentor approves.
 
-    Partial unique indexes make the database the referee: a slot has at most one live
-    (pending or approved) booking, and a mentee at most one pending request per mentor.
+    Partial unique indexes make the database the referee: each seat of a slot has at most one
+    live (pending or approved) booking, and a mentee at most one pending request per mentor.
     """
 
     __tablename__ = "bookings"
@@ -285,6 +312,14 @@ class Booking(Base):
     planned_by: Mapped[PlannedBy] = mapped_column(
         Choice(PlannedBy, 8), default=PlannedBy.MENTEE, server_default="mentee"
     )
+    # Which of the slot's seats this booking holds (always 1 on a slot for one person).
+    seat_no: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Where, when this session differs from the mentor's default (None: the profile's).
+    meeting_kind: Mapped[MeetingKind | None] = mapped_column(Choice(MeetingKind, 16))
+    meeting_place: Mapped[str | None] = mapped_column(String(500))
+    approval_note: Mapped[str | None] = mapped_column(Text)
+    # The calendar invite's SEQUENCE (RFC 5545): it rises each time the session's time changes.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     slot: Mapped[Slot | None] = relationship(foreign_keys=[slot_id])
     mentor: Mapped[MentorProfile] = relationship()
@@ -296,9 +331,15 @@ class Booking(Base):
         CheckConstraint("length(message) >= 10", name="message_long_enough"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(_in("planned_by", values(PlannedBy)), name="planner_known"),
+        CheckConstraint(f"seat_no BETWEEN 1 AND {MAX_SESSION_SEATS}", name="seat_in_range"),
+        CheckConstraint(
+            f"meeting_kind IS NULL OR {_in('meeting_kind', values(MeetingKind))}",
+            name="meeting_kind_known",
+        ),
         Index(
-            "uq_bookings_live_slot",
+            "uq_bookings_live_seat",
             "slot_id",
+            "seat_no",
             unique=True,
             sqlite_where=text(LIVE_BOOKING),
             postgresql_where=text(LIVE_BOOKING),
@@ -763,4 +804,78 @@ class ChangeRequest(Base):
         CheckConstraint(_in("status", values(ChangeRequestStatus)), name="status_known"),
         Index("ix_change_requests_status_created", "status", "created_at"),
         Index("ix_change_requests_member_id", "member_id"),
+    )
+
+
+class TimeProposal(Base):
+    """A time one side of a session offered the other: a counter-proposal to a request or to a
+    mentor's invitation, or a reschedule of an approved session. At most one is open per
+    booking (`uq_time_proposals_open`); answering it closes it, countering opens the next.
+    The proposed slot is not held until the proposal is accepted."""
+
+    __tablename__ = "time_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[ProposalStatus] = mapped_column(
+        Choice(ProposalStatus, 16), default=ProposalStatus.OPEN
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    slot: Mapped[Slot | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("status", values(ProposalStatus)), name="status_known"),
+        Index("ix_time_proposals_booking_id", "booking_id"),
+        Index(
+            "uq_time_proposals_open",
+            "booking_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+
+class CalendarFeed(Base):
+    """A person's private calendar subscription: only the SHA-256 of its secret token is kept,
+    so the table alone opens nobody's calendar; resetting replaces the row's hash."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Concern(Base):
+    """Something that went wrong, told to coordinators privately; the other person never learns
+    of it. The text is for coordinators only and is stripped by a privacy deletion."""
+
+    __tablename__ = "concerns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
+    kind: Mapped[ConcernKind] = mapped_column(Choice(ConcernKind, 16))
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ConcernStatus] = mapped_column(
+        Choice(ConcernStatus), default=ConcernStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(32))  # a coordinator's Slack id
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    card_channel: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", values(ConcernKind)), name="kind_known"),
+        CheckConstraint(_in("status", values(ConcernStatus)), name="status_known"),
+        Index("ix_concerns_status_created", "status", "created_at"),
+        Index("ix_concerns_reporter_id", "reporter_id"),
     )

@@ -121,6 +121,36 @@ class ChangeRequestStatus(StrEnum):
     HANDLED = "handled"
 
 
+# A concern raised with coordinators has the same two states as a change request.
+ConcernStatus = ChangeRequestStatus
+
+
+class MeetingKind(StrEnum):
+    """Where a session happens: on a video call (a link), in person (a place), or by phone."""
+
+    VIDEO = "video"
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+
+
+class ProposalStatus(StrEnum):
+    """A time one side offered the other: open until answered, then one of the rest."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COUNTERED = "countered"  # answered with another time, a new proposal
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # nobody answered in time; the session's time stands
+
+
+class ConcernKind(StrEnum):
+    NO_SHOW = "no_show"
+    CONDUCT = "conduct"
+    SAFETY = "safety"
+    OTHER = "other"
+
+
 class Matching(StrEnum):
     """Who forms a programme's pairs: the mentees themselves, or its coordinators."""
 

@@ -159,6 +159,7 @@ def test_the_rule_comparison_catches_a_dropped_or_changed_rule(
 # --- Upgrading a database that holds data ----------------------------------------------------
 
 LAST_WEEK = NOW - timedelta(days=7)
+HEAD = "0005"
 
 
 def insert(connection: Connection, tables: MetaData, table: str, **values: Any) -> int:
@@ -241,7 +242,7 @@ def test_upgrade_from_0002_keeps_the_data_and_marks_old_pauses_as_the_mentors(
         assert len(session.scalars(select(User)).all()) == 3
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0004"
+        assert context.get_current_revision() == HEAD
     engine.dispose()
 
 
@@ -298,7 +299,67 @@ def test_upgrade_from_0003_keeps_the_data_and_puts_it_in_the_default_programme(
             select(Programme.name, Programme.is_default, Programme.enrolment_open)
         ).all() == [("Mentoring programme", True, True)]
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
+    engine.dispose()
+
+
+def test_upgrade_from_0004_keeps_the_data_with_one_seat_and_the_video_default(
+    database_url: str,
+) -> None:
+    """A database at 0004 with a mentor, a slot and a live booking upgrades to head intact: the
+    slot has one seat, the booking holds seat 1 with an invite never re-sent, the mentor meets
+    by video, and the slot still takes no second live booking."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        ada, ben, cy = (
+            insert(
+                connection, old, "users", slack_id=slack_id, real_name=slack_id, tz="UTC",
+                created_at=LAST_WEEK, updated_at=LAST_WEEK,
+            )
+            for slack_id in ("U0ADA", "U0BEN", "U0CY")
+        )  # fmt: skip
+        mentor = insert(
+            connection, old, "mentor_profiles", user_id=ada, status="active", bio="",
+            meeting_link="https://meet.example/ada", session_minutes=30, weekly_capacity=3,
+            mentee_limit=2, version=1, created_at=LAST_WEEK, updated_at=LAST_WEEK,
+        )  # fmt: skip
+        slot = insert(
+            connection, old, "slots", mentor_id=mentor, starts_at=NOW,
+            ends_at=NOW + timedelta(minutes=30),
+        )  # fmt: skip
+        insert(
+            connection, old, "bookings", slot_id=slot, mentor_id=mentor, mentee_id=ben,
+            status="approved", message="Help me plan my first talk.", requested_at=LAST_WEEK,
+            starts_at=NOW, ends_at=NOW + timedelta(minutes=30), planned_by="mentee",
+        )  # fmt: skip
+
+    upgrade(engine)
+
+    with make_session_factory(engine).begin() as session:
+        profile = session.scalars(select(MentorProfile)).one()
+        assert (profile.meeting_kind, profile.meeting_place) == ("video", "")
+        assert session.execute(select(Slot.seats, Slot.title, Slot.auto_approve)).all() == [
+            (1, None, False)
+        ]
+        assert session.execute(
+            select(Booking.status, Booking.seat_no, Booking.sequence, Booking.meeting_kind)
+        ).all() == [("approved", 1, 0, None)]
+        assert session.execute(select(User.email, User.mentee_terms_at)).all() == [
+            (None, None)
+        ] * 3
+    with pytest.raises(IntegrityError), make_session_factory(engine).begin() as session:
+        session.add(
+            Booking(
+                slot_id=slot, mentor_id=mentor, mentee_id=cy, status="pending",
+                message="Can I have this time too?", requested_at=NOW, starts_at=NOW,
+                ends_at=NOW + timedelta(minutes=30),
+            )
+        )  # fmt: skip
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
     engine.dispose()
 
 

@@ -3,7 +3,7 @@ time, and either side can cancel.
 
 docs/architecture.md, "The programme's rules". A pending request holds its slot. Two people can
 never hold the same slot, and a mentee never has two pending requests with one mentor: partial
-unique indexes on `bookings` (`uq_bookings_live_slot`, `uq_bookings_pending_pair`) decide, not
+unique indexes on `bookings` (`uq_bookings_live_seat`, `uq_bookings_pending_pair`) decide, not
 Python. Writes that could collide run inside a SAVEPOINT, so a refusal leaves the caller's
 transaction usable.
 
@@ -48,11 +48,11 @@ TOPIC_MAX = 150
 REASON_MAX = 500
 PAST_LIMIT = 5
 DECLINED_PROPOSAL = "Declined the proposed time"
-LIVE_SLOT_INDEX = "uq_bookings_live_slot"
+LIVE_SEAT_INDEX = "uq_bookings_live_seat"
 PENDING_PAIR_INDEX = "uq_bookings_pending_pair"
 # SQLite names the columns of a violated unique index, not the index itself.
 _SQLITE_COLUMNS = {
-    LIVE_SLOT_INDEX: "bookings.slot_id",
+    LIVE_SEAT_INDEX: "bookings.slot_id, bookings.seat_no",
     PENDING_PAIR_INDEX: "bookings.mentee_id, bookings.mentor_id",
 }
 
@@ -755,7 +755,7 @@ def _is_held(session: Session, slot_id: int) -> bool:
 def _refuse(error: IntegrityError) -> NoReturn:
     """Raise the domain refusal for a violated booking index; other errors go on as they are."""
     name = _violated(error)
-    if name == LIVE_SLOT_INDEX:
+    if name == LIVE_SEAT_INDEX:
         raise SlotTaken() from error
     if name == PENDING_PAIR_INDEX:
         raise AlreadyRequested() from error

@@ -28,7 +28,7 @@ _WEEK_REACH = timedelta(days=8)
 
 def live() -> ColumnElement[bool]:
     """A pending or approved booking, in literal SQL so the partial indexes on live bookings
-    (`uq_bookings_live_slot`) match it."""
+    (`uq_bookings_live_seat`) match it."""
     return Booking.status.in_(
         bindparam("live_statuses", list(LIVE_STATUSES), expanding=True, literal_execute=True)
     )
