@@ -864,9 +864,7 @@ class Concern(Base):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="SET NULL"))
     kind: Mapped[ConcernKind] = mapped_column(Choice(ConcernKind, 16))
     text: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[ConcernStatus] = mapped_column(
-        Choice(ConcernStatus), default=ConcernStatus.OPEN
-    )
+    status: Mapped[ConcernStatus] = mapped_column(Choice(ConcernStatus), default=ConcernStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_by: Mapped[str | None] = mapped_column(String(32))  # a coordinator's Slack id
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -347,9 +347,7 @@ def test_upgrade_from_0004_keeps_the_data_with_one_seat_and_the_video_default(
         assert session.execute(
             select(Booking.status, Booking.seat_no, Booking.sequence, Booking.meeting_kind)
         ).all() == [("approved", 1, 0, None)]
-        assert session.execute(select(User.email, User.mentee_terms_at)).all() == [
-            (None, None)
-        ] * 3
+        assert session.execute(select(User.email, User.mentee_terms_at)).all() == [(None, None)] * 3
     with pytest.raises(IntegrityError), make_session_factory(engine).begin() as session:
         session.add(
             Booking(
