@@ -166,6 +166,19 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column("mentee_terms_at", sa.DateTime(timezone=True), nullable=True))
 
+    _keep_statistics_complete(("bookings", "mentor_profiles", "slots", "users"))
+
+
+def _keep_statistics_complete(tables: Sequence[str]) -> None:
+    """SQLite rebuilds a table to add a CHECK or a foreign key, which drops its indexes'
+    statistics; where the database had been ANALYZEd, give them back (as 0002-0004 do)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        for table in tables:
+            op.execute(f"ANALYZE {table}")
+
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
