@@ -133,7 +133,9 @@ def on_book(
         deps,
         body,
         client,
-        lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
+        lambda s: booking_forms.book_form(
+            s, slot_id=slot_id, mentee_id=person.id, now=deps.clock.now()
+        ),
     )
     if form is None:
         return
@@ -143,6 +145,7 @@ def on_book(
         tz=person.tz,
         slots=form.slots,
         chosen=form.chosen,
+        expectations=form.expectations_due,
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -13,6 +13,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    divider,
     escape,
     local_label,
     local_time,
@@ -37,14 +38,40 @@ def slot_options(slots: Sequence[SlotChoice], tz: str) -> list[tuple[str, str]]:
     return [(local_label(s.starts_at, tz, "%a %d %b, %H:%M"), str(s.id)) for s in slots[:100]]
 
 
+# What the programme asks of mentees; a first booking shows it and its sending accepts it.
+MENTEE_EXPECTATIONS = (
+    "*Before your first session: what we ask of mentees*",
+    "• *Confidentiality, both ways.* What you and your mentor share stays between you.",
+    "• *Be on time.* Your mentor has set this time aside for you.",
+    "• *Come prepared.* Know what you want to talk about; bring questions or a draft.",
+    "• *Cancel early.* If you can't make it, cancel as soon as you know, with a reason.",
+)
+
+
+def _expectations() -> list[Block]:
+    return [
+        section("\n".join(MENTEE_EXPECTATIONS)),
+        context("Sending this request records that you accept these. You'll see them once."),
+        divider(),
+    ]
+
+
 def build_book_modal(
-    *, mentor_id: int, mentor_name: str, tz: str, slots: Sequence[SlotChoice], chosen: int
+    *,
+    mentor_id: int,
+    mentor_name: str,
+    tz: str,
+    slots: Sequence[SlotChoice],
+    chosen: int,
+    expectations: bool = False,
 ) -> dict[str, Any]:
-    """Request a session: the time (in the mentee's own zone) and a required message."""
+    """Request a session: the time (in the mentee's own zone) and a required message; on a
+    person's first booking, first the programme's expectations, which sending accepts."""
     return modal(
         Callback.BOOK,
         "Request a session",
         [
+            *(_expectations() if expectations else []),
             section(f"A session with *{escape(mentor_name)}*. They'll see your message first."),
             select(
                 B.SLOT,
@@ -68,7 +95,7 @@ def build_book_modal(
                 optional=True,
             ),
         ],
-        submit="Send request",
+        submit="Agree and send" if expectations else "Send request",
         private_metadata=str(mentor_id),
     )
 

@@ -233,11 +233,14 @@ def request_session(
     ttl: timedelta,
 ) -> BookingOutcome:
     """Ask for a mentor's free slot; the pending request holds the slot until it is decided,
-    and its nudge to the mentor and its expiry after `ttl` are planned with it."""
+    and its nudge to the mentor and its expiry after `ttl` are planned with it.
+
+    A first request also records when the person accepted the programme's expectations of
+    mentees: the Book modal shows them, and says so, until that date is set."""
     errors = check_request(message, topic)
     if errors:
         raise InvalidRequest(errors)
-    return book_slot(
+    outcome = book_slot(
         session,
         mentee_id=mentee_id,
         slot_id=slot_id,
@@ -247,6 +250,13 @@ def request_session(
         max_open=max_open,
         ttl=ttl,
     )
+    session.execute(
+        update(User)
+        .where(User.id == mentee_id, User.mentee_terms_at.is_(None))
+        .values(mentee_terms_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome
 
 
 def book_slot(
