@@ -22,7 +22,7 @@ from bot.blocks.kit import (
 )
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
-from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
+from bot.services.bookings import MESSAGE_MAX, NOTE_MAX, REASON_MAX, TOPIC_MAX, BookingView
 from bot.services.free_slots import SlotChoice
 from store.statuses import BookingStatus, PlannedBy
 
@@ -130,6 +130,7 @@ def build_request_card(booking: BookingView) -> dict[str, Any]:
             *_request_details(booking),
             actions(
                 button("Approve", Action.APPROVE_BOOKING, value, style="primary"),
+                button("Approve with a note", Action.APPROVE_WITH_NOTE, value),
                 button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
                 button("Propose another time", Action.PROPOSE_TIME, value),
             ),
@@ -206,6 +207,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
                 f"{session_when(booking.starts_at, booking.ends_at)}.\n"
                 f"*Join:* {escape(booking.meeting_link)}"
             ),
+            *_note_from_approver(booking, for_mentor),
             actions(add, _cancel_button(booking, "Cancel session")),
         ],
     )
@@ -297,6 +299,40 @@ def build_reason_modal(
         submit="Send",
         private_metadata=str(booking_id),
     )
+
+
+def build_approve_note_modal(booking: BookingView) -> dict[str, Any]:
+    """Approve with a few words for the mentee: what to bring, where to find you."""
+    return modal(
+        Callback.APPROVE_NOTE,
+        "Approve the request",
+        [
+            section(
+                f"Approve <@{booking.mentee_slack_id}>'s request for "
+                f"{session_when(booking.starts_at, booking.ends_at)}. They'll get your note with "
+                "the confirmation."
+            ),
+            text_input(
+                B.NOTE,
+                "Note",
+                placeholder="e.g. Bring the draft of your talk; I'll be in room 4.2",
+                multiline=True,
+                max_length=NOTE_MAX,
+                optional=True,
+            ),
+        ],
+        submit="Approve",
+        private_metadata=str(booking.id),
+    )
+
+
+def _note_from_approver(booking: BookingView, for_mentor: bool) -> list[Block]:
+    """The approver's note, on the other side's confirmation only."""
+    recipient = booking.mentor_slack_id if for_mentor else booking.mentee_slack_id
+    if not booking.approval_note or recipient == booking.answerer_slack_id:
+        return []
+    quoted = "\n".join(f">{escape(line)}" for line in booking.approval_note.splitlines())
+    return [section(f"*A note from <@{booking.answerer_slack_id}>:*\n{quoted}")]
 
 
 def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -> dict[str, Any]:

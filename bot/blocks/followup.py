@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.find import slot_line
 from bot.blocks.inputs import modal, select, text_input
 from bot.blocks.kit import (
     Block,
@@ -24,6 +25,7 @@ from bot.services.reviews import (
     CONNECTION_COMMENT_RULE,
     PROGRAM_COMMENT_RULE,
     WHAT_HAPPENED,
+    ReviewSaved,
     connection_needs_comment,
     program_needs_comment,
 )
@@ -250,3 +252,27 @@ def build_review_modal(
         submit="Send",
         private_metadata=str(booking.id),
     )
+
+
+THANKS = ":pray: Thank you! Your review went to the program's coordinators."
+
+
+def build_review_thanks(saved: ReviewSaved) -> dict[str, Any]:
+    """The thank-you, ending with the next step: plan the mentorship's next session, or book
+    the same mentor again at one of their next free times."""
+    blocks: list[Block] = [section(THANKS)]
+    if saved.mentorship_id is not None:
+        blocks.append(
+            actions(
+                button(
+                    "Plan the next session",
+                    Action.PLAN_SESSION,
+                    str(saved.mentorship_id),
+                    style="primary",
+                )
+            )
+        )
+    elif saved.book_again:
+        blocks.append(section(f"*Book again with {escape(saved.mentor_name)}?* Their next times:"))
+        blocks += [slot_line(slot) for slot in saved.book_again]
+    return message(THANKS, blocks)

@@ -44,6 +44,7 @@ class BookingView:
     # A session of a mentorship, and which side planned its time (the other side answers it).
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
+    approval_note: str | None = None  # what the approver added for the other side
 
     @property
     def confirmed(self) -> bool:
