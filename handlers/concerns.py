@@ -10,7 +10,7 @@ concern; button values and the modal's session choice only name what is acted on
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -42,6 +42,7 @@ from handlers.forms import (
     text,
 )
 
+Result = TypeVar("Result")
 # Where each of the service's field errors shows in the modal.
 FIELD_BLOCKS: dict[str, str] = {
     concerns.KIND: BlockId.CONCERN_KIND,
@@ -109,18 +110,21 @@ def on_submit(
     client.chat_postMessage(channel=raised.reporter_slack_id, **build_concern_acknowledged())
 
 
-def on_read(
-    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
-) -> None:
-    """ "Read" on the card: the text in a modal, for a coordinator; anyone else is refused."""
-    ack()
-    deps = wiring_of(context).deps
+def _coordinators_call(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    action: dict,
+    use_case: Callable[..., Result],
+) -> Result | None:
+    """A card button's use case for the clicker, on the concern its value names; a refusal
+    (not a coordinator, no such concern) is told privately."""
     concern_id, user_id = number(action.get("value")) or 0, clicking_user(body)
-    detail = run_or_tell(
+    return run_or_tell(
         deps,
         body,
         client,
-        lambda session: concerns.read(
+        lambda session: use_case(
             session,
             concern_id=concern_id,
             actor_slack_id=user_id,
@@ -128,6 +132,14 @@ def on_read(
             now=deps.clock.now(),
         ),
     )
+
+
+def on_read(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    """ "Read" on the card: the text in a modal, for a coordinator; anyone else is refused."""
+    ack()
+    detail = _coordinators_call(wiring_of(context).deps, body, client, action, concerns.read)
     if detail is not None:
         client.views_open(trigger_id=body["trigger_id"], view=build_concern_read_modal(detail))
 
@@ -137,19 +149,7 @@ def on_handle(
 ) -> None:
     ack()
     deps = wiring_of(context).deps
-    concern_id, user_id = number(action.get("value")) or 0, clicking_user(body)
-    handled = run_or_tell(
-        deps,
-        body,
-        client,
-        lambda session: concerns.mark_handled(
-            session,
-            concern_id=concern_id,
-            actor_slack_id=user_id,
-            coordinators=deps.settings.coordinator_user_ids,
-            now=deps.clock.now(),
-        ),
-    )
+    handled = _coordinators_call(deps, body, client, action, concerns.mark_handled)
     if handled is None:
         return
     replace_clicked_message(body, client, build_concern_card(handled.card))

@@ -20,9 +20,8 @@ from store.models import AuditEntry, Concern
 from store.statuses import ConcernKind, ConcernStatus
 from tests.conftest import ADA, BEN, CHITRA, DAN, START, make_fake_slack
 from tests.seed import add_mentor, add_session, add_user
-from tests.steps import NAMES, send_click
+from tests.steps import CHANNEL, NAMES, send_click
 
-CHANNEL = "C0COORD"
 EVE = "U0EVE"
 ENV = {"COORDINATOR_CHANNEL": CHANNEL, "COORDINATOR_USER_IDS": CHITRA}
 EVERYONE = {**NAMES, DAN: "Dan Ruiz", EVE: "Eve Adams"}
@@ -34,11 +33,10 @@ KIND, TEXT, SESSION = "What happened?", "Tell us more", "Which session? (optiona
 def program(database_url: str) -> Iterator[Sandbox]:
     """Chitra coordinates, with a private channel; Dan mentors Eve, nothing to do with Ben."""
     fake = make_fake_slack()
-    fake.add_user(DAN, "Dan Ruiz", "Asia/Kolkata")
-    fake.add_user(EVE, "Eve Adams", "UTC")
-    fake.add_channel(
-        CHANNEL, "mentoring-coordinators", private=True, members=(CHITRA, fake.bot_user_id)
-    )
+    for slack_id in (DAN, EVE):
+        fake.add_user(slack_id, EVERYONE[slack_id], "UTC")
+    members = (CHITRA, fake.bot_user_id)
+    fake.add_channel(CHANNEL, "mentoring-coordinators", private=True, members=members)
     with sandbox(database_url, now=START, env=ENV, fake=fake) as running:
         yield running
         assert running.fake.problems == []
@@ -112,6 +110,13 @@ def ben_reports_from_his_sessions(box: Sandbox, sessions: Sessions) -> None:
     assert ben.submit().errors == {}
 
 
+@pytest.fixture
+def reported(program: Sandbox) -> Sandbox:
+    """Ben has raised a no-show about yesterday's session with Ada."""
+    ben_reports_from_his_sessions(program, yesterdays_sessions(program))
+    return program
+
+
 # --- raising ---------------------------------------------------------------------------------
 
 
@@ -171,9 +176,8 @@ def test_a_concern_from_home_and_from_the_command(program: Sandbox) -> None:
 # --- coordinators ----------------------------------------------------------------------------
 
 
-def test_only_a_coordinator_reads_it_and_marks_it_handled_once(program: Sandbox) -> None:
-    box = program
-    ben_reports_from_his_sessions(box, yesterdays_sessions(box))
+def test_only_a_coordinator_reads_it_and_marks_it_handled_once(reported: Sandbox) -> None:
+    box = reported
 
     dan = box.user(DAN)
     dan.click("Read")
@@ -250,9 +254,8 @@ def test_bad_input_gets_field_errors_and_changes_nothing(program: Sandbox) -> No
 # --- digest and privacy ----------------------------------------------------------------------
 
 
-def test_the_digest_counts_concerns_and_never_quotes_them(program: Sandbox) -> None:
-    box = program
-    ben_reports_from_his_sessions(box, yesterdays_sessions(box))
+def test_the_digest_counts_concerns_and_never_quotes_them(reported: Sandbox) -> None:
+    box = reported
     ben = box.user(BEN)
     ben.command("report")
     ben.fill(KIND, "Something else")
@@ -273,9 +276,8 @@ def stats_seen_by_chitra(box: Sandbox) -> str:
     return shown.replace("*", "")
 
 
-def test_privacy_deletion_strips_the_text_and_the_reporter(program: Sandbox) -> None:
-    box = program
-    ben_reports_from_his_sessions(box, yesterdays_sessions(box))
+def test_privacy_deletion_strips_the_text_and_the_reporter(reported: Sandbox) -> None:
+    box = reported
     ben = box.user(BEN)
     ben.command("privacy delete")
     ben.click("Yes, delete my data")
