@@ -161,7 +161,10 @@ def on_handle(
 
 def register(app: App, commands: Subcommands) -> None:
     commands.add(
-        "report", report, "report", "tell the coordinators privately that something went wrong"
+        "report",
+        report,
+        "report",
+        "raise a concern (no-show, conduct, safety) with coordinators, privately",
     )
     app.action(Action.RAISE_CONCERN)(on_raise)
     app.view(Callback.CONCERN)(on_submit)
