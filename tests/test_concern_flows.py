@@ -295,3 +295,21 @@ def test_privacy_deletion_strips_the_text_and_the_reporter(reported: Sandbox) ->
     shown = render_view(modal, "UTC", EVERYONE)
     assert "did not come" not in shown and "Ben Martin" not in shown
     assert "The text was removed" in shown and "a former member" in shown
+
+
+def test_without_a_channel_each_coordinator_gets_the_card_by_dm(database_url: str) -> None:
+    env = {"COORDINATOR_USER_IDS": f"{CHITRA},{DAN}"}
+    fake = make_fake_slack()
+    fake.add_user(DAN, "Dan Ruiz", "UTC")
+    fake.add_user(EVE, "Eve Adams", "UTC")
+    with sandbox(database_url, now=START, env=env, fake=fake) as box:
+        ben_reports_from_his_sessions(box, yesterdays_sessions(box))
+        for coordinator in (CHITRA, DAN):
+            (card,) = [s for s in box.fake.seen_by(coordinator) if "concern was raised" in s.text]
+            shown = render_blocks(card.blocks, "UTC", EVERYONE)
+            assert "A no-show" in shown and "did not come" not in shown
+        box.user(DAN).click("Mark handled")
+        assert the_concern(box).handled_by == DAN
+        box.user(CHITRA).click("Mark handled")  # her copy was stale
+        assert f"<@{DAN}> had already marked this concern handled" in everything(box, CHITRA)
+        assert box.fake.problems == []
