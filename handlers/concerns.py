@@ -98,7 +98,11 @@ def on_submit(
                 now=deps.clock.now(),
             )
     except InvalidConcern as refused:
-        errors = {FIELD_BLOCKS[f]: message for f, message in refused.errors.items()}
+        shown = {block.get("block_id") for block in view.get("blocks") or []}
+        errors: dict[str, str] = {}
+        for field, message in refused.errors.items():  # a block the modal lacks: on the text
+            block = FIELD_BLOCKS[field] if FIELD_BLOCKS[field] in shown else BlockId.CONCERN_TEXT
+            errors[block] = " ".join(filter(None, (errors.get(block), message)))
         ack(response_action="errors", errors=errors)
         return
     except DomainError as refused:

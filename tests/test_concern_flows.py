@@ -15,6 +15,7 @@ from bot.ids import Action, BlockId
 from bot.sandbox import Sandbox, sandbox
 from bot.services.coordinators import COORDINATORS_ONLY
 from bot.services.people import is_forgotten
+from bot.simulator.driver import VERIFICATION_TOKEN
 from bot.simulator.render import render_blocks, render_view
 from store.models import AuditEntry, Concern
 from store.statuses import ConcernKind, ConcernStatus
@@ -244,6 +245,30 @@ def test_bad_input_gets_field_errors_and_changes_nothing(program: Sandbox) -> No
     forge(box, BEN, BlockId.CONCERN_KIND, chosen("no_show"))
     forge(box, BEN, BlockId.CONCERN_SESSION, chosen("99999999999"))
     assert ben.submit().errors == {SESSION: "Pick one of your own sessions, or none."}
+
+    # Chitra has no sessions, so her modal has no session choice; a forged one is still refused.
+    box.user(CHITRA).command("report")
+    view = box.fake.modal(CHITRA)
+    assert view is not None and SESSION not in render_view(view, "UTC")
+    state = {
+        BlockId.CONCERN_KIND: {Action.INPUT: chosen("safety")},
+        BlockId.CONCERN_TEXT: {Action.INPUT: {"type": "plain_text_input", "value": "Hm."}},
+        BlockId.CONCERN_SESSION: {Action.INPUT: chosen(str(sessions.ada_ben))},
+    }
+    reply = box.driver.interact(
+        {
+            "type": "view_submission",
+            "team": {"id": "T0SIM", "domain": "sim"},
+            "user": {"id": CHITRA, "username": CHITRA, "team_id": "T0SIM"},
+            "api_app_id": "A0SIM",
+            "token": VERIFICATION_TOKEN,
+            "trigger_id": box.fake.new_trigger_id(CHITRA),
+            "view": {**view, "state": {"values": state}},
+            "response_urls": [],
+        }
+    )
+    reply.view = view
+    assert reply.errors == {TEXT: "Pick one of your own sessions, or none."}
 
     with box.deps.sessions.begin() as session:
         assert session.scalars(select(Concern)).all() == []
