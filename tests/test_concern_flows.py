@@ -338,3 +338,15 @@ def test_without_a_channel_each_coordinator_gets_the_card_by_dm(database_url: st
         box.user(CHITRA).click("Mark handled")  # her copy was stale
         assert f"<@{DAN}> had already marked this concern handled" in everything(box, CHITRA)
         assert box.fake.problems == []
+
+
+def test_the_other_persons_deletion_leaves_the_reporters_concern(reported: Sandbox) -> None:
+    """A concern is the reporter's record for coordinators: Ada deleting her data does not
+    erase what Ben told them about her session."""
+    box = reported
+    ada = box.user(ADA)
+    ada.command("privacy delete")
+    ada.click("Yes, delete my data")
+    concern = the_concern(box)
+    assert concern.text == WHAT_BEN_WROTE and concern.reporter_id is not None
+    assert "A concern was raised" not in everything(box, ADA)
