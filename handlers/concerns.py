@@ -141,7 +141,7 @@ def _coordinators_call(
 def on_read(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
-    """ "Read" on the card: the text in a modal, for a coordinator; anyone else is refused."""
+    """The card's Read: the text in a modal, for a coordinator; anyone else is refused."""
     ack()
     detail = _coordinators_call(wiring_of(context).deps, body, client, action, concerns.read)
     if detail is not None:
