@@ -74,6 +74,10 @@ class Action(StrEnum):
     # Mentorships: groups
     OPEN_GROUP = "mentorship_group_open"
     JOIN_GROUP = "mentorship_group_join"
+    # Negotiating a session's time: reschedule, counter-propose, withdraw, invite
+    RESCHEDULE = "negotiation_reschedule"
+    COUNTER_PROPOSAL = "negotiation_counter"
+    WITHDRAW_PROPOSAL = "negotiation_withdraw"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -110,6 +114,7 @@ class Callback(StrEnum):
     EVALUATION = "mentorship_evaluation"
     OPEN_GROUP = "mentorship_group"
     JOIN_GROUP = "mentorship_group_join"
+    INVITE = "negotiation_invite"
 
 
 class BlockId(StrEnum):
@@ -167,6 +172,10 @@ class BlockId(StrEnum):
     GROUP_NAME = "group_name"
     GROUP_GOAL = "group_goal"
     SEATS = "seats"
+    # Negotiation: a typed time outside the mentor's windows, the person invited
+    WHEN_DAY = "when_day"
+    WHEN_TIME = "when_time"
+    WHO = "who"
 
 
 COMMAND = "/mentor"

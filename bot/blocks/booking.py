@@ -179,7 +179,11 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
                 f"{session_when(booking.starts_at, booking.ends_at)}.\n"
                 f"*Join:* {escape(booking.meeting_link)}"
             ),
-            actions(add, _cancel_button(booking, "Cancel session")),
+            actions(
+                add,
+                button("Reschedule", Action.RESCHEDULE, str(booking.id)),
+                _cancel_button(booking, "Cancel session"),
+            ),
         ],
     )
 
@@ -215,33 +219,6 @@ def build_declined(booking: BookingView) -> dict[str, Any]:
     )
 
 
-def build_proposal(booking: BookingView) -> dict[str, Any]:
-    assert booking.proposed_starts_at and booking.proposed_ends_at
-    value = str(booking.id)
-    return message(
-        f"{booking.mentor_name} proposes another time",
-        [
-            section(
-                f":arrows_counterclockwise: <@{booking.mentor_slack_id}> can't make "
-                f"{local_time(booking.starts_at)} and proposes "
-                f"{session_when(booking.proposed_starts_at, booking.proposed_ends_at)} instead."
-            ),
-            actions(
-                button("Accept", Action.ACCEPT_PROPOSAL, value, style="primary"),
-                button("Decline", Action.REJECT_PROPOSAL, value),
-            ),
-        ],
-    )
-
-
-def build_proposal_answered(booking: BookingView) -> dict[str, Any]:
-    if booking.status == BookingStatus.APPROVED:
-        text = f":white_check_mark: You accepted {local_time(booking.starts_at)}."
-    else:
-        text = ":x: You declined the proposed time; the request is withdrawn."
-    return message("Proposal answered", [section(text)])
-
-
 def build_cancelled(booking: BookingView) -> dict[str, Any]:
     """What the other participant hears when a session or request is cancelled."""
     who = booking.cancelled_by_slack_id or ""
@@ -268,18 +245,5 @@ def build_reason_modal(
         title,
         [section(prompt), text_input(B.REASON, "Reason", multiline=True, max_length=REASON_MAX)],
         submit="Send",
-        private_metadata=str(booking_id),
-    )
-
-
-def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -> dict[str, Any]:
-    return modal(
-        Callback.PROPOSE,
-        "Propose another time",
-        [
-            section("Pick one of your free times; they can accept or decline it."),
-            select(B.SLOT, "Time", slot_options(slots, tz), hint=f"In your time zone, {tz}."),
-        ],
-        submit="Propose",
         private_metadata=str(booking_id),
     )

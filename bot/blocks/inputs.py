@@ -83,12 +83,13 @@ def select(
     *,
     initial: str | None = None,
     hint: str | None = None,
+    optional: bool = False,
 ) -> Block:
     element: Block = {"type": "static_select", "options": [option(t, v) for t, v in options]}
     chosen = [option(t, v) for t, v in options if v == initial]
     if chosen:
         element["initial_option"] = chosen[0]
-    return _input(block_id, label, element, hint=hint, optional=False)
+    return _input(block_id, label, element, hint=hint, optional=optional)
 
 
 def multi_select(
@@ -129,17 +130,39 @@ def checkboxes(
     return _input(block_id, label, element, hint=hint, optional=optional)
 
 
-def date_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+def date_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
     element: Block = {"type": "datepicker"}
     if initial:
         element["initial_date"] = initial
-    return _input(block_id, label, element, hint=None, optional=False)
+    return _input(block_id, label, element, hint=hint, optional=optional)
 
 
-def time_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+def time_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
     element: Block = {"type": "timepicker"}
     if initial:
         element["initial_time"] = initial
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
+def user_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+    """Pick one person of the workspace (a users_select)."""
+    element: Block = {"type": "users_select"}
+    if initial:
+        element["initial_user"] = initial
     return _input(block_id, label, element, hint=None, optional=False)
 
 

@@ -18,6 +18,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.negotiation import open_proposal_line
 from bot.ids import Action
 from bot.services.bookings import BookingView, MySessions
 from store.statuses import PlannedBy
@@ -38,21 +39,40 @@ def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     return section(_summary(booking, viewer), accessory=accessory)
 
 
-def _my_request(booking: BookingView, viewer: str) -> Block:
+def _upcoming(booking: BookingView, viewer: str) -> list[Block]:
+    """An upcoming session: Reschedule next to Cancel, and any time on the table."""
+    value = str(booking.id)
+    return [
+        section(_summary(booking, viewer)),
+        actions(
+            button("Reschedule", Action.RESCHEDULE, value),
+            button("Cancel", Action.CANCEL_BOOKING, value),
+        ),
+        *open_proposal_line(booking, viewer),
+    ]
+
+
+def _my_request(booking: BookingView, viewer: str) -> list[Block]:
     """A request the viewer made: a session they proposed waits for the other side."""
+    if booking.proposed_by_slack_id is not None:
+        return [_line(booking, viewer, cancellable=True), *open_proposal_line(booking, viewer)]
     if booking.planned_by != PlannedBy.MENTOR:
-        return _line(booking, viewer, cancellable=True)
+        return [_line(booking, viewer, cancellable=True)]
     waiting = f"you proposed, waiting for {mention(booking.answerer_slack_id)}"
-    return section(
-        f"{_summary(booking, viewer)} · {waiting}",
-        accessory=button("Withdraw", Action.CANCEL_BOOKING, str(booking.id)),
-    )
+    return [
+        section(
+            f"{_summary(booking, viewer)} · {waiting}",
+            accessory=button("Withdraw", Action.CANCEL_BOOKING, str(booking.id)),
+        )
+    ]
 
 
 def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
     """A request the viewer answers, and its buttons: the mentor approves what the mentee wrote;
     the mentee accepts a mentorship session their mentor planned."""
     value = str(booking.id)
+    if booking.proposed_by_slack_id is not None:
+        return [section(_summary(booking, viewer)), *open_proposal_line(booking, viewer)]
     if booking.planned_by == PlannedBy.MENTOR:
         planner = mention(booking.planner_slack_id)
         return [
@@ -78,18 +98,18 @@ def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
     def plain_line(booking: BookingView) -> list[Block]:
         return [_line(booking, viewer, cancellable=False)]
 
-    def cancellable_line(booking: BookingView) -> list[Block]:
-        return [_line(booking, viewer, cancellable=True)]
+    def upcoming(booking: BookingView) -> list[Block]:
+        return _upcoming(booking, viewer)
 
     def my_request(booking: BookingView) -> list[Block]:
-        return [_my_request(booking, viewer)]
+        return _my_request(booking, viewer)
 
     def to_answer(booking: BookingView) -> list[Block]:
         return _request_to_answer(booking, viewer)
 
     groups: Sequence[tuple[str, Sequence[BookingView], Callable[[BookingView], list[Block]]]] = (
         ("Requests waiting for your answer", mine.awaiting_me, to_answer),
-        ("Upcoming sessions", mine.upcoming, cancellable_line),
+        ("Upcoming sessions", mine.upcoming, upcoming),
         ("Your requests", mine.my_requests, my_request),
         ("Past sessions", mine.past, plain_line),
     )
