@@ -38,6 +38,7 @@ from bot.services.bookings import (
     BookingError,
     InvalidRequest,
     NotPending,
+    NotYourBooking,
     SlotGone,
     SlotTaken,
     TooSoon,
@@ -104,11 +105,13 @@ class ProposalGone(BookingError):
         )
 
 
-class YourOwnProposal(BookingError):
+class YourOwnProposal(NotYourBooking):
+    """The proposer clicked an answer to their own proposal: it is the other side's."""
+
     def __init__(self) -> None:
-        super().__init__(
+        BookingError.__init__(
+            self,
             "You proposed that time yourself: wait for the other person's answer, or withdraw it.",
-            "slot",
         )
 
 
@@ -218,16 +221,18 @@ def propose(
         slot = _typed_slot(session, booking, actor, day, at, now)
     else:
         slot = _offered_slot(session, booking, slot_id or 0, now)
-    if offer is not None and slot.id == offer.slot_id:
-        raise SameTime()
     mentor = bookings._locked_mentor(session, booking.mentor_id)
     others = bookings._load(session, mentor, slot.starts_at, booking.id)
     if others >= mentor.weekly_capacity:
         if actor == mentor.user_id:
             raise bookings._week_full_for_mentor(others, mentor.weekly_capacity)
         raise bookings._week_full_for_mentee()
+    if offer is not None and slot.id == offer.slot_id:
+        raise SameTime()
     happened = Negotiated.PROPOSED
-    if offer is not None:
+    if offer is not None and offer.proposed_by == actor:  # the proposer changes their mind
+        proposals.close(session, offer, ProposalStatus.WITHDRAWN, now=now)
+    elif offer is not None:
         proposals.close(session, offer, ProposalStatus.COUNTERED, now=now)
         happened = Negotiated.COUNTERED
     new = TimeProposal(
@@ -510,16 +515,17 @@ def invite_form(session: Session, *, actor_slack_id: str, now: datetime) -> Invi
 def _require_may_propose(
     booking: Booking, offer: TimeProposal | None, actor: int, actor_slack_id: str, now: datetime
 ) -> None:
-    """A live booking that has not started; an open proposal is the other side's to counter;
-    without one, a pending request's answerer or either side of a session may propose."""
+    """A live booking that has not started; an open proposal is the other side's to counter (or
+    its proposer's to replace); without one, a pending request's answerer or either side of a
+    session may propose."""
     if booking.status not in LIVE_STATUSES:
         raise CannotReschedule(booking.status)
     if booking.starts_at <= now:
         raise AlreadyStarted("This session has already started, so its time can't change.")
     if offer is not None:
-        if offer.proposed_by == actor:
-            raise YourOwnProposal()
-        return
+        if offer.proposed_by == actor and offer.slot_id == booking.slot_id:
+            raise YourOwnProposal()  # an invitation's own time: withdraw it instead
+        return  # counter the other side's time, or replace one's own
     if booking.status == BookingStatus.PENDING:
         bookings._require_answerer(booking, actor_slack_id)
 
