@@ -211,7 +211,7 @@ def propose(
     """Put another time on the table: one of the mentor's free slots (`slot_id`), or, for the
     mentor only, a day and time of their own (`day`, `at`, in the mentor's zone), which
     becomes a one-off slot. Answering an open proposal this way counters it."""
-    booking, offer = bookings._locked(session, booking_id)
+    booking, offer = _locked(session, booking_id)
     actor = bookings._participant(booking, actor_slack_id)
     _require_may_propose(booking, offer, actor, actor_slack_id, now)
     typed = day is not None or at is not None
@@ -334,7 +334,7 @@ def accept(
     """The other side takes the proposed time: a pending request or invitation is approved on
     it; an approved session moves there (its old slot freed, `sequence` + 1, reminders and
     check-ins moved). If the time was taken meanwhile, nothing changes."""
-    booking, offer = bookings._locked(session, booking_id)
+    booking, offer = _locked(session, booking_id)
     actor = bookings._participant(booking, actor_slack_id)
     offer = _answerable(booking, offer, actor, proposal_id, now)
     slot = session.scalar(select(Slot).where(Slot.id == offer.slot_id).with_for_update(read=True))
@@ -385,7 +385,7 @@ def decline(
 ) -> NegotiationOutcome:
     """The other side turns the proposed time down. A reschedule's old time stands; a pending
     request or invitation ends (cancelled by the mentee, declined by the mentor)."""
-    booking, offer = bookings._locked(session, booking_id)
+    booking, offer = _locked(session, booking_id)
     actor = bookings._participant(booking, actor_slack_id)
     offer = _answerable(booking, offer, actor, proposal_id, now)
     offered = _times(session, offer)
@@ -424,7 +424,7 @@ def withdraw(
 ) -> NegotiationOutcome:
     """The proposer takes their time off the table. The session (or request) goes on as it was;
     withdrawing an invitation's own time withdraws the invitation."""
-    booking, offer = bookings._locked(session, booking_id)
+    booking, offer = _locked(session, booking_id)
     actor = bookings._participant(booking, actor_slack_id)
     if offer is None or (proposal_id is not None and offer.id != proposal_id):
         raise ProposalGone()
@@ -458,7 +458,7 @@ def lapse(session: Session, *, proposal_id: int, now: datetime) -> NegotiationOu
     )
     if booking_id is None:
         return None
-    booking, offer = bookings._locked(session, booking_id)
+    booking, offer = _locked(session, booking_id)
     if offer is None or offer.id != proposal_id:
         return None
     offered = _times(session, offer)
@@ -510,6 +510,14 @@ def invite_form(session: Session, *, actor_slack_id: str, now: datetime) -> Invi
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def _locked(session: Session, booking_id: int) -> tuple[Booking, TimeProposal | None]:
+    """The booking, locked, and its open proposal read after the lock is held: on PostgreSQL a
+    statement that waited for the lock sees the booking row as committed but any joined row
+    as it was before the wait, so the proposal is read again in a statement of its own."""
+    booking, _ = bookings._locked(session, booking_id)
+    return booking, proposals.open_proposal(session, booking.id)
 
 
 def _require_may_propose(
