@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from bot.ids import Action
 from bot.sandbox import Sandbox
-from store.models import Booking, DueWork, Slot, TimeProposal
-from tests.conftest import ADA, BEN, CHITRA
+from store.models import Booking, DueWork, MentorProfile, Slot, TimeProposal
+from tests import seed
+from tests.conftest import ADA, BEN, CHITRA, START
 from tests.steps import (
     SESSION_START,
     TOMORROW,
+    ada_with_a_morning,
     add_once,
     approved_session,
     booking_id,
@@ -318,3 +320,46 @@ def test_non_participants_and_proposers_are_refused(box: Sandbox) -> None:
     assert "You proposed that time yourself" in seen_text(box, BEN, "response")
     assert proposal_statuses(box) == ["open"]
     assert booking_row(box).starts_at == SESSION_START
+
+
+# --- a mentorship session the mentor planned ------------------------------------------------
+
+
+def test_a_mentorship_session_the_mentor_planned_is_answered_with_another_time(
+    box: Sandbox,
+) -> None:
+    """Ada plans the next session of her mentorship with Ben at 10:00; Ben proposes 11:00
+    instead; Ada accepts: the session of the mentorship is approved at 11:00, with its diary
+    prompt planned after it."""
+    ada_with_a_morning(box)
+    with box.deps.sessions.begin() as session:
+        ada = session.scalars(select(MentorProfile)).one()
+        ben = seed.add_user(session, BEN, tz="Europe/Paris", name="Ben Martin", at=START)
+        frame = seed.add_mentorship(session, ada, [ben], at=START)
+        mentorship = str(frame.id)
+    send_click(box, ADA, Action.PLAN_SESSION, mentorship)
+    ada_now = box.user(ADA)
+    ada_now.fill("Time", "Tue 24 Nov, 10:00")
+    ada_now.fill("Agenda", "Review the outline of my talk")
+    assert ada_now.submit().errors == {}
+    ben_now = box.user(BEN)
+    ben_now.click("Propose another time")
+    ben_now.fill("Time", "Tue 24 Nov, 17:00")
+    assert ben_now.submit().errors == {}
+    assert "proposes Nov 24, 2026 at 11:00" in seen_text(box, ADA, "dm", tz="America/New_York")
+    box.user(ADA).click("Accept")
+    row = booking_row(box)
+    assert (row.status, row.mentorship_id, row.starts_at) == (
+        "approved",
+        frame.id,
+        SESSION_START + timedelta(hours=1),
+    )
+    with box.deps.sessions.begin() as session:
+        kinds = set(
+            session.scalars(
+                select(DueWork.kind).where(
+                    DueWork.booking_id == row.id, DueWork.status == "pending"
+                )
+            )
+        )
+    assert "mship_diary_prompt" in kinds

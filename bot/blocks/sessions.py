@@ -80,6 +80,7 @@ def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
             actions(
                 button("Accept", Action.ACCEPT_PLANNED, value, style="primary"),
                 button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+                button("Propose another time", Action.COUNTER_PROPOSAL, value),
             ),
         ]
     preview = escape(clip(booking.message, MESSAGE_PREVIEW))
