@@ -9,6 +9,7 @@ says what happened and whom to tell) -> one builder per recipient -> send
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -145,10 +146,15 @@ def on_time_submitted(
 # --- answering it --------------------------------------------------------------------------
 
 
-def on_accept(
-    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+def answer(
+    body: dict[str, Any],
+    client: WebClient,
+    action: dict,
+    context: BoltContext,
+    step: Callable[..., NegotiationOutcome],
+    **extra: Any,
 ) -> None:
-    ack()
+    """One answer to the open proposal the button names (accept, decline or withdraw)."""
     wiring = wiring_of(context)
     deps = wiring.deps
     booking_id, proposal_id = proposal_of(action)
@@ -156,63 +162,39 @@ def on_accept(
         deps,
         body,
         client,
-        lambda s: negotiation.accept(
+        lambda s: step(
             s,
             booking_id=booking_id,
             actor_slack_id=clicking_user(body),
             proposal_id=proposal_id,
             now=deps.clock.now(),
-            offsets=deps.settings.reminder_offsets,
+            **extra,
         ),
     )
     if outcome is not None:
         after_answer(body, client, wiring.home, outcome)
+
+
+def on_accept(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    offsets = wiring_of(context).deps.settings.reminder_offsets
+    answer(body, client, action, context, negotiation.accept, offsets=offsets)
 
 
 def on_decline(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
     ack()
-    wiring = wiring_of(context)
-    deps = wiring.deps
-    booking_id, proposal_id = proposal_of(action)
-    outcome = run_or_tell(
-        deps,
-        body,
-        client,
-        lambda s: negotiation.decline(
-            s,
-            booking_id=booking_id,
-            actor_slack_id=clicking_user(body),
-            proposal_id=proposal_id,
-            now=deps.clock.now(),
-        ),
-    )
-    if outcome is not None:
-        after_answer(body, client, wiring.home, outcome)
+    answer(body, client, action, context, negotiation.decline)
 
 
 def on_withdraw(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
     ack()
-    wiring = wiring_of(context)
-    deps = wiring.deps
-    booking_id, proposal_id = proposal_of(action)
-    outcome = run_or_tell(
-        deps,
-        body,
-        client,
-        lambda s: negotiation.withdraw(
-            s,
-            booking_id=booking_id,
-            actor_slack_id=clicking_user(body),
-            proposal_id=proposal_id,
-            now=deps.clock.now(),
-        ),
-    )
-    if outcome is not None:
-        after_answer(body, client, wiring.home, outcome)
+    answer(body, client, action, context, negotiation.withdraw)
 
 
 def after_answer(

@@ -16,14 +16,12 @@ from tests.steps import (
     SESSION_START,
     TOMORROW,
     ada_with_a_morning,
-    add_once,
     approved_session,
     booking_id,
     request,
     run_at,
     seen_text,
     send_click,
-    sign_up,
     statuses,
 )
 
@@ -43,6 +41,25 @@ def open_proposal_value(box: Sandbox) -> str:
     with box.deps.sessions.begin() as session:
         offer = session.scalars(select(TimeProposal).where(TimeProposal.status == "open")).one()
         return f"{offer.booking_id}:{offer.id}"
+
+
+def propose_another(box: Sandbox, user_id: str, time: str) -> None:
+    """Click "Propose another time" on the newest proposal and pick the time (reader's zone)."""
+    person = box.user(user_id)
+    person.click("Propose another time")
+    person.fill("Time", time)
+    assert person.submit().errors == {}
+
+
+def invite(box: Sandbox, who: str, title: str) -> dict[str, str]:
+    """Ada's `/mentor invite`: the person, her 10:00 tomorrow, a title and an agenda."""
+    ada = box.user(ADA)
+    ada.command("invite")
+    ada.fill("Person", who)
+    ada.fill("Time", "Tue 24 Nov, 10:00")
+    ada.fill("Title", title)
+    ada.fill("Agenda", "Where you want to be in two years.")
+    return ada.submit().errors
 
 
 def ben_asks_to_reschedule(box: Sandbox, to: str = "Tue 24 Nov, 17:00") -> None:
@@ -69,10 +86,7 @@ def test_a_reschedule_countered_then_accepted_moves_the_session_and_tells_both(
         "asks to reschedule your session on Nov 24, 2026 at 10:00 to Nov 24, 2026 at 11:00" in asked
     )
     assert booking_row(box).starts_at == SESSION_START  # the old time holds until accepted
-    ada = box.user(ADA)
-    ada.click("Propose another time")
-    ada.fill("Time", "Tue 24 Nov, 11:30")
-    assert ada.submit().errors == {}
+    propose_another(box, ADA, "Tue 24 Nov, 11:30")
     assert "to Nov 24, 2026 at 17:30" in seen_text(box, BEN, "dm", tz="Europe/Paris")
     box.user(BEN).click("Accept")
     row = booking_row(box)
@@ -188,9 +202,7 @@ def test_withdrawing_a_reschedule_tells_the_other_side_and_its_buttons_go_stale(
 def test_a_mentor_invites_someone_who_counters_and_the_mentor_accepts(box: Sandbox) -> None:
     """Ada types `/mentor invite @Chitra`, picks 10:00 with a title and an agenda; Chitra
     proposes 11:00 instead; Ada accepts: a session, both confirmed."""
-    sign_up(box, ADA)
-    assert add_once(box, ADA, TOMORROW, "10:00", "12:00") == {}
-    box.fake.clear_modals(ADA)
+    ada_with_a_morning(box)
     ada = box.user(ADA)
     ada.command(f"invite <@{CHITRA}|chitra>")
     ada.fill("Time", "Tue 24 Nov, 10:00")
@@ -200,10 +212,7 @@ def test_a_mentor_invites_someone_who_counters_and_the_mentor_accepts(box: Sandb
     invitation = seen_text(box, CHITRA, "dm", tz="Asia/Kolkata")
     assert "invites you to a session, *Your first design review*" in invitation
     assert "Nov 24, 2026 at 20:30" in invitation
-    chitra = box.user(CHITRA)
-    chitra.click("Propose another time")
-    chitra.fill("Time", "Tue 24 Nov, 21:30")
-    assert chitra.submit().errors == {}
+    propose_another(box, CHITRA, "Tue 24 Nov, 21:30")
     box.user(ADA).click("Accept")
     row = booking_row(box)
     assert (row.status, row.planned_by, row.starts_at) == (
@@ -215,16 +224,8 @@ def test_a_mentor_invites_someone_who_counters_and_the_mentor_accepts(box: Sandb
 
 
 def test_declining_an_invitation_needs_a_reason_the_mentor_reads(box: Sandbox) -> None:
-    sign_up(box, ADA)
-    assert add_once(box, ADA, TOMORROW, "10:00", "12:00") == {}
-    box.fake.clear_modals(ADA)
-    ada = box.user(ADA)
-    ada.command("invite")
-    ada.fill("Person", CHITRA)
-    ada.fill("Time", "Tue 24 Nov, 10:00")
-    ada.fill("Title", "Career chat")
-    ada.fill("Agenda", "Where you want to be in two years.")
-    assert ada.submit().errors == {}
+    ada_with_a_morning(box)
+    assert invite(box, CHITRA, "Career chat") == {}
     chitra = box.user(CHITRA)
     chitra.click("Decline")
     assert list(chitra.submit().errors) == ["Reason"]
@@ -237,16 +238,8 @@ def test_declining_an_invitation_needs_a_reason_the_mentor_reads(box: Sandbox) -
 def test_only_active_mentors_invite_and_not_themselves(box: Sandbox) -> None:
     box.user(BEN).command("invite")
     assert "Only active mentors" in seen_text(box, BEN, "ack")
-    sign_up(box, ADA)
-    assert add_once(box, ADA, TOMORROW, "10:00", "12:00") == {}
-    box.fake.clear_modals(ADA)
-    ada = box.user(ADA)
-    ada.command("invite")
-    ada.fill("Person", ADA)
-    ada.fill("Time", "Tue 24 Nov, 10:00")
-    ada.fill("Title", "Me")
-    ada.fill("Agenda", "Talking to myself for a while.")
-    assert list(ada.submit().errors) == ["Person"]
+    ada_with_a_morning(box)
+    assert list(invite(box, ADA, "Me")) == ["Person"]
     assert statuses(box) == []
 
 
@@ -342,10 +335,7 @@ def test_a_mentorship_session_the_mentor_planned_is_answered_with_another_time(
     ada_now.fill("Time", "Tue 24 Nov, 10:00")
     ada_now.fill("Agenda", "Review the outline of my talk")
     assert ada_now.submit().errors == {}
-    ben_now = box.user(BEN)
-    ben_now.click("Propose another time")
-    ben_now.fill("Time", "Tue 24 Nov, 17:00")
-    assert ben_now.submit().errors == {}
+    propose_another(box, BEN, "Tue 24 Nov, 17:00")
     assert "proposes Nov 24, 2026 at 11:00" in seen_text(box, ADA, "dm", tz="America/New_York")
     box.user(ADA).click("Accept")
     row = booking_row(box)
