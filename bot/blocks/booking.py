@@ -126,6 +126,11 @@ def build_card_outcome(booking: BookingView) -> dict[str, Any]:
             f":arrows_counterclockwise: You proposed {local_time(booking.proposed_starts_at)}; "
             f"waiting for <@{booking.mentee_slack_id}>."
         )
+        if booking.proposed_by_slack_id == booking.mentee_slack_id:
+            outcome = (
+                f":arrows_counterclockwise: <@{booking.mentee_slack_id}> proposed "
+                f"{local_time(booking.proposed_starts_at)}; your answer is in your DMs."
+            )
     return message(
         f"Request from {booking.mentee_name}: {booking.status}",
         [

@@ -388,7 +388,7 @@ def decline(
     booking, offer = _locked(session, booking_id)
     actor = bookings._participant(booking, actor_slack_id)
     offer = _answerable(booking, offer, actor, proposal_id, now)
-    offered = _times(session, offer)
+    offered = _times(session, booking, offer)
     proposals.close(session, offer, ProposalStatus.DECLINED, now=now)
     words = reason.strip()[: bookings.REASON_MAX] or DECLINED_PROPOSAL
     if booking.status == BookingStatus.PENDING:
@@ -430,7 +430,7 @@ def withdraw(
         raise ProposalGone()
     if offer.proposed_by != actor:
         raise NotYourProposal()
-    offered = _times(session, offer)
+    offered = _times(session, booking, offer)
     proposals.close(session, offer, ProposalStatus.WITHDRAWN, now=now)
     if booking.status == BookingStatus.PENDING and offer.slot_id == booking.slot_id:
         booking.status = BookingStatus.CANCELLED
@@ -461,8 +461,10 @@ def lapse(session: Session, *, proposal_id: int, now: datetime) -> NegotiationOu
     booking, offer = _locked(session, booking_id)
     if offer is None or offer.id != proposal_id:
         return None
-    offered = _times(session, offer)
     proposals.close(session, offer, ProposalStatus.LAPSED, now=now)
+    if booking.status not in LIVE_STATUSES:
+        return None  # the booking ended some other way (a deletion): nothing to tell
+    offered = _times(session, booking, offer)
     view = bookings._view(booking, None)
     proposer = view.mentee_slack_id if offer.proposed_by == booking.mentee_id else None
     return NegotiationOutcome(
@@ -629,10 +631,11 @@ def _open(session: Session, offer: TimeProposal) -> None:
         raise
 
 
-def _times(session: Session, offer: TimeProposal) -> tuple[datetime, datetime]:
+def _times(session: Session, booking: Booking, offer: TimeProposal) -> tuple[datetime, datetime]:
+    """The proposed time; the session's own if the mentor removed that slot meanwhile."""
     slot = offer.slot or session.get(Slot, offer.slot_id or 0)
     if slot is None:
-        raise ProposalPassed()
+        return booking.starts_at, booking.ends_at
     return slot.starts_at, slot.ends_at
 
 
