@@ -353,3 +353,33 @@ def test_a_mentorship_session_the_mentor_planned_is_answered_with_another_time(
             )
         )
     assert "mship_diary_prompt" in kinds
+
+
+def test_a_busy_list_with_times_on_the_table_stays_within_one_message(box: Sandbox) -> None:
+    """Ada has ten upcoming sessions, each with another time she proposed, and six requests
+    waiting: `/mentor sessions` shows as many as one message holds (Block Kit's 50 blocks,
+    checked by the simulator) and counts the rest."""
+    with box.deps.sessions.begin() as session:
+        ada = seed.add_mentor(session, ADA, tz="America/New_York", name="Ada Lovelace", capacity=40)
+        ben = seed.add_user(session, BEN, tz="Europe/Paris", name="Ben Martin", at=START)
+        for n in range(10):
+            held = seed.add_slot(session, ada.id, SESSION_START + timedelta(days=n))
+            other = seed.add_slot(session, ada.id, SESSION_START + timedelta(days=n, hours=2))
+            row = seed.add_booking(session, held.id, ben.id, "approved", decided_at=START)
+            session.add(
+                TimeProposal(
+                    booking_id=row.id,
+                    slot_id=other.id,
+                    proposed_by=ada.user_id,
+                    status="open",
+                    created_at=START,
+                )
+            )
+        for n in range(6):
+            asker = seed.add_user(session, f"U0ASKER{n}", at=START)
+            slot = seed.add_slot(session, ada.id, SESSION_START + timedelta(days=n, hours=4))
+            seed.add_booking(session, slot.id, asker.id)
+    box.user(ADA).command("sessions")
+    listed = seen_text(box, ADA, "ack")
+    assert "more: type `/mentor sessions`" in listed
+    assert listed.count("[Approve]") == 6 and 5 <= listed.count("[Reschedule]") < 10

@@ -93,8 +93,11 @@ def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
     ]
 
 
-def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
-    """Each non-empty group with a heading; at most `limit` items per group, then a count."""
+def session_blocks(
+    mine: MySessions, viewer: str, *, limit: int, budget: int | None = None
+) -> list[Block]:
+    """Each non-empty group with a heading; at most `limit` items per group (and `budget`
+    blocks in all: a session with a time on the table takes four), then a count."""
 
     def plain_line(booking: BookingView) -> list[Block]:
         return [_line(booking, viewer, cancellable=False)]
@@ -116,18 +119,29 @@ def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
     )
     blocks: list[Block] = []
     for title, bookings, render in groups:
-        if not bookings:
+        if not bookings or (budget is not None and len(blocks) + 3 > budget):
             continue
-        blocks.append(section(f"*{title}*"))
+        group = [section(f"*{title}*")]
+        shown = 0
         for booking in bookings[:limit]:
-            blocks += render(booking)
-        if len(bookings) > limit:
-            blocks.append(context(f"…and {len(bookings) - limit} more: type `/mentor sessions`."))
+            rendered = render(booking)
+            # Room is kept for this group's "more" line and the next group's heading.
+            if budget is not None and len(blocks) + len(group) + len(rendered) + 3 > budget:
+                break
+            group += rendered
+            shown += 1
+        if len(bookings) > shown:
+            group.append(context(f"…and {len(bookings) - shown} more: type `/mentor sessions`."))
+        blocks += group
     return blocks
 
 
+# A message holds at most 50 blocks; one is the header.
+SESSIONS_BUDGET = 49
+
+
 def build_sessions(mine: MySessions, viewer: str) -> dict[str, Any]:
-    blocks = session_blocks(mine, viewer, limit=10)
+    blocks = session_blocks(mine, viewer, limit=10, budget=SESSIONS_BUDGET)
     if not blocks:
         blocks = [section("No sessions or requests yet. Type `/mentor find` to find a mentor.")]
     return message("Your sessions", [header("Your sessions"), *blocks])
