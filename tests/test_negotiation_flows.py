@@ -196,6 +196,19 @@ def test_withdrawing_a_reschedule_tells_the_other_side_and_its_buttons_go_stale(
     assert proposal_statuses(box) == ["withdrawn"]
 
 
+def test_reschedule_from_home(box: Sandbox) -> None:
+    """Home lists the session with Reschedule; Ben's pick there reaches Ada."""
+    approved_session(box)
+    ben = box.user(BEN)
+    ben.open_home()
+    assert "Reschedule" in str(box.fake.home(BEN))
+    ben.click("Reschedule", where="home")
+    ben.fill("Time", "Tue 24 Nov, 17:00")
+    assert ben.submit().errors == {}
+    assert "asks to reschedule" in seen_text(box, ADA, "dm")
+    assert proposal_statuses(box) == ["open"]
+
+
 # --- inviting -------------------------------------------------------------------------------
 
 
@@ -233,6 +246,17 @@ def test_declining_an_invitation_needs_a_reason_the_mentor_reads(box: Sandbox) -
     assert chitra.submit().errors == {}
     assert "I'm on leave that week." in seen_text(box, ADA, "dm")
     assert statuses(box) == ["declined"]
+
+
+def test_withdrawing_an_invitation_cancels_it_and_tells_the_invitee(box: Sandbox) -> None:
+    ada_with_a_morning(box)
+    assert invite(box, CHITRA, "Career chat") == {}
+    box.user(ADA).click("Withdraw invitation")
+    assert statuses(box) == ["cancelled"]
+    assert "withdrew" in seen_text(box, CHITRA, "dm")
+    box.user(CHITRA).click("Accept")
+    assert "already cancelled" in seen_text(box, CHITRA, "response")
+    assert request(box, BEN) == {}  # the time is free again
 
 
 def test_only_active_mentors_invite_and_not_themselves(box: Sandbox) -> None:
