@@ -106,6 +106,21 @@ def test_a_reschedule_countered_then_accepted_moves_the_session_and_tells_both(
     assert statuses(box) == ["approved", "pending"]
 
 
+def test_a_request_countered_by_the_mentee_shows_on_the_mentors_card(box: Sandbox) -> None:
+    """Ada offers 11:00 for Ben's request; Ben counters with 11:30: Ada's card says Ben
+    proposed it, and Ben's Accept on Ada's old offer is refused as stale."""
+    ada_with_a_morning(box)
+    assert request(box, BEN) == {}
+    propose_another(box, ADA, "Tue 24 Nov, 11:00")
+    stale = open_proposal_value(box)
+    propose_another(box, BEN, "Tue 24 Nov, 17:30")
+    card = seen_text(box, ADA, "update", tz="America/New_York")
+    assert "@Ben Martin proposed Nov 24, 2026 at 11:30" in card
+    send_click(box, BEN, Action.ACCEPT_PROPOSAL, stale)
+    assert "already answered, withdrawn or replaced" in seen_text(box, BEN, "response")
+    assert proposal_statuses(box) == ["countered", "open"]
+
+
 def test_reminders_move_with_the_session(box: Sandbox) -> None:
     """After a reschedule to 11:00 the 10-minute reminder comes at 10:50, not 09:50."""
     approved_session(box)
