@@ -812,4 +812,10 @@ def _view(booking: Booking, proposed: Slot | None) -> BookingView:
         mentor_message_ts=booking.mentor_message_ts,
         mentorship_id=booking.mentorship_id,
         planned_by=booking.planned_by,
+        meeting_kind=booking.meeting_kind or mentor.meeting_kind,
+        meeting_place=booking.meeting_place or mentor.meeting_place,
+        sequence=booking.sequence,
+        mentor_email=mentor.user.email,
+        mentee_email=mentee.email,
+        decided_at=booking.decided_at,
     )

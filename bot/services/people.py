@@ -45,9 +45,16 @@ def find_person(session: Session, slack_id: str) -> Person | None:
 
 
 def save_person(
-    session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
+    session: Session,
+    *,
+    slack_id: str,
+    real_name: str,
+    tz: str,
+    now: datetime,
+    email: str | None = None,
 ) -> Person:
-    """Create or refresh a user from what Slack says about them.
+    """Create or refresh a user from what Slack says about them (an e-mail only when Slack
+    gives one: without the users:read.email scope it gives none, and the one we have stays).
 
     The row is read locked: a privacy deletion holding it replaces the Slack id, so once it
     commits this read no longer matches, and the person starts afresh instead of writing their
@@ -61,13 +68,20 @@ def save_person(
         session.add(user)
     user.real_name = real_name
     user.tz = tz
+    user.email = email or user.email
     user.updated_at = now
     session.flush()
     return _person(user)
 
 
 def refresh_known_person(
-    session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
+    session: Session,
+    *,
+    slack_id: str,
+    real_name: str,
+    tz: str,
+    now: datetime,
+    email: str | None = None,
 ) -> bool:
     """Update a user we already know; people who never used the bot are not recorded.
 
@@ -80,6 +94,7 @@ def refresh_known_person(
         return False
     user.real_name = real_name
     user.tz = tz
+    user.email = email or user.email
     user.updated_at = now
     return True
 
