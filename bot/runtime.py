@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs import run_due_pass
 from bot.scheduler import start_scheduler
-from bot.server import make_server
+from bot.server import feed_reader, make_server
 from bot.slack.client import make_web_client
 from bot.slack.coordinator_channel import warn_if_readable_by_others
 from store.db import make_engine, make_session_factory
@@ -70,7 +70,7 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
             log.info("Connecting to Slack in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            server = make_server(app, engine, host=host, port=settings.port)
+            server = make_server(app, engine, host=host, port=settings.port, feed=feed_reader(deps))
             signal.signal(signal.SIGTERM, _interrupt)
             log.info("Serving Slack on http://%s:%d/slack/events", host, settings.port)
             server.run()

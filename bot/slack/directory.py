@@ -1,7 +1,8 @@
 """Slack users as `Person`s: kept in the store, read from Slack's users.info on first sight.
 
-Slack is the source of truth for names, time zones and e-mails (for calendar invites); the store is a cache refreshed by the
-`user_change` event, so rendering a view never waits on users.info for someone we already know.
+Slack is the source of truth for names, time zones and e-mails (for calendar invites); the store
+is a cache refreshed by the `user_change` event, so rendering a view never waits on users.info for
+someone we already know.
 """
 
 from __future__ import annotations

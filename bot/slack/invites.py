@@ -22,8 +22,8 @@ from store.statuses import InviteMethod
 log = logging.getLogger("mentor_bot.invites")
 
 COMMENTS = {
-    InviteMethod.REQUEST: ":spiral_calendar_pad: Open this file to put the session in your calendar; "
-    "it updates the same event if the time changes.",
+    InviteMethod.REQUEST: ":spiral_calendar_pad: Open this file to put the session in your "
+    "calendar; it updates the same event if the time changes.",
     InviteMethod.CANCEL: ":spiral_calendar_pad: Open this file to take the cancelled session out "
     "of your calendar.",
 }
