@@ -16,10 +16,18 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.profile import build_approval_outcome, build_decision_dm, build_reject_modal
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
-from bot.services.errors import DomainError
-from bot.services.mentors import InvalidProfile, MentorOutcome, decide, decision_form
+from bot.services.mentors import MentorOutcome, decide, decision_form
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, run_or_tell, string, tell, text
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    number,
+    run_or_tell,
+    string,
+    submit_or_errors,
+    tell,
+    text,
+)
 from handlers.home import HomePublisher
 
 CARD_GONE = ("message_not_found", "channel_not_found")
@@ -167,24 +175,23 @@ def reject_from_modal(
     The service re-checks, at submit, that the submitter is still a coordinator and the mentor
     still pending at the version the modal was opened for.
     """
-    try:
-        with deps.sessions.begin() as session:
-            decision = decide(
-                session,
-                mentor_id=mentor_id,
-                version=version,
-                approve=False,
-                reason=text(form_values(view), BlockId.REASON),
-                actor=coordinator,
-                coordinators=deps.settings.coordinator_user_ids,
-                now=deps.clock.now(),
-                source=source,
-            )
-    except InvalidProfile as invalid:
-        ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
+    decision = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: decide(
+            session,
+            mentor_id=mentor_id,
+            version=version,
+            approve=False,
+            reason=text(form_values(view), BlockId.REASON),
+            actor=coordinator,
+            coordinators=deps.settings.coordinator_user_ids,
+            now=deps.clock.now(),
+            source=source,
+        ),
+        default=BlockId.REASON,
+    )
+    if decision is None:
         return None
-    except DomainError as refused:
-        ack(response_action="errors", errors={BlockId.REASON: str(refused)})
-        return None
-    ack()
     return decision

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.blocks.availability import (
     build_add_once_modal,
@@ -21,7 +22,7 @@ from bot.blocks.profile import build_profile_message
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services import availability
-from bot.services.availability import Publisher
+from bot.services.availability import Publisher, WindowResult
 from bot.services.errors import DomainError
 from handlers.commands import Invocation, Subcommands
 from handlers.context import Wiring, wiring_of
@@ -32,19 +33,11 @@ from handlers.forms import (
     number,
     option_value,
     string,
+    submit_or_errors,
     tell,
     text,
     whole_number,
 )
-
-# Where each of the service's field errors shows in the add-window forms.
-FIELD_BLOCKS = {
-    "date": BlockId.DATE,
-    "start": BlockId.START,
-    "end": BlockId.END,
-    "days": BlockId.DAYS,
-    "weeks": BlockId.WEEKS,
-}
 
 
 def mentor_of(deps: Deps, user_id: str) -> Publisher | None:
@@ -133,39 +126,34 @@ def submit_window(
         return
     parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
     now = deps.clock.now()
-    try:
-        with deps.sessions.begin() as session:
-            if weekly:
-                added = availability.publish_weekly(
-                    session,
-                    actor_slack_id=user_id,
-                    tz_shown=tz_shown,
-                    first_date=day,
-                    weekdays=_weekdays(choices(values, BlockId.DAYS)),
-                    start=start,
-                    end=end,
-                    weeks=whole_number(values, BlockId.WEEKS) or 0,
-                    now=now,
-                    horizon_weeks=deps.settings.availability_horizon_weeks,
-                )
-            else:
-                added = availability.publish_once(
-                    session,
-                    actor_slack_id=user_id,
-                    tz_shown=tz_shown,
-                    day=day,
-                    start=start,
-                    end=end,
-                    now=now,
-                )
-    except DomainError as refused:
-        field = getattr(refused, "field", "date")
-        ack(
-            response_action="errors",
-            errors={FIELD_BLOCKS.get(field, BlockId.DATE): str(refused)},
+
+    def publish(session: Session) -> WindowResult:
+        if weekly:
+            return availability.publish_weekly(
+                session,
+                actor_slack_id=user_id,
+                tz_shown=tz_shown,
+                first_date=day,
+                weekdays=_weekdays(choices(values, BlockId.DAYS)),
+                start=start,
+                end=end,
+                weeks=whole_number(values, BlockId.WEEKS) or 0,
+                now=now,
+                horizon_weeks=deps.settings.availability_horizon_weeks,
+            )
+        return availability.publish_once(
+            session,
+            actor_slack_id=user_id,
+            tz_shown=tz_shown,
+            day=day,
+            start=start,
+            end=end,
+            now=now,
         )
+
+    added = submit_or_errors(deps, ack, view, publish, default=BlockId.DATE)
+    if added is None:
         return
-    ack()
     mentor = mentor_of(deps, user_id)
     if mentor is not None:
         redraw(deps, body, client, parent_view_id, mentor, _added_notice(added, mentor.tz))

@@ -30,8 +30,7 @@ from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services import booking_forms, bookings
-from bot.services.bookings import BookingError, BookingOutcome, BookingView, InvalidRequest
-from bot.services.errors import DomainError
+from bot.services.bookings import BookingOutcome, BookingView
 from bot.slack.directory import person_for
 from bot.slack.invites import send_cancellation, send_invite
 from handlers.commands import Invocation, Subcommands
@@ -42,27 +41,13 @@ from handlers.forms import (
     number,
     replace_clicked_message,
     run_or_tell,
+    submit_or_errors,
     text,
 )
 from handlers.home import HomePublisher
 from store.statuses import InviteMethod
 
-# Where each of the service's field errors shows in the booking and reason modals.
-FIELD_BLOCKS = {
-    "slot": BlockId.SLOT,
-    "message": BlockId.MESSAGE,
-    "topic": BlockId.TOPIC,
-    "reason": BlockId.REASON,
-}
 Result = TypeVar("Result")
-
-
-def field_errors(refused: DomainError, default: str) -> dict[str, str]:
-    """A refusal as modal field errors: each field's own message, else on `default`."""
-    if isinstance(refused, InvalidRequest):
-        return {FIELD_BLOCKS.get(f, default): m for f, m in refused.errors.items()}
-    field = getattr(refused, "field", None)
-    return {FIELD_BLOCKS.get(field or "", default): str(refused)}
 
 
 def refresh_homes(client: WebClient, home: HomePublisher, booking: BookingView) -> None:
@@ -117,19 +102,19 @@ def with_reason(
     change: Callable[..., BookingOutcome],
 ) -> BookingOutcome | None:
     """Submit a reason modal (decline or cancel): errors stay in the modal, else it closes."""
-    try:
-        with deps.sessions.begin() as session:
-            outcome = change(
-                session,
-                booking_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                reason=text(form_values(view), BlockId.REASON),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.REASON))
-        return None
-    ack()
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: change(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            reason=text(form_values(view), BlockId.REASON),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.REASON,
+    )
     return outcome
 
 
@@ -173,22 +158,25 @@ def on_book_submitted(
     values = form_values(view)
     slot = text(values, BlockId.SLOT)
     person = person_for(deps, client, clicking_user(body))
-    try:
-        with deps.sessions.begin() as session:
-            booking = bookings.request_session(
-                session,
-                mentee_id=person.id,
-                slot_id=number(slot) or 0,
-                message=text(values, BlockId.MESSAGE),
-                topic=text(values, BlockId.TOPIC).strip() or None,
-                now=deps.clock.now(),
-                max_open=deps.settings.max_open_requests,
-                ttl=deps.settings.request_ttl,
-            ).booking
-    except BookingError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
+    requested = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: bookings.request_session(
+            session,
+            mentee_id=person.id,
+            slot_id=number(slot) or 0,
+            message=text(values, BlockId.MESSAGE),
+            topic=text(values, BlockId.TOPIC).strip() or None,
+            now=deps.clock.now(),
+            max_open=deps.settings.max_open_requests,
+            ttl=deps.settings.request_ttl,
+        ),
+        default=BlockId.SLOT,
+    )
+    if requested is None:
         return
-    ack()
+    booking = requested.booking
     card = client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_card(booking))
     with deps.sessions.begin() as session:
         bookings.remember_mentor_message(
@@ -281,19 +269,21 @@ def on_propose_submitted(
 ) -> None:
     deps = wiring_of(context).deps
     slot = text(form_values(view), BlockId.SLOT)
-    try:
-        with deps.sessions.begin() as session:
-            outcome = bookings.propose(
-                session,
-                booking_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                slot_id=number(slot) or 0,
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: bookings.propose(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            slot_id=number(slot) or 0,
+            now=deps.clock.now(),
+        ),
+        default=BlockId.SLOT,
+    )
+    if outcome is None:
         return
-    ack()
     update_card(client, outcome.booking)
     client.chat_postMessage(channel=outcome.tell, **build_proposal(outcome.booking))
 

@@ -8,7 +8,7 @@ the mentorship, member or request acted on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -46,9 +46,7 @@ from bot.services import (
     mentorship_extension,
     pulses,
 )
-from bot.services.errors import DomainError
 from bot.services.mentorship_closing import EvaluationForm
-from bot.services.mentorship_forms import InvalidForm
 from bot.slack.change_request_post import post_change_request
 from bot.slack.invites import send_cancellation
 from handlers.context import Wiring, wiring_of
@@ -61,6 +59,7 @@ from handlers.forms import (
     replace_clicked_message,
     run_or_tell,
     string,
+    submit_or_errors,
     tell,
     text,
     whole_number,
@@ -71,30 +70,6 @@ REACHED = {YES: True, NO: False}
 
 
 # --- shared ----------------------------------------------------------------------------------
-
-
-def submitted(
-    deps: Deps,
-    ack: Ack,
-    fields: Mapping[str, str],
-    default: str,
-    change: Callable[[Any], Result],
-) -> Result | None:
-    """Run a modal's service call: refusals become field errors in the ack, else it closes."""
-    try:
-        with deps.sessions.begin() as session:
-            result = change(session)
-    except InvalidForm as refused:
-        ack(
-            response_action="errors",
-            errors={fields.get(f, f): message for f, message in refused.errors.items()},
-        )
-        return None
-    except DomainError as refused:
-        ack(response_action="errors", errors={default: str(refused)})
-        return None
-    ack()
-    return result
 
 
 def open_modal(
@@ -163,11 +138,10 @@ def on_pulse(
     member_id, round_ = pulse_round(view.get("private_metadata"))
     user_id, now = clicking_user(body), deps.clock.now()
     fields = {pulses.STARS: BlockId.PULSE_STARS, pulses.COMMENT: BlockId.PULSE_COMMENT}
-    saved = submitted(
+    saved = submit_or_errors(
         deps,
         ack,
-        fields,
-        BlockId.PULSE_STARS,
+        view,
         lambda session: pulses.answer_pulse(
             session,
             member_id=member_id,
@@ -177,6 +151,8 @@ def on_pulse(
             comment=text(values, BlockId.PULSE_COMMENT),
             now=now,
         ),
+        default=BlockId.PULSE_STARS,
+        fields=fields,
     )
     if saved is not None:
         client.chat_postMessage(channel=user_id, **build_pulse_thanks())
@@ -216,11 +192,10 @@ def on_extend_submit(
     deps = wiring.deps
     new_end = picked_date(form_values(view), BlockId.NEW_END)
     user_id, now = clicking_user(body), deps.clock.now()
-    proposed = submitted(
+    proposed = submit_or_errors(
         deps,
         ack,
-        {mentorship_extension.NEW_END: BlockId.NEW_END},
-        BlockId.NEW_END,
+        view,
         lambda session: mentorship_extension.propose_extension(
             session,
             mentorship_id=metadata_id(view),
@@ -228,6 +203,8 @@ def on_extend_submit(
             new_end=new_end,
             now=now,
         ),
+        default=BlockId.NEW_END,
+        fields={mentorship_extension.NEW_END: BlockId.NEW_END},
     )
     if proposed is None:
         return
@@ -300,11 +277,10 @@ def on_end_submit(
     wiring = wiring_of(context)
     values = form_values(view)
     user_id, now = clicking_user(body), wiring.deps.clock.now()
-    ended = submitted(
+    ended = submit_or_errors(
         wiring.deps,
         ack,
-        {mentorship_ending.REASON: BlockId.REASON},
-        BlockId.REASON,
+        view,
         lambda session: mentorship_ending.end_early(
             session,
             mentorship_id=metadata_id(view),
@@ -313,6 +289,8 @@ def on_end_submit(
             share_reason=HIDE not in choices(values, BlockId.HIDE_REASON),
             now=now,
         ),
+        default=BlockId.REASON,
+        fields={mentorship_ending.REASON: BlockId.REASON},
     )
     if ended is None:
         return
@@ -349,11 +327,10 @@ def on_ask_new_mentor_submit(
     deps = wiring_of(context).deps
     values = form_values(view)
     user_id, now = clicking_user(body), deps.clock.now()
-    request = submitted(
+    request = submit_or_errors(
         deps,
         ack,
-        {change_requests.REASON: BlockId.REASON},
-        BlockId.REASON,
+        view,
         lambda session: change_requests.ask_new_mentor(
             session,
             mentorship_id=metadata_id(view),
@@ -361,6 +338,8 @@ def on_ask_new_mentor_submit(
             reason=text(values, BlockId.REASON),
             now=now,
         ),
+        default=BlockId.REASON,
+        fields={change_requests.REASON: BlockId.REASON},
     )
     if request is None:
         return
@@ -441,14 +420,14 @@ def on_evaluation(
     wiring = wiring_of(context)
     form = evaluation_form(form_values(view))
     user_id, now = clicking_user(body), wiring.deps.clock.now()
-    saved = submitted(
+    saved = submit_or_errors(
         wiring.deps,
         ack,
-        {},  # the service names its fields by the modal's block ids
-        BlockId.EVALUATION_STARS,
+        view,
         lambda session: mentorship_closing.save_evaluation(
             session, member_id=metadata_id(view), actor_slack_id=user_id, form=form, now=now
         ),
+        default=BlockId.EVALUATION_STARS,
     )
     if saved is None:
         return

@@ -19,24 +19,15 @@ from bot.blocks.diary import (
 )
 from bot.ids import Action, BlockId, Callback
 from bot.services import diary
-from bot.services.diary import InvalidEntry
-from bot.services.errors import DomainError
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, run_or_tell, text
-
-FIELD_BLOCKS = {
-    "discussed": BlockId.DISCUSSED,
-    "progress": BlockId.PROGRESS,
-    "homework": BlockId.HOMEWORK,
-    "comment": BlockId.COMMENT,
-}
-
-
-def field_errors(refused: DomainError, default: str) -> dict[str, str]:
-    """A refusal as modal field errors: each field's own message, else on `default`."""
-    if isinstance(refused, InvalidEntry):
-        return {FIELD_BLOCKS.get(f, default): m for f, m in refused.errors.items()}
-    return {default: str(refused)}
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    number,
+    run_or_tell,
+    submit_or_errors,
+    text,
+)
 
 
 def on_write(
@@ -62,21 +53,23 @@ def on_entry_submitted(
 ) -> None:
     deps = wiring_of(context).deps
     values = form_values(view)
-    try:
-        with deps.sessions.begin() as session:
-            entry = diary.write_entry(
-                session,
-                booking_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                discussed=text(values, BlockId.DISCUSSED),
-                progress=text(values, BlockId.PROGRESS),
-                homework=text(values, BlockId.HOMEWORK),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.DISCUSSED))
+    entry = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: diary.write_entry(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            discussed=text(values, BlockId.DISCUSSED),
+            progress=text(values, BlockId.PROGRESS),
+            homework=text(values, BlockId.HOMEWORK),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.DISCUSSED,
+    )
+    if entry is None:
         return
-    ack()
     client.chat_postMessage(channel=entry.mentee_slack_id, **build_entry_saved(entry))
     client.chat_postMessage(channel=entry.mentor_slack_id, **build_entry_written(entry))
 
@@ -101,19 +94,21 @@ def on_comment_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
 ) -> None:
     deps = wiring_of(context).deps
-    try:
-        with deps.sessions.begin() as session:
-            entry = diary.comment(
-                session,
-                entry_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                text=text(form_values(view), BlockId.COMMENT),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.COMMENT))
+    entry = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: diary.comment(
+            session,
+            entry_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            text=text(form_values(view), BlockId.COMMENT),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.COMMENT,
+    )
+    if entry is None:
         return
-    ack()
     client.chat_postMessage(channel=entry.mentee_slack_id, **build_comment_received(entry))
     client.chat_postMessage(channel=entry.mentor_slack_id, **build_comment_sent())
 

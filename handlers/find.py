@@ -25,7 +25,7 @@ from bot.services.skills import split_skills
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, string, tell, text
+from handlers.forms import clicking_user, form_values, number, string, submit_or_errors, tell, text
 
 
 def query_words(text_typed: str) -> list[str]:
@@ -142,18 +142,20 @@ def on_interests_submitted(
     values = form_values(view)
     user_id = clicking_user(body)
     person = person_for(deps, client, user_id)
-    try:
-        with deps.sessions.begin() as session:
-            save_interests(
-                session,
-                person_id=person.id,
-                skills=split_skills(text(values, BlockId.QUERY)),
-                goals=text(values, BlockId.GOALS).strip(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors={BlockId.GOALS.value: str(refused)})
+    saved = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: save_interests(
+            session,
+            person_id=person.id,
+            skills=split_skills(text(values, BlockId.QUERY)),
+            goals=text(values, BlockId.GOALS).strip(),
+        ),
+        default=BlockId.GOALS,
+    )
+    if saved is None:
         return
-    ack()
     wiring.home.publish(client, user_id)
 
 

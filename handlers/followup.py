@@ -16,7 +16,6 @@ from bot.blocks.followup import build_noted, build_review_modal, build_what_happ
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.bookings import BookingView, get_booking
-from bot.services.errors import DomainError
 from bot.services.reviews import (
     ReviewForm,
     record_attendance,
@@ -31,6 +30,7 @@ from handlers.forms import (
     replace_clicked_message,
     run_or_tell,
     string,
+    submit_or_errors,
     tell,
     text,
     whole_number,
@@ -170,22 +170,21 @@ def on_review(
         action_items=text(values, BlockId.ACTION_ITEMS),
     )
     user_id = clicking_user(body)
-    try:
-        with deps.sessions.begin() as session:
-            save_review(
-                session,
-                booking_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=user_id,
-                form=form,
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        errors = getattr(refused, "errors", None) or {
-            getattr(refused, "field", None) or BlockId.CONNECTION_STARS.value: str(refused)
-        }
-        ack(response_action="errors", errors=errors)
+    saved = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: save_review(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=user_id,
+            form=form,
+            now=deps.clock.now(),
+        ),
+        default=BlockId.CONNECTION_STARS,
+    )
+    if saved is None:
         return
-    ack()
     client.chat_postMessage(channel=user_id, text=THANKS)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.orm import Session
@@ -117,3 +118,44 @@ def run_or_tell(
     except DomainError as refused:
         tell(body, client, str(refused))
         return None
+
+
+def field_errors(
+    refused: DomainError, view: dict[str, Any], fields: Mapping[str, str], default: str
+) -> dict[str, str]:
+    """A refusal as a modal's field errors. `fields` maps the service's names for its fields to
+    the modal's block ids (a name that is already one stands for itself); a message for a field
+    the modal has no input for goes on `default`, since Slack refuses errors on other blocks."""
+    blocks = view.get("blocks")
+    inputs = {
+        block.get("block_id")
+        for block in (blocks if isinstance(blocks, list) else [])
+        if isinstance(block, dict) and block.get("type") == "input"
+    }
+    errors: dict[str, str] = {}
+    for field, message in refused.by_field().items():
+        block = fields.get(field, field)
+        errors.setdefault(block if block in inputs else default, message)
+    return errors
+
+
+def submit_or_errors(
+    deps: Deps,
+    ack: Ack,
+    view: dict[str, Any],
+    call: Callable[[Session], T],
+    *,
+    default: str,
+    fields: Mapping[str, str] | None = None,
+) -> T | None:
+    """A modal submission's one service call in its own transaction, then the ack that closes
+    the modal. None when a rule of the program refused it: the refusal is then shown on the
+    form's inputs, in the ack, and what the person typed is kept."""
+    try:
+        with deps.sessions.begin() as session:
+            result = call(session)
+    except DomainError as refused:
+        ack(response_action="errors", errors=field_errors(refused, view, fields or {}, default))
+        return None
+    ack()
+    return result

@@ -31,7 +31,16 @@ from bot.services.errors import DomainError
 from bot.services.goals import FORM, GoalDraft, GoalsInvalid, StepDraft
 from bot.services.mentorship_view import MentorshipView
 from handlers.context import wiring_of
-from handlers.forms import FormValue, clicking_user, form_values, number, run_or_tell, string, text
+from handlers.forms import (
+    FormValue,
+    clicking_user,
+    form_values,
+    number,
+    run_or_tell,
+    string,
+    submit_or_errors,
+    text,
+)
 from handlers.home import HomePublisher
 
 log = logging.getLogger(__name__)
@@ -207,19 +216,21 @@ def on_comment_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
 ) -> None:
     deps = wiring_of(context).deps
-    try:
-        with deps.sessions.begin() as session:
-            outcome = goals.comment_on_goal(
-                session,
-                goal_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                text=text(form_values(view), BlockId.COMMENT),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors={BlockId.COMMENT: str(refused)})
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: goals.comment_on_goal(
+            session,
+            goal_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            text=text(form_values(view), BlockId.COMMENT),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.COMMENT,
+    )
+    if outcome is None:
         return
-    ack()
     client.chat_postMessage(channel=outcome.mentee_slack_id, **build_comment_received(outcome))
 
 

@@ -20,13 +20,19 @@ from bot.blocks.mentorship_groups import (
 )
 from bot.ids import Action, BlockId, Callback
 from bot.services import mentorship_groups, mentorships
-from bot.services.errors import DomainError
-from bot.services.mentorships import InvalidAsk
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, run_or_tell, string, text
-from handlers.mentorships import field_errors, member_id_of, send_request
+from handlers.forms import (
+    clicking_user,
+    form_values,
+    number,
+    run_or_tell,
+    string,
+    submit_or_errors,
+    text,
+)
+from handlers.mentorships import ASK_FIELDS, member_id_of, send_request
 
 OPEN_FIELDS = {
     "name": BlockId.GROUP_NAME,
@@ -44,12 +50,6 @@ def day(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def group_errors(refused: DomainError) -> dict[str, str]:
-    if isinstance(refused, InvalidAsk):
-        return {OPEN_FIELDS.get(f, BlockId.GROUP_NAME): m for f, m in refused.errors.items()}
-    return {BlockId.GROUP_NAME: str(refused)}
 
 
 # --- opening -------------------------------------------------------------------------------
@@ -76,24 +76,27 @@ def on_group_submitted(
 ) -> None:
     deps = wiring_of(context).deps
     values = form_values(view)
-    try:
-        with deps.sessions.begin() as session:
-            outcome = mentorship_groups.open_group(
-                session,
-                mentor_slack_id=clicking_user(body),
-                name=text(values, BlockId.GROUP_NAME),
-                topic=text(values, BlockId.TOPIC),
-                group_goal=text(values, BlockId.GROUP_GOAL),
-                cadence=text(values, BlockId.CADENCE),
-                months=number(text(values, BlockId.LENGTH)),
-                seats=number(text(values, BlockId.SEATS)),
-                starts_on=day(text(values, BlockId.DATE)),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=group_errors(refused))
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: mentorship_groups.open_group(
+            session,
+            mentor_slack_id=clicking_user(body),
+            name=text(values, BlockId.GROUP_NAME),
+            topic=text(values, BlockId.TOPIC),
+            group_goal=text(values, BlockId.GROUP_GOAL),
+            cadence=text(values, BlockId.CADENCE),
+            months=number(text(values, BlockId.LENGTH)),
+            seats=number(text(values, BlockId.SEATS)),
+            starts_on=day(text(values, BlockId.DATE)),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.GROUP_NAME,
+        fields=OPEN_FIELDS,
+    )
+    if outcome is None:
         return
-    ack()
     group = outcome.mentorship
     client.chat_postMessage(channel=group.mentor_slack_id, **build_group_opened(group))
 
@@ -125,20 +128,23 @@ def on_join_submitted(
     deps = wiring_of(context).deps
     values = form_values(view)
     person = person_for(deps, client, clicking_user(body))
-    try:
-        with deps.sessions.begin() as session:
-            outcome = mentorship_groups.ask_to_join(
-                session,
-                mentee_id=person.id,
-                mentorship_id=number(string(view.get("private_metadata"))) or 0,
-                goals=mentorships.split_goals(text(values, BlockId.GOALS)),
-                hopes=text(values, BlockId.MESSAGE),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.GOALS))
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: mentorship_groups.ask_to_join(
+            session,
+            mentee_id=person.id,
+            mentorship_id=number(string(view.get("private_metadata"))) or 0,
+            goals=mentorships.split_goals(text(values, BlockId.GOALS)),
+            hopes=text(values, BlockId.MESSAGE),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.GOALS,
+        fields=ASK_FIELDS,
+    )
+    if outcome is None:
         return
-    ack()
     send_request(deps, client, outcome)
 
 

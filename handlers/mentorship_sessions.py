@@ -21,9 +21,8 @@ from bot.blocks.mentorship_sessions import (
 )
 from bot.ids import Action, BlockId, Callback
 from bot.services import bookings, mentorship_sessions
-from bot.services.errors import DomainError
 from bot.slack.directory import person_for
-from handlers.booking import confirm_both, field_errors, refresh_homes
+from handlers.booking import confirm_both, refresh_homes
 from handlers.context import wiring_of
 from handlers.forms import (
     clicking_user,
@@ -31,6 +30,7 @@ from handlers.forms import (
     number,
     replace_clicked_message,
     run_or_tell,
+    submit_or_errors,
     text,
 )
 
@@ -63,22 +63,25 @@ def on_plan_submitted(
     wiring = wiring_of(context)
     deps = wiring.deps
     values = form_values(view)
-    try:
-        with deps.sessions.begin() as session:
-            booking = mentorship_sessions.plan_session(
-                session,
-                mentorship_id=number(view.get("private_metadata")) or 0,
-                actor_slack_id=clicking_user(body),
-                slot_id=number(text(values, BlockId.SLOT)) or 0,
-                agenda=text(values, BlockId.TOPIC),
-                now=deps.clock.now(),
-                max_open=deps.settings.max_open_requests,
-                ttl=deps.settings.request_ttl,
-            ).booking
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.SLOT))
+    planned = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: mentorship_sessions.plan_session(
+            session,
+            mentorship_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            slot_id=number(text(values, BlockId.SLOT)) or 0,
+            agenda=text(values, BlockId.TOPIC),
+            now=deps.clock.now(),
+            max_open=deps.settings.max_open_requests,
+            ttl=deps.settings.request_ttl,
+        ),
+        default=BlockId.SLOT,
+    )
+    if planned is None:
         return
-    ack()
+    booking = planned.booking
     if booking.answerer_slack_id == booking.mentor_slack_id:
         card = client.chat_postMessage(
             channel=booking.mentor_slack_id, **build_request_card(booking)

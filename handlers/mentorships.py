@@ -31,8 +31,7 @@ from bot.blocks.mentorship_requests import (
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services import mentorships
-from bot.services.errors import DomainError
-from bot.services.mentorships import InvalidAsk, MemberOutcome
+from bot.services.mentorships import MemberOutcome
 from bot.slack.directory import person_for
 from handlers.context import wiring_of
 from handlers.forms import (
@@ -42,22 +41,18 @@ from handlers.forms import (
     replace_clicked_message,
     run_or_tell,
     string,
+    submit_or_errors,
     text,
 )
 
-FIELD_BLOCKS = {
+# Where the asking and answering forms show each of the service's field errors.
+ASK_FIELDS = {
     "goals": BlockId.GOALS,
     "hopes": BlockId.MESSAGE,
     "cadence": BlockId.CADENCE,
     "months": BlockId.LENGTH,
     "comment": BlockId.REASON,
 }
-
-
-def field_errors(refused: DomainError, default: str) -> dict[str, str]:
-    if isinstance(refused, InvalidAsk):
-        return {FIELD_BLOCKS.get(f, default): m for f, m in refused.errors.items()}
-    return {default: str(refused)}
 
 
 def member_id_of(action: dict[str, Any]) -> int:
@@ -97,22 +92,25 @@ def on_ask_submitted(
     deps = wiring.deps
     values = form_values(view)
     person = person_for(deps, client, clicking_user(body))
-    try:
-        with deps.sessions.begin() as session:
-            outcome = mentorships.request_mentorship(
-                session,
-                mentee_id=person.id,
-                mentor_id=number(string(view.get("private_metadata"))) or 0,
-                goals=mentorships.split_goals(text(values, BlockId.GOALS)),
-                hopes=text(values, BlockId.MESSAGE),
-                cadence=text(values, BlockId.CADENCE),
-                months=number(text(values, BlockId.LENGTH)),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.GOALS))
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: mentorships.request_mentorship(
+            session,
+            mentee_id=person.id,
+            mentor_id=number(string(view.get("private_metadata"))) or 0,
+            goals=mentorships.split_goals(text(values, BlockId.GOALS)),
+            hopes=text(values, BlockId.MESSAGE),
+            cadence=text(values, BlockId.CADENCE),
+            months=number(text(values, BlockId.LENGTH)),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.GOALS,
+        fields=ASK_FIELDS,
+    )
+    if outcome is None:
         return
-    ack()
     send_request(deps, client, outcome)
 
 
@@ -189,20 +187,23 @@ def on_answer_submitted(
 ) -> None:
     deps = wiring_of(context).deps
     verb, _, member = string(view.get("private_metadata")).partition(":")
-    try:
-        with deps.sessions.begin() as session:
-            outcome = mentorships.answer(
-                session,
-                member_id=number(member) or 0,
-                actor_slack_id=clicking_user(body),
-                accept=verb == "accept",
-                comment=text(form_values(view), BlockId.REASON),
-                now=deps.clock.now(),
-            )
-    except DomainError as refused:
-        ack(response_action="errors", errors=field_errors(refused, BlockId.REASON))
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: mentorships.answer(
+            session,
+            member_id=number(member) or 0,
+            actor_slack_id=clicking_user(body),
+            accept=verb == "accept",
+            comment=text(form_values(view), BlockId.REASON),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.REASON,
+        fields=ASK_FIELDS,
+    )
+    if outcome is None:
         return
-    ack()
     frame, who = outcome.mentorship, outcome.member
     update_card(deps, client, outcome)
     client.chat_postMessage(channel=who.mentee_slack_id, **build_answered(frame, who))

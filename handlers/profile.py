@@ -18,7 +18,6 @@ from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.errors import DomainError
 from bot.services.mentors import (
-    InvalidProfile,
     ProfileForm,
     mentor_for,
     profile_form_data,
@@ -35,6 +34,7 @@ from handlers.forms import (
     form_values,
     replace_clicked_message,
     string,
+    submit_or_errors,
     tell,
     text,
     whole_number,
@@ -150,23 +150,23 @@ def on_profile_submitted(
         coc_accepted=COC_AGREE in choices(values, BlockId.COC),
     )
     person = person_for(deps, client, user_id)
-    try:
-        with deps.sessions.begin() as session:
-            saved = save_profile(
-                session,
-                person_id=person.id,
-                form=form,
-                approval=deps.settings.mentor_approval,
-                now=deps.clock.now(),
-                opened=string(view.get("private_metadata")) or None,
-            )
-    except InvalidProfile as invalid:
-        ack(
-            response_action="errors",
-            errors={FIELD_BLOCKS[f]: m for f, m in invalid.errors.items()},
-        )
+    saved = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: save_profile(
+            session,
+            person_id=person.id,
+            form=form,
+            approval=deps.settings.mentor_approval,
+            now=deps.clock.now(),
+            opened=string(view.get("private_metadata")) or None,
+        ),
+        default=BlockId.BIO,
+        fields=FIELD_BLOCKS,
+    )
+    if saved is None:
         return
-    ack()
     client.chat_postMessage(
         channel=user_id, **build_saved_message(saved.mentor, created=saved.created)
     )

@@ -30,7 +30,6 @@ from bot.ids import Action, BlockId, Callback
 from bot.services.coordinators import NotACoordinator
 from bot.services.errors import DomainError
 from bot.services.mentors import (
-    InvalidProfile,
     MentorOutcome,
     MentorView,
     decide,
@@ -50,6 +49,7 @@ from handlers.forms import (
     form_values,
     number,
     replace_clicked_message,
+    submit_or_errors,
     tell,
     text,
 )
@@ -289,24 +289,23 @@ def on_pause_reason(
         ack(response_action="errors", errors={BlockId.REASON: OUT_OF_DATE})
         return
     shown, url = opened
-    try:
-        with deps.sessions.begin() as session:
-            outcome = coordinator_pause(
-                session,
-                mentor_id=shown.mentor_id,
-                version=shown.version,
-                reason=text(form_values(view), BlockId.REASON),
-                actor=coordinator,
-                coordinators=deps.settings.coordinator_user_ids,
-                now=deps.clock.now(),
-            )
-    except InvalidProfile as invalid:
-        ack(response_action="errors", errors={BlockId.REASON: invalid.errors["reason"]})
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: coordinator_pause(
+            session,
+            mentor_id=shown.mentor_id,
+            version=shown.version,
+            reason=text(form_values(view), BlockId.REASON),
+            actor=coordinator,
+            coordinators=deps.settings.coordinator_user_ids,
+            now=deps.clock.now(),
+        ),
+        default=BlockId.REASON,
+    )
+    if outcome is None:
         return
-    except DomainError as refused:
-        ack(response_action="errors", errors={BlockId.REASON: str(refused)})
-        return
-    ack()
     at = {"response_url": url, "user": {"id": coordinator}}
     redraw(deps, at, client, shown, build_change_notice(outcome))
     tell_mentor(wiring.home, client, outcome, build_status_dm)

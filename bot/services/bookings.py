@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from bot.services import booking_plans, capacity, lifecycle
 from bot.services.availability import LIVE_STATUSES
 from bot.services.booking_view import BOOKING_LEAD, BookingView
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, MentorProfile, Slot, User
 from store.statuses import BookingStatus, MentorStatus, PlannedBy
@@ -89,12 +89,8 @@ class BookingError(DomainError):
             self.field = field
 
 
-class InvalidRequest(BookingError):
+class InvalidRequest(FieldErrors, BookingError):
     """One message per form field that needs fixing."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()), next(iter(errors), None))
-        self.errors = errors
 
 
 class SlotTaken(BookingError):

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services import mentorship_view
+from bot.services.errors import FieldErrors
 from bot.services.mentorship_view import MentorshipError
 from store.models import Booking, DiaryEntry, MentorshipMember, User
 from store.statuses import BookingStatus, Role
@@ -61,13 +62,11 @@ class SessionToWrite:
 
 
 class DiaryError(MentorshipError):
-    field: str | None = None
+    """A diary refusal; `field` (from DomainError) names the input it belongs to."""
 
 
-class InvalidEntry(DiaryError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
+class InvalidEntry(FieldErrors, DiaryError):
+    """One message per diary field that needs fixing."""
 
 
 class NotYourSession(DiaryError):

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.services.errors import FieldErrors
 from bot.services.mentorship_view import (
     MentorshipError,
     MentorshipOver,
@@ -56,13 +57,9 @@ def goal_status(value: str) -> GoalStatus | None:
         return None
 
 
-class GoalsInvalid(MentorshipError):
+class GoalsInvalid(FieldErrors, MentorshipError):
     """One message per field of the goals form that needs fixing (keys: `text_field`,
     `steps_field`, `FORM`)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 class OnlyMenteeChanges(MentorshipError):

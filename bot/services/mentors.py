@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.services.availability import recut_free_slots
 from bot.services.coordinators import authorize, require_coordinator
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import lock_live_people
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
 from store.models import (
@@ -109,12 +109,8 @@ class SaveResult:
     awaiting_approval: bool
 
 
-class InvalidProfile(DomainError):
+class InvalidProfile(FieldErrors):
     """One message per form field that needs fixing."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 class NotAMentor(DomainError):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from bot.services.errors import FieldErrors
 from bot.services.mentorship_view import MentorshipError
 
 TEXT_MAX = 1000
 STARS_MIN, STARS_MAX = 1, 5
 
 
-class InvalidForm(MentorshipError):
+class InvalidForm(FieldErrors, MentorshipError):
     """One message per form field that needs fixing, keyed by the field's name."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 def check_stars(errors: dict[str, str], field: str, stars: int | None) -> None:

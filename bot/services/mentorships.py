@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.services import mentorship_plans
+from bot.services.errors import FieldErrors
 from bot.services.mentorship_view import (
     MemberView,
     MentorshipError,
@@ -57,13 +58,9 @@ REQUESTED_INDEX = "uq_mentorship_members_requested_pair"
 HOLDING_PLACE = (MemberStatus.AGREEING, MemberStatus.ACTIVE)
 
 
-class InvalidAsk(MentorshipError):
+class InvalidAsk(FieldErrors, MentorshipError):
     """One message per form field that needs fixing ("goals", "hopes", "cadence", "months",
     "comment")."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 class AlreadyAsked(MentorshipError):

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.services import lifecycle
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import lock_live_people
 from store.models import Attendance, Booking, MentorProfile, Review, User
 from store.statuses import BookingStatus, WhatHappened
@@ -73,12 +73,8 @@ class ReviewError(DomainError):
             self.field = field
 
 
-class InvalidReview(ReviewError):
+class InvalidReview(FieldErrors, ReviewError):
     """One message per form field that needs fixing."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(" ".join(errors.values()), next(iter(errors), None))
-        self.errors = errors
 
 
 class AlreadyReviewed(ReviewError):
