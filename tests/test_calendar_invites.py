@@ -120,6 +120,15 @@ def test_emails_come_from_slack_profiles(box: Sandbox) -> None:
     assert emails == {ADA: "ada@example.com", BEN: "ben@example.com"}
 
 
+def test_a_changed_email_reaches_the_next_invite(box: Sandbox) -> None:
+    """Ben's address changes in Slack: user_change brings it, and the next invite carries it."""
+    ada_with_a_morning(box)
+    assert request(box, BEN) == {}
+    box.user(BEN).user_change(email="ben.martin@example.org")
+    box.user(ADA).click("Approve")
+    assert str(event_of(invites(box, BEN)[0])["ATTENDEE"]) == "mailto:ben.martin@example.org"
+
+
 def test_without_the_email_scope_the_invite_still_comes(box: Sandbox) -> None:
     """Slack leaves e-mails out when the scope is missing: the invite names nobody by address,
     and is sent all the same."""
