@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from types import FrameType
 
 from slack_bolt.error import BoltError
@@ -67,6 +68,12 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            if settings.public_url:  # calendar apps still need GET /calendar/<token>.ics
+                feeds = make_server(
+                    app, engine, host=host, port=settings.port, feed=feed_reader(deps)
+                )
+                threading.Thread(target=feeds.run, name="calendar-feeds", daemon=True).start()
+                log.info("Serving calendar feeds on http://%s:%d/calendar/", host, settings.port)
             log.info("Connecting to Slack in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
