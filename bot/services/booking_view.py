@@ -44,6 +44,7 @@ class BookingView:
     # A session of a mentorship, and which side planned its time (the other side answers it).
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
+    approval_note: str | None = None  # what the approver added for the other side
     # For the calendar invite (bot/blocks/ics.py): where it happens (the session's own choice,
     # else the mentor's default), its SEQUENCE, both people's Slack e-mails, when it was decided.
     meeting_kind: MeetingKind = MeetingKind.VIDEO
