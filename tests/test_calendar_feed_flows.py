@@ -127,6 +127,7 @@ def test_privacy_deletion_drops_the_feed_and_the_email(box: Sandbox) -> None:
     box.user(ADA).command("calendar")
     bens, adas = feed_path(box, BEN), feed_path(box, ADA)
     box.user(BEN).command("privacy delete")
+    assert "your calendar link stops working" in seen_text(box, BEN, "ack")
     box.user(BEN).click("Yes, delete my data")
     assert fetch(box, bens) == (404, "text/plain", b"")
     status, _, body = fetch(box, adas)
