@@ -94,6 +94,22 @@ def test_cancelling_takes_the_same_event_away(box: Sandbox) -> None:
         assert not event_of(cancelled).walk("VALARM")
 
 
+def test_an_accepted_proposal_comes_with_an_invite_at_the_new_time(box: Sandbox) -> None:
+    """Ada proposes 11:00 instead; nothing is sent until Ben accepts, then both get the invite
+    for 11:00 New York time (16:00 UTC)."""
+    ada_with_a_morning(box)
+    assert request(box, BEN) == {}
+    ada = box.user(ADA)
+    ada.click("Propose another time")
+    ada.fill("Time", "Tue 24 Nov, 11:00")
+    assert ada.submit().errors == {}
+    assert invites(box, BEN) == []
+    box.user(BEN).click("Accept")
+    for person in (BEN, ADA):
+        (invite,) = invites(box, person)
+        assert event_of(invite).decoded("DTSTART") == SESSION_START + timedelta(hours=1)
+
+
 def test_a_withdrawn_request_never_had_an_invite(box: Sandbox) -> None:
     """A request cancelled before anyone approved it was never in a calendar: no file at all."""
     ada_with_a_morning(box)
