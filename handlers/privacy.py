@@ -104,7 +104,7 @@ def tell_other(home: HomePublisher, client: WebClient, booking: BookingView, dep
         home.publish(client, other)
     except SlackApiError as failed:
         log.warning("Could not tell %s about booking %s: %s", other, booking.id, failed)
-    send_cancellation(client, booking, to=(other,))
+    send_cancellation(client, booking)  # the one who left gets it too: their calendar is theirs
 
 
 def tell_mentorship_ended(

@@ -10,7 +10,6 @@ docs/architecture.md, "Calendar".
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,16 +28,10 @@ COMMENTS = {
 }
 
 
-def send_invite(
-    client: WebClient,
-    booking: BookingView,
-    method: InviteMethod,
-    to: Sequence[str] | None = None,
-) -> None:
-    """Upload the invite to the mentee's and the mentor's DM (or only to `to`'s); failures are
-    logged, not raised."""
+def send_invite(client: WebClient, booking: BookingView, method: InviteMethod) -> None:
+    """Upload the invite to the mentee's and the mentor's DM; failures are logged, not raised."""
     content = build_invite(booking, method)
-    for person in to if to is not None else (booking.mentee_slack_id, booking.mentor_slack_id):
+    for person in (booking.mentee_slack_id, booking.mentor_slack_id):
         try:
             dm = client.conversations_open(users=person)["channel"]["id"]
             client.files_upload_v2(
@@ -55,9 +48,7 @@ def send_invite(
             )  # fmt: skip
 
 
-def send_cancellation(
-    client: WebClient, booking: BookingView, to: Sequence[str] | None = None
-) -> None:
+def send_cancellation(client: WebClient, booking: BookingView) -> None:
     """The CANCEL invite, to a session whose invite was sent (a withdrawn request had none)."""
     if booking.had_invite:
-        send_invite(client, booking, InviteMethod.CANCEL, to)
+        send_invite(client, booking, InviteMethod.CANCEL)
