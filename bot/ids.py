@@ -76,6 +76,10 @@ class Action(StrEnum):
     # Mentorships: groups
     OPEN_GROUP = "mentorship_group_open"
     JOIN_GROUP = "mentorship_group_join"
+    # Concerns raised with coordinators
+    RAISE_CONCERN = "concern_raise"
+    READ_CONCERN = "concern_read"
+    HANDLE_CONCERN = "concern_handled"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -113,6 +117,8 @@ class Callback(StrEnum):
     EVALUATION = "mentorship_evaluation"
     OPEN_GROUP = "mentorship_group"
     JOIN_GROUP = "mentorship_group_join"
+    CONCERN = "concern"
+    CONCERN_READ = "concern_read"  # read only: no submit
 
 
 class BlockId(StrEnum):
@@ -171,6 +177,10 @@ class BlockId(StrEnum):
     GROUP_NAME = "group_name"
     GROUP_GOAL = "group_goal"
     SEATS = "seats"
+    # Concerns raised with coordinators
+    CONCERN_KIND = "concern_kind"
+    CONCERN_TEXT = "concern_text"
+    CONCERN_SESSION = "concern_session"
 
 
 COMMAND = "/mentor"

@@ -13,6 +13,7 @@ from handlers import (
     calendar_feed,
     closing,
     commands,
+    concerns,
     context,
     diary,
     errors,
@@ -56,5 +57,6 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     mentorship_sessions.register(app)
     calendar_feed.register(app, subcommands)
     diary.register(app)
+    concerns.register(app, subcommands)
     errors.register(app)
     return subcommands
