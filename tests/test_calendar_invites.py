@@ -110,6 +110,24 @@ def test_an_accepted_proposal_comes_with_an_invite_at_the_new_time(box: Sandbox)
         assert event_of(invite).decoded("DTSTART") == SESSION_START + timedelta(hours=1)
 
 
+def test_a_reschedule_moves_the_same_event(box: Sandbox) -> None:
+    """Ben asks to move the session to 11:00 and Ada accepts: both get a second REQUEST for the
+    same UID with SEQUENCE 1 at the new time, so their calendars move the event they have."""
+    approved_session(box)
+    ben = box.user(BEN)
+    ben.click("Reschedule", where="message")
+    ben.fill("Time", "Tue 24 Nov, 17:00")
+    assert ben.submit().errors == {}
+    assert len(invites(box, BEN)) == 1  # nothing moves until the other side accepts
+    box.user(ADA).click("Accept")
+    for person in (BEN, ADA):
+        first, moved = invites(box, person)
+        assert str(moved["METHOD"]) == "REQUEST"
+        assert event_of(moved)["UID"] == event_of(first)["UID"]
+        assert (int(event_of(first)["SEQUENCE"]), int(event_of(moved)["SEQUENCE"])) == (0, 1)
+        assert event_of(moved).decoded("DTSTART") == SESSION_START + timedelta(hours=1)
+
+
 def test_a_withdrawn_request_never_had_an_invite(box: Sandbox) -> None:
     """A request cancelled before anyone approved it was never in a calendar: no file at all."""
     ada_with_a_morning(box)

@@ -27,7 +27,7 @@ EVE = "U0EVE"
 ENV = {"COORDINATOR_CHANNEL": CHANNEL, "COORDINATOR_USER_IDS": CHITRA}
 EVERYONE = {**NAMES, DAN: "Dan Ruiz", EVE: "Eve Adams"}
 WHAT_BEN_WROTE = "Ada did not come and did not answer my messages; I'd rather she didn't know."
-KIND, TEXT, SESSION = "What happened?", "Tell us more", "Which session? (optional)"
+KIND, TEXT, SESSION = "What happened?", "Tell us more", "Which session?"
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def build_concern_modal(form: ConcernForm) -> dict[str, Any]:
         blocks.append(
             select(
                 B.CONCERN_SESSION,
-                "Which session? (optional)",
+                "Which session?",
                 options,
                 initial=preselected,
                 hint=f"In your time zone, {form.tz}.",

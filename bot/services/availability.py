@@ -31,8 +31,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.services.errors import DomainError
-from store.models import SESSION_LENGTHS, AvailabilityWindow, Booking, MentorProfile, Slot, User
-from store.statuses import BookingStatus, MentorStatus, WindowKind
+from store.models import (
+    SESSION_LENGTHS,
+    AvailabilityWindow,
+    Booking,
+    MentorProfile,
+    Slot,
+    TimeProposal,
+    User,
+)
+from store.statuses import BookingStatus, MentorStatus, ProposalStatus, WindowKind
 
 MAX_WEEKS = 52
 LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
@@ -606,8 +614,8 @@ def recut_free_slots(session: Session, *, mentor_id: int, minutes: int, now: dat
         select(Booking.id)
         .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
         .exists(),
-        select(Booking.id)
-        .where(Booking.proposed_slot_id == Slot.id, Booking.status == BookingStatus.PENDING)
+        select(TimeProposal.id)
+        .where(TimeProposal.slot_id == Slot.id, TimeProposal.status == ProposalStatus.OPEN)
         .exists(),
     )
     free = session.execute(

@@ -45,11 +45,15 @@ class BookingView:
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
     approval_note: str | None = None  # what the approver added for the other side
+    # The open time proposal (bot/services/negotiation.py): its id and who made it.
+    proposal_id: int | None = None
+    proposed_by_slack_id: str | None = None
+    # The calendar invite's SEQUENCE: it rises with each accepted reschedule.
+    sequence: int = 0
     # For the calendar invite (bot/blocks/ics.py): where it happens (the session's own choice,
-    # else the mentor's default), its SEQUENCE, both people's Slack e-mails, when it was decided.
+    # else the mentor's default), both people's Slack e-mails, when it was decided.
     meeting_kind: MeetingKind = MeetingKind.VIDEO
     meeting_place: str = ""
-    sequence: int = 0
     mentor_email: str | None = None
     mentee_email: str | None = None
     decided_at: datetime | None = None
@@ -75,6 +79,16 @@ class BookingView:
     def answerer_slack_id(self) -> str:
         """Who approves or declines the request: the side that did not plan it."""
         return self.other_party(self.planner_slack_id)
+
+    @property
+    def waiting_for_slack_id(self) -> str | None:
+        """Whose answer the booking waits for: the side that did not make the open proposal;
+        without one, a pending request's answerer; nobody for a settled session."""
+        if self.proposed_by_slack_id is not None:
+            return self.other_party(self.proposed_by_slack_id)
+        if self.status == BookingStatus.PENDING:
+            return self.answerer_slack_id
+        return None
 
     def other_party(self, slack_id: str) -> str:
         """The other participant's Slack id (the mentor's, for anyone but the mentor)."""
