@@ -37,6 +37,7 @@ DEFAULTS: dict[str, str] = {
     "LOG_LEVEL": "INFO",
     "AVAILABILITY_HORIZON_WEEKS": "8",
     "MAX_OPEN_REQUESTS": "3",
+    "PUBLIC_URL": "",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 APPROVAL_MODES = ("open", "coordinator")
@@ -73,6 +74,13 @@ class Settings:
     log_level: str
     availability_horizon_weeks: int
     max_open_requests: int
+    # Where people's calendar apps reach `GET /calendar/<token>.ics`; see `feed_base_url`.
+    public_url: str | None = None
+
+    @property
+    def feed_base_url(self) -> str:
+        """The base of calendar feed links: PUBLIC_URL, else this machine on PORT (local use)."""
+        return self.public_url or f"http://localhost:{self.port}"
 
     @property
     def socket_mode(self) -> bool:
@@ -129,6 +137,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             get("AVAILABILITY_HORIZON_WEEKS"), "AVAILABILITY_HORIZON_WEEKS", 1, 52
         ),
         max_open_requests=_whole_number(get("MAX_OPEN_REQUESTS"), "MAX_OPEN_REQUESTS", 1, 20),
+        public_url=_public_url(get("PUBLIC_URL")),
     )
     if settings.mentor_approval == "coordinator" and not settings.coordinator_channel:
         raise ConfigError(
@@ -159,6 +168,18 @@ def _api_url(value: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError("SLACK_API_URL", f"is malformed: expected an http(s) URL, got {value!r}")
     return value if value.endswith("/") else value + "/"
+
+
+def _public_url(value: str) -> str | None:
+    """The app's public base address, without a trailing slash; None when unset."""
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise ConfigError(
+            "PUBLIC_URL", f"is malformed: expected an http(s) base URL, got {value!r}"
+        )
+    return value.rstrip("/")
 
 
 def _database_url(value: str) -> str:

@@ -36,6 +36,7 @@ class Action(StrEnum):
     ACCEPT_PROPOSAL = "booking_accept_proposal"
     REJECT_PROPOSAL = "booking_reject_proposal"
     CANCEL_BOOKING = "booking_cancel"
+    CALENDAR_RESET = "calendar_feed_reset"  # a new secret for the person's calendar feed
     CHECKIN_YES = "checkin_yes"
     CHECKIN_NO = "checkin_no"
     WHAT_HAPPENED = "checkin_what_happened"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from types import FrameType
 
 from slack_bolt.error import BoltError
@@ -16,7 +17,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs import run_due_pass
 from bot.scheduler import start_scheduler
-from bot.server import make_server
+from bot.server import feed_reader, make_server
 from bot.slack.client import make_web_client
 from bot.slack.coordinator_channel import warn_if_readable_by_others
 from store.db import make_engine, make_session_factory
@@ -67,10 +68,16 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            if settings.public_url:  # calendar apps still need GET /calendar/<token>.ics
+                feeds = make_server(
+                    app, engine, host=host, port=settings.port, feed=feed_reader(deps)
+                )
+                threading.Thread(target=feeds.run, name="calendar-feeds", daemon=True).start()
+                log.info("Serving calendar feeds on http://%s:%d/calendar/", host, settings.port)
             log.info("Connecting to Slack in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            server = make_server(app, engine, host=host, port=settings.port)
+            server = make_server(app, engine, host=host, port=settings.port, feed=feed_reader(deps))
             signal.signal(signal.SIGTERM, _interrupt)
             log.info("Serving Slack on http://%s:%d/slack/events", host, settings.port)
             server.run()

@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.deps import Deps
 from bot.jobs import PassReport, run_due_pass
-from bot.server import EVENTS_PATH, make_server
+from bot.server import EVENTS_PATH, feed_reader, make_server
 from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
 from bot.slack.client import make_web_client
 from bot.slack.due_batch import DueSender
@@ -43,6 +43,8 @@ class Sandbox:
     clock: ManualClock
     executor: TrackingExecutor
     retry_waits: list[float] = field(default_factory=list)
+    # The app's own HTTP address (what PUBLIC_URL would be), for GET /calendar/<token>.ics.
+    http_url: str = ""
 
     @property
     def settings(self) -> Settings:
@@ -84,7 +86,7 @@ def sandbox(
     client = make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=waits.append)
     executor = TrackingExecutor(max_workers=8, thread_name_prefix="sandbox-listener")
     app = build_app(deps, client=client, listener_executor=executor)
-    server = make_server(app, engine, host="127.0.0.1", port=0)
+    server = make_server(app, engine, host="127.0.0.1", port=0, feed=feed_reader(deps))
     stopping = threading.Event()
 
     def serve() -> None:
@@ -96,10 +98,10 @@ def sandbox(
 
     thread = threading.Thread(target=serve, name="sandbox-http", daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"  # type: ignore[union-attr]
-    driver = SlackDriver(fake, url, SIGNING_SECRET, settle=executor.wait_idle)
+    root = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    driver = SlackDriver(fake, root + EVENTS_PATH, SIGNING_SECRET, settle=executor.wait_idle)
     try:
-        yield Sandbox(fake, driver, deps, app, client, engine, clock, executor, waits)
+        yield Sandbox(fake, driver, deps, app, client, engine, clock, executor, waits, root)
     finally:
         stopping.set()
         server.task_dispatcher.shutdown()  # let answers in flight finish before the socket goes

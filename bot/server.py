@@ -1,4 +1,5 @@
-"""HTTP mode: Slack's events endpoint and a health check, served by waitress (multi-threaded)."""
+"""HTTP mode: Slack's events endpoint, a health check and people's calendar feeds, served by
+waitress (multi-threaded)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,22 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from bot.blocks.ics import build_feed
+from bot.deps import Deps
+from bot.services.calendar_feed import feed_sessions
 from store.db import database_is_healthy
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+CALENDAR_PREFIX, CALENDAR_SUFFIX = "/calendar/", ".ics"
 SERVER_THREADS = 8
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# A feed's token to its .ics bytes, or None when no feed has that token.
+FeedReader = Callable[[str], bytes | None]
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +53,51 @@ class SlackHandler(SlackRequestHandler):
         return self.app.dispatch(bolt_request)
 
 
-def make_wsgi_app(app: App, engine: Engine) -> WSGIApp:
-    """`POST /slack/events` goes to Bolt; `GET /healthz` answers 200 only if the database does."""
+def feed_reader(deps: Deps) -> FeedReader:
+    """Read a calendar feed in its own short transaction, at the clock's now."""
+
+    def read(token: str) -> bytes | None:
+        with deps.sessions.begin() as session:
+            found = feed_sessions(session, token=token, now=deps.clock.now())
+        return None if found is None else build_feed(found)
+
+    return read
+
+
+def serve_feed(feed: FeedReader | None, environ: dict[str, Any]) -> tuple[str, bytes]:
+    """`GET /calendar/<token>.ics`: the feed, or 404 with an empty body for any token that
+    opens nothing (wrong, reset, deleted): the answer says nothing about why."""
+    path = str(environ.get("PATH_INFO") or "")
+    token = path.removeprefix(CALENDAR_PREFIX).removesuffix(CALENDAR_SUFFIX)
+    method = environ.get("REQUEST_METHOD")
+    if feed is None or method not in ("GET", "HEAD") or not path.endswith(CALENDAR_SUFFIX):
+        return "404 Not Found", b""
+    try:
+        body = feed(token)
+    except SQLAlchemyError:
+        log.exception("Could not read a calendar feed")
+        return "503 Service Unavailable", b""
+    if body is None:
+        return "404 Not Found", b""
+    return "200 OK", body if method == "GET" else b""
+
+
+def make_wsgi_app(app: App, engine: Engine, feed: FeedReader | None = None) -> WSGIApp:
+    """`POST /slack/events` goes to Bolt; `GET /healthz` answers 200 only if the database does;
+    `GET /calendar/<token>.ics` is a person's calendar feed (when `feed` reads them)."""
     slack = SlackHandler(app, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if str(environ.get("PATH_INFO") or "").startswith(CALENDAR_PREFIX):
+            status, body = serve_feed(feed, environ)
+            kind = "text/calendar; charset=utf-8" if status.startswith("200") else "text/plain"
+            start_response(status, [
+                ("Content-Type", kind),
+                ("Cache-Control", "private, no-store"),
+                ("X-Robots-Tag", "noindex"),
+                ("Content-Length", str(len(body))),
+            ])  # fmt: skip
+            return [body]
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
             healthy = database_is_healthy(engine)
             body = json.dumps({"status": "ok" if healthy else "database unavailable"}).encode()
@@ -62,9 +110,13 @@ def make_wsgi_app(app: App, engine: Engine) -> WSGIApp:
 
 
 def make_server(
-    app: App, engine: Engine, *, host: str, port: int
+    app: App, engine: Engine, *, host: str, port: int, feed: FeedReader | None = None
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server; `port=0` picks a free one (see `.effective_port`)."""
     return create_server(
-        make_wsgi_app(app, engine), host=host, port=port, threads=SERVER_THREADS, ident="mentor-bot"
+        make_wsgi_app(app, engine, feed),
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        ident="mentor-bot",
     )

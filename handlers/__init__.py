@@ -10,6 +10,7 @@ from handlers import (
     approval,
     availability,
     booking,
+    calendar_feed,
     closing,
     commands,
     concerns,
@@ -56,6 +57,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     goals.register(app)
     mentorships_list.register(subcommands)
     mentorship_sessions.register(app)
+    calendar_feed.register(app, subcommands)
     diary.register(app)
     concerns.register(app, subcommands)
     errors.register(app)

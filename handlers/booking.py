@@ -31,6 +31,7 @@ from bot.ids import Action, BlockId, Callback
 from bot.services import booking_forms, bookings
 from bot.services.bookings import BookingOutcome, BookingView
 from bot.slack.directory import person_for
+from bot.slack.invites import send_cancellation, send_invite
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
 from handlers.forms import (
@@ -42,6 +43,7 @@ from handlers.forms import (
     text,
 )
 from handlers.home import HomePublisher
+from store.statuses import InviteMethod
 
 Result = TypeVar("Result")
 
@@ -68,6 +70,7 @@ def confirm_both(client: WebClient, booking: BookingView) -> None:
     client.chat_postMessage(
         channel=booking.mentor_slack_id, **build_confirmation(booking, for_mentor=True)
     )
+    send_invite(client, booking, InviteMethod.REQUEST)
 
 
 def ask_reason(
@@ -316,6 +319,7 @@ def on_cancel_reason(
     if outcome is not None:
         client.chat_postMessage(channel=outcome.tell, **build_cancelled(outcome.booking))
         update_card(client, outcome.booking)
+        send_cancellation(client, outcome.booking)
         refresh_homes(client, wiring.home, outcome.booking)
 
 

@@ -48,6 +48,7 @@ from bot.services import (
 )
 from bot.services.mentorship_closing import EvaluationForm
 from bot.slack.change_request_post import post_change_request
+from bot.slack.invites import send_cancellation
 from handlers.context import Wiring, wiring_of
 from handlers.forms import (
     FormValue,
@@ -295,6 +296,8 @@ def on_end_submit(
         return
     dm_each(client, ended.tell, build_ended_notice(ended))
     client.chat_postMessage(channel=user_id, **build_ended_confirmation(ended))
+    for session in ended.cancelled:
+        send_cancellation(client, session)
     refresh(wiring, client, (user_id, *ended.tell))
 
 

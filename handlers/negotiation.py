@@ -32,6 +32,7 @@ from bot.services import negotiation
 from bot.services.errors import DomainError
 from bot.services.negotiation import NegotiationOutcome
 from bot.slack.directory import person_for
+from bot.slack.invites import send_invite
 from handlers.booking import confirm_both, refresh_homes, update_card
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
@@ -45,6 +46,7 @@ from handlers.forms import (
     text,
 )
 from handlers.home import HomePublisher
+from store.statuses import InviteMethod
 
 # Where the negotiation's field errors show in its modals (the others are named by block id).
 NEGOTIATION_FIELDS = {"when": BlockId.WHEN_DAY, "who": BlockId.WHO}
@@ -80,6 +82,7 @@ def tell_news(client: WebClient, outcome: NegotiationOutcome) -> None:
             client.chat_postMessage(
                 channel=slack_id, **build_rescheduled(outcome, for_mentor=for_mentor)
             )
+        send_invite(client, booking, InviteMethod.REQUEST)  # the same UID, a higher SEQUENCE
     elif outcome.confirmed:
         confirm_both(client, outcome.booking)
     else:

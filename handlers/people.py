@@ -1,11 +1,11 @@
-"""Keep our copy of users' names and time zones in step with Slack."""
+"""Keep our copy of users' names, time zones and e-mails in step with Slack."""
 
 from __future__ import annotations
 
 from slack_bolt import App, BoltContext
 
 from bot.services.people import refresh_known_person
-from bot.slack.directory import display_name, known_time_zone
+from bot.slack.directory import display_name, known_time_zone, profile_email
 from handlers.context import wiring_of
 
 
@@ -22,6 +22,7 @@ def on_user_change(event: dict, context: BoltContext) -> None:
             real_name=display_name(user),
             tz=known_time_zone(user.get("tz")),
             now=deps.clock.now(),
+            email=profile_email(user),
         )
 
 

@@ -28,6 +28,7 @@ from bot.deps import Deps
 from bot.ids import Action
 from bot.services.bookings import BookingView
 from bot.services.privacy import NothingToForget, footprint, forget_person
+from bot.slack.invites import send_cancellation
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
 from handlers.forms import clicking_user, replace_clicked_message
@@ -103,6 +104,7 @@ def tell_other(home: HomePublisher, client: WebClient, booking: BookingView, dep
         home.publish(client, other)
     except SlackApiError as failed:
         log.warning("Could not tell %s about booking %s: %s", other, booking.id, failed)
+    send_cancellation(client, booking)  # the one who left gets it too: their calendar is theirs
 
 
 def tell_mentorship_ended(

@@ -171,6 +171,14 @@ class Matching(StrEnum):
     COORDINATORS = "coordinators"
 
 
+class InviteMethod(StrEnum):
+    """What a calendar invite asks of the calendar (RFC 5546 iTIP): add or move the event,
+    or take it away. Not stored; a closed set all the same."""
+
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
 def values(choices: type[StrEnum]) -> tuple[str, ...]:
     """The texts of an enum's members, in order, for a check constraint."""
     return tuple(member.value for member in choices)

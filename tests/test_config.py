@@ -75,6 +75,8 @@ def test_values_are_parsed_and_normalised() -> None:
         ("REQUEST_TTL", "0h"),
         ("LOG_LEVEL", "LOUD"),
         ("AVAILABILITY_HORIZON_WEEKS", "0"),
+        ("PUBLIC_URL", "mentor.example.org"),
+        ("PUBLIC_URL", "https://mentor.example.org/?x=1"),
     ],
 )
 def test_malformed_setting_is_named(name: str, value: str) -> None:
@@ -83,6 +85,13 @@ def test_malformed_setting_is_named(name: str, value: str) -> None:
         load_settings({name: value})
     assert raised.value.name == name
     assert str(raised.value).startswith(f"{name} is malformed")
+
+
+def test_calendar_links_use_the_public_url() -> None:
+    """Feed links start at PUBLIC_URL (without its trailing slash), else at this machine."""
+    assert load_settings({}).feed_base_url == "http://localhost:3000"
+    public = load_settings({"PUBLIC_URL": "https://mentor.example.org/"})
+    assert public.feed_base_url == "https://mentor.example.org"
 
 
 def test_coordinator_approval_needs_a_channel() -> None:

@@ -56,6 +56,7 @@ def test_manifest_declares_what_the_bot_uses() -> None:
         "mpim:write",  # the group DM of a mentorship pair
         "im:write",
         "users:read",
+        "users:read.email",  # organizer and attendee e-mails of calendar invites
     }
 
 

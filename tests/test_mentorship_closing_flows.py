@@ -237,7 +237,9 @@ def test_ending_early_keeps_the_reason_from_the_other_side_when_asked(program: S
     with box.deps.sessions.begin() as session:  # a session of theirs planned for next week
         member = session.get_one(MentorshipMember, pair.member)
         at = A_MONTH_IN + timedelta(days=3)
-        planned = add_session(session, member.mentor_id, member.mentee_id, at)
+        planned = add_session(
+            session, member.mentor_id, member.mentee_id, at, decided_at=at - timedelta(days=7)
+        )
         planned.mentorship_id = pair.mentorship
         booking_id = planned.id
     run_at(box, A_MONTH_IN)
@@ -267,6 +269,10 @@ def test_ending_early_keeps_the_reason_from_the_other_side_when_asked(program: S
             DueWork.booking_id == booking_id, DueWork.status == DueStatus.PENDING
         )
         assert session.scalars(reminders).all() == []
+    for person in (ADA, BEN):  # the cancelled session leaves both calendars
+        (cancel,) = [s.file for s in box.fake.seen_by(person) if s.kind == "file" and s.file]
+        assert b"METHOD:CANCEL" in cancel["content"]
+        assert f"UID:booking-{booking_id}@".encode() in cancel["content"]
 
     box.user(ADA).click("Answer")  # her pulse, a stale button now
     assert "already ended" in everything(box, ADA)

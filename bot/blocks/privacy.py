@@ -22,6 +22,8 @@ STORED = (
     "demand and make `find` quicker.\n"
     "• Coordinators' actions (approving or pausing a mentor, exports), with who acted and about "
     "whom, in an audit log for accountability."
+    "\n• Your Slack profile e-mail, to name you in the calendar invites of your sessions, and, "
+    "if you asked for a calendar link, a fingerprint of it (never the link itself)."
 )
 MENTORSHIPS = (
     "*In a mentorship*\n"
@@ -70,6 +72,7 @@ def build_delete_confirmation(found: Footprint) -> dict[str, Any]:
     """Exactly what deleting will do, with the button that does it."""
     consequences = [
         "• Your name, goals, interests and saved searches are removed.",
+        "• Your e-mail is removed and your calendar link stops working.",
         f"• The messages and reasons of your {found.bookings} booking(s) are removed; "
         "the other person keeps the date in their history.",
         "• Where the coordinators' records name you (the audit log, mentor approvals and "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from store.statuses import BookingStatus, PlannedBy
+from store.statuses import BookingStatus, MeetingKind, PlannedBy
 
 # A request needs time for an answer: it expires an hour before its slot at the latest.
 BOOKING_LEAD = timedelta(hours=1)
@@ -50,11 +50,25 @@ class BookingView:
     proposed_by_slack_id: str | None = None
     # The calendar invite's SEQUENCE: it rises with each accepted reschedule.
     sequence: int = 0
+    # For the calendar invite (bot/blocks/ics.py): where it happens (the session's own choice,
+    # else the mentor's default), both people's Slack e-mails, when it was decided.
+    meeting_kind: MeetingKind = MeetingKind.VIDEO
+    meeting_place: str = ""
+    mentor_email: str | None = None
+    mentee_email: str | None = None
+    decided_at: datetime | None = None
 
     @property
     def confirmed(self) -> bool:
         """Approved: a session both people expect (after accepting a proposal, or approval)."""
         return self.status == BookingStatus.APPROVED
+
+    @property
+    def had_invite(self) -> bool:
+        """Both people were sent its calendar invite: it was confirmed (approved), even if it
+        has been cancelled since; a request withdrawn while pending never was."""
+        confirmed_once = self.decided_at is not None and self.status == BookingStatus.CANCELLED
+        return self.confirmed or confirmed_once
 
     @property
     def planner_slack_id(self) -> str:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import Select, and_, func, literal, or_, select, union_all, update
+from sqlalchemy import CompoundSelect, Select, and_, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -483,6 +483,15 @@ def get_bookings(session: Session, *, booking_ids: Collection[int]) -> dict[int,
     return {row[0].id: _view(row[0], row[1]) for row in rows}
 
 
+def get_bookings_in(
+    session: Session, ids: Select[Any] | CompoundSelect[Any]
+) -> tuple[BookingView, ...]:
+    """The bookings whose ids a select picks, earliest first, in one query (plus the loader's
+    one for interests), for readers that choose bookings by their own indexed criteria."""
+    rows = session.execute(_views().where(Booking.id.in_(ids)).order_by(Booking.starts_at))
+    return tuple(_view(row[0], row[1]) for row in rows)
+
+
 def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 10) -> MySessions:
     """A person's sessions and requests as mentor and as mentee, in four queries however busy.
 
@@ -753,4 +762,9 @@ def _view(booking: Booking, offer: TimeProposal | None) -> BookingView:
         proposal_id=offer.id if offer is not None else None,
         proposed_by_slack_id=people.get(offer.proposed_by or 0) if offer is not None else None,
         sequence=booking.sequence,
+        meeting_kind=booking.meeting_kind or mentor.meeting_kind,
+        meeting_place=booking.meeting_place or mentor.meeting_place,
+        mentor_email=mentor.user.email,
+        mentee_email=mentee.email,
+        decided_at=booking.decided_at,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,10 +45,26 @@ def find_person(session: Session, slack_id: str) -> Person | None:
     return _person(user) if user else None
 
 
-def save_person(
-    session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
-) -> Person:
-    """Create or refresh a user from what Slack says about them.
+class SlackFacts(TypedDict):
+    """What Slack says about a person, and when we heard it; `email` only with the
+    users:read.email scope."""
+
+    real_name: str
+    tz: str
+    now: datetime
+    email: NotRequired[str | None]
+
+
+def _copy_facts(user: User, facts: SlackFacts) -> None:
+    user.real_name = facts["real_name"]
+    user.tz = facts["tz"]
+    user.email = facts.get("email") or user.email
+    user.updated_at = facts["now"]
+
+
+def save_person(session: Session, *, slack_id: str, **facts: Unpack[SlackFacts]) -> Person:
+    """Create or refresh a user from what Slack says about them (an e-mail only when Slack
+    gives one: without the users:read.email scope it gives none, and the one we have stays).
 
     The row is read locked: a privacy deletion holding it replaces the Slack id, so once it
     commits this read no longer matches, and the person starts afresh instead of writing their
@@ -57,18 +74,14 @@ def save_person(
         select(User).where(User.slack_id == slack_id).with_for_update(key_share=True)
     )
     if user is None:
-        user = User(slack_id=slack_id, created_at=now)
+        user = User(slack_id=slack_id, created_at=facts["now"])
         session.add(user)
-    user.real_name = real_name
-    user.tz = tz
-    user.updated_at = now
+    _copy_facts(user, facts)
     session.flush()
     return _person(user)
 
 
-def refresh_known_person(
-    session: Session, *, slack_id: str, real_name: str, tz: str, now: datetime
-) -> bool:
+def refresh_known_person(session: Session, *, slack_id: str, **facts: Unpack[SlackFacts]) -> bool:
     """Update a user we already know; people who never used the bot are not recorded.
 
     Read locked, like `save_person`, so a deletion under way is never undone.
@@ -78,9 +91,7 @@ def refresh_known_person(
     )
     if user is None:
         return False
-    user.real_name = real_name
-    user.tz = tz
-    user.updated_at = now
+    _copy_facts(user, facts)
     return True
 
 

@@ -12,6 +12,8 @@ and in the text of older entries. What stays: the rows themselves, stripped, so 
 requests, sessions, no-shows and stars stay true; and one audit entry saying that the pseudonym
 asked for deletion, which is the proof the request was honoured.
 
+Their Slack e-mail goes too, and their calendar feed, so its secret link opens nothing.
+
 Their future sessions and requests are cancelled first, and their live mentorships ended, and
 both are returned, so the caller can tell the other participants before the names are gone.
 
@@ -45,6 +47,7 @@ from store.models import (
     AuditEntry,
     AvailabilityWindow,
     Booking,
+    CalendarFeed,
     Concern,
     DueWork,
     MentorProfile,
@@ -137,6 +140,8 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
     user.real_name = FORGOTTEN_NAME
     user.tz = "UTC"
     user.goals = None
+    user.email = None
+    session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     user.deleted_at = user.updated_at = now
     # The re-check: nothing of theirs written since the first statements read may survive.
     _strip_bookings(session, theirs, Booking.message != REMOVED_MESSAGE)

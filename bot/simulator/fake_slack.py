@@ -101,9 +101,12 @@ class FakeSlack:
     # -- people and ids ----------------------------------------------------------------------
 
     def add_user(self, id: str, real_name: str, tz: str, name: str | None = None) -> SimUser:
-        """Add a person; `name` defaults to a handle made from the first name."""
+        """Add a person; `name` defaults to a handle made from the first name, and their
+        profile's e-mail is that handle at example.com."""
         handle = name or real_name.split()[0].lower()
-        user = SimUser(id=id, name=handle, real_name=real_name, tz=tz)
+        user = SimUser(
+            id=id, name=handle, real_name=real_name, tz=tz, email=f"{handle}@example.com"
+        )
         with self._lock:
             self._users[id] = user
             self.dm_channel(id)

@@ -19,6 +19,7 @@ class SimUser:
     tz: str
     is_bot: bool = False
     deleted: bool = False
+    email: str | None = None  # the profile's e-mail, shown with the users:read.email scope
 
     def to_api(self, team_id: str, now: datetime | None = None) -> dict:
         """The `user` object of users.info, with the offset Slack computes for the moment."""
@@ -41,6 +42,7 @@ class SimUser:
                 "display_name": self.real_name,
                 "display_name_normalized": self.real_name,
                 "image_72": f"https://avatars.sim.invalid/{self.id}_72.png",
+                **({"email": self.email} if self.email else {}),
             },
         }
 

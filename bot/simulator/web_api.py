@@ -109,7 +109,10 @@ def users_info(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     _required(params, "user")
     if not fake.has_user(params["user"]):
         raise ApiError("user_not_found")
-    return {"user": fake.user_info(params["user"])}
+    user = fake.user_info(params["user"])
+    if "users:read.email" in fake.withheld_scopes:  # Slack leaves the e-mail out, no error
+        user["profile"].pop("email", None)
+    return {"user": user}
 
 
 @method("conversations.open")

@@ -1,7 +1,8 @@
 """Slack users as `Person`s: kept in the store, read from Slack's users.info on first sight.
 
-Slack is the source of truth for names and time zones; the store is a cache refreshed by the
-`user_change` event, so rendering a view never waits on users.info for someone we already know.
+Slack is the source of truth for names, time zones and e-mails (for calendar invites); the store
+is a cache refreshed by the `user_change` event, so rendering a view never waits on users.info for
+someone we already know.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.deps import Deps
 from bot.services.people import Person, find_person, save_person
 
 NAME_LENGTH = 200  # users.real_name holds this many characters
+EMAIL_LENGTH = 254  # users.email holds this many, the longest address SMTP allows
 
 
 def known_time_zone(tz: Any) -> str:
@@ -37,6 +39,15 @@ def display_name(user: dict[str, Any]) -> str:
     return next((name for name in names if isinstance(name, str) and name), "")[:NAME_LENGTH]
 
 
+def profile_email(user: dict[str, Any]) -> str | None:
+    """The profile's e-mail (given with the users:read.email scope), if it looks like one."""
+    profile = user.get("profile")
+    email = profile.get("email") if isinstance(profile, dict) else None
+    if not isinstance(email, str) or "@" not in email or len(email) > EMAIL_LENGTH:
+        return None
+    return email.strip()
+
+
 def remember(deps: Deps, user: dict[str, Any]) -> Person:
     """Store what a users.info answer or a user_change event says about a user."""
     with deps.sessions.begin() as session:
@@ -46,6 +57,7 @@ def remember(deps: Deps, user: dict[str, Any]) -> Person:
             real_name=display_name(user),
             tz=known_time_zone(user.get("tz")),
             now=deps.clock.now(),
+            email=profile_email(user),
         )
 
 
