@@ -74,6 +74,8 @@ class Action(StrEnum):
     # Mentorships: groups
     OPEN_GROUP = "mentorship_group_open"
     JOIN_GROUP = "mentorship_group_join"
+    # Group sessions (office hours): open one from the availability modal
+    ADD_GROUP_TIME = "availability_add_group"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -110,6 +112,7 @@ class Callback(StrEnum):
     EVALUATION = "mentorship_evaluation"
     OPEN_GROUP = "mentorship_group"
     JOIN_GROUP = "mentorship_group_join"
+    ADD_GROUP_TIME = "availability_group"
 
 
 class BlockId(StrEnum):
@@ -167,6 +170,9 @@ class BlockId(StrEnum):
     GROUP_NAME = "group_name"
     GROUP_GOAL = "group_goal"
     SEATS = "seats"
+    # Group sessions (office hours): the title and auto-approve of a group time; seats is SEATS
+    SESSION_TITLE = "session_title"
+    AUTO_APPROVE = "auto_approve"
 
 
 COMMAND = "/mentor"

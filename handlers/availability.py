@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.availability import (
+    build_add_group_modal,
     build_add_once_modal,
     build_add_weekly_modal,
     build_availability_modal,
@@ -75,13 +76,19 @@ def on_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
     client.views_open(trigger_id=body["trigger_id"], view=availability_view(deps, mentor))
 
 
-def push_form(deps: Deps, body: dict[str, Any], client: WebClient, weekly: bool) -> None:
+FORMS = {
+    Action.ADD_ONCE: build_add_once_modal,
+    Action.ADD_WEEKLY: build_add_weekly_modal,
+    Action.ADD_GROUP_TIME: build_add_group_modal,
+}
+
+
+def push_form(deps: Deps, body: dict[str, Any], client: WebClient, form: Action) -> None:
     mentor = mentor_of(deps, clicking_user(body))
     parent = body.get("view")  # these buttons live in the availability modal
     if mentor is None or not isinstance(parent, dict):
         return
-    build = build_add_weekly_modal if weekly else build_add_once_modal
-    view = build(
+    view = FORMS[form](
         tz=mentor.tz,
         today=local_today(deps, mentor),
         minutes=mentor.session_minutes,
@@ -92,12 +99,17 @@ def push_form(deps: Deps, body: dict[str, Any], client: WebClient, weekly: bool)
 
 def on_add_once(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    push_form(wiring_of(context).deps, body, client, weekly=False)
+    push_form(wiring_of(context).deps, body, client, Action.ADD_ONCE)
 
 
 def on_add_weekly(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    push_form(wiring_of(context).deps, body, client, weekly=True)
+    push_form(wiring_of(context).deps, body, client, Action.ADD_WEEKLY)
+
+
+def on_add_group(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    push_form(wiring_of(context).deps, body, client, Action.ADD_GROUP_TIME)
 
 
 def submit_window(
@@ -111,19 +123,11 @@ def submit_window(
     deps = wiring.deps
     user_id = clicking_user(body)
     values = form_values(view)
-    start, end = (
-        _clock_time(text(values, BlockId.START)),
-        _clock_time(text(values, BlockId.END)),
-    )
-    day = _day(text(values, BlockId.DATE))
-    missing: dict[str, str] = {
-        block: "Pick a value."
-        for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
-        if value is None
-    }
-    if missing or start is None or end is None or day is None:
-        ack(response_action="errors", errors=missing)
+    when = _typed_time(values)
+    if isinstance(when, dict):
+        ack(response_action="errors", errors=when)
         return
+    day, start, end = when
     parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
     now = deps.clock.now()
 
@@ -170,6 +174,51 @@ def on_weekly_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
     submit_window(wiring_of(context), ack, body, client, view, weekly=True)
+
+
+def on_group_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    """A group session's form: one slot with seats, or its field errors."""
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    user_id = clicking_user(body)
+    values = form_values(view)
+    when = _typed_time(values)
+    if isinstance(when, dict):
+        ack(response_action="errors", errors=when)
+        return
+    day, start, end = when
+    parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
+    opened = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: availability.open_group_time(
+            session,
+            actor_slack_id=user_id,
+            tz_shown=tz_shown,
+            day=day,
+            start=start,
+            end=end,
+            title=text(values, BlockId.SESSION_TITLE),
+            seats=whole_number(values, BlockId.SEATS),
+            auto_approve=bool(choices(values, BlockId.AUTO_APPROVE)),
+            now=deps.clock.now(),
+        ),
+        default=BlockId.DATE,
+        fields={"title": BlockId.SESSION_TITLE},
+    )
+    if opened is None:
+        return
+    mentor = mentor_of(deps, user_id)
+    if mentor is not None:
+        notice = (
+            f":busts_in_silhouette: Opened *{opened.title}* for {opened.seats} people on "
+            f"{local_label(opened.starts_at, mentor.tz)}."
+        )
+        redraw(deps, body, client, parent_view_id, mentor, notice)
+    wiring.home.publish(client, user_id)
 
 
 def redraw(
@@ -253,6 +302,8 @@ def register(app: App, commands: Subcommands) -> None:
     app.action(Action.ADD_WEEKLY)(on_add_weekly)
     app.view(Callback.ADD_ONCE)(on_once_submitted)
     app.view(Callback.ADD_WEEKLY)(on_weekly_submitted)
+    app.action(Action.ADD_GROUP_TIME)(on_add_group)
+    app.view(Callback.ADD_GROUP_TIME)(on_group_submitted)
     app.action(Action.REMOVE_SLOT)(on_remove_slot)
     app.action(Action.CLEAR_DAY)(on_clear_day)
 
@@ -269,6 +320,20 @@ def _form_metadata(metadata: Any) -> tuple[str, str | None]:
         return raw, None
     tz = parsed.get("tz")
     return string(parsed.get("parent")), tz if isinstance(tz, str) and tz else None
+
+
+def _typed_time(values: dict[str, Any]) -> tuple[date, time, time] | dict[str, str]:
+    """A form's date and times, or "Pick a value." on each one missing or unreadable."""
+    day = _day(text(values, BlockId.DATE))
+    start = _clock_time(text(values, BlockId.START))
+    end = _clock_time(text(values, BlockId.END))
+    if day is None or start is None or end is None:
+        return {
+            block: "Pick a value."
+            for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
+            if value is None
+        }
+    return day, start, end
 
 
 def _weekdays(chosen: list[str]) -> set[int]:

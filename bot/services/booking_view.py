@@ -44,6 +44,15 @@ class BookingView:
     # A session of a mentorship, and which side planned its time (the other side answers it).
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
+    # A seat of a group session (office hours, a workshop): its title and how many seats it has.
+    seat_no: int = 1
+    seats: int = 1
+    session_title: str | None = None
+
+    @property
+    def in_group(self) -> bool:
+        """A seat of a session for several people, not a one-to-one session."""
+        return self.seats > 1
 
     @property
     def confirmed(self) -> bool:
