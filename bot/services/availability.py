@@ -138,7 +138,7 @@ class SlotView:
     starts_at: datetime
     ends_at: datetime
     booked: bool
-    # A group session: its title, seats and how many are held.
+    # A group session: its title, seats and how many are held (`taken` is 0 on other slots).
     title: str | None = None
     seats: int = 1
     taken: int = 0
@@ -674,7 +674,7 @@ def upcoming_slots(
             booked=bool(row.taken),
             title=row.title,
             seats=row.seats,
-            taken=int(row.taken or 0),
+            taken=int(row.taken or 0) if row.seats > 1 else 0,
         )
         for row in rows
     ]
