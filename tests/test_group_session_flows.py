@@ -8,19 +8,24 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.ids import Action
 from bot.sandbox import Sandbox
 from bot.simulator.render import render_blocks
-from store.models import Booking
+from store.models import Booking, MentorProfile
+from tests import seed
 from tests.conftest import ADA, BEN, CHITRA
 from tests.steps import (
     GOALS,
     NAMES,
     QUESTION,
+    SESSION_START,
     TOMORROW,
+    ada_with_a_morning,
     add_once,
     dms,
     run_at,
     seen_text,
+    send_click,
     sign_up,
     statuses,
 )
@@ -167,3 +172,29 @@ def test_bad_group_times_get_field_errors(box: Sandbox) -> None:
     assert list(open_group(box, start="16:30", end="17:30")) == ["From"]  # overlaps
     assert list(open_group(box, start="12:00", end="11:00")) == ["Until"]
     assert statuses(box) == []
+
+
+def test_a_groups_mentor_plans_one_session_for_every_member(box: Sandbox) -> None:
+    """Ada's circle of three active members: she plans once, one slot gets three seats, each
+    member's seat is confirmed at once, and she is reminded once."""
+    box.fake.add_user(DAN, "Dana Scott", "Europe/Berlin")
+    ada_with_a_morning(box)
+    with box.deps.sessions.begin() as session:
+        ada = session.scalars(select(MentorProfile)).one()
+        members = [seed.add_user(session, who, tz="Europe/Paris") for who in (BEN, CHITRA, DAN)]
+        circle = str(seed.add_mentorship(session, ada, members, group_name="Speakers").id)
+    send_click(box, ADA, Action.PLAN_SESSION, circle)
+    ada_acts = box.user(ADA)
+    ada_acts.fill("Agenda", "Openings that grab the room")
+    assert ada_acts.submit().errors == {}
+    assert seats(box) == [("approved", 1), ("approved", 2), ("approved", 3)]
+    for mentee in (BEN, CHITRA, DAN):
+        confirmed = [s for s in box.fake.seen_by(mentee) if "Session confirmed" in s.text]
+        assert len(confirmed) == 1, mentee
+        assert "*Speakers*, seat" in render_blocks(confirmed[0].blocks, "UTC", PEOPLE)
+    planned = seen_text(box, ADA, "dm")
+    assert "Speakers* meets" in planned and "Confirmed for @Ben Martin, @Chitra Rao" in planned
+    run_at(box, SESSION_START - timedelta(minutes=10))
+    # once each at 24 hours and at 10 minutes before, not once per seat
+    assert len(dms(box, ADA, "Reminder")) == 2
+    assert all(len(dms(box, mentee, "Reminder")) == 2 for mentee in (BEN, CHITRA, DAN))
