@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from store.db import SessionFactory, make_session_factory
@@ -96,38 +96,34 @@ def test_fifty_people_race_for_four_seats_approved_at_once(
         assert session.scalar(approved) == 4
 
 
-def test_a_seat_won_by_a_writer_that_skipped_the_locks_is_retried_on_the_next(
+def test_a_seat_taken_after_it_was_chosen_is_retried_on_the_next(
     sessions: SessionFactory, engine: Engine, database_url: str
 ) -> None:
-    """The index is the last referee: should another writer take the seat this one chose
-    between its read and its insert, the next free seat is taken instead."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers: no other writer can insert meanwhile")
+    """The index is the last referee: should the seat this request chose be taken between its
+    read of the free seats and its insert (here by a row slipped in right after that read),
+    the next free seat is taken instead."""
     with sessions.begin() as session:
         ada = add_mentor(session, ADA, tz=NEW_YORK, capacity=40).id
         slot_id = group_slot(session, ada, 3)
         ben, intruder = (add_user(session, f"U0SEAT{n}").id for n in range(2))
+    slipped: list[bool] = []
 
-    def steal_seat_one(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO BOOKINGS") and not stolen:
-            stolen.append(True)
-            with engine.begin() as other:  # its own connection, committed before ours inserts
-                other.execute(
-                    text(
-                        "INSERT INTO bookings (slot_id, mentor_id, mentee_id, status, message, "
-                        "requested_at, starts_at, ends_at, seat_no, planned_by, sequence) "
-                        "SELECT id, mentor_id, :mentee, 'pending', 'A competing request.', "
-                        ":now, starts_at, ends_at, 1, 'mentee', 0 FROM slots WHERE id = :slot"
-                    ),
-                    {"mentee": intruder, "now": NOW, "slot": slot_id},
-                )
+    def slip_in_seat_one(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "SELECT bookings.seat_no" in statement and not slipped:
+            slipped.append(True)
+            cursor.connection.cursor().execute(
+                "INSERT INTO bookings (slot_id, mentor_id, mentee_id, status, message, "
+                "requested_at, starts_at, ends_at, seat_no, planned_by, sequence) "
+                f"SELECT id, mentor_id, {intruder}, 'pending', 'A competing request.', "
+                f"starts_at, starts_at, ends_at, 1, 'mentee', 0 FROM slots WHERE id = {slot_id}"
+            )
 
-    stolen: list[bool] = []
-    racing = make_session_factory(engine)
-    with racing.begin() as session:
-        event.listen(session.connection(), "before_cursor_execute", steal_seat_one)
+    with sessions.begin() as session:
+        connection = session.connection()
+        event.listen(connection, "after_cursor_execute", slip_in_seat_one)
         mine = request(session, ben, slot_id)
-    assert stolen == [True]
+        event.remove(connection, "after_cursor_execute", slip_in_seat_one)
+    assert slipped == [True]
     assert (mine.seat_no, live_seats(sessions, slot_id)) == (2, [1, 2])
 
 
