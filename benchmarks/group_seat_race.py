@@ -22,13 +22,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
 from benchmarks.common import machine_line
+from benchmarks.run_due import fresh_engine
 from bot.services import bookings
 from store.db import make_engine, make_session_factory
-from store.migrate import upgrade
 from store.models import Booking, MentorProfile, Slot, User
 from store.statuses import BookingStatus
 
@@ -122,13 +122,8 @@ def fresh(url: str) -> Engine:
     """An empty, migrated database at `url`, with a connection for every racer."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    engine = make_engine(url, pool_size=64, max_overflow=0)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    return engine
+    fresh_engine(url).dispose()
+    return make_engine(url, pool_size=64, max_overflow=0)
 
 
 def one_engine(name: str, url: str, rounds: int, racers: int, free: int) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +20,12 @@ from bot.blocks.availability import (
     build_add_weekly_modal,
     build_availability_modal,
 )
-from bot.blocks.kit import local_label
+from bot.blocks.kit import escape, local_label
 from bot.blocks.profile import build_profile_message
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services import availability
-from bot.services.availability import Publisher, WindowResult
+from bot.services.availability import Publisher, SlotView, WindowResult
 from bot.services.errors import DomainError
 from handlers.commands import Invocation, Subcommands
 from handlers.context import Wiring, wiring_of
@@ -112,14 +114,65 @@ def on_add_group(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
     push_form(wiring_of(context).deps, body, client, Action.ADD_GROUP_TIME)
 
 
+@dataclass(frozen=True)
+class TypedWindow:
+    """What an add-window form was submitted with, read once for whichever form it is."""
+
+    user_id: str
+    tz_shown: str | None
+    day: date
+    start: time
+    end: time
+    values: dict[str, Any]
+    now: datetime
+
+    def who_and_when(self) -> dict[str, Any]:
+        """The arguments every publishing service takes alike."""
+        return {
+            "actor_slack_id": self.user_id,
+            "tz_shown": self.tz_shown,
+            "start": self.start,
+            "end": self.end,
+            "now": self.now,
+        }
+
+
+def publish_once(deps: Deps, session: Session, typed: TypedWindow) -> WindowResult:
+    return availability.publish_once(session, day=typed.day, **typed.who_and_when())
+
+
+def publish_weekly(deps: Deps, session: Session, typed: TypedWindow) -> WindowResult:
+    return availability.publish_weekly(
+        session,
+        first_date=typed.day,
+        weekdays=_weekdays(choices(typed.values, BlockId.DAYS)),
+        weeks=whole_number(typed.values, BlockId.WEEKS) or 0,
+        horizon_weeks=deps.settings.availability_horizon_weeks,
+        **typed.who_and_when(),
+    )
+
+
+def open_group_time(deps: Deps, session: Session, typed: TypedWindow) -> SlotView:
+    """A group session: one slot with a title and seats."""
+    return availability.open_group_time(
+        session,
+        day=typed.day,
+        title=text(typed.values, BlockId.SESSION_TITLE),
+        seats=whole_number(typed.values, BlockId.SEATS),
+        auto_approve=bool(choices(typed.values, BlockId.AUTO_APPROVE)),
+        **typed.who_and_when(),
+    )
+
+
 def submit_window(
     wiring: Wiring,
     ack: Ack,
     body: dict[str, Any],
     client: WebClient,
     view: dict[str, Any],
-    weekly: bool,
+    publish: Callable[[Deps, Session, TypedWindow], WindowResult | SlotView],
 ) -> None:
+    """An add-window form (one-off, weekly or group): its slots, or its field errors."""
     deps = wiring.deps
     user_id = clicking_user(body)
     values = form_values(view)
@@ -127,35 +180,16 @@ def submit_window(
     if isinstance(when, dict):
         ack(response_action="errors", errors=when)
         return
-    day, start, end = when
     parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
-    now = deps.clock.now()
-
-    def publish(session: Session) -> WindowResult:
-        if weekly:
-            return availability.publish_weekly(
-                session,
-                actor_slack_id=user_id,
-                tz_shown=tz_shown,
-                first_date=day,
-                weekdays=_weekdays(choices(values, BlockId.DAYS)),
-                start=start,
-                end=end,
-                weeks=whole_number(values, BlockId.WEEKS) or 0,
-                now=now,
-                horizon_weeks=deps.settings.availability_horizon_weeks,
-            )
-        return availability.publish_once(
-            session,
-            actor_slack_id=user_id,
-            tz_shown=tz_shown,
-            day=day,
-            start=start,
-            end=end,
-            now=now,
-        )
-
-    added = submit_or_errors(deps, ack, view, publish, default=BlockId.DATE)
+    typed = TypedWindow(user_id, tz_shown, *when, values, deps.clock.now())
+    added = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: publish(deps, session, typed),
+        default=BlockId.DATE,
+        fields={"title": BlockId.SESSION_TITLE},
+    )
     if added is None:
         return
     mentor = mentor_of(deps, user_id)
@@ -167,58 +201,19 @@ def submit_window(
 def on_once_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
-    submit_window(wiring_of(context), ack, body, client, view, weekly=False)
+    submit_window(wiring_of(context), ack, body, client, view, publish_once)
 
 
 def on_weekly_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
-    submit_window(wiring_of(context), ack, body, client, view, weekly=True)
+    submit_window(wiring_of(context), ack, body, client, view, publish_weekly)
 
 
 def on_group_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
-    """A group session's form: one slot with seats, or its field errors."""
-    wiring = wiring_of(context)
-    deps = wiring.deps
-    user_id = clicking_user(body)
-    values = form_values(view)
-    when = _typed_time(values)
-    if isinstance(when, dict):
-        ack(response_action="errors", errors=when)
-        return
-    day, start, end = when
-    parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
-    opened = submit_or_errors(
-        deps,
-        ack,
-        view,
-        lambda session: availability.open_group_time(
-            session,
-            actor_slack_id=user_id,
-            tz_shown=tz_shown,
-            day=day,
-            start=start,
-            end=end,
-            title=text(values, BlockId.SESSION_TITLE),
-            seats=whole_number(values, BlockId.SEATS),
-            auto_approve=bool(choices(values, BlockId.AUTO_APPROVE)),
-            now=deps.clock.now(),
-        ),
-        default=BlockId.DATE,
-        fields={"title": BlockId.SESSION_TITLE},
-    )
-    if opened is None:
-        return
-    mentor = mentor_of(deps, user_id)
-    if mentor is not None:
-        notice = (
-            f":busts_in_silhouette: Opened *{opened.title}* for {opened.seats} people on "
-            f"{local_label(opened.starts_at, mentor.tz)}."
-        )
-        redraw(deps, body, client, parent_view_id, mentor, notice)
-    wiring.home.publish(client, user_id)
+    submit_window(wiring_of(context), ack, body, client, view, open_group_time)
 
 
 def redraw(
@@ -356,7 +351,12 @@ def _day(value: str) -> date | None:
     return day if date.min < day < date.max else None
 
 
-def _added_notice(added: availability.WindowResult, tz: str) -> str:
+def _added_notice(added: availability.WindowResult | SlotView, tz: str) -> str:
+    if isinstance(added, SlotView):
+        return (
+            f":busts_in_silhouette: Opened *{escape(added.title or '')}* for {added.seats} "
+            f"people on {local_label(added.starts_at, tz)}."
+        )
     if not added.added:
         return (
             ":information_source: No new slots yet: that time is already covered, has passed, "
