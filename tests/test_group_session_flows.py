@@ -198,3 +198,18 @@ def test_a_groups_mentor_plans_one_session_for_every_member(box: Sandbox) -> Non
     # once each at 24 hours and at 10 minutes before, not once per seat
     assert len(dms(box, ADA, "Reminder")) == 2
     assert all(len(dms(box, mentee, "Reminder")) == 2 for mentee in (BEN, CHITRA, DAN))
+
+
+def test_the_first_seat_cancelled_the_mentor_is_still_reminded_once(box: Sandbox) -> None:
+    """The first seat speaks for the session to its mentor: once it is cancelled, the next
+    seat does, and Ada hears of the session once, neither twice nor never."""
+    ada_with_office_hours(box, at_once=True)
+    for mentee in (BEN, CHITRA):
+        assert ask_for_seat(box, mentee) == {}
+    ben = box.user(BEN)
+    ben.click("Cancel session")
+    ben.fill("Reason", "Something came up at work, sorry.")
+    assert ben.submit().errors == {}
+    run_at(box, GROUP_START - timedelta(hours=24))
+    assert len(dms(box, ADA, "Reminder")) == 1
+    assert len(dms(box, CHITRA, "Reminder")) == 1 and dms(box, BEN, "Reminder") == []
