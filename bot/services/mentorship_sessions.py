@@ -35,6 +35,7 @@ from bot.services.bookings import (
 )
 from bot.services.free_slots import SlotChoice, free_slots
 from bot.services.mentorship_view import CADENCE_DAYS, MentorshipError, MentorshipOver
+from bot.services.people import PersonForgotten, lock_live_people
 from store.models import Booking, Mentorship, MentorshipMember, Slot
 from store.statuses import (
     LIVE_MEMBER_STATUSES,
@@ -195,6 +196,13 @@ def plan(
             ttl=ttl,
         )
         return Planned((planned,))
+    # The people first, in id order, as every booking write locks them (`book_slot`), then the
+    # slot: a member's own request racing this plan waits for it, or it for the request.
+    for member in sorted(members, key=lambda m: m.mentee_id):
+        try:
+            lock_live_people(session, acting=member.mentee_id, other=frame.mentor.user_id)
+        except PersonForgotten as gone:
+            raise MentorshipError(str(gone)) from gone
     slot = session.scalar(
         select(Slot)
         .where(Slot.id == slot_id, Slot.mentor_id == frame.mentor_id)
