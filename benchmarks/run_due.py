@@ -54,6 +54,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy import Engine, insert, select, text, update
 
+from bot.blocks.followup import OPENING_CHECKLIST
 from bot.clock import ManualClock
 from bot.config import DEFAULTS, Settings, load_settings
 from bot.deps import Deps
@@ -236,8 +237,13 @@ def blocks_of(call: ApiCall) -> list[dict[str, Any]]:
 
 
 def received(call: ApiCall) -> Expected:
-    """Read a reminder back into the parts `Expected` names."""
-    texts = [block["text"]["text"] for block in blocks_of(call)]
+    """Read a reminder back into the parts `Expected` names (a first session's checklist and
+    tips come after them)."""
+    texts = [
+        block["text"]["text"]
+        for block in blocks_of(call)
+        if block["type"] == "section" and not block["text"]["text"].startswith(OPENING_CHECKLIST[0])
+    ]
     join = texts[0].split("*Join:* ", 1)[-1]
     asked = texts[1].split("\n>", 1)[-1]
     carried = texts[2].split("\n", 1)[-1] if len(texts) > 2 else None

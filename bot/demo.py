@@ -369,8 +369,24 @@ def a_mentorship(story: Story) -> None:
     _to_the_end(story)
 
 
+def a_concern(story: Story) -> None:
+    story.chapter("Chapter 8. Ben tells the coordinators, privately, that something went wrong")
+    ben = story.act(BEN, "types `/mentor report`")
+    ben.command("report")
+    ben.fill("What happened?", "Something else")
+    ben.fill(
+        "Tell us more",
+        "The meeting room on the booking was taken, so we lost half of the session finding one.",
+    )
+    story.act(BEN, "sends it; Ada is not told").submit()
+    chitra = story.act(CHITRA, "opens the card in the coordinators' channel: it holds no text")
+    chitra.click("Read")
+    chitra.close()
+    story.act(CHITRA, "books the room properly and marks it handled").click("Mark handled")
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 8. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 9. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -385,6 +401,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     the_weekly_digest,
     coordinators_keep_the_rules,
     a_mentorship,
+    a_concern,
     privacy,
 ]
 

@@ -30,6 +30,7 @@ class Action(StrEnum):
     ASK_AVAILABILITY = "find_ask_availability"
     SAVE_INTERESTS = "find_save_interests"
     APPROVE_BOOKING = "booking_approve"
+    APPROVE_WITH_NOTE = "booking_approve_with_note"
     DECLINE_BOOKING = "booking_decline"
     PROPOSE_TIME = "booking_propose"
     ACCEPT_PROPOSAL = "booking_accept_proposal"
@@ -76,6 +77,10 @@ class Action(StrEnum):
     JOIN_GROUP = "mentorship_group_join"
     # Group sessions (office hours): open one from the availability modal
     ADD_GROUP_TIME = "availability_add_group"
+    # Concerns raised with coordinators
+    RAISE_CONCERN = "concern_raise"
+    READ_CONCERN = "concern_read"
+    HANDLE_CONCERN = "concern_handled"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -92,6 +97,7 @@ class Callback(StrEnum):
     INTERESTS = "interests"
     BOOK = "book"
     DECLINE = "booking_decline_reason"
+    APPROVE_NOTE = "booking_approve_note"
     PROPOSE = "booking_propose_time"
     CANCEL = "booking_cancel_reason"
     REVIEW = "review"
@@ -113,6 +119,8 @@ class Callback(StrEnum):
     OPEN_GROUP = "mentorship_group"
     JOIN_GROUP = "mentorship_group_join"
     ADD_GROUP_TIME = "availability_group"
+    CONCERN = "concern"
+    CONCERN_READ = "concern_read"  # read only: no submit
 
 
 class BlockId(StrEnum):
@@ -127,6 +135,7 @@ class BlockId(StrEnum):
     MENTEE_LIMIT = "mentee_limit"
     COC = "coc"
     REASON = "reason"
+    NOTE = "note"
     DATE = "date"
     START = "start"
     END = "end"
@@ -173,6 +182,10 @@ class BlockId(StrEnum):
     # Group sessions (office hours): the title and auto-approve of a group time; seats is SEATS
     SESSION_TITLE = "session_title"
     AUTO_APPROVE = "auto_approve"
+    # Concerns raised with coordinators
+    CONCERN_KIND = "concern_kind"
+    CONCERN_TEXT = "concern_text"
+    CONCERN_SESSION = "concern_session"
 
 
 COMMAND = "/mentor"

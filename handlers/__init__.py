@@ -12,6 +12,7 @@ from handlers import (
     booking,
     closing,
     commands,
+    concerns,
     context,
     diary,
     errors,
@@ -54,5 +55,6 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     mentorships_list.register(subcommands)
     mentorship_sessions.register(app)
     diary.register(app)
+    concerns.register(app, subcommands)
     errors.register(app)
     return subcommands

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.booking import (
+    build_approve_note_modal,
     build_book_modal,
     build_cancelled,
     build_card_outcome,
@@ -133,7 +134,9 @@ def on_book(
         deps,
         body,
         client,
-        lambda s: booking_forms.book_form(s, slot_id=slot_id, now=deps.clock.now()),
+        lambda s: booking_forms.book_form(
+            s, slot_id=slot_id, mentee_id=person.id, now=deps.clock.now()
+        ),
     )
     if form is None:
         return
@@ -143,6 +146,7 @@ def on_book(
         tz=person.tz,
         slots=form.slots,
         chosen=form.chosen,
+        expectations=form.expectations_due,
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -210,11 +214,55 @@ def on_approve(
             offsets=deps.settings.reminder_offsets,
         ),
     )
-    if outcome is None:
-        return
+    if outcome is not None:
+        tell_approved(client, wiring.home, outcome)
+
+
+def tell_approved(client: WebClient, home: HomePublisher, outcome: BookingOutcome) -> None:
+    """The card shows the decision, both get the confirmation, both Homes list the session."""
     update_card(client, outcome.booking)
     confirm_both(client, outcome.booking)
-    refresh_homes(client, wiring.home, outcome.booking)
+    refresh_homes(client, home, outcome.booking)
+
+
+def on_approve_with_note(
+    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
+) -> None:
+    ack()
+    booking_id = booking_id_of(action)
+    booking = run_or_tell(
+        wiring_of(context).deps,
+        body,
+        client,
+        lambda s: bookings.for_decision(
+            s, booking_id=booking_id, actor_slack_id=clicking_user(body)
+        ),
+    )
+    if booking is not None:
+        client.views_open(trigger_id=body["trigger_id"], view=build_approve_note_modal(booking))
+
+
+def on_approve_note_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    outcome = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: bookings.approve(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            now=deps.clock.now(),
+            offsets=deps.settings.reminder_offsets,
+            note=text(form_values(view), BlockId.NOTE),
+        ),
+        default=BlockId.NOTE,
+    )
+    if outcome is not None:
+        tell_approved(client, wiring.home, outcome)
 
 
 def on_decline(
@@ -381,6 +429,8 @@ def register(app: App, commands: Subcommands) -> None:
     app.action(Action.BOOK)(on_book)
     app.view(Callback.BOOK)(on_book_submitted)
     app.action(Action.APPROVE_BOOKING)(on_approve)
+    app.action(Action.APPROVE_WITH_NOTE)(on_approve_with_note)
+    app.view(Callback.APPROVE_NOTE)(on_approve_note_submitted)
     app.action(Action.DECLINE_BOOKING)(on_decline)
     app.view(Callback.DECLINE)(on_decline_reason)
     app.action(Action.PROPOSE_TIME)(on_propose)

@@ -12,7 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.blocks.followup import build_noted, build_review_modal, build_what_happened
+from bot.blocks.followup import (
+    build_noted,
+    build_review_modal,
+    build_review_thanks,
+    build_what_happened,
+)
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.bookings import BookingView, get_booking
@@ -38,7 +43,6 @@ from handlers.forms import (
 
 STAR_BLOCKS = re.compile(f"^({BlockId.CONNECTION_STARS}|{BlockId.PROGRAM_STARS})$")
 log = logging.getLogger(__name__)
-THANKS = ":pray: Thank you! Your review went to the program's coordinators."
 
 
 def booking_for(
@@ -185,7 +189,7 @@ def on_review(
     )
     if saved is None:
         return
-    client.chat_postMessage(channel=user_id, text=THANKS)
+    client.chat_postMessage(channel=user_id, **build_review_thanks(saved))
 
 
 def register(app: App) -> None:

@@ -64,16 +64,19 @@ def test_the_book_form_offers_bookable_times_of_an_active_mentor(sessions: Sessi
     w = build_world(sessions)
     requested(sessions, w.chitra, w.slots[0])
     with sessions.begin() as session:
-        form = book_form(session, slot_id=w.slots[0], now=NOW)
+        form = book_form(session, slot_id=w.slots[0], mentee_id=w.ben, now=NOW)
         assert (form.mentor_id, form.chosen) == (w.ada, w.slots[1])
+        assert form.expectations_due  # Ben never booked; Chitra's request accepted them
+        again = book_form(session, slot_id=w.slots[1], mentee_id=w.chitra, now=NOW)
+        assert not again.expectations_due
         assert [s.id for s in form.slots] == list(w.slots[1:])
         with pytest.raises(TimeNoLongerOffered):
-            book_form(session, slot_id=0, now=NOW)
+            book_form(session, slot_id=0, mentee_id=w.ben, now=NOW)
         session.execute(
             update(MentorProfile).where(MentorProfile.id == w.ada).values(status="paused")
         )
         with pytest.raises(TimeNoLongerOffered):
-            book_form(session, slot_id=w.slots[1], now=NOW)
+            book_form(session, slot_id=w.slots[1], mentee_id=w.ben, now=NOW)
 
 
 def test_the_book_form_leaves_out_full_weeks(sessions: SessionFactory) -> None:
@@ -85,7 +88,7 @@ def test_the_book_form_leaves_out_full_weeks(sessions: SessionFactory) -> None:
         )
     requested(sessions, w.chitra, w.slots[0])
     with sessions.begin() as session, pytest.raises(TimeNoLongerOffered):
-        book_form(session, slot_id=w.slots[1], now=NOW)
+        book_form(session, slot_id=w.slots[1], mentee_id=w.ben, now=NOW)
 
 
 def test_the_propose_form_offers_other_times_in_the_requests_own_full_week(

@@ -74,7 +74,7 @@ def review(
     with sessions.begin() as session:
         return reviews.save_review(
             session, booking_id=booking_id, actor_slack_id=slack_id, form=form, now=NOW
-        )
+        ).review_id
 
 
 def review_count(sessions: SessionFactory) -> int:
@@ -307,7 +307,7 @@ def test_a_repeated_answer_leaves_the_transaction_usable(sessions: SessionFactor
         )
         review_id = reviews.save_review(
             session, booking_id=w.session_id, actor_slack_id=BEN, form=GLOWING, now=NOW
-        )
+        ).review_id
     assert (first, again) == (True, False) and review_id > 0
     assert review_count(sessions) == 1
 

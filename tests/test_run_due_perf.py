@@ -87,7 +87,7 @@ def test_a_pass_queries_per_batch_not_per_reminder(engine: Engine, fake: FakeSla
     assert sent_count(deps.sessions) == ITEMS
     assert check(fake, first_call, expected) == []
     assert for_all - for_half <= 2 * (ITEMS // 2) // SETTLE_ITEMS  # marking a group: 2 at most
-    assert for_all < ITEMS // 4
+    assert for_all <= ITEMS // 4  # a fixed number per batch; the first-session check is one
 
 
 def test_an_interrupted_pass_marks_what_it_sent(engine: Engine, fake: FakeSlack) -> None:

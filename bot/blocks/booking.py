@@ -13,6 +13,7 @@ from bot.blocks.kit import (
     actions,
     button,
     context,
+    divider,
     escape,
     local_label,
     local_time,
@@ -21,7 +22,7 @@ from bot.blocks.kit import (
 )
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
-from bot.services.bookings import MESSAGE_MAX, REASON_MAX, TOPIC_MAX, BookingView
+from bot.services.bookings import MESSAGE_MAX, NOTE_MAX, REASON_MAX, TOPIC_MAX, BookingView
 from bot.services.free_slots import SlotChoice
 from store.statuses import BookingStatus, PlannedBy
 
@@ -48,14 +49,40 @@ def _slot_option(slot: SlotChoice, tz: str) -> str:
     return f"{when} · {title}{seats}"
 
 
+# What the programme asks of mentees; a first booking shows it and its sending accepts it.
+MENTEE_EXPECTATIONS = (
+    "*Before your first session: what we ask of mentees*",
+    "• *Confidentiality, both ways.* What you and your mentor share stays between you.",
+    "• *Be on time.* Your mentor has set this time aside for you.",
+    "• *Come prepared.* Know what you want to talk about; bring questions or a draft.",
+    "• *Cancel early.* If you can't make it, cancel as soon as you know, with a reason.",
+)
+
+
+def _expectations() -> list[Block]:
+    return [
+        section("\n".join(MENTEE_EXPECTATIONS)),
+        context("Sending this request records that you accept these. You'll see them once."),
+        divider(),
+    ]
+
+
 def build_book_modal(
-    *, mentor_id: int, mentor_name: str, tz: str, slots: Sequence[SlotChoice], chosen: int
+    *,
+    mentor_id: int,
+    mentor_name: str,
+    tz: str,
+    slots: Sequence[SlotChoice],
+    chosen: int,
+    expectations: bool = False,
 ) -> dict[str, Any]:
-    """Request a session: the time (in the mentee's own zone) and a required message."""
+    """Request a session: the time (in the mentee's own zone) and a required message; on a
+    person's first booking, first the programme's expectations, which sending accepts."""
     return modal(
         Callback.BOOK,
         "Request a session",
         [
+            *(_expectations() if expectations else []),
             section(f"A session with *{escape(mentor_name)}*. They'll see your message first."),
             select(
                 B.SLOT,
@@ -79,7 +106,7 @@ def build_book_modal(
                 optional=True,
             ),
         ],
-        submit="Send request",
+        submit="Agree and send" if expectations else "Send request",
         private_metadata=str(mentor_id),
     )
 
@@ -122,6 +149,7 @@ def build_request_card(booking: BookingView) -> dict[str, Any]:
             *_request_details(booking),
             actions(
                 button("Approve", Action.APPROVE_BOOKING, value, style="primary"),
+                button("Approve with a note", Action.APPROVE_WITH_NOTE, value),
                 button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
                 button("Propose another time", Action.PROPOSE_TIME, value),
             ),
@@ -199,6 +227,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
                 f"*Join:* {escape(booking.meeting_link)}"
                 + (f"\n{group_seat(booking)}" if booking.in_group else "")
             ),
+            *_note_from_approver(booking, for_mentor),
             actions(add, _cancel_button(booking, "Cancel session")),
         ],
     )
@@ -290,6 +319,40 @@ def build_reason_modal(
         submit="Send",
         private_metadata=str(booking_id),
     )
+
+
+def build_approve_note_modal(booking: BookingView) -> dict[str, Any]:
+    """Approve with a few words for the mentee: what to bring, where to find you."""
+    return modal(
+        Callback.APPROVE_NOTE,
+        "Approve the request",
+        [
+            section(
+                f"Approve <@{booking.mentee_slack_id}>'s request for "
+                f"{session_when(booking.starts_at, booking.ends_at)}. They'll get your note with "
+                "the confirmation."
+            ),
+            text_input(
+                B.NOTE,
+                "Note",
+                placeholder="e.g. Bring the draft of your talk; I'll be in room 4.2",
+                multiline=True,
+                max_length=NOTE_MAX,
+                optional=True,
+            ),
+        ],
+        submit="Approve",
+        private_metadata=str(booking.id),
+    )
+
+
+def _note_from_approver(booking: BookingView, for_mentor: bool) -> list[Block]:
+    """The approver's note, on the other side's confirmation only."""
+    recipient = booking.mentor_slack_id if for_mentor else booking.mentee_slack_id
+    if not booking.approval_note or recipient == booking.answerer_slack_id:
+        return []
+    quoted = "\n".join(f">{escape(line)}" for line in booking.approval_note.splitlines())
+    return [section(f"*A note from <@{booking.answerer_slack_id}>:*\n{quoted}")]
 
 
 def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -> dict[str, Any]:

@@ -217,5 +217,11 @@ def build_digest_message(
             section(f"*Messages that could not be sent*\n{shown}{_more(digest.failed_messages)}")
         )
     blocks += _mentorships(digest.mentorships)
+    if digest.concerns_raised or digest.concerns_open:
+        blocks.append(
+            section(
+                f"*Concerns*  raised: {digest.concerns_raised} · still open: {digest.concerns_open}"
+            )
+        )
     blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.sessions_per_week)}")]
     return message(heading, blocks)

@@ -91,7 +91,7 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
     blocks.append(
         section(about, accessory=button("More times", Action.MORE_TIMES, str(match.mentor_id)))
     )
-    blocks += [_slot_line(slot) for slot in match.next_slots]
+    blocks += [slot_line(slot) for slot in match.next_slots]
     blocks.append(_mentorship_line(match))
     blocks += _group_lines(match)
     return blocks
@@ -124,7 +124,9 @@ def _mentorship_line(match: MentorMatch) -> Block:
     return actions(button("Ask for a mentorship", Action.ASK_MENTORSHIP, str(match.mentor_id)))
 
 
-def _slot_line(slot: SlotChoice) -> Block:
+def slot_line(slot: SlotChoice) -> Block:
+    """A free time with its Book button (each reader sees it in their own zone); a group
+    session with its title and seats left."""
     when = f":calendar: {local_time(slot.starts_at)}"
     if slot.in_group:
         when = f":busts_in_silhouette: {local_time(slot.starts_at)} · {seats_line(slot)}"
@@ -156,7 +158,7 @@ def build_more_times(name: str, slots: Sequence[SlotChoice], mentor_id: int) -> 
             ],
         )
     blocks: list[Block] = [header(f"Times with {name}")]
-    blocks += [_slot_line(slot) for slot in slots[:40]]
+    blocks += [slot_line(slot) for slot in slots[:40]]
     if len(slots) > 40:
         blocks.append(context(f"…and {len(slots) - 40} more later on."))
     return message(f"Times with {name}", blocks)

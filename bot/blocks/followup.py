@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.find import slot_line
 from bot.blocks.inputs import modal, select, text_input
 from bot.blocks.kit import (
     Block,
@@ -24,6 +25,7 @@ from bot.services.reviews import (
     CONNECTION_COMMENT_RULE,
     PROGRAM_COMMENT_RULE,
     WHAT_HAPPENED,
+    ReviewSaved,
     connection_needs_comment,
     program_needs_comment,
 )
@@ -67,9 +69,11 @@ def build_reminder(
     offset: str,
     action_items: str | None,
     homework: str | None = None,
+    first_session: bool = False,
 ) -> dict[str, Any]:
     """Before a session: when, where, what the mentee wants, last time's action items and, in a
-    mentorship, the homework from the latest diary entry."""
+    mentorship, the homework from the latest diary entry. Before a pair's first session, the
+    mentor's opening checklist and, for both, how to get ready."""
     other = booking.mentee_slack_id if for_mentor else booking.mentor_slack_id
     when = reminder_when(offset)
     blocks: list[Block] = [
@@ -83,7 +87,31 @@ def build_reminder(
         blocks.append(section(f"*Action items from last time*\n{escape(action_items)}"))
     if homework:
         blocks.append(section(f"*Homework from the diary*\n{escape(homework)}"))
+    if first_session:
+        blocks += _first_session_help(for_mentor)
     return message(f"Reminder: session with {mention(other)} {when}", blocks)
+
+
+# Setting up a pair's first session to go well: the mentor opens it, both arrive ready.
+OPENING_CHECKLIST = (
+    "*Opening your first session*",
+    "• Agree that what you both share stays between you.",
+    "• Say how your sessions will run: how long, how often, who brings what.",
+    "• Invite them to share where they are and what they want from this.",
+    "• Keep the results you aim for realistic for the time you have.",
+    "• End by asking for their questions and for feedback on the session.",
+)
+GETTING_READY = (
+    "*Getting ready*",
+    "• Test your set-up (link, sound, camera) 10 minutes before.",
+    "• Find a quiet place where you can talk freely.",
+    "• Keep your camera on: it helps you get to know each other.",
+)
+
+
+def _first_session_help(for_mentor: bool) -> list[Block]:
+    blocks = [section("\n".join(OPENING_CHECKLIST))] if for_mentor else []
+    return [*blocks, context("\n".join(GETTING_READY))]
 
 
 def build_request_nudge(booking: BookingView) -> dict[str, Any]:
@@ -250,3 +278,27 @@ def build_review_modal(
         submit="Send",
         private_metadata=str(booking.id),
     )
+
+
+THANKS = ":pray: Thank you! Your review went to the program's coordinators."
+
+
+def build_review_thanks(saved: ReviewSaved) -> dict[str, Any]:
+    """The thank-you, ending with the next step: plan the mentorship's next session, or book
+    the same mentor again at one of their next free times."""
+    blocks: list[Block] = [section(THANKS)]
+    if saved.mentorship_id is not None:
+        blocks.append(
+            actions(
+                button(
+                    "Plan the next session",
+                    Action.PLAN_SESSION,
+                    str(saved.mentorship_id),
+                    style="primary",
+                )
+            )
+        )
+    elif saved.book_again:
+        blocks.append(section(f"*Book again with {escape(saved.mentor_name)}?* Their next times:"))
+        blocks += [slot_line(slot) for slot in saved.book_again]
+    return message(THANKS, blocks)

@@ -83,12 +83,13 @@ def select(
     *,
     initial: str | None = None,
     hint: str | None = None,
+    optional: bool = False,
 ) -> Block:
     element: Block = {"type": "static_select", "options": [option(t, v) for t, v in options]}
     chosen = [option(t, v) for t, v in options if v == initial]
     if chosen:
         element["initial_option"] = chosen[0]
-    return _input(block_id, label, element, hint=hint, optional=False)
+    return _input(block_id, label, element, hint=hint, optional=optional)
 
 
 def multi_select(

@@ -42,6 +42,8 @@ WHO_SEES = (
     "• The two participants only: a booking's message, topic, reasons and action items.\n"
     "• Coordinators only: review stars and comments, attendance, and the program's figures "
     "(they can export sessions and reviews, without booking messages).\n"
+    "• Coordinators only: a concern you raise (what you wrote, and which session); the other "
+    "person is not told. Deleting removes what you wrote.\n"
     "• Nobody else: the bot shares nothing outside this workspace."
 )
 KEPT = (

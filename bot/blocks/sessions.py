@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot.blocks.concerns import concern_button
 from bot.blocks.kit import (
     Block,
     actions,
@@ -36,6 +37,11 @@ def _summary(booking: BookingView, viewer: str) -> str:
 def _line(booking: BookingView, viewer: str, *, cancellable: bool) -> Block:
     accessory = button("Cancel", Action.CANCEL_BOOKING, str(booking.id)) if cancellable else None
     return section(_summary(booking, viewer), accessory=accessory)
+
+
+def _past_line(booking: BookingView, viewer: str) -> Block:
+    """A session the viewer took part in: they may raise a concern about it."""
+    return section(_summary(booking, viewer), accessory=concern_button(booking.id))
 
 
 def _my_request(booking: BookingView, viewer: str) -> Block:
@@ -75,8 +81,8 @@ def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
 def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
     """Each non-empty group with a heading; at most `limit` items per group, then a count."""
 
-    def plain_line(booking: BookingView) -> list[Block]:
-        return [_line(booking, viewer, cancellable=False)]
+    def past_line(booking: BookingView) -> list[Block]:
+        return [_past_line(booking, viewer)]
 
     def cancellable_line(booking: BookingView) -> list[Block]:
         return [_line(booking, viewer, cancellable=True)]
@@ -91,7 +97,7 @@ def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
         ("Requests waiting for your answer", mine.awaiting_me, to_answer),
         ("Upcoming sessions", mine.upcoming, cancellable_line),
         ("Your requests", mine.my_requests, my_request),
-        ("Past sessions", mine.past, plain_line),
+        ("Past sessions", mine.past, past_line),
     )
     blocks: list[Block] = []
     for title, bookings, render in groups:

@@ -42,6 +42,7 @@ class BookForm:
     mentor_name: str
     slots: tuple[SlotChoice, ...]
     chosen: int  # the slot clicked if still bookable, else the mentor's soonest
+    expectations_due: bool  # a first booking: the modal shows what mentees agree to
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ def more_times(session: Session, *, mentor_id: int, now: datetime) -> MentorTime
     return MentorTimes(mentor_id, mentor.real_name, tuple(slots))
 
 
-def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
-    """The Book modal for a clicked slot: the mentor's bookable times, if they take requests."""
+def book_form(session: Session, *, slot_id: int, mentee_id: int, now: datetime) -> BookForm:
+    """The Book modal for a clicked slot: the mentor's bookable times, if they take requests,
+    and, until the person has accepted them once, the programme's expectations of mentees."""
     mentor = session.execute(
         select(MentorProfile.id, MentorProfile.status, User.real_name)
         .join(Slot, Slot.mentor_id == MentorProfile.id)
@@ -84,7 +86,8 @@ def book_form(session: Session, *, slot_id: int, now: datetime) -> BookForm:
     if not slots:
         raise TimeNoLongerOffered()
     chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
-    return BookForm(mentor.id, mentor.real_name, tuple(slots), chosen)
+    accepted = session.scalar(select(User.mentee_terms_at).where(User.id == mentee_id))
+    return BookForm(mentor.id, mentor.real_name, tuple(slots), chosen, accepted is None)
 
 
 def propose_form(

@@ -44,6 +44,7 @@ class BookingView:
     # A session of a mentorship, and which side planned its time (the other side answers it).
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
+    approval_note: str | None = None  # what the approver added for the other side
     # A seat of a group session (office hours, a workshop): its title and how many seats it has.
     seat_no: int = 1
     seats: int = 1

@@ -46,6 +46,7 @@ from store.statuses import BookingStatus, MentorStatus, PlannedBy
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
 REASON_MAX = 500
+NOTE_MAX = 500
 PAST_LIMIT = 5
 DECLINED_PROPOSAL = "Declined the proposed time"
 LIVE_SEAT_INDEX = "uq_bookings_live_seat"
@@ -256,11 +257,14 @@ def request_session(
     """Ask for a mentor's free slot; the pending request holds the slot until it is decided,
     and its nudge to the mentor and its expiry after `ttl` are planned with it. A seat of a
     group session the mentor opened with auto-approve is approved at once (its reminders at
-    `offsets` planned like an approval's)."""
+    `offsets` planned like an approval's).
+
+    A first request also records when the person accepted the programme's expectations of
+    mentees: the Book modal shows them, and says so, until that date is set."""
     errors = check_request(message, topic)
     if errors:
         raise InvalidRequest(errors)
-    return book_slot(
+    outcome = book_slot(
         session,
         mentee_id=mentee_id,
         slot_id=slot_id,
@@ -271,6 +275,13 @@ def request_session(
         ttl=ttl,
         offsets=offsets,
     )
+    session.execute(
+        update(User)
+        .where(User.id == mentee_id, User.mentee_terms_at.is_(None))
+        .values(mentee_terms_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return outcome
 
 
 def book_slot(
@@ -429,10 +440,17 @@ def approve(
     actor_slack_id: str,
     now: datetime,
     offsets: Sequence[timedelta],
+    note: str | None = None,
 ) -> BookingOutcome:
     """The mentor accepts the request on its slot (the mentee, a session their mentor planned);
     any outstanding proposal is dropped, and the session's reminders (at each of `offsets`
-    before it) and check-ins are planned."""
+    before it) and check-ins are planned. An optional `note` goes to the other side with the
+    confirmation ("bring your slides")."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidRequest(
+            {"note": f"Keep the note to {NOTE_MAX} characters (it has {len(note)})."}
+        )
     booking, _proposed = _locked(session, booking_id)
     _require_answerer(booking, actor_slack_id)
     _require_pending(booking)
@@ -445,6 +463,7 @@ def approve(
             raise _week_full_for_mentee()
         raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.status = BookingStatus.APPROVED
+    booking.approval_note = note or None
     booking.proposed_slot_id = None
     booking.decided_at = now
     session.flush()
@@ -892,4 +911,5 @@ def _view(booking: Booking, proposed: Slot | None) -> BookingView:
         seat_no=booking.seat_no,
         seats=booking.slot.seats if booking.slot else 1,
         session_title=booking.slot.title if booking.slot else None,
+        approval_note=booking.approval_note,
     )

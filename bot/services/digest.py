@@ -28,6 +28,8 @@ Rules where the data leaves room for choice:
   do not make a digest worth sending.
 - Mentorships (started, active, ended, goals reached, pulses, at risk, change requests) are
   worked out by `bot/services/mentorship_figures.py`, in a fixed number of statements.
+- Concerns are counts only, never their kind or text: raised in the period, and still open now
+  (whenever raised). An open concern alone makes the digest worth sending.
 """
 
 from __future__ import annotations
@@ -62,13 +64,14 @@ from store.models import (
     NO_SHOW,
     Attendance,
     Booking,
+    Concern,
     DueWork,
     MentorProfile,
     Review,
     SearchMiss,
     User,
 )
-from store.statuses import BookingStatus, DueStatus, MentorStatus
+from store.statuses import BookingStatus, ConcernStatus, DueStatus, MentorStatus
 
 TOP = 5
 HISTORY_WEEKS = 8
@@ -140,6 +143,8 @@ class Digest:
     failed_messages: tuple[FailedMessage, ...]
     sessions_per_week: tuple[tuple[date, int], ...]
     mentorships: MentorshipFigures = NO_MENTORSHIPS
+    concerns_raised: int = 0
+    concerns_open: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -153,6 +158,8 @@ class Digest:
             self.sessions_held,
             self.cancellations,
             self.no_shows,
+            self.concerns_raised,
+            self.concerns_open,
         )
         lists = (
             self.low_reviews,
@@ -210,6 +217,8 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         failed_messages=_failed(session, start, end),
         sessions_per_week=_sessions_per_week(session, end),
         mentorships=mentorship_figures(session, start=start, end=end, now=now),
+        concerns_raised=_count(session, Concern.created_at, start, end),
+        concerns_open=_open_concerns(session),
     )
 
 
@@ -249,6 +258,11 @@ def _ended(start: datetime, end: datetime, now: datetime) -> ColumnElement[bool]
 
 def _count(session: Session, column: Any, start: datetime, end: datetime) -> int:
     return int(session.scalar(select(func.count()).where(_within(column, start, end))) or 0)
+
+
+def _open_concerns(session: Session) -> int:
+    query = select(func.count()).where(Concern.status == ConcernStatus.OPEN)
+    return int(session.scalar(query) or 0)
 
 
 def _booking_counts(

@@ -3,7 +3,8 @@
 What goes: every text the person wrote or that describes them (name, goals, bio, meeting link,
 skills, interests, availability, booking messages and topics, reasons, review comments and
 action items, and their mentorships' goals, diary, pulse and evaluation texts and change
-requests: `mentorship_forgetting`) and the link between their Slack account and our rows: the
+requests: `mentorship_forgetting`; the text of concerns they raised, and the concern's link to
+them) and the link between their Slack account and our rows: the
 user row's Slack id is replaced by a pseudonym, so nothing we keep points back to them, and if
 they use the bot again they start afresh. The audit log and the mentor profiles they decided on
 or paused as a coordinator keep the same pseudonym in place of their Slack id, in its columns
@@ -44,6 +45,7 @@ from store.models import (
     AuditEntry,
     AvailabilityWindow,
     Booking,
+    Concern,
     DueWork,
     MentorProfile,
     MentorSkill,
@@ -125,6 +127,10 @@ def forget_person(session: Session, *, slack_id: str, now: datetime) -> Forgotte
         _retire_mentor(session, mentor, now)
     _drop_due_work(session, user.id)
     session.execute(update(SearchMiss).where(SearchMiss.user_id == user.id).values(user_id=None))
+    # Concerns they raised keep their kind and dates for the counts; the text and the link go.
+    session.execute(
+        update(Concern).where(Concern.reporter_id == user.id).values(text=None, reporter_id=None)
+    )
     session.execute(delete(UserInterest).where(UserInterest.user_id == user.id))
     _pseudonymise(session, slack_id, pseudonym)
     user.slack_id = pseudonym

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.services import lifecycle
 from bot.services.errors import DomainError, FieldErrors
+from bot.services.free_slots import SlotChoice, free_slots
 from bot.services.people import lock_live_people
 from store.models import Attendance, Booking, MentorProfile, Review, User
-from store.statuses import BookingStatus, WhatHappened
+from store.statuses import BookingStatus, MentorStatus, WhatHappened
 
 COMMENT_MAX = 1000
 STARS_MIN, STARS_MAX = 1, 5
@@ -44,6 +45,8 @@ WHAT_HAPPENED = {
     WhatHappened.RESCHEDULED: "We rescheduled",
     WhatHappened.OTHER: "Something else",
 }
+
+BOOK_AGAIN = 3  # free times the thank-you offers a mentee to book again
 
 
 @dataclass(frozen=True)
@@ -222,10 +225,22 @@ def record_what_happened(
 # The review
 
 
+@dataclass(frozen=True)
+class ReviewSaved:
+    """A review kept, and what the thank-you offers next: a mentorship's next session, or the
+    mentor's next free times for a mentee of a single session (none when they have none)."""
+
+    review_id: int
+    mentor_id: int
+    mentor_name: str
+    mentorship_id: int | None
+    book_again: tuple[SlotChoice, ...]
+
+
 def save_review(
     session: Session, *, booking_id: int, actor_slack_id: str, form: ReviewForm, now: datetime
-) -> int:
-    """A participant's confidential review of an ended session; its id."""
+) -> ReviewSaved:
+    """A participant's confidential review of an ended session, and what to offer next."""
     errors = check_review(form)
     if errors:
         raise InvalidReview(errors)
@@ -251,7 +266,21 @@ def save_review(
         if not has_reviewed(session, booking_id=booking_id, slack_id=actor_slack_id):
             raise
         raise AlreadyReviewed() from refused
-    return review.id
+    return _saved(session, review.id, booking_id, seat, now)
+
+
+def _saved(
+    session: Session, review_id: int, booking_id: int, seat: _Seat, now: datetime
+) -> ReviewSaved:
+    row = session.execute(
+        select(Booking.mentor_id, Booking.mentorship_id, MentorProfile.status, User.real_name)
+        .join(MentorProfile, MentorProfile.id == Booking.mentor_id)
+        .join(User, User.id == MentorProfile.user_id)
+        .where(Booking.id == booking_id)
+    ).one()
+    offer = seat.is_mentee and row.mentorship_id is None and row.status == MentorStatus.ACTIVE
+    again = free_slots(session, mentor_id=row.mentor_id, now=now, limit=BOOK_AGAIN) if offer else []
+    return ReviewSaved(review_id, row.mentor_id, row.real_name, row.mentorship_id, tuple(again))
 
 
 def has_reviewed(session: Session, *, booking_id: int, slack_id: str) -> bool:

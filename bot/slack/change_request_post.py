@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.course import build_change_request_card
 from bot.services.change_requests import ChangeRequestView
-from bot.slack.coordinator_channel import read_audience
+from bot.slack.coordinator_channel import post_card
 
 
 def post_change_request(
@@ -21,10 +21,9 @@ def post_change_request(
     coordinators: Collection[str],
     request: ChangeRequestView,
 ) -> None:
-    if not channel:
-        for coordinator in sorted(coordinators):
-            client.chat_postMessage(channel=coordinator, **build_change_request_card(request))
-        return
-    audience = read_audience(client, channel, coordinators)
-    warning = audience.problem() if audience else None
-    client.chat_postMessage(channel=channel, **build_change_request_card(request, warning=warning))
+    post_card(
+        client,
+        channel,
+        coordinators,
+        lambda warning: build_change_request_card(request, warning=warning),
+    )

@@ -9,7 +9,8 @@ the log and the digest goes out as before: the check never stops it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -66,3 +67,20 @@ def warn_if_readable_by_others(
     if problem:
         log.warning(problem)
     return audience
+
+
+def post_card(
+    client: WebClient,
+    channel: str | None,
+    coordinators: Collection[str],
+    build: Callable[[str | None], dict[str, Any]],
+) -> None:
+    """Post a card only coordinators should read: to their channel, with a warning on it when
+    others can read the channel too (`build` gets the warning); without a channel, to each
+    coordinator's DM."""
+    if not channel:
+        for coordinator in sorted(coordinators):
+            client.chat_postMessage(channel=coordinator, **build(None))
+        return
+    audience = read_audience(client, channel, coordinators)
+    client.chat_postMessage(channel=channel, **build(audience.problem() if audience else None))

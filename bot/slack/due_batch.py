@@ -15,6 +15,7 @@ from bot.services import lifecycle, seats
 from bot.services.bookings import BookingView, get_bookings
 from bot.services.diary import homework_for
 from bot.services.due import DueItem
+from bot.services.first_sessions import first_sessions
 from bot.services.reviews import previous_action_items_for
 
 
@@ -27,6 +28,7 @@ class DueBatch:
     homework: Mapping[int, str] = field(default_factory=dict)  # by booking id, from the diary
     # Seats that speak for their group session to its mentor (bot/services/seats.py)
     first_seats: frozenset[int] = frozenset()
+    first: frozenset[int] = frozenset()  # reminded bookings that are the pair's first session
 
     def booking(self, item: DueItem) -> BookingView | None:
         return self.bookings.get(item.booking_id) if item.booking_id else None
@@ -42,8 +44,8 @@ class DueBatch:
 
 
 def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
-    """The batch's bookings and its reminders' action items and diary homework, in a fixed
-    number of queries."""
+    """The batch's bookings and its reminders' action items, diary homework and whether each is
+    the pair's first session, in a fixed number of queries."""
     booked = {item.booking_id for item in items if item.booking_id}
     reminded = {i.booking_id for i in items if i.booking_id and i.kind == lifecycle.REMINDER}
     views = get_bookings(session, booking_ids=booked)
@@ -54,6 +56,7 @@ def load_batch(session: Session, items: Collection[DueItem]) -> DueBatch:
         bookings=views,
         action_items=previous_action_items_for(session, booking_ids=reminded),
         homework=homework_for(session, booking_ids=in_mentorships),  # no query without any
+        first=first_sessions(session, booking_ids=reminded),
     )
 
 

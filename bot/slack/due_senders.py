@@ -83,6 +83,7 @@ def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch)
         offset=item.payload.get("offset", ""),
         action_items=batch.action_items.get(booking.id),
         homework=batch.homework.get(booking.id),
+        first_session=booking.id in batch.first,
     )
     client.chat_postMessage(channel=item.recipient_slack_id, **reminder)
 
