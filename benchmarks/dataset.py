@@ -75,7 +75,7 @@ from store.statuses import (
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday: the data set's "now"
 HORIZON_WEEKS = 8  # the app's default AVAILABILITY_HORIZON_WEEKS
 HISTORY_WEEKS = 30  # how far back the weekly windows (and the past sessions) reach
-VERSION = 2  # part of the cache key: bump it whenever the generated rows change
+VERSION = 3  # part of the cache key: bump it whenever the generated rows change
 BATCH = 10_000  # rows per executemany
 MENTOR_CHUNK = 500  # mentors whose slots and bookings are built and inserted together
 
@@ -536,7 +536,7 @@ class _Builder:
             "id": booking_id, "slot_id": slot_id, "mentor_id": mentor.id, "mentee_id": mentee,
             "status": status, "message": "I'd like advice on growing into my next role.",
             "topic": rng.choice((None, "Career", "Code review", "Architecture")),
-            "proposed_slot_id": None, "decline_reason": None, "cancel_reason": None,
+            "decline_reason": None, "cancel_reason": None,
             "cancelled_by": None, "requested_at": requested, "decided_at": decided,
             "starts_at": starts, "ends_at": ends, "mentor_message_channel": None,
             "mentor_message_ts": None,

@@ -21,6 +21,8 @@ from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
 from bot.services.mentorship_plans import CLOSE_AT
 from bot.simulator import FakeSlack, Seen, SimActor, describe
+from bot.simulator.forms import find_input
+from bot.simulator.surfaces import options_of, text_of
 from store.models import Booking, Mentorship
 from store.statuses import BookingStatus
 
@@ -147,8 +149,29 @@ def booking_a_session(story: Story) -> None:
     story.open_home(ADA)
 
 
+def _nth_time(story: Story, person: Person, n: int) -> str:
+    """The n-th time the open modal's Time menu offers, as the person reads it."""
+    modal = story.box.fake.modal(person.slack_id)
+    assert modal is not None
+    element = find_input(modal, "Time").get("element") or {}
+    return text_of(options_of(element)[n].get("text"))
+
+
+def a_week_changes(story: Story) -> None:
+    story.chapter("Chapter 4. Ben's week changes: a reschedule and a counter-proposal")
+    ben = story.act(BEN, "clicks Reschedule on his confirmation")
+    ben.click("Reschedule", where="message")
+    ben.fill("Time", _nth_time(story, BEN, 3))
+    story.act(BEN, "picks a later time; the old one stays his until Ada answers").submit()
+    ada = story.act(ADA, "has a meeting then, and clicks Propose another time")
+    ada.click("Propose another time")
+    ada.fill("Time", _nth_time(story, ADA, 4))
+    story.act(ADA, "offers half an hour later").submit()
+    story.act(BEN, "accepts Ada's time: the session moves, its reminders with it").click("Accept")
+
+
 def the_session_happens(story: Story) -> None:
-    story.chapter("Chapter 4. Reminders, the session, and two confidential reviews")
+    story.chapter("Chapter 5. Reminders, the session, and two confidential reviews")
     box = story.box
     with box.deps.sessions.begin() as session:
         start = session.scalars(
@@ -178,7 +201,7 @@ def the_session_happens(story: Story) -> None:
 
 
 def the_weekly_digest(story: Story) -> None:
-    story.chapter("Chapter 5. Monday morning: the coordinators' digest")
+    story.chapter("Chapter 6. Monday morning: the coordinators' digest")
     now = story.box.clock.now()
     monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), time(9), UTC)
     story.narrate("⏱ The clock moves to Monday 09:00, DIGEST_CRON's time; the scheduler runs.")
@@ -193,7 +216,7 @@ def the_weekly_digest(story: Story) -> None:
 
 
 def coordinators_keep_the_rules(story: Story) -> None:
-    story.chapter("Chapter 6. Only a coordinator lifts a coordinator's pause")
+    story.chapter("Chapter 7. Only a coordinator lifts a coordinator's pause")
     chitra = story.act(CHITRA, "pauses Ada from the roster, with a reason Ada will read")
     chitra.click("Pause", near=ADA.slack_id)
     chitra.fill("Reason", "Taking you off the rota while the team reorganises; back in two weeks.")
@@ -363,14 +386,14 @@ def _to_the_end(story: Story) -> None:
 
 
 def a_mentorship(story: Story) -> None:
-    story.chapter("Chapter 7. Ben asks Ada for a three-month mentorship")
+    story.chapter("Chapter 8. Ben asks Ada for a three-month mentorship")
     _asking_and_agreeing(story)
     _two_sessions(story)
     _to_the_end(story)
 
 
 def a_concern(story: Story) -> None:
-    story.chapter("Chapter 8. Ben tells the coordinators, privately, that something went wrong")
+    story.chapter("Chapter 9. Ben tells the coordinators, privately, that something went wrong")
     ben = story.act(BEN, "types `/mentor report`")
     ben.command("report")
     ben.fill("What happened?", "Something else")
@@ -386,7 +409,7 @@ def a_concern(story: Story) -> None:
 
 
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 9. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 10. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -397,6 +420,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     meeting_the_bot,
     a_mentor_joins,
     booking_a_session,
+    a_week_changes,
     the_session_happens,
     the_weekly_digest,
     coordinators_keep_the_rules,

@@ -81,6 +81,10 @@ class Action(StrEnum):
     RAISE_CONCERN = "concern_raise"
     READ_CONCERN = "concern_read"
     HANDLE_CONCERN = "concern_handled"
+    # Negotiating a session's time: reschedule, counter-propose, withdraw, invite
+    RESCHEDULE = "negotiation_reschedule"
+    COUNTER_PROPOSAL = "negotiation_counter"
+    WITHDRAW_PROPOSAL = "negotiation_withdraw"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -121,6 +125,7 @@ class Callback(StrEnum):
     ADD_GROUP_TIME = "availability_group"
     CONCERN = "concern"
     CONCERN_READ = "concern_read"  # read only: no submit
+    INVITE = "negotiation_invite"
 
 
 class BlockId(StrEnum):
@@ -186,6 +191,10 @@ class BlockId(StrEnum):
     CONCERN_KIND = "concern_kind"
     CONCERN_TEXT = "concern_text"
     CONCERN_SESSION = "concern_session"
+    # Negotiation: a typed time outside the mentor's windows, the person invited
+    WHEN_DAY = "when_day"
+    WHEN_TIME = "when_time"
+    WHO = "who"
 
 
 COMMAND = "/mentor"

@@ -24,6 +24,7 @@ from handlers import (
     mentorship_sessions,
     mentorships,
     mentorships_list,
+    negotiation,
     people,
     privacy,
     profile,
@@ -40,6 +41,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     home.register(app)
     find.register(app, subcommands)
     booking.register(app, subcommands)
+    negotiation.register(app, subcommands)
     followup.register(app)
     closing.register(app)
     profile.register(app, subcommands)

@@ -1,4 +1,5 @@
-"""Booking: request a slot, the mentor's Approve / Decline / Propose, proposals, cancelling.
+"""Booking: request a slot, the mentor's Approve / Decline, cancelling (proposals of another
+time are handlers/negotiation.py).
 
 Each listener is ack -> parse -> one `bookings` call (which plans or drops the due work and
 says who must be told) -> one builder per recipient -> send (docs/architecture.md, "Listeners").
@@ -20,9 +21,6 @@ from bot.blocks.booking import (
     build_card_outcome,
     build_confirmation,
     build_declined,
-    build_proposal,
-    build_proposal_answered,
-    build_propose_modal,
     build_reason_modal,
     build_request_card,
     build_request_sent,
@@ -39,7 +37,6 @@ from handlers.forms import (
     clicking_user,
     form_values,
     number,
-    replace_clicked_message,
     run_or_tell,
     submit_or_errors,
     text,
@@ -294,93 +291,6 @@ def on_decline_reason(
         refresh_homes(client, wiring.home, outcome.booking)
 
 
-def on_propose(
-    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
-) -> None:
-    ack()
-    deps = wiring_of(context).deps
-    booking_id = booking_id_of(action)
-    form = run_or_tell(
-        deps,
-        body,
-        client,
-        lambda s: booking_forms.propose_form(
-            s, booking_id=booking_id, actor_slack_id=clicking_user(body), now=deps.clock.now()
-        ),
-    )
-    if form is None:
-        return
-    view = build_propose_modal(form.booking.id, list(form.slots), form.booking.mentor_tz)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def on_propose_submitted(
-    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
-) -> None:
-    deps = wiring_of(context).deps
-    slot = text(form_values(view), BlockId.SLOT)
-    outcome = submit_or_errors(
-        deps,
-        ack,
-        view,
-        lambda session: bookings.propose(
-            session,
-            booking_id=number(view.get("private_metadata")) or 0,
-            actor_slack_id=clicking_user(body),
-            slot_id=number(slot) or 0,
-            now=deps.clock.now(),
-        ),
-        default=BlockId.SLOT,
-    )
-    if outcome is None:
-        return
-    update_card(client, outcome.booking)
-    client.chat_postMessage(channel=outcome.tell, **build_proposal(outcome.booking))
-
-
-def answer(
-    context: BoltContext, body: dict[str, Any], client: WebClient, action: dict, accept: bool
-) -> None:
-    """The mentee's answer to a proposed time, accepted or turned down."""
-    wiring = wiring_of(context)
-    deps = wiring.deps
-    booking_id = booking_id_of(action)
-    outcome = run_or_tell(
-        deps,
-        body,
-        client,
-        lambda s: bookings.answer_proposal(
-            s,
-            booking_id=booking_id,
-            actor_slack_id=clicking_user(body),
-            accept=accept,
-            now=deps.clock.now(),
-            offsets=deps.settings.reminder_offsets,
-        ),
-    )
-    if outcome is None:
-        return
-    replace_clicked_message(body, client, build_proposal_answered(outcome.booking))
-    update_card(client, outcome.booking)
-    if outcome.confirmed:
-        confirm_both(client, outcome.booking)
-    refresh_homes(client, wiring.home, outcome.booking)
-
-
-def on_accept(
-    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
-) -> None:
-    ack()
-    answer(context, body, client, action, accept=True)
-
-
-def on_reject(
-    ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
-) -> None:
-    ack()
-    answer(context, body, client, action, accept=False)
-
-
 # --- cancelling ----------------------------------------------------------------------------
 
 
@@ -433,10 +343,6 @@ def register(app: App, commands: Subcommands) -> None:
     app.view(Callback.APPROVE_NOTE)(on_approve_note_submitted)
     app.action(Action.DECLINE_BOOKING)(on_decline)
     app.view(Callback.DECLINE)(on_decline_reason)
-    app.action(Action.PROPOSE_TIME)(on_propose)
-    app.view(Callback.PROPOSE)(on_propose_submitted)
-    app.action(Action.ACCEPT_PROPOSAL)(on_accept)
-    app.action(Action.REJECT_PROPOSAL)(on_reject)
     app.action(Action.CANCEL_BOOKING)(on_cancel)
     app.view(Callback.CANCEL)(on_cancel_reason)
     commands.add("sessions", sessions, "sessions", "your upcoming and past sessions and requests")

@@ -35,7 +35,11 @@ def _element_value(element: dict[str, Any]) -> FormValue:
         options = element.get("selected_options")
         chosen = [option_value(o) for o in options] if isinstance(options, list) else []
         return [value for value in chosen if value]
-    key = {"datepicker": "selected_date", "timepicker": "selected_time"}.get(str(kind), "value")
+    key = {
+        "datepicker": "selected_date",
+        "timepicker": "selected_time",
+        "users_select": "selected_user",
+    }.get(str(kind), "value")
     value = element.get(key)
     return value if isinstance(value, str) else None
 

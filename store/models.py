@@ -292,9 +292,6 @@ class Booking(Base):
     )
     message: Mapped[str] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(200))
-    proposed_slot_id: Mapped[int | None] = mapped_column(
-        ForeignKey("slots.id", ondelete="SET NULL")
-    )
     decline_reason: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -144,6 +144,19 @@ class ProposalStatus(StrEnum):
     LAPSED = "lapsed"  # nobody answered in time; the session's time stands
 
 
+class Negotiated(StrEnum):
+    """What one step of a negotiation over a session's time did (bot/services/negotiation.py)."""
+
+    INVITED = "invited"  # a mentor planned a session: their time waits for the invitee
+    PROPOSED = "proposed"  # another time for a request, or a reschedule of a session
+    COUNTERED = "countered"  # the other side answered a proposal with a time of their own
+    ACCEPTED = "accepted"  # a pending request or invitation became a session on that time
+    RESCHEDULED = "rescheduled"  # an approved session moved to the accepted time
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # nobody answered before the time: the session's time stands
+
+
 class ConcernKind(StrEnum):
     NO_SHOW = "no_show"
     CONDUCT = "conduct"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.services import bookings
+from bot.services import bookings, negotiation
 from bot.services.bookings import BookingView
 from bot.services.skills import ensure_skills
 from store.db import SessionFactory
@@ -400,3 +400,27 @@ def slots_of(session: Session, mentor_id: int) -> list[tuple[datetime, datetime]
 def local(instant: datetime, tz: str = NEW_YORK) -> str:
     """An instant as a wall clock reads it, New York unless told."""
     return instant.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def answer_proposal(
+    session: Session,
+    *,
+    booking_id: int,
+    actor_slack_id: str,
+    accept: bool,
+    now: datetime,
+    offsets: Sequence[timedelta] = (),
+) -> negotiation.NegotiationOutcome:
+    """The answering side takes or turns down the open proposal, as its buttons do."""
+    if accept:
+        return negotiation.accept(
+            session,
+            booking_id=booking_id,
+            actor_slack_id=actor_slack_id,
+            proposal_id=None,
+            now=now,
+            offsets=offsets,
+        )
+    return negotiation.decline(
+        session, booking_id=booking_id, actor_slack_id=actor_slack_id, proposal_id=None, now=now
+    )

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import update
 
 from bot.services import bookings
-from bot.services.booking_forms import NoOtherTimes, TimeNoLongerOffered, book_form, propose_form
+from bot.services.booking_forms import TimeNoLongerOffered, book_form
 from bot.services.bookings import AlreadyStarted, NotPending, NotYourBooking
+from bot.services.negotiation import time_form
 from store.db import SessionFactory
 from store.models import MentorProfile
 from tests.conftest import ADA, BEN, CHITRA
@@ -95,7 +96,8 @@ def test_the_propose_form_offers_other_times_in_the_requests_own_full_week(
     sessions: SessionFactory,
 ) -> None:
     """Ada takes one session a week and Ben's request fills it; moving it adds nothing, so her
-    other times that week are offered, never the request's own; none left says so."""
+    other times that week are offered, never the request's own (and she may type one of her
+    own); once the request's time has passed it can't be moved."""
     w = build_world(sessions)
     with sessions.begin() as session:
         session.execute(
@@ -103,9 +105,9 @@ def test_the_propose_form_offers_other_times_in_the_requests_own_full_week(
         )
     asked = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session:
-        form = propose_form(session, booking_id=asked.id, actor_slack_id=ADA, now=NOW)
-        assert [s.id for s in form.slots] == list(w.slots[1:])
+        form = time_form(session, booking_id=asked.id, actor_slack_id=ADA, now=NOW)
+        assert [s.id for s in form.slots] == list(w.slots[1:]) and form.may_type
         with pytest.raises(NotYourBooking):
-            propose_form(session, booking_id=asked.id, actor_slack_id=BEN, now=NOW)
-        with pytest.raises(NoOtherTimes):
-            propose_form(session, booking_id=asked.id, actor_slack_id=ADA, now=NOW + 26 * HOUR)
+            time_form(session, booking_id=asked.id, actor_slack_id=BEN, now=NOW)
+        with pytest.raises(AlreadyStarted):
+            time_form(session, booking_id=asked.id, actor_slack_id=ADA, now=NOW + 26 * HOUR)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
-from bot.services import bookings
+from bot.services import bookings, negotiation
 from bot.services.availability import upcoming_slots
 from bot.services.bookings import (
     AlreadyRequested,
@@ -38,6 +38,7 @@ from tests.seed import (
     add_mentor,
     add_slot,
     add_user,
+    answer_proposal,
     approved,
     build_world,
     current,
@@ -311,7 +312,7 @@ def _decline(s: Session, b: int, who: str) -> object:
 
 
 def _answer(s: Session, b: int, who: str) -> object:
-    return bookings.answer_proposal(
+    return answer_proposal(
         s, booking_id=b, actor_slack_id=who, accept=True, now=NOW, offsets=()
     ).booking
 
@@ -323,7 +324,7 @@ def _cancel(s: Session, b: int, who: str) -> object:
 def _propose(s: Session, b: int, who: str) -> object:
     slot = s.scalars(select(Slot.id).order_by(Slot.id.desc())).first()
     assert slot is not None
-    return bookings.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW).booking
+    return negotiation.propose(s, booking_id=b, actor_slack_id=who, slot_id=slot, now=NOW).booking
 
 
 @pytest.mark.parametrize(
@@ -347,7 +348,7 @@ def test_forged_actors_change_nothing(
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session:
-        proposed = bookings.propose(
+        proposed = negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
         ).booking
     with sessions.begin() as session, pytest.raises(NotYourBooking):
@@ -370,7 +371,7 @@ def test_accepting_a_proposal_moves_and_approves_the_session(sessions: SessionFa
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session:
-        proposal = bookings.propose(
+        proposal = negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
         ).booking
     assert proposal.status == "pending" and proposal.proposed_slot_id == w.slots[1]
@@ -378,7 +379,7 @@ def test_accepting_a_proposal_moves_and_approves_the_session(sessions: SessionFa
     assert proposal.proposed_ends_at == NOW + 25.5 * HOUR
     assert current(sessions, booking.id) == proposal
     with sessions.begin() as session:
-        accepted = bookings.answer_proposal(
+        accepted = answer_proposal(
             session,
             booking_id=booking.id,
             actor_slack_id=BEN,
@@ -398,11 +399,11 @@ def test_declining_a_proposal_cancels_the_request(sessions: SessionFactory) -> N
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session:
-        bookings.propose(
+        negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
         )
     with sessions.begin() as session:
-        answer = bookings.answer_proposal(
+        answer = answer_proposal(
             session,
             booking_id=booking.id,
             actor_slack_id=BEN,
@@ -425,11 +426,11 @@ def test_proposals_must_be_the_mentors_own_free_future_slots(sessions: SessionFa
         past = add_slot(session, w.ada, NOW - 2 * HOUR).id
     for slot_id in (w.dan_slot, past, w.slots[0], 999_999):
         with sessions.begin() as session, pytest.raises(SlotGone):
-            bookings.propose(
+            negotiation.propose(
                 session, booking_id=booking.id, actor_slack_id=ADA, slot_id=slot_id, now=NOW
             )
     with sessions.begin() as session, pytest.raises(SlotTaken):
-        bookings.propose(
+        negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[2], now=NOW
         )
     assert current(sessions, booking.id).proposed_slot_id is None
@@ -440,13 +441,13 @@ def test_accepting_a_proposal_someone_took_meanwhile(sessions: SessionFactory) -
     w = build_world(sessions)
     booking = requested(sessions, w.ben, w.slots[0])
     with sessions.begin() as session:
-        proposal = bookings.propose(
+        proposal = negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
         ).booking
     requested(sessions, w.chitra, w.slots[1])
     with sessions.begin() as session:
         with pytest.raises(SlotTaken):
-            bookings.answer_proposal(
+            answer_proposal(
                 session,
                 booking_id=booking.id,
                 actor_slack_id=BEN,
@@ -462,14 +463,19 @@ def test_accepting_a_proposal_someone_took_meanwhile(sessions: SessionFactory) -
     assert live_bookings(sessions) == 2
 
 
-def test_a_proposal_on_an_approved_session_is_stale(sessions: SessionFactory) -> None:
-    """Proposing once the session is approved is refused as no longer pending."""
+def test_a_proposal_on_an_approved_session_is_a_reschedule_that_waits(
+    sessions: SessionFactory,
+) -> None:
+    """Proposing once the session is approved asks to reschedule it: it stays approved on its
+    own time until Ben answers."""
     w = build_world(sessions)
     booking = approved(sessions, w.ben, w.slots[0])
-    with sessions.begin() as session, pytest.raises(NotPending):
-        bookings.propose(
+    with sessions.begin() as session:
+        asked = negotiation.propose(
             session, booking_id=booking.id, actor_slack_id=ADA, slot_id=w.slots[1], now=NOW
         )
+    assert (asked.booking.status, asked.booking.slot_id) == ("approved", w.slots[0])
+    assert (asked.booking.proposed_slot_id, asked.tell) == (w.slots[1], BEN)
 
 
 # --- cancelling -----------------------------------------------------------------------------
@@ -726,13 +732,17 @@ def test_declining_and_turning_down_a_proposal_drop_the_plan(sessions: SessionFa
         declined = bookings.decline(
             session, booking_id=first.id, actor_slack_id=ADA, reason="Busy", now=NOW
         )
-        proposed = bookings.propose(
+        proposed = negotiation.propose(
             session, booking_id=second.id, actor_slack_id=ADA, slot_id=w.slots[2], now=NOW
         )
     assert declined.tell == BEN and proposed.tell == CHITRA
-    assert planned_kinds(sessions, second.id) == {"request_nudge", "request_expiry"}
+    assert planned_kinds(sessions, second.id) == {
+        "request_nudge",
+        "request_expiry",
+        "proposal_lapse",
+    }
     with sessions.begin() as session:
-        turned_down = bookings.answer_proposal(
+        turned_down = answer_proposal(
             session, booking_id=second.id, actor_slack_id=CHITRA, accept=False, now=NOW, offsets=()
         )
     assert (turned_down.tell, turned_down.confirmed) == (ADA, False)

@@ -12,14 +12,24 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import bookings
+from bot.services import bookings, negotiation
 from bot.services.bookings import WeekFull
 from bot.services.free_slots import free_slots
 from store.db import SessionFactory, make_session_factory
 from store.models import Booking, MentorProfile
 from tests.conftest import ADA
 from tests.races import race_all, wide_engine
-from tests.seed import NEW_YORK, NOW, PARIS, add_mentor, add_slot, add_user, request, requested
+from tests.seed import (
+    NEW_YORK,
+    NOW,
+    PARIS,
+    add_mentor,
+    add_slot,
+    add_user,
+    answer_proposal,
+    request,
+    requested,
+)
 
 # Week of Monday 26 October 2026 in New York holds the fall-back change (Sunday 1 November).
 BEFORE = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
@@ -148,17 +158,17 @@ def test_a_proposal_into_a_full_week_is_refused_and_its_acceptance_too(
     )
     asked = requested(sessions, people[0], tue)
     with sessions.begin() as session:
-        moved = bookings.propose(
+        moved = negotiation.propose(
             session, booking_id=asked.id, actor_slack_id=ADA, slot_id=wed, now=NOW
         ).booking
     assert moved.proposed_slot_id == wed
     with sessions.begin() as session:
-        bookings.propose(
+        negotiation.propose(
             session, booking_id=asked.id, actor_slack_id=ADA, slot_id=next_tue, now=NOW
         )
     requested(sessions, people[1], next_wed)  # the next week fills meanwhile
     with pytest.raises(WeekFull, match="week is full"), sessions.begin() as session:
-        bookings.answer_proposal(
+        answer_proposal(
             session,
             booking_id=asked.id,
             actor_slack_id=asked.mentee_slack_id,
@@ -170,7 +180,7 @@ def test_a_proposal_into_a_full_week_is_refused_and_its_acceptance_too(
         still = bookings.get_booking(session, booking_id=asked.id)
     assert still is not None and (still.status, still.slot_id) == ("pending", tue)
     with pytest.raises(WeekFull, match="weekly capacity is 1"), sessions.begin() as session:
-        bookings.propose(
+        negotiation.propose(
             session, booking_id=asked.id, actor_slack_id=ADA, slot_id=next_tue, now=NOW
         )
 
@@ -209,13 +219,13 @@ def test_approvals_race_with_requests_for_the_last_place(
     )
     moving = requested(sessions, people[0], this_week)
     with sessions.begin() as session:
-        bookings.propose(
+        negotiation.propose(
             session, booking_id=moving.id, actor_slack_id=ADA, slot_id=next_week, now=NOW
         )
 
     def attempt(session: Session, n: int) -> object:
         if n == 0:
-            return bookings.answer_proposal(
+            return answer_proposal(
                 session,
                 booking_id=moving.id,
                 actor_slack_id=moving.mentee_slack_id,

@@ -210,6 +210,9 @@ class Sender:
     mentor_ids: frozenset[int]
     booking_ids: frozenset[int]
     coordinator: bool
+    # Pending requests the sender made, with no time on the table from the other side: only
+    # the mentor may propose another time for them.
+    own_requests: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, slack_id: str, *states: Rows, coordinator: bool) -> Sender:
@@ -223,8 +226,18 @@ class Sender:
             for k, b in s["bookings"].items()
             if b["mentee_id"] in users or b["mentor_id"] in mentors
         }
+        offered = {
+            p["booking_id"]
+            for p in states[0].get("time_proposals", {}).values()
+            if p["status"] == "open" and p["proposed_by"] not in users
+        }
+        own_requests = {
+            k[0]
+            for k, b in states[0]["bookings"].items()
+            if b["mentee_id"] in users and b["planned_by"] == "mentee" and b["status"] == "pending"
+        } - offered
         return cls(slack_id, frozenset(users), frozenset(mentors), frozenset(bookings),
-                   coordinator)  # fmt: skip
+                   coordinator, frozenset(own_requests))  # fmt: skip
 
     def owns(self, table: str, row: dict[str, Any]) -> bool:
         me, mine = self.user_ids, self.mentor_ids
@@ -235,6 +248,7 @@ class Sender:
             "availability_windows": lambda: row["mentor_id"] in mine,
             "slots": lambda: row["mentor_id"] in mine,
             "bookings": lambda: row["id"] in self.booking_ids,
+            "time_proposals": lambda: row["booking_id"] in self.booking_ids,
             "attendance": lambda: row["user_id"] in me and row["booking_id"] in self.booking_ids,
             "reviews": lambda: row["reviewer_id"] in me and row["booking_id"] in self.booking_ids,
             "due_work": lambda: (
@@ -254,6 +268,15 @@ class Sender:
             return "not theirs"
         if table == "bookings":
             return self._booking_change(old, new)
+        if table == "time_proposals" and old is None and new is not None:
+            if new["proposed_by"] not in self.user_ids:
+                return "a time proposed in someone else's name"
+            if new["booking_id"] in self.own_requests:
+                return "a time proposed by the mentee for their own request"
+        if table == "time_proposals" and old is not None and new is not None:
+            accepted = new["status"] == "accepted" != old["status"]
+            if accepted and old["proposed_by"] in self.user_ids:
+                return "a proposal accepted by its own proposer"
         if table == "mentor_profiles" and old is not None and new is not None:
             own = old["user_id"] in self.user_ids
             approved = old["status"] in ("pending", "rejected") and new["status"] == "active"
@@ -267,17 +290,19 @@ class Sender:
         return ""
 
     def _booking_change(self, old: dict[str, Any] | None, new: dict[str, Any] | None) -> str:
-        """Only the mentor approves, declines and proposes; only the mentee asks and accepts."""
+        """Only the mentor approves and declines (the mentee, a session the mentor planned);
+        the mentee approves only by accepting another time; proposals are checked on their own
+        rows."""
         if old is None:
             return "" if new is not None and new["mentee_id"] in self.user_ids else "booked by?"
         if new is None or old["mentor_id"] in self.mentor_ids:
             return ""
         if new["status"] == "declined" != old["status"]:
             return "declined by the mentee"
-        if new["status"] == "approved" != old["status"] and old["proposed_slot_id"] is None:
+        moved = new["slot_id"] != old["slot_id"]
+        approved = new["status"] == "approved" != old["status"]
+        if approved and old["planned_by"] != "mentor" and not moved:
             return "approved by the mentee without a proposed time"
-        if new["proposed_slot_id"] not in (None, old["proposed_slot_id"]):
-            return "a time proposed by the mentee"
         return ""
 
 
@@ -602,14 +627,20 @@ def test_the_role_check_knows_who_may_do_what(fuzz: Fuzz) -> None:
     pending = next(k for k, b in rows["bookings"].items() if BEN_AGAIN in b["message"])
     held = rows["bookings"][pending]["slot_id"]
     other = next(key[0] for key in rows["slots"] if key[0] != held)
-    changes = {"approve": {"status": "approved"}, "decline": {"status": "declined"},
-               "propose": {"proposed_slot_id": other}}  # fmt: skip
+    changes = {"approve": {"status": "approved"}, "decline": {"status": "declined"}}
     ben, ada, coord = (Sender.of(who, rows, coordinator=who == COORD) for who in (BEN, ADA, COORD))
     for what, change in changes.items():
         after = {**rows, "bookings": {**rows["bookings"]}}
         after["bookings"][pending] = {**rows["bookings"][pending], **change}
         assert forbidden_changes(rows, after, ben), what
         assert forbidden_changes(rows, after, ada) == [], what
+    for proposer in (BEN, ADA):
+        who = next(k[0] for k, u in rows["users"].items() if u["slack_id"] == proposer)
+        offer = {"id": 999, "booking_id": pending[0], "slot_id": other, "proposed_by": who,
+                 "status": "open", "note": None, "created_at": None, "closed_at": None}  # fmt: skip
+        after = {**rows, "time_proposals": {**rows.get("time_proposals", {}), (999,): offer}}
+        sender = ben if proposer == BEN else ada
+        assert bool(forbidden_changes(rows, after, sender)) == (proposer == BEN), proposer
     grace = next(k for k, m in rows["mentor_profiles"].items() if m["status"] == "pending")
     after = {**rows, "mentor_profiles": {**rows["mentor_profiles"]}}
     after["mentor_profiles"][grace] = {**rows["mentor_profiles"][grace], "status": "active"}

@@ -29,6 +29,7 @@ from store.models import (
     Review,
     Skill,
     Slot,
+    TimeProposal,
     User,
 )
 from tests.seed import NOW, add_mentor, add_slot, add_user, booking
@@ -335,19 +336,43 @@ def test_upgrade_from_0004_keeps_the_data_with_one_seat_and_the_video_default(
             status="approved", message="Help me plan my first talk.", requested_at=LAST_WEEK,
             starts_at=NOW, ends_at=NOW + timedelta(minutes=30), planned_by="mentee",
         )  # fmt: skip
+        later, other = (
+            insert(
+                connection, old, "slots", mentor_id=mentor, starts_at=NOW + timedelta(hours=h),
+                ends_at=NOW + timedelta(hours=h, minutes=30),
+            )
+            for h in (2, 3)
+        )  # fmt: skip
+        asked = insert(
+            connection, old, "bookings", slot_id=later, mentor_id=mentor, mentee_id=ben,
+            status="pending", message="Could we talk about reviews?", requested_at=LAST_WEEK,
+            starts_at=NOW + timedelta(hours=2), ends_at=NOW + timedelta(hours=2, minutes=30),
+            planned_by="mentee", proposed_slot_id=other,
+        )  # fmt: skip
 
     upgrade(engine)
 
     with make_session_factory(engine).begin() as session:
         profile = session.scalars(select(MentorProfile)).one()
         assert (profile.meeting_kind, profile.meeting_place) == ("video", "")
-        assert session.execute(select(Slot.seats, Slot.title, Slot.auto_approve)).all() == [
-            (1, None, False)
-        ]
+        assert (
+            session.execute(select(Slot.seats, Slot.title, Slot.auto_approve)).all()
+            == [(1, None, False)] * 3
+        )
         assert session.execute(
-            select(Booking.status, Booking.seat_no, Booking.sequence, Booking.meeting_kind)
-        ).all() == [("approved", 1, 0, None)]
+            select(
+                Booking.status, Booking.seat_no, Booking.sequence, Booking.meeting_kind
+            ).order_by(Booking.id)
+        ).all() == [("approved", 1, 0, None), ("pending", 1, 0, None)]
         assert session.execute(select(User.email, User.mentee_terms_at)).all() == [(None, None)] * 3
+        # The mentor's proposed time for the pending request is now its open proposal.
+        assert session.execute(
+            select(TimeProposal.booking_id, TimeProposal.slot_id, TimeProposal.proposed_by).where(
+                TimeProposal.status == "open"
+            )
+        ).all() == [(asked, other, ada)]
+        assert "proposed_slot_id" not in {c.name for c in Booking.__table__.columns}
+    assert "proposed_slot_id" not in {c["name"] for c in inspect(engine).get_columns("bookings")}
     with pytest.raises(IntegrityError), make_session_factory(engine).begin() as session:
         session.add(
             Booking(

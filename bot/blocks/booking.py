@@ -173,6 +173,11 @@ def build_card_outcome(booking: BookingView) -> dict[str, Any]:
             f":arrows_counterclockwise: You proposed {local_time(booking.proposed_starts_at)}; "
             f"waiting for <@{booking.mentee_slack_id}>."
         )
+        if booking.proposed_by_slack_id == booking.mentee_slack_id:
+            outcome = (
+                f":arrows_counterclockwise: <@{booking.mentee_slack_id}> proposed "
+                f"{local_time(booking.proposed_starts_at)}; your answer is in your DMs."
+            )
     return message(
         f"Request from {booking.mentee_name}: {booking.status}",
         [
@@ -228,7 +233,11 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
                 + (f"\n{group_seat(booking)}" if booking.in_group else "")
             ),
             *_note_from_approver(booking, for_mentor),
-            actions(add, _cancel_button(booking, "Cancel session")),
+            actions(
+                add,
+                button("Reschedule", Action.RESCHEDULE, str(booking.id)),
+                _cancel_button(booking, "Cancel session"),
+            ),
         ],
     )
 
@@ -262,33 +271,6 @@ def build_declined(booking: BookingView) -> dict[str, Any]:
             actions(button("Find another mentor", Action.FIND_AGAIN, style="primary")),
         ],
     )
-
-
-def build_proposal(booking: BookingView) -> dict[str, Any]:
-    assert booking.proposed_starts_at and booking.proposed_ends_at
-    value = str(booking.id)
-    return message(
-        f"{booking.mentor_name} proposes another time",
-        [
-            section(
-                f":arrows_counterclockwise: <@{booking.mentor_slack_id}> can't make "
-                f"{local_time(booking.starts_at)} and proposes "
-                f"{session_when(booking.proposed_starts_at, booking.proposed_ends_at)} instead."
-            ),
-            actions(
-                button("Accept", Action.ACCEPT_PROPOSAL, value, style="primary"),
-                button("Decline", Action.REJECT_PROPOSAL, value),
-            ),
-        ],
-    )
-
-
-def build_proposal_answered(booking: BookingView) -> dict[str, Any]:
-    if booking.status == BookingStatus.APPROVED:
-        text = f":white_check_mark: You accepted {local_time(booking.starts_at)}."
-    else:
-        text = ":x: You declined the proposed time; the request is withdrawn."
-    return message("Proposal answered", [section(text)])
 
 
 def build_cancelled(booking: BookingView) -> dict[str, Any]:
@@ -353,16 +335,3 @@ def _note_from_approver(booking: BookingView, for_mentor: bool) -> list[Block]:
         return []
     quoted = "\n".join(f">{escape(line)}" for line in booking.approval_note.splitlines())
     return [section(f"*A note from <@{booking.answerer_slack_id}>:*\n{quoted}")]
-
-
-def build_propose_modal(booking_id: int, slots: Sequence[SlotChoice], tz: str) -> dict[str, Any]:
-    return modal(
-        Callback.PROPOSE,
-        "Propose another time",
-        [
-            section("Pick one of your free times; they can accept or decline it."),
-            select(B.SLOT, "Time", slot_options(slots, tz), hint=f"In your time zone, {tz}."),
-        ],
-        submit="Propose",
-        private_metadata=str(booking_id),
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from bot.blocks.kit import Block, clip, plain
 from bot.ids import Action
@@ -130,18 +130,45 @@ def checkboxes(
     return _input(block_id, label, element, hint=hint, optional=optional)
 
 
-def date_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
-    element: Block = {"type": "datepicker"}
-    if initial:
-        element["initial_date"] = initial
-    return _input(block_id, label, element, hint=None, optional=False)
+class PickerInput(Protocol):
+    def __call__(
+        self,
+        block_id: str,
+        label: str,
+        *,
+        initial: str | None = None,
+        optional: bool = False,
+        hint: str | None = None,
+    ) -> Block: ...
 
 
-def time_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
-    element: Block = {"type": "timepicker"}
-    if initial:
-        element["initial_time"] = initial
-    return _input(block_id, label, element, hint=None, optional=False)
+def _picker(kind: str, initial_key: str) -> PickerInput:
+    """An input of one of Slack's pickers (date, time, user), required unless `optional`."""
+
+    def build(
+        block_id: str,
+        label: str,
+        *,
+        initial: str | None = None,
+        optional: bool = False,
+        hint: str | None = None,
+    ) -> Block:
+        element: Block = {"type": kind}
+        if initial:
+            element[initial_key] = initial
+        return _input(block_id, label, element, hint=hint, optional=optional)
+
+    return build
+
+
+date_input = _picker("datepicker", "initial_date")
+time_input = _picker("timepicker", "initial_time")
+_user_picker = _picker("users_select", "initial_user")
+
+
+def user_input(block_id: str, label: str, *, initial: str | None = None) -> Block:
+    """Pick one person of the workspace (a users_select)."""
+    return _user_picker(block_id, label, initial=initial)
 
 
 def modal(

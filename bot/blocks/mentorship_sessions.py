@@ -62,6 +62,7 @@ def build_planned_card(booking: BookingView) -> dict[str, Any]:
             actions(
                 button("Accept", Action.ACCEPT_PLANNED, value, style="primary"),
                 button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+                button("Propose another time", Action.COUNTER_PROPOSAL, value),
             ),
         ],
     )

@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.negotiation import open_proposal_line
 from bot.ids import Action
 from bot.services.bookings import BookingView, MySessions
 from store.statuses import PlannedBy
@@ -44,21 +45,40 @@ def _past_line(booking: BookingView, viewer: str) -> Block:
     return section(_summary(booking, viewer), accessory=concern_button(booking.id))
 
 
-def _my_request(booking: BookingView, viewer: str) -> Block:
+def _upcoming(booking: BookingView, viewer: str) -> list[Block]:
+    """An upcoming session: Reschedule next to Cancel, and any time on the table."""
+    value = str(booking.id)
+    return [
+        section(_summary(booking, viewer)),
+        actions(
+            button("Reschedule", Action.RESCHEDULE, value),
+            button("Cancel", Action.CANCEL_BOOKING, value),
+        ),
+        *open_proposal_line(booking, viewer),
+    ]
+
+
+def _my_request(booking: BookingView, viewer: str) -> list[Block]:
     """A request the viewer made: a session they proposed waits for the other side."""
+    if booking.proposed_by_slack_id is not None:
+        return [_line(booking, viewer, cancellable=True), *open_proposal_line(booking, viewer)]
     if booking.planned_by != PlannedBy.MENTOR:
-        return _line(booking, viewer, cancellable=True)
+        return [_line(booking, viewer, cancellable=True)]
     waiting = f"you proposed, waiting for {mention(booking.answerer_slack_id)}"
-    return section(
-        f"{_summary(booking, viewer)} · {waiting}",
-        accessory=button("Withdraw", Action.CANCEL_BOOKING, str(booking.id)),
-    )
+    return [
+        section(
+            f"{_summary(booking, viewer)} · {waiting}",
+            accessory=button("Withdraw", Action.CANCEL_BOOKING, str(booking.id)),
+        )
+    ]
 
 
 def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
     """A request the viewer answers, and its buttons: the mentor approves what the mentee wrote;
     the mentee accepts a mentorship session their mentor planned."""
     value = str(booking.id)
+    if booking.proposed_by_slack_id is not None:
+        return [section(_summary(booking, viewer)), *open_proposal_line(booking, viewer)]
     if booking.planned_by == PlannedBy.MENTOR:
         planner = mention(booking.planner_slack_id)
         return [
@@ -66,6 +86,7 @@ def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
             actions(
                 button("Accept", Action.ACCEPT_PLANNED, value, style="primary"),
                 button("Decline", Action.DECLINE_BOOKING, value, style="danger"),
+                button("Propose another time", Action.COUNTER_PROPOSAL, value),
             ),
         ]
     preview = escape(clip(booking.message, MESSAGE_PREVIEW))
@@ -78,41 +99,55 @@ def _request_to_answer(booking: BookingView, viewer: str) -> list[Block]:
     ]
 
 
-def session_blocks(mine: MySessions, viewer: str, *, limit: int) -> list[Block]:
-    """Each non-empty group with a heading; at most `limit` items per group, then a count."""
+def session_blocks(
+    mine: MySessions, viewer: str, *, limit: int, budget: int | None = None
+) -> list[Block]:
+    """Each non-empty group with a heading; at most `limit` items per group (and `budget`
+    blocks in all: a session with a time on the table takes four), then a count."""
 
     def past_line(booking: BookingView) -> list[Block]:
         return [_past_line(booking, viewer)]
 
-    def cancellable_line(booking: BookingView) -> list[Block]:
-        return [_line(booking, viewer, cancellable=True)]
+    def upcoming(booking: BookingView) -> list[Block]:
+        return _upcoming(booking, viewer)
 
     def my_request(booking: BookingView) -> list[Block]:
-        return [_my_request(booking, viewer)]
+        return _my_request(booking, viewer)
 
     def to_answer(booking: BookingView) -> list[Block]:
         return _request_to_answer(booking, viewer)
 
     groups: Sequence[tuple[str, Sequence[BookingView], Callable[[BookingView], list[Block]]]] = (
         ("Requests waiting for your answer", mine.awaiting_me, to_answer),
-        ("Upcoming sessions", mine.upcoming, cancellable_line),
+        ("Upcoming sessions", mine.upcoming, upcoming),
         ("Your requests", mine.my_requests, my_request),
         ("Past sessions", mine.past, past_line),
     )
     blocks: list[Block] = []
     for title, bookings, render in groups:
-        if not bookings:
+        if not bookings or (budget is not None and len(blocks) + 3 > budget):
             continue
-        blocks.append(section(f"*{title}*"))
+        group = [section(f"*{title}*")]
+        shown = 0
         for booking in bookings[:limit]:
-            blocks += render(booking)
-        if len(bookings) > limit:
-            blocks.append(context(f"…and {len(bookings) - limit} more: type `/mentor sessions`."))
+            rendered = render(booking)
+            # Room is kept for this group's "more" line and the next group's heading.
+            if budget is not None and len(blocks) + len(group) + len(rendered) + 3 > budget:
+                break
+            group += rendered
+            shown += 1
+        if len(bookings) > shown:
+            group.append(context(f"…and {len(bookings) - shown} more: type `/mentor sessions`."))
+        blocks += group
     return blocks
 
 
+# A message holds at most 50 blocks; one is the header.
+SESSIONS_BUDGET = 49
+
+
 def build_sessions(mine: MySessions, viewer: str) -> dict[str, Any]:
-    blocks = session_blocks(mine, viewer, limit=10)
+    blocks = session_blocks(mine, viewer, limit=10, budget=SESSIONS_BUDGET)
     if not blocks:
         blocks = [section("No sessions or requests yet. Type `/mentor find` to find a mentor.")]
     return message("Your sessions", [header("Your sessions"), *blocks])

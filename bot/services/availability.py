@@ -41,9 +41,10 @@ from store.models import (
     Booking,
     MentorProfile,
     Slot,
+    TimeProposal,
     User,
 )
-from store.statuses import BookingStatus, MentorStatus, WindowKind
+from store.statuses import BookingStatus, MentorStatus, ProposalStatus, WindowKind
 
 MAX_WEEKS = 52
 LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
@@ -710,8 +711,8 @@ def recut_free_slots(session: Session, *, mentor_id: int, minutes: int, now: dat
         select(Booking.id)
         .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
         .exists(),
-        select(Booking.id)
-        .where(Booking.proposed_slot_id == Slot.id, Booking.status == BookingStatus.PENDING)
+        select(TimeProposal.id)
+        .where(TimeProposal.slot_id == Slot.id, TimeProposal.status == ProposalStatus.OPEN)
         .exists(),
     )
     free = session.execute(

@@ -1,4 +1,5 @@
-"""What booking surfaces offer when they open: a mentor's times, the Book and propose forms.
+"""What booking surfaces offer when they open: a mentor's times and the Book form (the
+"another time" form is `negotiation.time_form`).
 
 An opener answers from the state as it is when the button is clicked, with the same refusals
 the submission gives, so no rule lives in a handler. Opening grants nothing: the submission
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.bookings import BookingError, BookingView, for_decision
+from bot.services.bookings import BookingError
 from bot.services.free_slots import SlotChoice, free_slots
 from store.models import MentorProfile, Slot, User
 from store.statuses import MentorStatus
@@ -31,11 +32,6 @@ class NotTakingBookings(BookingError):
         super().__init__("That mentor isn't taking bookings right now.")
 
 
-class NoOtherTimes(BookingError):
-    def __init__(self) -> None:
-        super().__init__("You have no other free times. Add availability first.", "slot")
-
-
 @dataclass(frozen=True)
 class BookForm:
     mentor_id: int
@@ -43,12 +39,6 @@ class BookForm:
     slots: tuple[SlotChoice, ...]
     chosen: int  # the slot clicked if still bookable, else the mentor's soonest
     expectations_due: bool  # a first booking: the modal shows what mentees agree to
-
-
-@dataclass(frozen=True)
-class ProposeForm:
-    booking: BookingView
-    slots: tuple[SlotChoice, ...]
 
 
 @dataclass(frozen=True)
@@ -88,23 +78,3 @@ def book_form(session: Session, *, slot_id: int, mentee_id: int, now: datetime) 
     chosen = next((s.id for s in slots if s.id == slot_id), slots[0].id)
     accepted = session.scalar(select(User.mentee_terms_at).where(User.id == mentee_id))
     return BookForm(mentor.id, mentor.real_name, tuple(slots), chosen, accepted is None)
-
-
-def propose_form(
-    session: Session, *, booking_id: int, actor_slack_id: str, now: datetime
-) -> ProposeForm:
-    """The mentor's other bookable times for a pending request of theirs.
-
-    The request itself no longer counts toward its week: moving it adds no session.
-    """
-    booking = for_decision(session, booking_id=booking_id, actor_slack_id=actor_slack_id)
-    slots = tuple(
-        s
-        for s in free_slots(
-            session, mentor_id=booking.mentor_id, now=now, ignoring_booking_id=booking.id
-        )
-        if s.id != booking.slot_id
-    )
-    if not slots:
-        raise NoOtherTimes()
-    return ProposeForm(booking, slots)

@@ -13,11 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.services import lifecycle, mentorship_plans
 from bot.services.booking_view import BookingView
-from store.statuses import BookingStatus
+from store.models import DueWork
+from store.statuses import BookingStatus, DueStatus
+
+# Work timed by the session itself, which moves with it when it is rescheduled.
+SESSION_KINDS = (lifecycle.REMINDER, lifecycle.CHECKIN, mentorship_plans.DIARY_PROMPT)
 
 
 def replan(
@@ -38,3 +43,19 @@ def replan(
     elif booking.status != BookingStatus.PENDING:
         lifecycle.cancel_plan(session, booking.id)
     return booking
+
+
+def move(
+    session: Session, booking: BookingView, *, offsets: Sequence[timedelta], now: datetime
+) -> BookingView:
+    """A rescheduled session's work planned again at its new time: what was not done yet
+    (reminders, check-ins, the diary prompt) is deleted, so its keys plan anew, and what was
+    sent stays as history (a new `sequence` keys the new reminders apart from it)."""
+    session.execute(
+        delete(DueWork).where(
+            DueWork.booking_id == booking.id,
+            DueWork.status == DueStatus.PENDING,
+            DueWork.kind.in_(SESSION_KINDS),
+        )
+    )
+    return replan(session, booking, offsets=offsets, now=now)

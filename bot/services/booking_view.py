@@ -49,6 +49,11 @@ class BookingView:
     seat_no: int = 1
     seats: int = 1
     session_title: str | None = None
+    # The open time proposal (bot/services/negotiation.py): its id and who made it.
+    proposal_id: int | None = None
+    proposed_by_slack_id: str | None = None
+    # The calendar invite's SEQUENCE: it rises with each accepted reschedule.
+    sequence: int = 0
 
     @property
     def in_group(self) -> bool:
@@ -69,6 +74,16 @@ class BookingView:
     def answerer_slack_id(self) -> str:
         """Who approves or declines the request: the side that did not plan it."""
         return self.other_party(self.planner_slack_id)
+
+    @property
+    def waiting_for_slack_id(self) -> str | None:
+        """Whose answer the booking waits for: the side that did not make the open proposal;
+        without one, a pending request's answerer; nobody for a settled session."""
+        if self.proposed_by_slack_id is not None:
+            return self.other_party(self.proposed_by_slack_id)
+        if self.status == BookingStatus.PENDING:
+            return self.answerer_slack_id
+        return None
 
     def other_party(self, slack_id: str) -> str:
         """The other participant's Slack id (the mentor's, for anyone but the mentor)."""

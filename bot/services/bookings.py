@@ -35,13 +35,13 @@ from sqlalchemy import Select, and_, func, literal, or_, select, union_all, upda
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from bot.services import booking_plans, capacity, lifecycle
+from bot.services import booking_plans, capacity, lifecycle, proposals
 from bot.services.availability import LIVE_STATUSES
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import PersonForgotten, lock_live_people
-from store.models import Booking, MentorProfile, Slot, User
-from store.statuses import BookingStatus, MentorStatus, PlannedBy
+from store.models import Booking, MentorProfile, Slot, TimeProposal, User
+from store.statuses import BookingStatus, MentorStatus, PlannedBy, ProposalStatus
 
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
@@ -464,8 +464,11 @@ def approve(
         raise _week_full_for_mentor(others, mentor.weekly_capacity)
     booking.status = BookingStatus.APPROVED
     booking.approval_note = note or None
-    booking.proposed_slot_id = None
     booking.decided_at = now
+    # Approving the time as it is settles any other time still on the table.
+    offer = proposals.close_open(session, booking.id, ProposalStatus.WITHDRAWN, now=now)
+    if offer is not None and offer.slot_id == booking.slot_id:
+        offer.status = ProposalStatus.ACCEPTED
     session.flush()
     return _replanned(
         session, _view(booking, None), actor_slack_id=actor_slack_id, offsets=offsets, now=now
@@ -487,93 +490,10 @@ def decline(
     booking.status = BookingStatus.DECLINED
     booking.decline_reason = reason.strip()
     booking.decided_at = now
+    proposals.close_open(session, booking.id, ProposalStatus.DECLINED, now=now)
     session.flush()
     return _replanned(
         session, _view(booking, proposed), actor_slack_id=actor_slack_id, offsets=(), now=now
-    )
-
-
-def propose(
-    session: Session, *, booking_id: int, actor_slack_id: str, slot_id: int, now: datetime
-) -> BookingOutcome:
-    """The mentor offers another of their free future slots; the request stays pending.
-
-    The proposed slot is not held: someone else may book it before the mentee answers.
-    """
-    booking, _previous = _locked(session, booking_id)
-    _require_mentor(booking, actor_slack_id)
-    _require_pending(booking)
-    slot = session.scalar(select(Slot).where(Slot.id == slot_id).with_for_update(read=True))
-    if (
-        slot is None
-        or slot.mentor_id != booking.mentor_id
-        or slot.starts_at <= now
-        or slot.id == booking.slot_id
-    ):
-        raise SlotGone()
-    if _is_held(session, slot.id):
-        raise SlotTaken()
-    mentor = _locked_mentor(session, booking.mentor_id)
-    others = _load(session, mentor, slot.starts_at, ignoring_booking_id=booking.id)
-    if others >= mentor.weekly_capacity:
-        raise _week_full_for_mentor(others, mentor.weekly_capacity)
-    booking.proposed_slot_id = slot.id
-    session.flush()
-    # Still pending: its nudge and expiry stay as planned.
-    return BookingOutcome(_view(booking, slot), tell=booking.mentee.slack_id, confirmed=False)
-
-
-def answer_proposal(
-    session: Session,
-    *,
-    booking_id: int,
-    actor_slack_id: str,
-    accept: bool,
-    now: datetime,
-    offsets: Sequence[timedelta],
-) -> BookingOutcome:
-    """The mentee takes the proposed time (the session is approved on it and planned like an
-    approval) or turns it down (the request is cancelled and its plan dropped). If the proposed
-    time was taken meanwhile, nothing changes."""
-    booking, proposed = _locked(session, booking_id)
-    if actor_slack_id != booking.mentee.slack_id:
-        raise NotYourBooking()
-    _require_pending(booking)
-    if not accept:
-        booking.status = BookingStatus.CANCELLED
-        booking.cancel_reason = DECLINED_PROPOSAL
-        booking.cancelled_by = booking.mentee_id
-        session.flush()
-        return _replanned(
-            session,
-            _view(booking, proposed),
-            actor_slack_id=actor_slack_id,
-            offsets=offsets,
-            now=now,
-        )
-    if booking.proposed_slot_id is None:
-        raise SlotGone()
-    slot = session.scalar(
-        select(Slot).where(Slot.id == booking.proposed_slot_id).with_for_update(read=True)
-    )
-    if slot is None or slot.starts_at <= now:
-        raise SlotGone()
-    mentor = _locked_mentor(session, booking.mentor_id)
-    if _load(session, mentor, slot.starts_at, booking.id) >= mentor.weekly_capacity:
-        raise _week_full_for_mentee()
-    try:
-        with session.begin_nested():
-            booking.slot_id = slot.id
-            booking.starts_at = slot.starts_at
-            booking.ends_at = slot.ends_at
-            booking.proposed_slot_id = None
-            booking.status = BookingStatus.APPROVED
-            booking.decided_at = now
-    except IntegrityError as refused:
-        # The savepoint's rollback expired the booking: it reloads as it was, still pending.
-        _refuse(refused)
-    return _replanned(
-        session, _view(booking, None), actor_slack_id=actor_slack_id, offsets=offsets, now=now
     )
 
 
@@ -594,6 +514,7 @@ def cancel(
     booking.status = BookingStatus.CANCELLED
     booking.cancel_reason = reason.strip()
     booking.cancelled_by = actor
+    proposals.close_open(session, booking.id, ProposalStatus.WITHDRAWN, now=now)
     session.flush()
     return _replanned(
         session, _view(booking, proposed), actor_slack_id=actor_slack_id, offsets=(), now=now
@@ -712,15 +633,17 @@ def open_request_count(session: Session, *, mentee_id: int) -> int:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
-_Proposed = aliased(Slot, name="proposed")
+_Open = aliased(TimeProposal, name="open_proposal")
 
 
-def _views() -> Select[Booking, Slot]:
-    """Bookings with their people and proposed time, loaded in one query plus the interests."""
+def _views() -> Select[Booking, TimeProposal]:
+    """Bookings with their people and open proposal (and its time), loaded in one query plus
+    the interests."""
     return (
-        select(Booking, _Proposed)
-        .outerjoin(_Proposed, _Proposed.id == Booking.proposed_slot_id)
+        select(Booking, _Open)
+        .outerjoin(_Open, and_(_Open.booking_id == Booking.id, _Open.status == ProposalStatus.OPEN))
         .options(
+            joinedload(_Open.slot),
             joinedload(Booking.mentor, innerjoin=True).joinedload(
                 MentorProfile.user, innerjoin=True
             ),
@@ -730,16 +653,16 @@ def _views() -> Select[Booking, Slot]:
     )
 
 
-def _read(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
-    """The booking and its proposed slot, unlocked, for a check before a form opens."""
+def _read(session: Session, booking_id: int) -> tuple[Booking, TimeProposal | None]:
+    """The booking and its open proposal, unlocked, for a check before a form opens."""
     row = session.execute(_views().where(Booking.id == booking_id)).first()
     if row is None:
         raise NotYourBooking()
     return row[0], row[1]
 
 
-def _locked(session: Session, booking_id: int) -> tuple[Booking, Slot | None]:
-    """The booking, locked against concurrent changes and freshly read, and its proposed slot."""
+def _locked(session: Session, booking_id: int) -> tuple[Booking, TimeProposal | None]:
+    """The booking, locked against concurrent changes and freshly read, and its open proposal."""
     row = session.execute(
         _views()
         .where(Booking.id == booking_id)
@@ -871,14 +794,13 @@ def _violated(error: IntegrityError) -> str | None:
     return None
 
 
-def _view(booking: Booking, proposed: Slot | None) -> BookingView:
+def _view(booking: Booking, offer: TimeProposal | None) -> BookingView:
     mentor, mentee = booking.mentor, booking.mentee
-    cancelled_by = {
-        booking.mentee_id: mentee.slack_id,
-        mentor.user_id: mentor.user.slack_id,
-    }.get(booking.cancelled_by or 0)
-    if booking.proposed_slot_id is None:
-        proposed = None
+    people = {booking.mentee_id: mentee.slack_id, mentor.user_id: mentor.user.slack_id}
+    cancelled_by = people.get(booking.cancelled_by or 0)
+    if offer is not None and offer.status != ProposalStatus.OPEN:
+        offer = None
+    proposed = offer.slot if offer is not None else None
     return BookingView(
         id=booking.id,
         status=booking.status,
@@ -901,7 +823,7 @@ def _view(booking: Booking, proposed: Slot | None) -> BookingView:
         decline_reason=booking.decline_reason,
         cancel_reason=booking.cancel_reason,
         cancelled_by_slack_id=cancelled_by,
-        proposed_slot_id=booking.proposed_slot_id,
+        proposed_slot_id=proposed.id if proposed else None,
         proposed_starts_at=proposed.starts_at if proposed else None,
         proposed_ends_at=proposed.ends_at if proposed else None,
         mentor_message_channel=booking.mentor_message_channel,
@@ -912,4 +834,7 @@ def _view(booking: Booking, proposed: Slot | None) -> BookingView:
         seats=booking.slot.seats if booking.slot else 1,
         session_title=booking.slot.title if booking.slot else None,
         approval_note=booking.approval_note,
+        proposal_id=offer.id if offer is not None else None,
+        proposed_by_slack_id=people.get(offer.proposed_by or 0) if offer is not None else None,
+        sequence=booking.sequence,
     )

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.services import due
+from bot.services import due, proposals
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from store.models import Booking, DueWork, User
-from store.statuses import BookingStatus, DueStatus, PlannedBy
+from store.statuses import BookingStatus, DueStatus, PlannedBy, ProposalStatus
 
 REMINDER = "reminder"
 REQUEST_NUDGE = "request_nudge"
@@ -84,7 +84,7 @@ def plan_session(
             label = offset_label(offset)
             due.schedule(
                 session,
-                key=f"{REMINDER}:{label}:{booking.id}:{user_id}",
+                key=f"{REMINDER}:{label}:{booking.id}:{user_id}{_moved(booking)}",
                 kind=REMINDER,
                 due_at=when,
                 now=now,
@@ -94,13 +94,19 @@ def plan_session(
             )
         due.schedule(
             session,
-            key=f"{CHECKIN}:{booking.id}:{user_id}",
+            key=f"{CHECKIN}:{booking.id}:{user_id}{_moved(booking)}",
             kind=CHECKIN,
             due_at=booking.ends_at,
             now=now,
             booking_id=booking.id,
             recipient_id=user_id,
         )
+
+
+def _moved(booking: BookingView) -> str:
+    """The key suffix of a rescheduled session's work: a reminder already sent for the old
+    time must not stop the one for the new time (keys are unique)."""
+    return f":seq:{booking.sequence}" if booking.sequence else ""
 
 
 def plan_review_reminder(
@@ -145,4 +151,5 @@ def expire_request(session: Session, *, booking_id: int, now: datetime) -> bool:
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
     cancel_plan(session, booking_id, kinds=(REQUEST_NUDGE,))
+    proposals.close_open(session, booking_id, ProposalStatus.LAPSED, now=now)
     return True

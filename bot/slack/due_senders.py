@@ -23,8 +23,9 @@ from bot.blocks.followup import (
     build_request_nudge,
     build_review_prompt,
 )
+from bot.blocks.negotiation import build_negotiation_news
 from bot.deps import Deps
-from bot.services import lifecycle
+from bot.services import lifecycle, negotiation, proposals
 from bot.services.bookings import (
     get_booking,
     remember_mentor_message,
@@ -153,7 +154,19 @@ def send_review_reminder(deps: Deps, client: WebClient, item: DueItem, batch: Du
         client.chat_postMessage(channel=item.recipient_slack_id, **prompt)
 
 
+def lapse_proposal(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    """Nobody answered a proposed time before it (or the session) came: it lapses, the
+    session's time stands, and the proposer is told; nothing if it was answered meanwhile."""
+    with deps.sessions.begin() as session:
+        outcome = negotiation.lapse(
+            session, proposal_id=int(item.payload.get("proposal_id", 0)), now=deps.clock.now()
+        )
+    if outcome is not None:
+        client.chat_postMessage(channel=outcome.tell, **build_negotiation_news(outcome))
+
+
 DUE_SENDERS: dict[str, DueSender] = {
+    proposals.PROPOSAL_LAPSE: lapse_proposal,
     NUDGE: send_nudge,
     lifecycle.REMINDER: send_reminder,
     lifecycle.REQUEST_NUDGE: send_request_nudge,

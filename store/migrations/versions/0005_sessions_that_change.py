@@ -112,7 +112,17 @@ def upgrade() -> None:
             postgresql_where=sa.text("status = 'open'"),
         )
 
+    # A mentor's proposed time for a pending request becomes that request's open proposal.
+    op.execute(
+        "INSERT INTO time_proposals (booking_id, slot_id, proposed_by, status, created_at) "
+        "SELECT b.id, b.proposed_slot_id, m.user_id, 'open', COALESCE(b.decided_at, b.requested_at) "
+        "FROM bookings b JOIN mentor_profiles m ON m.id = b.mentor_id "
+        "WHERE b.proposed_slot_id IS NOT NULL AND b.status = 'pending'"
+    )
+
     with op.batch_alter_table("bookings", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_bookings_proposed_slot_id_slots"), type_="foreignkey")
+        batch_op.drop_column("proposed_slot_id")
         batch_op.add_column(sa.Column("seat_no", sa.Integer(), server_default="1", nullable=False))
         batch_op.add_column(sa.Column("meeting_kind", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("meeting_place", sa.String(length=500), nullable=True))
@@ -217,6 +227,18 @@ def downgrade() -> None:
         batch_op.drop_column("meeting_place")
         batch_op.drop_column("meeting_kind")
         batch_op.drop_column("seat_no")
+        batch_op.add_column(sa.Column("proposed_slot_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_bookings_proposed_slot_id_slots"),
+            "slots",
+            ["proposed_slot_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+    op.execute(
+        "UPDATE bookings SET proposed_slot_id = (SELECT p.slot_id FROM time_proposals p "
+        "WHERE p.booking_id = bookings.id AND p.status = 'open') WHERE status = 'pending'"
+    )
 
     with op.batch_alter_table("time_proposals", schema=None) as batch_op:
         batch_op.drop_index(
