@@ -76,6 +76,8 @@ class Action(StrEnum):
     # Mentorships: groups
     OPEN_GROUP = "mentorship_group_open"
     JOIN_GROUP = "mentorship_group_join"
+    # Group sessions (office hours): open one from the availability modal
+    ADD_GROUP_TIME = "availability_add_group"
     # Concerns raised with coordinators
     RAISE_CONCERN = "concern_raise"
     READ_CONCERN = "concern_read"
@@ -121,6 +123,7 @@ class Callback(StrEnum):
     EVALUATION = "mentorship_evaluation"
     OPEN_GROUP = "mentorship_group"
     JOIN_GROUP = "mentorship_group_join"
+    ADD_GROUP_TIME = "availability_group"
     CONCERN = "concern"
     CONCERN_READ = "concern_read"  # read only: no submit
     INVITE = "negotiation_invite"
@@ -182,6 +185,9 @@ class BlockId(StrEnum):
     GROUP_NAME = "group_name"
     GROUP_GOAL = "group_goal"
     SEATS = "seats"
+    # Group sessions (office hours): the title and auto-approve of a group time; seats is SEATS
+    SESSION_TITLE = "session_title"
+    AUTO_APPROVE = "auto_approve"
     # Concerns raised with coordinators
     CONCERN_KIND = "concern_kind"
     CONCERN_TEXT = "concern_text"

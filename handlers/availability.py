@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,16 +15,17 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.availability import (
+    build_add_group_modal,
     build_add_once_modal,
     build_add_weekly_modal,
     build_availability_modal,
 )
-from bot.blocks.kit import local_label
+from bot.blocks.kit import escape, local_label
 from bot.blocks.profile import build_profile_message
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services import availability
-from bot.services.availability import Publisher, WindowResult
+from bot.services.availability import Publisher, SlotView, WindowResult
 from bot.services.errors import DomainError
 from handlers.commands import Invocation, Subcommands
 from handlers.context import Wiring, wiring_of
@@ -75,13 +78,19 @@ def on_open(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCont
     client.views_open(trigger_id=body["trigger_id"], view=availability_view(deps, mentor))
 
 
-def push_form(deps: Deps, body: dict[str, Any], client: WebClient, weekly: bool) -> None:
+FORMS = {
+    Action.ADD_ONCE: build_add_once_modal,
+    Action.ADD_WEEKLY: build_add_weekly_modal,
+    Action.ADD_GROUP_TIME: build_add_group_modal,
+}
+
+
+def push_form(deps: Deps, body: dict[str, Any], client: WebClient, form: Action) -> None:
     mentor = mentor_of(deps, clicking_user(body))
     parent = body.get("view")  # these buttons live in the availability modal
     if mentor is None or not isinstance(parent, dict):
         return
-    build = build_add_weekly_modal if weekly else build_add_once_modal
-    view = build(
+    view = FORMS[form](
         tz=mentor.tz,
         today=local_today(deps, mentor),
         minutes=mentor.session_minutes,
@@ -92,12 +101,67 @@ def push_form(deps: Deps, body: dict[str, Any], client: WebClient, weekly: bool)
 
 def on_add_once(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    push_form(wiring_of(context).deps, body, client, weekly=False)
+    push_form(wiring_of(context).deps, body, client, Action.ADD_ONCE)
 
 
 def on_add_weekly(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    push_form(wiring_of(context).deps, body, client, weekly=True)
+    push_form(wiring_of(context).deps, body, client, Action.ADD_WEEKLY)
+
+
+def on_add_group(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    push_form(wiring_of(context).deps, body, client, Action.ADD_GROUP_TIME)
+
+
+@dataclass(frozen=True)
+class TypedWindow:
+    """What an add-window form was submitted with, read once for whichever form it is."""
+
+    user_id: str
+    tz_shown: str | None
+    day: date
+    start: time
+    end: time
+    values: dict[str, Any]
+    now: datetime
+
+    def who_and_when(self) -> dict[str, Any]:
+        """The arguments every publishing service takes alike."""
+        return {
+            "actor_slack_id": self.user_id,
+            "tz_shown": self.tz_shown,
+            "start": self.start,
+            "end": self.end,
+            "now": self.now,
+        }
+
+
+def publish_once(deps: Deps, session: Session, typed: TypedWindow) -> WindowResult:
+    return availability.publish_once(session, day=typed.day, **typed.who_and_when())
+
+
+def publish_weekly(deps: Deps, session: Session, typed: TypedWindow) -> WindowResult:
+    return availability.publish_weekly(
+        session,
+        first_date=typed.day,
+        weekdays=_weekdays(choices(typed.values, BlockId.DAYS)),
+        weeks=whole_number(typed.values, BlockId.WEEKS) or 0,
+        horizon_weeks=deps.settings.availability_horizon_weeks,
+        **typed.who_and_when(),
+    )
+
+
+def open_group_time(deps: Deps, session: Session, typed: TypedWindow) -> SlotView:
+    """A group session: one slot with a title and seats."""
+    return availability.open_group_time(
+        session,
+        day=typed.day,
+        title=text(typed.values, BlockId.SESSION_TITLE),
+        seats=whole_number(typed.values, BlockId.SEATS),
+        auto_approve=bool(choices(typed.values, BlockId.AUTO_APPROVE)),
+        **typed.who_and_when(),
+    )
 
 
 def submit_window(
@@ -106,52 +170,26 @@ def submit_window(
     body: dict[str, Any],
     client: WebClient,
     view: dict[str, Any],
-    weekly: bool,
+    publish: Callable[[Deps, Session, TypedWindow], WindowResult | SlotView],
 ) -> None:
+    """An add-window form (one-off, weekly or group): its slots, or its field errors."""
     deps = wiring.deps
     user_id = clicking_user(body)
     values = form_values(view)
-    start, end = (
-        _clock_time(text(values, BlockId.START)),
-        _clock_time(text(values, BlockId.END)),
-    )
-    day = _day(text(values, BlockId.DATE))
-    missing: dict[str, str] = {
-        block: "Pick a value."
-        for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
-        if value is None
-    }
-    if missing or start is None or end is None or day is None:
-        ack(response_action="errors", errors=missing)
+    when = _typed_time(values)
+    if isinstance(when, dict):
+        ack(response_action="errors", errors=when)
         return
     parent_view_id, tz_shown = _form_metadata(view.get("private_metadata"))
-    now = deps.clock.now()
-
-    def publish(session: Session) -> WindowResult:
-        if weekly:
-            return availability.publish_weekly(
-                session,
-                actor_slack_id=user_id,
-                tz_shown=tz_shown,
-                first_date=day,
-                weekdays=_weekdays(choices(values, BlockId.DAYS)),
-                start=start,
-                end=end,
-                weeks=whole_number(values, BlockId.WEEKS) or 0,
-                now=now,
-                horizon_weeks=deps.settings.availability_horizon_weeks,
-            )
-        return availability.publish_once(
-            session,
-            actor_slack_id=user_id,
-            tz_shown=tz_shown,
-            day=day,
-            start=start,
-            end=end,
-            now=now,
-        )
-
-    added = submit_or_errors(deps, ack, view, publish, default=BlockId.DATE)
+    typed = TypedWindow(user_id, tz_shown, *when, values, deps.clock.now())
+    added = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: publish(deps, session, typed),
+        default=BlockId.DATE,
+        fields={"title": BlockId.SESSION_TITLE},
+    )
     if added is None:
         return
     mentor = mentor_of(deps, user_id)
@@ -163,13 +201,19 @@ def submit_window(
 def on_once_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
-    submit_window(wiring_of(context), ack, body, client, view, weekly=False)
+    submit_window(wiring_of(context), ack, body, client, view, publish_once)
 
 
 def on_weekly_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
 ) -> None:
-    submit_window(wiring_of(context), ack, body, client, view, weekly=True)
+    submit_window(wiring_of(context), ack, body, client, view, publish_weekly)
+
+
+def on_group_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict[str, Any], context: BoltContext
+) -> None:
+    submit_window(wiring_of(context), ack, body, client, view, open_group_time)
 
 
 def redraw(
@@ -253,6 +297,8 @@ def register(app: App, commands: Subcommands) -> None:
     app.action(Action.ADD_WEEKLY)(on_add_weekly)
     app.view(Callback.ADD_ONCE)(on_once_submitted)
     app.view(Callback.ADD_WEEKLY)(on_weekly_submitted)
+    app.action(Action.ADD_GROUP_TIME)(on_add_group)
+    app.view(Callback.ADD_GROUP_TIME)(on_group_submitted)
     app.action(Action.REMOVE_SLOT)(on_remove_slot)
     app.action(Action.CLEAR_DAY)(on_clear_day)
 
@@ -269,6 +315,20 @@ def _form_metadata(metadata: Any) -> tuple[str, str | None]:
         return raw, None
     tz = parsed.get("tz")
     return string(parsed.get("parent")), tz if isinstance(tz, str) and tz else None
+
+
+def _typed_time(values: dict[str, Any]) -> tuple[date, time, time] | dict[str, str]:
+    """A form's date and times, or "Pick a value." on each one missing or unreadable."""
+    day = _day(text(values, BlockId.DATE))
+    start = _clock_time(text(values, BlockId.START))
+    end = _clock_time(text(values, BlockId.END))
+    if day is None or start is None or end is None:
+        return {
+            block: "Pick a value."
+            for block, value in ((BlockId.DATE, day), (BlockId.START, start), (BlockId.END, end))
+            if value is None
+        }
+    return day, start, end
 
 
 def _weekdays(chosen: list[str]) -> set[int]:
@@ -291,7 +351,12 @@ def _day(value: str) -> date | None:
     return day if date.min < day < date.max else None
 
 
-def _added_notice(added: availability.WindowResult, tz: str) -> str:
+def _added_notice(added: availability.WindowResult | SlotView, tz: str) -> str:
+    if isinstance(added, SlotView):
+        return (
+            f":busts_in_silhouette: Opened *{escape(added.title or '')}* for {added.seats} "
+            f"people on {local_label(added.starts_at, tz)}."
+        )
     if not added.added:
         return (
             ":information_source: No new slots yet: that time is already covered, has passed, "

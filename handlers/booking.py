@@ -172,12 +172,17 @@ def on_book_submitted(
             now=deps.clock.now(),
             max_open=deps.settings.max_open_requests,
             ttl=deps.settings.request_ttl,
+            offsets=deps.settings.reminder_offsets,
         ),
         default=BlockId.SLOT,
     )
     if requested is None:
         return
     booking = requested.booking
+    if requested.confirmed:  # a seat of a group session approved at once
+        confirm_both(client, booking)
+        refresh_homes(client, wiring.home, booking)
+        return
     card = client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_card(booking))
     with deps.sessions.begin() as session:
         bookings.remember_mentor_message(

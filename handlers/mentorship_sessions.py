@@ -12,8 +12,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.booking import build_request_card
+from bot.blocks.booking import build_confirmation, build_request_card
 from bot.blocks.mentorship_sessions import (
+    build_group_planned,
     build_plan_modal,
     build_planned_answered,
     build_planned_card,
@@ -67,7 +68,7 @@ def on_plan_submitted(
         deps,
         ack,
         view,
-        lambda session: mentorship_sessions.plan_session(
+        lambda session: mentorship_sessions.plan(
             session,
             mentorship_id=number(view.get("private_metadata")) or 0,
             actor_slack_id=clicking_user(body),
@@ -76,12 +77,23 @@ def on_plan_submitted(
             now=deps.clock.now(),
             max_open=deps.settings.max_open_requests,
             ttl=deps.settings.request_ttl,
+            offsets=deps.settings.reminder_offsets,
         ),
         default=BlockId.SLOT,
     )
     if planned is None:
         return
-    booking = planned.booking
+    if planned.for_group:  # every member's seat confirmed at once
+        seats = [outcome.booking for outcome in planned.outcomes]
+        for seat in seats:
+            client.chat_postMessage(
+                channel=seat.mentee_slack_id, **build_confirmation(seat, for_mentor=False)
+            )
+            wiring.home.publish(client, seat.mentee_slack_id)
+        client.chat_postMessage(channel=seats[0].mentor_slack_id, **build_group_planned(seats))
+        wiring.home.publish(client, seats[0].mentor_slack_id)
+        return
+    booking = planned.outcomes[0].booking
     if booking.answerer_slack_id == booking.mentor_slack_id:
         card = client.chat_postMessage(
             channel=booking.mentor_slack_id, **build_request_card(booking)

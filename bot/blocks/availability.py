@@ -8,11 +8,19 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from bot.blocks.inputs import checkboxes, date_input, modal, number_input, time_input
+from bot.blocks.inputs import (
+    checkboxes,
+    date_input,
+    modal,
+    number_input,
+    text_input,
+    time_input,
+)
 from bot.blocks.kit import Block, actions, button, context, divider, escape, local_label, section
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
-from bot.services.availability import SlotView
+from bot.services.availability import GROUP_TITLE_MAX, SlotView
+from store.models import MAX_SESSION_SEATS
 
 MAX_DAYS_SHOWN = 14
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -30,6 +38,7 @@ def build_availability_modal(
         actions(
             button("Add a one-off window", Action.ADD_ONCE, style="primary"),
             button("Add a weekly window", Action.ADD_WEEKLY),
+            button("Open a group session", Action.ADD_GROUP_TIME),
         ),
         divider(),
     ]
@@ -49,9 +58,7 @@ def _local_day(slot: SlotView, tz: str) -> date:
 
 def _day_blocks(day: date, slots: list[SlotView], tz: str) -> list[Block]:
     free = [s for s in slots if not s.booked]
-    times = "  ".join(
-        local_label(s.starts_at, tz, "%H:%M") + (" (booked)" if s.booked else "") for s in slots
-    )
+    times = "  ".join(_slot_text(s, tz) for s in slots)
     summary = f"*{day.strftime('%a %d %b')}*  ·  {len(free)} free"
     if len(free) < len(slots):
         summary += f", {len(slots) - len(free)} booked"
@@ -86,6 +93,14 @@ def _day_blocks(day: date, slots: list[SlotView], tz: str) -> list[Block]:
     return blocks
 
 
+def _slot_text(slot: SlotView, tz: str) -> str:
+    """A slot in the day's line: its time, and whether it is booked or how full its group is."""
+    when = local_label(slot.starts_at, tz, "%H:%M")
+    if slot.seats > 1:
+        return f"{when} _{escape(slot.title or 'Group session')}_ ({slot.taken}/{slot.seats} seats)"
+    return when + (" (booked)" if slot.booked else "")
+
+
 def _slot_label(slot: SlotView, tz: str) -> str:
     return f"{local_label(slot.starts_at, tz, '%H:%M')}–{local_label(slot.ends_at, tz, '%H:%M')}"
 
@@ -103,6 +118,43 @@ def build_add_once_modal(
             time_input(B.END, "Until", initial="15:00"),
         ],
         submit="Add",
+        close="Back",
+        private_metadata=form_metadata(parent_view_id, tz),
+    )
+
+
+def build_add_group_modal(
+    *, tz: str, today: date, minutes: int, parent_view_id: str
+) -> dict[str, Any]:
+    """Open one time for several people: a title, the seats, and whether seats are approved
+    at once."""
+    return modal(
+        Callback.ADD_GROUP_TIME,
+        "Open a group session",
+        [
+            section(
+                f"In your time zone, *{escape(tz)}*. One session for several people (office "
+                "hours, a workshop): each person asks for a seat with a message. It lasts "
+                f"as long as you set, not your {minutes}-minute session length."
+            ),
+            text_input(
+                B.SESSION_TITLE,
+                "Title",
+                placeholder="Python office hours",
+                max_length=GROUP_TITLE_MAX,
+            ),
+            number_input(B.SEATS, "Seats", initial=4, minimum=2, maximum=MAX_SESSION_SEATS),
+            date_input(B.DATE, "Date", initial=today.isoformat()),
+            time_input(B.START, "From", initial="16:00"),
+            time_input(B.END, "Until", initial="17:00"),
+            checkboxes(
+                B.AUTO_APPROVE,
+                "Approving seats",
+                [("Approve each seat at once (no request to answer)", "yes")],
+                optional=True,
+            ),
+        ],
+        submit="Open",
         close="Back",
         private_metadata=form_metadata(parent_view_id, tz),
     )

@@ -35,7 +35,18 @@ def session_when(starts_at: datetime, ends_at: datetime) -> str:
 
 
 def slot_options(slots: Sequence[SlotChoice], tz: str) -> list[tuple[str, str]]:
-    return [(local_label(s.starts_at, tz, "%a %d %b, %H:%M"), str(s.id)) for s in slots[:100]]
+    return [(_slot_option(s, tz), str(s.id)) for s in slots[:100]]
+
+
+def _slot_option(slot: SlotChoice, tz: str) -> str:
+    """A time as the form's menu lists it; a group session with its title and seats left,
+    within an option's 75 characters."""
+    when = local_label(slot.starts_at, tz, "%a %d %b, %H:%M")
+    if not slot.in_group:
+        return when
+    seats = f" ({slot.seats_left} of {slot.seats} seats left)"
+    title = (slot.title or "Group session")[: 75 - len(when) - len(seats) - 3]
+    return f"{when} · {title}{seats}"
 
 
 # What the programme asks of mentees; a first booking shows it and its sending accepts it.
@@ -104,6 +115,8 @@ def _request_details(booking: BookingView) -> list[Block]:
     lines = [f">{escape(line)}" for line in booking.message.splitlines() if line.strip()]
     details = [section("\n".join(lines) or ">…")]
     extra = []
+    if booking.in_group:
+        extra.append(group_seat(booking))
     if booking.mentorship_id is not None:
         extra.append("*Part of your mentorship*")
     if booking.topic:
@@ -115,6 +128,12 @@ def _request_details(booking: BookingView) -> list[Block]:
     if extra:
         details.append(context(*extra))
     return details
+
+
+def group_seat(booking: BookingView) -> str:
+    """Which group session a booking is a seat of: *Python office hours*, seat 2 of 4."""
+    title = escape(booking.session_title or "Group session")
+    return f":busts_in_silhouette: *{title}*, seat {booking.seat_no} of {booking.seats}"
 
 
 def build_request_card(booking: BookingView) -> dict[str, Any]:
@@ -211,6 +230,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
                 f":white_check_mark: Session confirmed with <@{other}> on "
                 f"{session_when(booking.starts_at, booking.ends_at)}.\n"
                 f"*Join:* {escape(booking.meeting_link)}"
+                + (f"\n{group_seat(booking)}" if booking.in_group else "")
             ),
             *_note_from_approver(booking, for_mentor),
             actions(

@@ -125,11 +125,18 @@ def _mentorship_line(match: MentorMatch) -> Block:
 
 
 def slot_line(slot: SlotChoice) -> Block:
-    """A free time with its Book button (each reader sees it in their own zone)."""
-    return section(
-        f":calendar: {local_time(slot.starts_at)}",
-        accessory=button("Book", Action.BOOK, str(slot.id), style="primary"),
-    )
+    """A free time with its Book button (each reader sees it in their own zone); a group
+    session with its title and seats left."""
+    when = f":calendar: {local_time(slot.starts_at)}"
+    if slot.in_group:
+        when = f":busts_in_silhouette: {local_time(slot.starts_at)} · {seats_line(slot)}"
+    return section(when, accessory=button("Book", Action.BOOK, str(slot.id), style="primary"))
+
+
+def seats_line(slot: SlotChoice) -> str:
+    """A group session as an offer shows it: *Python office hours*, 3 of 4 seats left."""
+    title = escape(slot.title or "Group session")
+    return f"*{title}*, {slot.seats_left} of {slot.seats} seats left"
 
 
 def _no_match(result: SearchResult) -> list[Block]:

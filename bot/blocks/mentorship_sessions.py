@@ -3,6 +3,7 @@ what the planner hears, and the nudge when nothing is planned within the cadence
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.booking import session_when, slot_options
@@ -115,5 +116,23 @@ def build_cadence_nudge(nudge: CadenceNudge) -> dict[str, Any]:
                     style="primary",
                 )
             ),
+        ],
+    )
+
+
+def build_group_planned(bookings: Sequence[BookingView]) -> dict[str, Any]:
+    """To a group's mentor: the session planned for every member, each seat confirmed."""
+    first = bookings[0]
+    members = ", ".join(f"<@{b.mentee_slack_id}>" for b in bookings)
+    return message(
+        "Group session planned",
+        [
+            section(
+                f":busts_in_silhouette: *{escape(first.session_title or 'Group session')}* meets "
+                f"on {session_when(first.starts_at, first.ends_at)}. Confirmed for {members}: "
+                "each of them has been told.\n"
+                f"*Join:* {escape(first.meeting_link)}"
+            ),
+            _agenda(first),
         ],
     )

@@ -11,6 +11,9 @@ and `extend_weekly` moves that horizon on. Slots never overlap: candidates that 
 existing slot of the mentor are skipped, and the unique (mentor_id, starts_at) constraint, with
 INSERT ... ON CONFLICT DO NOTHING, is the last guard against a concurrent writer.
 
+A group session (office hours, a workshop) is one slot of its own length with several seats and
+a title, opened one at a time (`open_group_time`); it is never recut into ordinary slots.
+
 Removing slots: a slot with a live booking (pending or approved) is never removed. Finished
 bookings (declined, cancelled, expired) keep their own times as history; removing their slot
 just clears their `slot_id`.
@@ -30,8 +33,9 @@ from sqlalchemy import ColumnElement, Date, and_, delete, func, insert, or_, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, FieldErrors
 from store.models import (
+    MAX_SESSION_SEATS,
     SESSION_LENGTHS,
     AvailabilityWindow,
     Booking,
@@ -49,8 +53,12 @@ LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 CAN_PUBLISH = (MentorStatus.ACTIVE, MentorStatus.PAUSED, MentorStatus.PENDING)
 # Mentors who are gone get no new weekly slots; paused and pending ones keep theirs coming.
 NO_NEW_SLOTS = (MentorStatus.LEFT, MentorStatus.REJECTED)
-# Slots are cut at the mentor's session length, so none is longer than the longest one.
-LONGEST_SLOT = timedelta(minutes=max(SESSION_LENGTHS))
+# A group session lasts 15 minutes to 3 hours, whatever the mentor's session length.
+GROUP_MINUTES = (15, 180)
+GROUP_TITLE_MAX = 150
+# Slots are cut at the mentor's session length, and a group session is at most GROUP_MINUTES
+# long, so none is longer than the longest of those.
+LONGEST_SLOT = timedelta(minutes=max(*SESSION_LENGTHS, GROUP_MINUTES[1]))
 _INSERT_CHUNK = 500  # rows per INSERT: 4 parameters each stays far below SQLite's limit
 
 Interval = tuple[datetime, datetime]
@@ -103,6 +111,10 @@ class TimeZoneChanged(AvailabilityError):
         )
 
 
+class InvalidGroupTime(FieldErrors, AvailabilityError):
+    """A group time as typed cannot be opened: one message per field to fix."""
+
+
 class SlotNotFound(AvailabilityError):
     def __init__(self) -> None:
         super().__init__("That slot is no longer in your availability.")
@@ -127,6 +139,10 @@ class SlotView:
     starts_at: datetime
     ends_at: datetime
     booked: bool
+    # A group session: its title, seats and how many are held (`taken` is 0 on other slots).
+    title: str | None = None
+    seats: int = 1
+    taken: int = 0
 
 
 @dataclass(frozen=True)
@@ -492,6 +508,79 @@ def _last_date_sql(session: Session) -> ColumnElement[Any]:
     return func.date(AvailabilityWindow.first_date, func.printf("+%d days", days), type_=Date)
 
 
+def open_group_time(
+    session: Session,
+    *,
+    actor_slack_id: str,
+    tz_shown: str | None,
+    day: date,
+    start: time,
+    end: time,
+    title: str,
+    seats: int | None,
+    auto_approve: bool,
+    now: datetime,
+) -> SlotView:
+    """Open one slot for several people (office hours, a workshop): a title, 2 to 12 seats,
+    and whether each seat is approved at once. The slot lasts from `start` to `end` local time,
+    in the future, overlapping none of the mentor's slots."""
+    mentor_id = _publishing(session, actor_slack_id, tz_shown)
+    _, tz = _mentor(session, mentor_id)
+    zone = _zone(tz)
+    errors = _group_errors(title, seats, start, end)
+    starts_at = _to_utc(datetime.combine(day, start), zone)
+    ends_at = _to_utc(datetime.combine(day, end), zone)
+    if starts_at is None or ends_at is None:
+        errors.setdefault("start", "That time does not exist that day (the clocks change).")
+    elif starts_at <= now:
+        errors.setdefault("date", "That time is in the past. Pick a later date or time.")
+    elif _overlapping(session, mentor_id, starts_at, ends_at):
+        errors.setdefault(
+            "start", "That time overlaps one of your slots. Pick another time, or remove it."
+        )
+    if errors or starts_at is None or ends_at is None or seats is None:
+        raise InvalidGroupTime(errors)
+    slot = Slot(
+        mentor_id=mentor_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title.strip(),
+        seats=seats,
+        auto_approve=auto_approve,
+    )
+    session.add(slot)
+    session.flush()
+    return SlotView(slot.id, starts_at, ends_at, False, slot.title, seats)
+
+
+def _group_errors(title: str, seats: int | None, start: time, end: time) -> dict[str, str]:
+    """What is wrong with a group time's title, seats and length, keyed by field."""
+    errors: dict[str, str] = {}
+    name = title.strip()
+    if not name:
+        errors["title"] = "Give the session a title, such as “Python office hours”."
+    elif len(name) > GROUP_TITLE_MAX:
+        errors["title"] = f"Keep the title to {GROUP_TITLE_MAX} characters (it has {len(name)})."
+    if seats is None or not 2 <= seats <= MAX_SESSION_SEATS:
+        errors["seats"] = f"A group session has 2 to {MAX_SESSION_SEATS} seats."
+    length = datetime.combine(date.min, end) - datetime.combine(date.min, start)
+    shortest, longest = GROUP_MINUTES
+    if not timedelta(minutes=shortest) <= length <= timedelta(minutes=longest):
+        errors["end"] = (
+            f"A group session lasts {shortest} minutes to {longest // 60} hours, "
+            "ending after it starts on the same day."
+        )
+    return errors
+
+
+def _overlapping(session: Session, mentor_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether any of the mentor's slots overlaps [starts_at, ends_at)."""
+    overlap = select(Slot.id).where(
+        Slot.mentor_id == mentor_id, Slot.starts_at < ends_at, Slot.ends_at > starts_at
+    )
+    return bool(session.scalar(overlap.exists().select()))
+
+
 def _place(session: Session, batches: list[_Batch]) -> tuple[int, int, datetime | None]:
     """Insert the candidates that overlap none of their mentor's slots: (added, skipped, first).
 
@@ -564,13 +653,13 @@ def upcoming_slots(
     session: Session, *, mentor_id: int, now: datetime, days: int = 14
 ) -> list[SlotView]:
     """The mentor's slots starting within `days`, free and booked, soonest first."""
-    booked = (
-        select(Booking.id)
+    taken = (
+        select(func.count(Booking.id))
         .where(Booking.slot_id == Slot.id, Booking.status.in_(LIVE_STATUSES))
-        .exists()
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(Slot.id, Slot.starts_at, Slot.ends_at, booked.label("booked"))
+        select(Slot.id, Slot.starts_at, Slot.ends_at, Slot.title, Slot.seats, taken.label("taken"))
         .where(
             Slot.mentor_id == mentor_id,
             Slot.starts_at > now,
@@ -579,7 +668,15 @@ def upcoming_slots(
         .order_by(Slot.starts_at)
     )
     return [
-        SlotView(id=row.id, starts_at=row.starts_at, ends_at=row.ends_at, booked=bool(row.booked))
+        SlotView(
+            id=row.id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            booked=bool(row.taken),
+            title=row.title,
+            seats=row.seats,
+            taken=int(row.taken or 0) if row.seats > 1 else 0,
+        )
         for row in rows
     ]
 
@@ -620,7 +717,7 @@ def recut_free_slots(session: Session, *, mentor_id: int, minutes: int, now: dat
     )
     free = session.execute(
         select(Slot.id, Slot.window_id, Slot.starts_at, Slot.ends_at)
-        .where(Slot.mentor_id == mentor_id, Slot.starts_at > now, ~taken)
+        .where(Slot.mentor_id == mentor_id, Slot.starts_at > now, Slot.seats == 1, ~taken)
         .order_by(Slot.starts_at)
     ).all()
     runs: list[tuple[int | None, datetime, datetime]] = []

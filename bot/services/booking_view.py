@@ -45,6 +45,10 @@ class BookingView:
     mentorship_id: int | None = None
     planned_by: PlannedBy = PlannedBy.MENTEE
     approval_note: str | None = None  # what the approver added for the other side
+    # A seat of a group session (office hours, a workshop): its title and how many seats it has.
+    seat_no: int = 1
+    seats: int = 1
+    session_title: str | None = None
     # The open time proposal (bot/services/negotiation.py): its id and who made it.
     proposal_id: int | None = None
     proposed_by_slack_id: str | None = None
@@ -57,6 +61,11 @@ class BookingView:
     mentor_email: str | None = None
     mentee_email: str | None = None
     decided_at: datetime | None = None
+
+    @property
+    def in_group(self) -> bool:
+        """A seat of a session for several people, not a one-to-one session."""
+        return self.seats > 1
 
     @property
     def confirmed(self) -> bool:

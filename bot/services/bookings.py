@@ -160,6 +160,26 @@ class AlreadyRequested(BookingError):
         )
 
 
+class SessionFull(BookingError):
+    """Every seat of a group session is held."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Sorry, that session is full: every seat is taken. Pick another time.", "slot"
+        )
+
+
+class AlreadyHaveSeat(BookingError):
+    """One person, one seat: a second request for the same group session is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You already have a seat in that session (or a request for one). "
+            "Cancel it first if you want to ask again.",
+            "slot",
+        )
+
+
 class NotYourBooking(BookingError):
     def __init__(self) -> None:
         super().__init__("I can't find that request, or it isn't yours to change.")
@@ -232,9 +252,12 @@ def request_session(
     now: datetime,
     max_open: int,
     ttl: timedelta,
+    offsets: Sequence[timedelta] = (),
 ) -> BookingOutcome:
     """Ask for a mentor's free slot; the pending request holds the slot until it is decided,
-    and its nudge to the mentor and its expiry after `ttl` are planned with it.
+    and its nudge to the mentor and its expiry after `ttl` are planned with it. A seat of a
+    group session the mentor opened with auto-approve is approved at once (its reminders at
+    `offsets` planned like an approval's).
 
     A first request also records when the person accepted the programme's expectations of
     mentees: the Book modal shows them, and says so, until that date is set."""
@@ -250,6 +273,7 @@ def request_session(
         now=now,
         max_open=max_open,
         ttl=ttl,
+        offsets=offsets,
     )
     session.execute(
         update(User)
@@ -272,6 +296,7 @@ def book_slot(
     ttl: timedelta,
     mentorship: tuple[int, int] | None = None,
     planned_by: PlannedBy = PlannedBy.MENTEE,
+    offsets: Sequence[timedelta] = (),
 ) -> BookingOutcome:
     """A pending booking on the slot, with the locks, checks and refusals of a request.
 
@@ -279,6 +304,9 @@ def book_slot(
     slot must be that mentor's, and a paused mentor keeps meeting their mentorships. A session
     the mentor planned (`planned_by`) waits for the mentee and does not count toward the
     mentee's cap on open requests (`max_open` None); the one-pending-per-pair index still holds.
+
+    The booking takes the slot's lowest free seat (a one-person slot has one); a person holds
+    at most one seat of a slot. A group slot counts once toward the mentor's week.
     """
     # The mentee's row is the lock that keeps the open-requests cap true under concurrency; both
     # people's rows are locked before the slot, so a privacy deletion of either runs before or
@@ -307,8 +335,10 @@ def book_slot(
         raise MentorUnavailable("You can't book a session with yourself.")
     if mentorship is None and mentor.status != MentorStatus.ACTIVE:
         raise MentorUnavailable()
-    if _load(session, mentor, slot.starts_at) >= mentor.weekly_capacity:
+    if _load(session, mentor, slot.starts_at, ignoring_slot_id=slot.id) >= mentor.weekly_capacity:
         raise _week_full_for_mentee()
+    if slot.seats > 1 and mentee_id in _seat_holders(session, slot.id):
+        raise AlreadyHaveSeat()
     if max_open is not None:
         open_with = session.execute(
             select(
@@ -318,27 +348,75 @@ def book_slot(
         ).one()
         if open_with[0] >= max_open:
             raise AlreadyRequested() if open_with[1] else TooManyOpenRequests(max_open)
-    booking = Booking(
-        slot_id=slot.id,
-        mentor_id=slot.mentor_id,
-        mentee_id=mentee_id,
-        status=BookingStatus.PENDING,
-        message=message.strip(),
-        topic=(topic or "").strip() or None,
-        requested_at=now,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        mentorship_id=mentorship[0] if mentorship else None,
-        planned_by=planned_by,
-    )
-    try:
-        with session.begin_nested():
-            session.add(booking)
-    except IntegrityError as refused:
-        _refuse(refused)
-    view = _view_of(session, booking.id)
+    at_once = slot.auto_approve and slot.seats > 1 and planned_by == PlannedBy.MENTEE
+    fields: dict[str, Any] = {
+        "slot_id": slot.id,
+        "mentor_id": slot.mentor_id,
+        "mentee_id": mentee_id,
+        "status": BookingStatus.APPROVED if at_once else BookingStatus.PENDING,
+        "decided_at": now if at_once else None,
+        "message": message.strip(),
+        "topic": (topic or "").strip() or None,
+        "requested_at": now,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "mentorship_id": mentorship[0] if mentorship else None,
+        "planned_by": planned_by,
+    }
+    booking_id = _take_seat(session, slot, fields)
+    view = _view_of(session, booking_id)
+    if at_once:
+        return _replanned(
+            session, view, actor_slack_id=view.mentee_slack_id, offsets=offsets, now=now
+        )
     lifecycle.plan_request(session, view, ttl=ttl, now=now)
     return BookingOutcome(view, tell=view.answerer_slack_id, confirmed=False)
+
+
+def _take_seat(session: Session, slot: Slot, fields: dict[str, Any]) -> int:
+    """Insert the booking on the slot's lowest free seat; the new booking's id.
+
+    Under the slot's and mentor's locks the seats read are the seats held; should a concurrent
+    writer still win a seat (the unique index `uq_bookings_live_seat` refuses the second),
+    the next free seat is tried once, then the session is full.
+    """
+    for _attempt in range(2):
+        held = _held_seats(session, slot.id)
+        seat = next((n for n in range(1, slot.seats + 1) if n not in held), None)
+        if seat is None:
+            raise SessionFull() if slot.seats > 1 else SlotTaken()
+        booking = Booking(seat_no=seat, **fields)
+        try:
+            with session.begin_nested():
+                session.add(booking)
+        except IntegrityError as refused:
+            if slot.seats == 1 or _violated(refused) != LIVE_SEAT_INDEX:
+                _refuse(refused)
+            continue
+        return booking.id
+    raise SessionFull()
+
+
+def _held_seats(session: Session, slot_id: int) -> set[int]:
+    """The seat numbers of the slot's live bookings."""
+    return set(
+        session.scalars(
+            select(Booking.seat_no).where(
+                Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES)
+            )
+        )
+    )
+
+
+def _seat_holders(session: Session, slot_id: int) -> set[int]:
+    """The people holding (or asking for) a seat of the slot."""
+    return set(
+        session.scalars(
+            select(Booking.mentee_id).where(
+                Booking.slot_id == slot_id, Booking.status.in_(LIVE_STATUSES)
+            )
+        )
+    )
 
 
 def remember_mentor_message(session: Session, *, booking_id: int, channel: str, ts: str) -> None:
@@ -379,7 +457,7 @@ def approve(
     if booking.starts_at <= now:
         raise AlreadyStarted("This request's time has already passed, so it can't be approved.")
     mentor = _locked_mentor(session, booking.mentor_id)
-    others = _load(session, mentor, booking.starts_at, ignoring_booking_id=booking.id)
+    others = _load(session, mentor, booking.starts_at, ignoring_slot_id=booking.slot_id)
     if others >= mentor.weekly_capacity:
         if booking.planned_by == PlannedBy.MENTOR:
             raise _week_full_for_mentee()
@@ -579,6 +657,7 @@ def _views() -> Select[Booking, TimeProposal]:
                 MentorProfile.user, innerjoin=True
             ),
             joinedload(Booking.mentee, innerjoin=True).selectinload(User.interests),
+            joinedload(Booking.slot),
         )
     )
 
@@ -625,14 +704,16 @@ def _load(
     mentor: MentorProfile,
     starts_at: datetime,
     ignoring_booking_id: int | None = None,
+    ignoring_slot_id: int | None = None,
 ) -> int:
-    """Live bookings in the mentor's local week of `starts_at`, as search counts them."""
+    """Booked slots in the mentor's local week of `starts_at`, as search counts them."""
     return capacity.week_load(
         session,
         mentor_id=mentor.id,
         tz=mentor.user.tz,
         starts_at=starts_at,
         ignoring_booking_id=ignoring_booking_id,
+        ignoring_slot_id=ignoring_slot_id,
     )
 
 
@@ -758,6 +839,9 @@ def _view(booking: Booking, offer: TimeProposal | None) -> BookingView:
         mentor_message_ts=booking.mentor_message_ts,
         mentorship_id=booking.mentorship_id,
         planned_by=booking.planned_by,
+        seat_no=booking.seat_no,
+        seats=booking.slot.seats if booking.slot else 1,
+        session_title=booking.slot.title if booking.slot else None,
         approval_note=booking.approval_note,
         proposal_id=offer.id if offer is not None else None,
         proposed_by_slack_id=people.get(offer.proposed_by or 0) if offer is not None else None,

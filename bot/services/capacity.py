@@ -5,6 +5,9 @@ booking writes, which refuse to overfill one: a live booking (pending or approve
 toward the week it starts in, the ISO week (Monday to Sunday) in the mentor's own time zone,
 so a week follows the mentor's clock across daylight-saving changes. A week is full when its
 live bookings reach the mentor's `weekly_capacity`.
+
+A group session (a slot with several seats) is one session of the mentor's week however many
+seats are taken: the week counts booked slots, not bookings (docs/architecture.md, "Seats").
 """
 
 from __future__ import annotations
@@ -55,10 +58,12 @@ def live_bookings(
     start: datetime,
     end: datetime,
     ignoring_booking_id: int | None = None,
+    ignoring_slot_id: int | None = None,
 ) -> list[tuple[int, datetime, int]]:
-    """(mentor id, start, count) of these mentors' live bookings starting in [start, end)."""
+    """(mentor id, start, slots) of these mentors' booked slots starting in [start, end): a
+    group slot counts once, however many of its seats are live."""
     query = (
-        select(Booking.mentor_id, Booking.starts_at, func.count())
+        select(Booking.mentor_id, Booking.starts_at, func.count(func.distinct(Booking.slot_id)))
         .where(
             Booking.mentor_id.in_(set(mentor_ids)),
             live(),
@@ -69,6 +74,8 @@ def live_bookings(
     )
     if ignoring_booking_id is not None:
         query = query.where(Booking.id != ignoring_booking_id)
+    if ignoring_slot_id is not None:
+        query = query.where(Booking.slot_id != ignoring_slot_id)
     return [(row[0], row[1], row[2]) for row in session.execute(query)]
 
 
@@ -93,11 +100,13 @@ def week_load(
     tz: str,
     starts_at: datetime,
     ignoring_booking_id: int | None = None,
+    ignoring_slot_id: int | None = None,
 ) -> int:
-    """How many live bookings count toward the mentor's week holding `starts_at`.
+    """How many booked slots count toward the mentor's week holding `starts_at`.
 
     Pass `ignoring_booking_id` for a booking that is moving into that week: it is counted
-    where it lands, not where it was.
+    where it lands, not where it was. Pass `ignoring_slot_id` for the slot a seat is being
+    taken or approved on: a group slot already counted adds nothing to the week.
     """
     rows = live_bookings(
         session,
@@ -105,6 +114,7 @@ def week_load(
         starts_at - _WEEK_REACH,
         starts_at + _WEEK_REACH,
         ignoring_booking_id,
+        ignoring_slot_id,
     )
     week = week_of(starts_at, tz)
     return sum(count for _, start, count in rows if week_of(start, tz) == week)

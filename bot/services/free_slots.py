@@ -5,6 +5,9 @@ booking lead and within the horizon, nobody holds it (no pending or approved boo
 week, the ISO week in the mentor's own time zone, is not already full: live bookings in a week
 are capped by the mentor's weekly capacity (bot/services/capacity.py). Search reads these
 queries for many mentors at once; booking reads `free_slots` for one.
+
+A group session's slot is bookable while it has a free seat, and its week's capacity counts it
+once: a group slot that already holds seats stays bookable in a week that is otherwise full.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.bookings import BOOKING_LEAD
@@ -31,6 +34,18 @@ class SlotChoice:
     id: int
     starts_at: datetime
     ends_at: datetime
+    # A group session: its title, its seats and how many are held (live bookings).
+    title: str | None = None
+    seats: int = 1
+    taken: int = 0
+
+    @property
+    def in_group(self) -> bool:
+        return self.seats > 1
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats - self.taken
 
 
 def free_slots(
@@ -73,7 +88,7 @@ def free_slot_rows(
 ) -> Select[int, int, datetime]:
     """These (or all) mentors' free slots in (start, end), soonest first, after (starts_at, id)."""
     query = select(Slot.id, Slot.mentor_id, Slot.starts_at).where(
-        Slot.starts_at > start, Slot.starts_at < end, ~_held()
+        Slot.starts_at > start, Slot.starts_at < end, _has_room()
     )
     if mentor_ids is not None:
         query = query.where(Slot.mentor_id.in_(mentor_ids))
@@ -89,28 +104,56 @@ def free_slots_of(
 ) -> dict[int, list[SlotChoice]]:
     """Per mentor, every free slot in (start, end), soonest first."""
     rows = session.execute(
-        select(Slot.id, Slot.mentor_id, Slot.starts_at, Slot.ends_at)
+        select(
+            Slot.id,
+            Slot.mentor_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            Slot.title,
+            Slot.seats,
+            _seats_taken().label("taken"),
+        )
         .where(
             Slot.mentor_id.in_(set(mentor_ids)),
             Slot.starts_at > start,
             Slot.starts_at < end,
-            ~_held(),
+            _has_room(),
         )
         .order_by(Slot.mentor_id, Slot.starts_at, Slot.id)
     )
     free: dict[int, list[SlotChoice]] = defaultdict(list)
     for row in rows:
-        free[row.mentor_id].append(SlotChoice(row.id, row.starts_at, row.ends_at))
+        free[row.mentor_id].append(
+            SlotChoice(
+                row.id, row.starts_at, row.ends_at, row.title, row.seats, int(row.taken or 0)
+            )
+        )
     return dict(free)
 
 
 def bookable(free: list[SlotChoice], tz: str, full: set[WeekKey]) -> list[SlotChoice]:
-    """The free slots outside the mentor's full weeks (weeks local to their zone `tz`)."""
+    """The free slots outside the mentor's full weeks (weeks local to their zone `tz`); a
+    group slot already counted in its week (a seat held) adds nothing to it, so it stays."""
     if not full:
         return free
-    return [slot for slot in free if week_of(slot.starts_at, tz) not in full]
+    return [slot for slot in free if slot.taken or week_of(slot.starts_at, tz) not in full]
 
 
-def _held() -> ColumnElement[bool]:
-    """The slot has a live (pending or approved) booking."""
-    return select(Booking.id).where(Booking.slot_id == Slot.id, live()).exists()
+def _has_room() -> ColumnElement[bool]:
+    """The slot has a seat without a live (pending or approved) booking: a one-person slot
+    nobody holds (one indexed look-up), or a group slot with fewer live bookings than seats."""
+    held = select(Booking.id).where(Booking.slot_id == Slot.id, live()).exists()
+    return or_(
+        and_(Slot.seats == 1, ~held),
+        and_(Slot.seats > 1, _seats_taken() < Slot.seats),
+    )
+
+
+def _seats_taken() -> ColumnElement[int]:
+    """How many of the slot's seats live bookings hold."""
+    return (
+        select(func.count(Booking.id))
+        .where(Booking.slot_id == Slot.id, live())
+        .correlate(Slot)
+        .scalar_subquery()
+    )

@@ -9,6 +9,11 @@ mentor, it skips the mentor's approval and waits for the mentee, who accepts it
 session's reminders, check-ins, diary prompt and next cadence nudge are planned by
 `booking_plans.replan` in the same transaction. The one-pending-per-pair index still holds: a
 mentorship has at most one session waiting for an answer.
+
+A group's mentor plans one session for all its active members (`plan`): the free slot chosen
+becomes a group slot (docs/architecture.md, "Seats") with a seat per member, and each member's
+seat is approved at once, since they agreed to the mentorship: one booking, reminders, check-in
+and diary prompt per member, and one reminder for the mentor.
 """
 
 from __future__ import annotations
@@ -17,14 +22,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services import bookings, mentorship_view
-from bot.services.bookings import AlreadyRequested, BookingOutcome, InvalidRequest
+from bot.services.bookings import (
+    AlreadyRequested,
+    BookingOutcome,
+    InvalidRequest,
+    SlotGone,
+    SlotTaken,
+)
 from bot.services.free_slots import SlotChoice, free_slots
 from bot.services.mentorship_view import CADENCE_DAYS, MentorshipError, MentorshipOver
-from store.models import Booking, Mentorship, MentorshipMember
+from bot.services.people import PersonForgotten, lock_live_people
+from store.models import Booking, Mentorship, MentorshipMember, Slot
 from store.statuses import (
     LIVE_MEMBER_STATUSES,
     BookingStatus,
@@ -36,6 +48,17 @@ from store.statuses import (
 
 AGENDA_MAX = 200
 AGENDA_PREFIX = "Session agenda: "  # the booking's message, which must be ten characters or more
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What planning made: one outcome per booking (a group session has one per member)."""
+
+    outcomes: tuple[BookingOutcome, ...]
+
+    @property
+    def for_group(self) -> bool:
+        return len(self.outcomes) > 1
 
 
 @dataclass(frozen=True)
@@ -93,11 +116,15 @@ def plan_form(
     session: Session, *, mentorship_id: int, actor_slack_id: str, now: datetime
 ) -> PlanForm:
     """The mentor's free slots for planning, if the actor is an active part of the mentorship."""
-    frame, role, member = _active(session, mentorship_id, actor_slack_id, lock=False)
+    frame, role, member = _active(session, mentorship_id, actor_slack_id, lock=False, group=True)
     slots = free_slots(session, mentor_id=frame.mentor_id, now=now)
+    if role == Role.MENTOR and _members_met(frame) != [member]:
+        slots = [slot for slot in slots if not slot.in_group]  # a group takes a whole slot
     if not slots:
         raise NoFreeTimes(for_mentor=role == Role.MENTOR)
     other = member.mentee.real_name if role == Role.MENTOR else frame.mentor.user.real_name
+    if role == Role.MENTOR and len(_members_met(frame)) > 1:
+        other = frame.name or other
     return PlanForm(mentorship_id=frame.id, other_name=other, slots=tuple(slots))
 
 
@@ -137,6 +164,94 @@ def plan_session(
         raise OneAtATime() from waiting
 
 
+def plan(
+    session: Session,
+    *,
+    mentorship_id: int,
+    actor_slack_id: str,
+    slot_id: int,
+    agenda: str,
+    now: datetime,
+    max_open: int,
+    ttl: timedelta,
+    offsets: Sequence[timedelta],
+) -> Planned:
+    """The plan form's submission: a group's mentor plans one session for every active member
+    (each seat approved at once, planned like an approval at `offsets`); anyone else plans as
+    `plan_session` does."""
+    errors = check_agenda(agenda)
+    if errors:
+        raise InvalidRequest(errors)
+    frame, role, _member = _active(session, mentorship_id, actor_slack_id, lock=True, group=True)
+    members = _members_met(frame)
+    if role != Role.MENTOR or len(members) < 2:
+        planned = plan_session(
+            session,
+            mentorship_id=mentorship_id,
+            actor_slack_id=actor_slack_id,
+            slot_id=slot_id,
+            agenda=agenda,
+            now=now,
+            max_open=max_open,
+            ttl=ttl,
+        )
+        return Planned((planned,))
+    # The people first, in id order, as every booking write locks them (`book_slot`), then the
+    # slot: a member's own request racing this plan waits for it, or it for the request.
+    for member in sorted(members, key=lambda m: m.mentee_id):
+        try:
+            lock_live_people(session, acting=member.mentee_id, other=frame.mentor.user_id)
+        except PersonForgotten as gone:
+            raise MentorshipError(str(gone)) from gone
+    slot = session.scalar(
+        select(Slot)
+        .where(Slot.id == slot_id, Slot.mentor_id == frame.mentor_id)
+        .with_for_update(of=Slot)
+    )
+    if slot is None or slot.starts_at <= now:
+        raise SlotGone()
+    held = exists().where(Booking.slot_id == slot.id, Booking.status.in_(_LIVE))
+    if slot.seats > 1 or session.scalar(select(held)):
+        raise SlotTaken()
+    slot.seats, slot.title = len(members), frame.name
+    session.flush()
+    outcomes = []
+    for member in members:
+        try:
+            booked = bookings.book_slot(
+                session,
+                mentee_id=member.mentee_id,
+                slot_id=slot.id,
+                message=AGENDA_PREFIX + agenda.strip(),
+                topic=agenda.strip(),
+                now=now,
+                max_open=None,
+                ttl=ttl,
+                mentorship=(frame.id, frame.mentor_id),
+                planned_by=PlannedBy.MENTOR,
+            )
+        except AlreadyRequested as waiting:
+            raise OneAtATime() from waiting
+        outcomes.append(
+            bookings.approve(
+                session,
+                booking_id=booked.booking.id,
+                actor_slack_id=member.mentee.slack_id,
+                now=now,
+                offsets=offsets,
+            )
+        )
+    return Planned(tuple(outcomes))
+
+
+_LIVE = (BookingStatus.PENDING, BookingStatus.APPROVED)
+
+
+def _members_met(frame: Mentorship) -> list[MentorshipMember]:
+    """The members a session of the mentorship is with: its active ones."""
+    return [m for m in frame.members if m.status == MemberStatus.ACTIVE]
+
+
 def accept_planned(
     session: Session,
     *,
@@ -162,9 +277,10 @@ def accept_planned(
 
 
 def _active(
-    session: Session, mentorship_id: int, actor_slack_id: str, *, lock: bool
+    session: Session, mentorship_id: int, actor_slack_id: str, *, lock: bool, group: bool = False
 ) -> tuple[Mentorship, Role, MentorshipMember]:
-    """The open mentorship, the actor's role and the active member a session would be with."""
+    """The open mentorship, the actor's role and the active member a session would be with
+    (with `group`, a group's mentor may plan for all its active members: the first is given)."""
     frame, role = mentorship_view.load(
         session, mentorship_id, actor_slack_id=actor_slack_id, lock=lock
     )
@@ -174,7 +290,7 @@ def _active(
     else:
         mine = [m for m in frame.members if m.status in LIVE_MEMBER_STATUSES]
     active = [m for m in mine if m.status == MemberStatus.ACTIVE]
-    if len(active) > 1:
+    if len(active) > 1 and not group:
         raise MentorshipError("Sessions of a group are planned by its members, one at a time.")
     if not active:
         if any(m.status in (MemberStatus.REQUESTED, MemberStatus.AGREEING) for m in mine):

@@ -76,6 +76,8 @@ def send_reminder(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch)
         return
     if booking.starts_at <= deps.clock.now():
         return  # a pass that ran late: a reminder after the start helps nobody
+    if batch.for_mentor_again(booking, item.recipient_slack_id):
+        return  # the group session's first seat reminds its mentor
     reminder = build_reminder(
         booking,
         for_mentor=item.recipient_slack_id == booking.mentor_slack_id,
@@ -133,6 +135,8 @@ def send_checkin(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) 
     booking = batch.booking(item)
     if booking is None or booking.status != BookingStatus.APPROVED or not item.recipient_slack_id:
         return
+    if batch.for_mentor_again(booking, item.recipient_slack_id):
+        return  # the group session's first seat asks its mentor
     checkin = build_checkin(booking, for_mentor=item.recipient_slack_id == booking.mentor_slack_id)
     client.chat_postMessage(channel=item.recipient_slack_id, **checkin)
 
