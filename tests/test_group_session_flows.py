@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.ids import Action
 from bot.sandbox import Sandbox
+from bot.services import negotiation
+from bot.services.bookings import SlotGone
 from bot.simulator.render import render_blocks
-from store.models import Booking, MentorProfile
+from store.models import Booking, MentorProfile, Slot
 from tests import seed
 from tests.conftest import ADA, BEN, CHITRA
 from tests.steps import (
@@ -213,3 +216,31 @@ def test_the_first_seat_cancelled_the_mentor_is_still_reminded_once(box: Sandbox
     run_at(box, GROUP_START - timedelta(hours=24))
     assert len(dms(box, ADA, "Reminder")) == 1
     assert len(dms(box, CHITRA, "Reminder")) == 1 and dms(box, BEN, "Reminder") == []
+
+
+def test_a_one_to_one_session_is_never_moved_into_a_group_session(box: Sandbox) -> None:
+    """Ada's office hours are not offered when Ben reschedules his own session, and a forged
+    proposal naming them is refused: a group session's seats are booked, not moved into."""
+    ada_with_a_morning(box)
+    assert open_group(box) == {}
+    ben = box.user(BEN)
+    ben.command("find python leadership")
+    ben.click("Book")
+    ben.fill(QUESTION, GOALS)
+    assert ben.submit().errors == {}
+    box.user(ADA).click("Approve")
+    ben.click("Reschedule", where="message")
+    modal = box.fake.modal(BEN)
+    assert modal is not None
+    shown = render_blocks(modal["blocks"], "Europe/Paris", PEOPLE)
+    # Her morning (10:30 in New York is 16:30 in Paris), not the group at 22:00 Paris time.
+    assert "Tue 24 Nov, 16:30" in shown and "22:00" not in shown
+    with box.deps.sessions.begin() as session:
+        group_slot = session.scalar(select(Slot.id).where(Slot.seats > 1))
+        booking = session.scalar(select(Booking.id))
+    assert group_slot is not None and booking is not None
+    with pytest.raises(SlotGone), box.deps.sessions.begin() as session:  # a forged choice
+        negotiation.propose(
+            session, booking_id=booking, actor_slack_id=BEN, now=box.clock.now(), slot_id=group_slot
+        )
+    assert statuses(box) == ["approved"]

@@ -493,7 +493,7 @@ def time_form(session: Session, *, booking_id: int, actor_slack_id: str, now: da
         for s in free_slots(
             session, mentor_id=booking.mentor_id, now=now, ignoring_booking_id=booking.id
         )
-        if s.id not in taken
+        if s.id not in taken and not s.in_group  # a one-to-one session moves to a one-to-one time
     )
     may_type = actor == booking.mentor.user_id
     if not slots and not may_type:
@@ -504,7 +504,7 @@ def time_form(session: Session, *, booking_id: int, actor_slack_id: str, now: da
 def invite_form(session: Session, *, actor_slack_id: str, now: datetime) -> InviteForm:
     """The inviting mentor's free times, if they are an active mentor with some."""
     mentor = _active_mentor(session, actor_slack_id)
-    slots = tuple(free_slots(session, mentor_id=mentor.id, now=now))
+    slots = tuple(s for s in free_slots(session, mentor_id=mentor.id, now=now) if not s.in_group)
     if not slots:
         raise NoFreeTimesToInvite()
     return InviteForm(slots)
@@ -560,13 +560,15 @@ def _answerable(
 
 
 def _offered_slot(session: Session, booking: Booking, slot_id: int, now: datetime) -> Slot:
-    """One of the mentor's free future slots, other than the booking's own."""
+    """One of the mentor's free future one-to-one slots, other than the booking's own (a group
+    session's seats are booked, not moved into)."""
     slot = session.scalar(select(Slot).where(Slot.id == slot_id).with_for_update(read=True))
     if (
         slot is None
         or slot.mentor_id != booking.mentor_id
         or slot.starts_at <= now
         or slot.id == booking.slot_id
+        or slot.seats > 1
     ):
         raise SlotGone()
     if bookings._is_held(session, slot.id):
