@@ -38,7 +38,8 @@ class Person:
 ADA = Person("U0ADA", "Ada Lovelace", "America/New_York", "a staff engineer who will mentor")
 BEN = Person("U0BEN", "Ben Martin", "Europe/Paris", "a new developer looking for a mentor")
 CHITRA = Person("U0CHITRA", "Chitra Rao", "Asia/Kolkata", "a team lead and program coordinator")
-CAST = (ADA, BEN, CHITRA)
+DANA = Person("U0DANA", "Dana Scott", "Europe/Berlin", "a data scientist learning Python")
+CAST = (ADA, BEN, CHITRA, DANA)
 COORDINATION = "C0COORD"
 PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.slack_id}
 
@@ -408,8 +409,43 @@ def a_concern(story: Story) -> None:
     story.act(CHITRA, "books the room properly and marks it handled").click("Mark handled")
 
 
+OFFICE_HOURS = "Python office hours"
+
+
+def office_hours(story: Story) -> None:
+    story.chapter("Chapter 10. Office hours: one time, three seats")
+    ada = story.act(ADA, "opens her availability and clicks Open a group session")
+    ada.command("availability")
+    ada.click("Open a group session")
+    day = story.box.clock.now().astimezone(ZoneInfo(ADA.tz)).date() + timedelta(days=2)
+    ada.fill("Title", OFFICE_HOURS)
+    ada.fill("Seats", "3")
+    ada.fill("Date", day.isoformat())
+    ada.fill("From", "11:00")
+    ada.fill("Until", "12:00")
+    story.act(ADA, f"opens three seats on {day:%A %d %B}, 11:00-12:00").submit()
+    story.box.fake.clear_modals(ADA.slack_id)
+    for person, goal in (
+        (DANA, "I write pandas every day; I want to structure a real package."),
+        (BEN, "How do you review Python code without nitpicking?"),
+        (CHITRA, "I want to bring my team's scripts under test."),
+    ):
+        asker = story.act(person, "finds Python mentors and books a seat at the office hours")
+        asker.command("find python")
+        asker.click("Book", near=OFFICE_HOURS)
+        asker.fill("What would you like from this session?", goal)
+        asker.submit()
+    for person in (DANA, BEN, CHITRA):
+        story.act(ADA, f"approves {person.name}'s seat").click(
+            "Approve", near=f"<@{person.slack_id}>"
+        )
+    story.act(DANA, "looks again: the office hours are full, so not offered").command(
+        "find python"
+    )
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 10. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 11. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -426,6 +462,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     coordinators_keep_the_rules,
     a_mentorship,
     a_concern,
+    office_hours,
     privacy,
 ]
 
