@@ -439,9 +439,7 @@ def office_hours(story: Story) -> None:
         story.act(ADA, f"approves {person.name}'s seat").click(
             "Approve", near=f"<@{person.slack_id}>"
         )
-    story.act(DANA, "looks again: the office hours are full, so not offered").command(
-        "find python"
-    )
+    story.act(DANA, "looks again: the office hours are full, so not offered").command("find python")
 
 
 def privacy(story: Story) -> None:
