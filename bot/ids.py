@@ -163,6 +163,8 @@ class BlockId(StrEnum):
     GOAL_STATUS = "goal_status"
     GOAL_STEPS = "goal_steps"
     GOAL_PLACE = "goal_place"
+    MEETING_KIND = "meeting_kind"
+    PLACE = "place"
     COMMENT = "comment"
     # Mentorships: pulse, changing course and closing
     PULSE_STARS = "pulse_stars"

@@ -258,6 +258,8 @@ def on_approve_note_submitted(
             now=deps.clock.now(),
             offsets=deps.settings.reminder_offsets,
             note=text(form_values(view), BlockId.NOTE),
+            meeting_kind=text(form_values(view), BlockId.MEETING_KIND),
+            meeting_place=text(form_values(view), BlockId.PLACE),
         ),
         default=BlockId.NOTE,
     )

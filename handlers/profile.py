@@ -39,13 +39,14 @@ from handlers.forms import (
     text,
     whole_number,
 )
-from store.statuses import MentorStatus
+from store.statuses import MeetingKind, MentorStatus
 
 # Where each of the service's field errors shows in the sign-up modal.
 FIELD_BLOCKS = {
     "skills": BlockId.NEW_SKILLS,
     "bio": BlockId.BIO,
     "link": BlockId.LINK,
+    "kind": BlockId.MEETING_KIND,
     "length": BlockId.LENGTH,
     "capacity": BlockId.CAPACITY,
     "mentee_limit": BlockId.MENTEE_LIMIT,
@@ -144,6 +145,8 @@ def on_profile_submitted(
         ],
         bio=text(values, BlockId.BIO),
         meeting_link=text(values, BlockId.LINK),
+        meeting_kind=text(values, BlockId.MEETING_KIND) or MeetingKind.VIDEO,
+        meeting_place=text(values, BlockId.PLACE),
         session_minutes=whole_number(values, BlockId.LENGTH),
         weekly_capacity=whole_number(values, BlockId.CAPACITY),
         mentee_limit=whole_number(values, BlockId.MENTEE_LIMIT),

@@ -20,11 +20,13 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.places import MEETING_KINDS, session_where
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.bookings import MESSAGE_MAX, NOTE_MAX, REASON_MAX, TOPIC_MAX, BookingView
 from bot.services.free_slots import SlotChoice
-from store.statuses import BookingStatus, PlannedBy
+from bot.services.places import PLACE_MAX
+from store.statuses import BookingStatus, MeetingKind, PlannedBy
 
 CALENDAR_URL = "https://calendar.google.com/calendar/render"
 
@@ -229,7 +231,7 @@ def build_confirmation(booking: BookingView, *, for_mentor: bool) -> dict[str, A
             section(
                 f":white_check_mark: Session confirmed with <@{other}> on "
                 f"{session_when(booking.starts_at, booking.ends_at)}.\n"
-                f"*Join:* {escape(booking.meeting_link)}"
+                f"{session_where(booking)}"
                 + (f"\n{group_seat(booking)}" if booking.in_group else "")
             ),
             *_note_from_approver(booking, for_mentor),
@@ -320,6 +322,20 @@ def build_approve_note_modal(booking: BookingView) -> dict[str, Any]:
                 placeholder="e.g. Bring the draft of your talk; I'll be in room 4.2",
                 multiline=True,
                 max_length=NOTE_MAX,
+                optional=True,
+            ),
+            select(
+                B.MEETING_KIND,
+                "This session only: how you meet",
+                [(MEETING_KINDS[kind], kind.value) for kind in MeetingKind],
+                optional=True,
+                hint="Leave empty to meet as your profile says.",
+            ),
+            text_input(
+                B.PLACE,
+                "This session only: place or phone number",
+                placeholder="e.g. Cafeteria, ground floor",
+                max_length=PLACE_MAX,
                 optional=True,
             ),
         ],

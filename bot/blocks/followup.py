@@ -17,6 +17,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.places import session_where
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.bookings import BookingView
@@ -79,7 +80,7 @@ def build_reminder(
     blocks: list[Block] = [
         section(
             f":alarm_clock: Your session with {mention(other)} is {when}: "
-            f"{local_time(booking.starts_at)}.\n*Join:* {escape(booking.meeting_link)}"
+            f"{local_time(booking.starts_at)}.\n{session_where(booking)}"
         ),
         section(f"*What {'they' if for_mentor else 'you'} asked for*\n>{escape(booking.message)}"),
     ]

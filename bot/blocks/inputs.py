@@ -49,11 +49,13 @@ def text_input(
     return _input(block_id, label, element, hint=hint, optional=optional)
 
 
-def url_input(block_id: str, label: str, *, initial: str = "", hint: str | None = None) -> Block:
+def url_input(
+    block_id: str, label: str, *, initial: str = "", hint: str | None = None, optional: bool = False
+) -> Block:
     element: Block = {"type": "url_text_input"}
     if initial:
         element["initial_value"] = initial
-    return _input(block_id, label, element, hint=hint, optional=False)
+    return _input(block_id, label, element, hint=hint, optional=optional)
 
 
 def number_input(

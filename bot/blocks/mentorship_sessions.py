@@ -9,6 +9,7 @@ from typing import Any
 from bot.blocks.booking import session_when, slot_options
 from bot.blocks.inputs import modal, select, text_input
 from bot.blocks.kit import Block, actions, button, context, escape, local_time, message, section
+from bot.blocks.places import session_where
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.bookings import BookingView
@@ -131,7 +132,7 @@ def build_group_planned(bookings: Sequence[BookingView]) -> dict[str, Any]:
                 f":busts_in_silhouette: *{escape(first.session_title or 'Group session')}* meets "
                 f"on {session_when(first.starts_at, first.ends_at)}. Confirmed for {members}: "
                 "each of them has been told.\n"
-                f"*Join:* {escape(first.meeting_link)}"
+                f"{session_where(first)}"
             ),
             _agenda(first),
         ],

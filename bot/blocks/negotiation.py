@@ -19,6 +19,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.places import session_where
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.booking_view import BookingView
@@ -180,7 +181,7 @@ def build_rescheduled(outcome: NegotiationOutcome, *, for_mentor: bool) -> dict[
             section(
                 f":calendar: Your session with {mention(other)} is rescheduled to "
                 f"{session_when(booking.starts_at, booking.ends_at)} (it was {was}).\n"
-                f"*Join:* {escape(booking.meeting_link)}"
+                f"{session_where(booking)}"
             ),
             actions(
                 button("Reschedule", Action.RESCHEDULE, str(booking.id)),

@@ -26,6 +26,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.places import MEETING_KINDS, where_line
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
 from bot.services.mentors import (
@@ -39,7 +40,8 @@ from bot.services.mentors import (
     MentorOutcome,
     MentorView,
 )
-from store.statuses import MentorStatus
+from bot.services.places import PLACE_MAX
+from store.statuses import MeetingKind, MentorStatus
 
 CODE_OF_CONDUCT = (
     "*Code of conduct*\n"
@@ -102,11 +104,29 @@ def build_profile_modal(
             multiline=True,
             max_length=BIO_MAX,
         ),
+        select(
+            B.MEETING_KIND,
+            "How you meet",
+            [(MEETING_KINDS[kind], kind.value) for kind in MeetingKind],
+            initial=(current.meeting_kind if current else MeetingKind.VIDEO).value,
+            hint="The default for your sessions; you can change it for one when you approve it.",
+        ),
         url_input(
             B.LINK,
             "Meeting link",
             initial=current.meeting_link if current else "",
-            hint="Your video room (Zoom, Meet, Teams...). Mentees get it once you approve.",
+            hint="Your video room (Zoom, Meet, Teams...), needed for video calls. Mentees get it "
+            "once you approve.",
+            optional=True,
+        ),
+        text_input(
+            B.PLACE,
+            "Place or phone number",
+            initial=current.meeting_place if current else "",
+            placeholder="e.g. Berlin office, 4th floor, room Hopper",
+            hint="Needed in person: where to find you. For phone calls: the number to call.",
+            max_length=PLACE_MAX,
+            optional=True,
         ),
         select(
             B.LENGTH,
@@ -145,7 +165,7 @@ def profile_summary(mentor: MentorView) -> str:
         f"*Skills:* {skills}\n"
         f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week\n"
         f"*Mentorships:* {mentorship_capacity(mentor.mentee_limit)}\n"
-        f"*Meeting link:* {escape(mentor.meeting_link)}\n"
+        f"{where_line(mentor.meeting_kind, mentor.meeting_place, mentor.meeting_link)}\n"
         f"{escape(mentor.bio)}"
     )
 

@@ -40,8 +40,9 @@ from bot.services.availability import LIVE_STATUSES
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import PersonForgotten, lock_live_people
+from bot.services.places import check_place
 from store.models import Booking, MentorProfile, Slot, TimeProposal, User
-from store.statuses import BookingStatus, MentorStatus, PlannedBy, ProposalStatus
+from store.statuses import BookingStatus, MeetingKind, MentorStatus, PlannedBy, ProposalStatus
 
 MESSAGE_MIN, MESSAGE_MAX = 10, 2000
 TOPIC_MAX = 150
@@ -441,11 +442,14 @@ def approve(
     now: datetime,
     offsets: Sequence[timedelta],
     note: str | None = None,
+    meeting_kind: str = "",
+    meeting_place: str = "",
 ) -> BookingOutcome:
     """The mentor accepts the request on its slot (the mentee, a session their mentor planned);
     any outstanding proposal is dropped, and the session's reminders (at each of `offsets`
     before it) and check-ins are planned. An optional `note` goes to the other side with the
-    confirmation ("bring your slides")."""
+    confirmation ("bring your slides"). `meeting_kind` and `meeting_place`, when given, say
+    where this session happens instead of the mentor's default (the same rules as a profile)."""
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise InvalidRequest(
@@ -456,6 +460,13 @@ def approve(
     _require_pending(booking)
     if booking.starts_at <= now:
         raise AlreadyStarted("This request's time has already passed, so it can't be approved.")
+    if meeting_kind or meeting_place.strip():
+        kind = meeting_kind or booking.mentor.meeting_kind
+        refused = check_place(kind, meeting_place, booking.mentor.meeting_link)
+        if refused:
+            raise InvalidRequest(_place_errors(refused))
+        booking.meeting_kind = MeetingKind(kind)
+        booking.meeting_place = meeting_place.strip() or None
     mentor = _locked_mentor(session, booking.mentor_id)
     others = _load(session, mentor, booking.starts_at, ignoring_slot_id=booking.slot_id)
     if others >= mentor.weekly_capacity:
@@ -737,6 +748,15 @@ def _view_of(session: Session, booking_id: int) -> BookingView:
     return view
 
 
+def _place_errors(refused: dict[str, str]) -> dict[str, str]:
+    """A session's place refused: a video call without the profile's link is the kind's fault."""
+    if "link" in refused:
+        refused = {
+            "meeting_kind": "Your profile has no meeting link: add one, or meet another way."
+        }
+    return {"meeting_kind" if f == "kind" else f: m for f, m in refused.items()}
+
+
 def _require_mentor(booking: Booking, actor_slack_id: str) -> None:
     if actor_slack_id != booking.mentor.user.slack_id:
         raise NotYourBooking()
@@ -847,7 +867,9 @@ def _view(booking: Booking, offer: TimeProposal | None) -> BookingView:
         proposed_by_slack_id=people.get(offer.proposed_by or 0) if offer is not None else None,
         sequence=booking.sequence,
         meeting_kind=booking.meeting_kind or mentor.meeting_kind,
-        meeting_place=booking.meeting_place or mentor.meeting_place,
+        meeting_place=(booking.meeting_place or "")
+        if booking.meeting_kind
+        else mentor.meeting_place,
         mentor_email=mentor.user.email,
         mentee_email=mentee.email,
         decided_at=booking.decided_at,

@@ -13,7 +13,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import urlparse
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +21,7 @@ from bot.services.availability import recut_free_slots
 from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import lock_live_people
+from bot.services.places import check_place
 from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
 from store.models import (
     MENTOR_STATUSES,
@@ -31,10 +31,9 @@ from store.models import (
     MentorSkill,
     User,
 )
-from store.statuses import MemberStatus, MentorStatus, Pauser, SkillLevel
+from store.statuses import MeetingKind, MemberStatus, MentorStatus, Pauser, SkillLevel
 
 BIO_MIN, BIO_MAX = 20, 600
-LINK_MAX = 500
 MAX_SKILLS = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 40
 MENTEE_LIMIT_MIN, MENTEE_LIMIT_MAX, MENTEE_LIMIT_DEFAULT = 0, 10, 2  # 0: not taking mentorships
@@ -57,6 +56,8 @@ class MentorView:
     version: int
     rejection_reason: str | None
     mentee_limit: int = MENTEE_LIMIT_DEFAULT  # mentees taken at once; 0 takes none
+    meeting_kind: MeetingKind = MeetingKind.VIDEO  # where sessions happen by default
+    meeting_place: str = ""
     decided_by: str | None = None
     paused_by_role: Pauser | None = None
     paused_by: str | None = None
@@ -100,6 +101,8 @@ class ProfileForm:
     weekly_capacity: int | None
     coc_accepted: bool
     mentee_limit: int | None = MENTEE_LIMIT_DEFAULT
+    meeting_kind: str = MeetingKind.VIDEO
+    meeting_place: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,7 @@ def check_profile(form: ProfileForm) -> dict[str, str]:
         errors["bio"] = f"Tell mentees a little about yourself (at least {BIO_MIN} characters)."
     elif len(bio) > BIO_MAX:
         errors["bio"] = f"Keep your bio under {BIO_MAX} characters (it has {len(bio)})."
-    if not _is_web_link(form.meeting_link.strip()):
-        errors["link"] = "Enter your video room as a full link, e.g. https://meet.example.com/ada."
+    errors.update(check_place(form.meeting_kind, form.meeting_place, form.meeting_link))
     if form.session_minutes not in SESSION_LENGTHS:
         errors["length"] = "Choose 30, 45 or 60 minutes."
     capacity = form.weekly_capacity
@@ -186,16 +188,6 @@ def check_profile(form: ProfileForm) -> dict[str, str]:
     if not form.coc_accepted:
         errors["coc"] = "Please accept the code of conduct to become a mentor."
     return errors
-
-
-def _is_web_link(text: str) -> bool:
-    parsed = urlparse(text)
-    return (
-        parsed.scheme in ("http", "https")
-        and "." in parsed.netloc
-        and " " not in text
-        and len(text) <= LINK_MAX
-    )
 
 
 def save_profile(
@@ -238,6 +230,8 @@ def save_profile(
     length_changed = not created and mentor.session_minutes != form.session_minutes
     mentor.bio = form.bio.strip()
     mentor.meeting_link = form.meeting_link.strip()
+    mentor.meeting_kind = MeetingKind(form.meeting_kind)
+    mentor.meeting_place = form.meeting_place.strip()
     mentor.session_minutes = form.session_minutes  # type: ignore[assignment]
     mentor.weekly_capacity = form.weekly_capacity  # type: ignore[assignment]
     mentor.mentee_limit = form.mentee_limit  # type: ignore[assignment]
@@ -517,6 +511,8 @@ def _view(session: Session, mentor: MentorProfile) -> MentorView:
         status=mentor.status,
         bio=mentor.bio,
         meeting_link=mentor.meeting_link,
+        meeting_kind=mentor.meeting_kind,
+        meeting_place=mentor.meeting_place,
         session_minutes=mentor.session_minutes,
         weekly_capacity=mentor.weekly_capacity,
         skills=tuple(sorted((s.skill.name for s in mentor.skills), key=str.casefold)),
