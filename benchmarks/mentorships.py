@@ -225,11 +225,14 @@ def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], d
     return plans, counts
 
 
-def plan_of(engine: Engine, who: str, statement: str, parameters: Any) -> Plan:
+def plan_of(
+    engine: Engine, who: str, statement: str, parameters: Any, *, big: tuple[str, ...] = BIG_TABLES
+) -> Plan:
+    """The plan of one statement; `big` names the tables whose full scan is flagged."""
     plan = explain(engine, statement, parameters)
-    scans = full_scans(engine, plan)
+    scans = full_scans(engine, plan, big)
     indexed = bool(scans) and engine.dialect.name == "postgresql" and not full_scans(
-        engine, explain(engine, statement, parameters, seqscan=False))  # fmt: skip
+        engine, explain(engine, statement, parameters, seqscan=False), big)  # fmt: skip
     return Plan(who, statement, plan, scans, indexed)
 
 
@@ -255,7 +258,7 @@ def explain(engine: Engine, statement: str, parameters: Any, *, seqscan: bool = 
         return [str(r[0]) for r in rows]
 
 
-def full_scans(engine: Engine, plan: list[str]) -> list[str]:
+def full_scans(engine: Engine, plan: list[str], big: tuple[str, ...] = BIG_TABLES) -> list[str]:
     """Plan lines that read a whole big table (SQLite `SCAN t`, PostgreSQL `Seq Scan on t`)."""
     found = []
     for line in plan:
@@ -266,7 +269,7 @@ def full_scans(engine: Engine, plan: list[str]) -> list[str]:
             table = line.split("Seq Scan on", 1)[1].split()[0]
         else:
             continue
-        if table in BIG_TABLES:
+        if table in big:
             found.append(line.strip())
     return found
 
