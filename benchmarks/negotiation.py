@@ -31,7 +31,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import pairwise
@@ -41,7 +42,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from benchmarks.common import machine_line, p50_p99, run_baseline
-from benchmarks.dataset import NOW, Spec, cached_sqlite
+from benchmarks.dataset import BUSY_MENTOR, NOW, Spec, cached_sqlite
 from benchmarks.mentorships import (
     ACK_TARGET_MS,
     COMPLETE_TARGET,
@@ -82,15 +83,17 @@ class Outcome:
     rows: dict[str, Samples] = field(default_factory=lambda: {name: Samples() for name in ROWS})
     selects: dict[str, int] = field(default_factory=dict)  # what -> SELECT statements
     plans: list[Plan] = field(default_factory=list)
+    request_plans: list[Plan] = field(default_factory=list)
     moves: int = 0
 
 
 # -- the actors ------------------------------------------------------------------------------
 
 
-def pick_actors(box: Sandbox) -> Actors:
+def pick_actors(box: Sandbox, *, busy: bool) -> Actors:
     """The first approved upcoming session (not a mentorship's, its mentee with no other live
-    booking) whose mentor has at least MIN_FREE free times in the next two weeks."""
+    booking) whose mentor has at least MIN_FREE free times in the next two weeks: the busy
+    mentor's (whose Home, refreshed by every step, is the heaviest) if `busy`, else another's."""
     mentee = User.__table__.alias("mentee")
     mentor = User.__table__.alias("mentor")
     live = (
@@ -107,6 +110,7 @@ def pick_actors(box: Sandbox) -> Actors:
         .join(mentor, mentor.c.id == MentorProfile.user_id)
         .where(Booking.status == BookingStatus.APPROVED, Booking.mentorship_id.is_(None))
         .where(Booking.starts_at > NOW + timedelta(days=1), Booking.mentee_id.in_(live))
+        .where((mentor.c.slack_id == BUSY_MENTOR) if busy else (mentor.c.slack_id != BUSY_MENTOR))
         .order_by(Booking.id)
         .limit(200)
     )
@@ -141,27 +145,35 @@ def time_options(actor: SimActor) -> list[str]:
 
 
 def reschedule_once(
-    driver: SlackDriver, watch: Stopwatch, actors: Actors, n: int
+    driver: SlackDriver,
+    watch: Stopwatch,
+    actors: Actors,
+    n: int,
+    around: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext(),
 ) -> list[tuple[float, float]]:
-    """Reschedule click, propose (the n-th free time, round the list), accept: three timings."""
+    """Reschedule click, propose (the n-th free time, round the list), accept: three timings.
+    `around(row)` wraps each request (to record its statements)."""
     fake = driver.fake
     mentee, mentor = driver.user(actors.mentee), driver.user(actors.mentor)
     reschedule = newest_button(fake, actors.mentee, "Reschedule", "home")
-    times = [watch.time(lambda: mentee.press(reschedule))]
+    with around(ROWS[0]):
+        times = [watch.time(lambda: mentee.press(reschedule))]
     options = time_options(mentee)
     if not options:
         raise SystemExit("the Reschedule modal offers no free time")
     mentee.fill("Time", options[n % len(options)])
-    times.append(watch.time(mentee.submit))
+    with around(ROWS[1]):
+        times.append(watch.time(mentee.submit))
     accept = newest_button(fake, actors.mentor, "Accept", "message")
-    times.append(watch.time(lambda: mentor.press(accept)))
+    with around(ROWS[2]):
+        times.append(watch.time(lambda: mentor.press(accept)))
     return times
 
 
-def run_bot(url: str, count: int, warmup: int) -> Outcome:
+def run_bot(url: str, count: int, warmup: int, *, busy: bool) -> Outcome:
     fake = FakeSlack()
     with sandbox(url, now=NOW, fake=fake) as box:
-        actors = pick_actors(box)
+        actors = pick_actors(box, busy=busy)
         fake.add_user(actors.mentee, "Mentee Person", "Europe/Paris")
         fake.add_user(actors.mentor, "Mentor Person", "UTC")
         outcome = Outcome(actors)
@@ -259,12 +271,21 @@ def explain_steps(box: Sandbox, driver: SlackDriver, watch: Stopwatch, outcome: 
     box.executor.wait_idle()
     check(driver.user(actors.mentee).open_home(), "Home")
     box.executor.wait_idle()
-    with recording(engine) as seen:
-        reschedule_once(driver, watch, actors, 0)
-    # The three requests in order; split them by the statements of the Accept click.
-    outcome.selects["one whole reschedule (click + propose + accept, listeners and Homes)"] = len(
-        selects_of(seen)
-    )
+    per_row: dict[str, list[tuple[str, Any]]] = {}
+
+    @contextmanager
+    def record(row: str) -> Iterator[None]:
+        with recording(engine) as statements:
+            yield
+        per_row[row] = selects_of(statements)
+
+    reschedule_once(driver, watch, actors, 0, record)
+    for row, found in per_row.items():
+        outcome.selects[f"{row}, the whole request (listener, cards, DMs, Homes)"] = len(found)
+        distinct = {s: p for s, p in found}
+        outcome.request_plans += [
+            plan_of(engine, row, s, p, big=BIG_TABLES) for s, p in distinct.items()
+        ]
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -293,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 mentors, 20 requests per row")
     parser.add_argument("--requests", type=int, help="measured reschedules")
     parser.add_argument("--database-url", help="a PostgreSQL scratch database (its data is LOST)")
+    parser.add_argument("--busy", action="store_true", help="the busy mentor's session")
     parser.add_argument("--reuse", action="store_true", help="keep a set built there before")
     args = parser.parse_args(argv)
     count = max(args.requests or (20 if args.quick else 100), 2)
@@ -313,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{warmup} warm-up, HTTP on 127.0.0.1; data set now = "
               f"{NOW:%Y-%m-%d %H:%M} UTC")  # fmt: skip
         base = run_baseline(workdir, count, warmup)
-        outcome = run_bot(url, count, warmup)
+        outcome = run_bot(url, count, warmup, busy=args.busy)
     actors = outcome.actors
     print(f"booking {actors.booking_id}: mentee {actors.mentee}, mentor {actors.mentor} "
           f"({actors.free} free times in two weeks); the session moved "
@@ -324,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nSELECT statements (a fixed number, whatever the data set's size):")
     for what, selects in outcome.selects.items():
         print(f"- {what}: {selects}")
-    print_plans("propose and accept", outcome.plans, every=False)
+    print_plans("`propose` and `accept`", outcome.plans, every=False)
+    print_plans("one request of each (every distinct SELECT)", outcome.request_plans, every=False)
     failed = [line[0] for line in lines if line[-1].startswith("**FAIL")]
     print(
         f"\nwhole run {time.perf_counter() - started:.0f} s; "
