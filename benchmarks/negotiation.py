@@ -85,6 +85,7 @@ class Outcome:
     plans: list[Plan] = field(default_factory=list)
     request_plans: list[Plan] = field(default_factory=list)
     moves: int = 0
+    direct: dict[str, list[float]] = field(default_factory=dict)  # service -> ms per call
 
 
 # -- the actors ------------------------------------------------------------------------------
@@ -194,6 +195,7 @@ def run_bot(url: str, count: int, warmup: int, *, busy: bool) -> Outcome:
             raise SystemExit(f"the session moved {outcome.moves} times in {warmup + count}")
         if fake.problems:
             raise SystemExit("the simulator saw problems: " + "; ".join(fake.problems[:3]))
+        outcome.direct = time_services(box, outcome.actors, warmup + count)
         explain_steps(box, driver, watch, outcome)
     return outcome
 
@@ -206,6 +208,34 @@ def check(reply: Reply, what: str) -> None:
 def starts_at(box: Sandbox, booking_id: int) -> Any:
     with box.deps.sessions.begin() as session:
         return session.scalar(select(Booking.starts_at).where(Booking.id == booking_id))
+
+
+def time_services(box: Sandbox, actors: Actors, calls: int) -> dict[str, list[float]]:
+    """ms per in-process `propose` and `accept`, each in its own committed transaction (the
+    service alone: what the complete rows add to it is the listener's cards, DMs and Homes)."""
+    sessions, offsets = box.deps.sessions, box.deps.settings.reminder_offsets
+    times: dict[str, list[float]] = {"propose": [], "accept": []}
+    for n in range(calls):
+        with sessions.begin() as session:
+            form = negotiation.time_form(
+                session, booking_id=actors.booking_id, actor_slack_id=actors.mentee, now=NOW
+            )
+            slot_id = form.slots[n % len(form.slots)].id
+        started = time.perf_counter()
+        with sessions.begin() as session:
+            proposed = negotiation.propose(
+                session, booking_id=actors.booking_id, actor_slack_id=actors.mentee, now=NOW,
+                slot_id=slot_id,
+            )  # fmt: skip
+        times["propose"].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        with sessions.begin() as session:
+            negotiation.accept(
+                session, booking_id=actors.booking_id, actor_slack_id=actors.mentor,
+                proposal_id=proposed.booking.proposal_id, now=NOW, offsets=offsets,
+            )  # fmt: skip
+        times["accept"].append((time.perf_counter() - started) * 1000)
+    return {what: values[len(values) // 10 :] for what, values in times.items()}
 
 
 # -- the statements and their plans ----------------------------------------------------------
@@ -306,6 +336,11 @@ def report(base: list[float], outcome: Outcome) -> list[list[str]]:
                       f"{p50 / base50:.2f} / {p99 / base99:.2f}",
                       f"p50 ≤ {COMPLETE_TARGET:.0f}× base",
                       "pass" if ok else "**FAIL**"])  # fmt: skip
+    for what, times in outcome.direct.items():
+        p50, p99 = p50_p99(times)
+        ratio = f"{p50 / base50:.2f} / {p99 / base99:.2f}"
+        lines.append([f"`negotiation.{what}` in-process (the service alone)", f"{p50:.1f}",
+                      f"{p99:.1f}", ratio, "", ""])  # fmt: skip
     return lines
 
 
