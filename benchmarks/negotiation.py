@@ -26,32 +26,30 @@ Targets: ack p99 under 100 ms; complete within 5x the baseline (p50 against p50)
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from benchmarks.common import machine_line, p50_p99, run_baseline
-from benchmarks.dataset import BUSY_MENTOR, NOW, Spec, cached_sqlite
+from benchmarks.dataset import BUSY_MENTOR, NOW
 from benchmarks.mentorships import (
-    ACK_TARGET_MS,
-    COMPLETE_TARGET,
     Plan,
+    baseline_and_bot,
+    baseline_line,
+    in_process_line,
+    parse_run,
     plan_of,
-    postgres_ready,
+    print_ending,
     print_plans,
     print_table,
     recording,
+    timing_lines,
 )
 from benchmarks.scale import Samples, Stopwatch
 from bot.sandbox import SIGNING_SECRET, Sandbox, sandbox
@@ -322,55 +320,22 @@ def explain_steps(box: Sandbox, driver: SlackDriver, watch: Stopwatch, outcome: 
 
 
 def report(base: list[float], outcome: Outcome) -> list[list[str]]:
-    base50, base99 = p50_p99(base)
-    lines = [["baseline ack (bare Bolt, ack only)", f"{base50:.1f}", f"{base99:.1f}",
-              "1.00 / 1.00", "", ""]]  # fmt: skip
+    lines = [baseline_line(base)]
     for name, samples in outcome.rows.items():
-        p50, p99 = p50_p99(samples.acks)
-        lines.append([f"{name}: ack", f"{p50:.1f}", f"{p99:.1f}",
-                      f"{p50 / base50:.2f} / {p99 / base99:.2f}", f"p99 < {ACK_TARGET_MS:.0f} ms",
-                      "pass" if p99 < ACK_TARGET_MS else "**FAIL**"])  # fmt: skip
-        p50, p99 = p50_p99(samples.completes)
-        ok = p50 <= COMPLETE_TARGET * base50
-        lines.append([f"{name}: complete", f"{p50:.1f}", f"{p99:.1f}",
-                      f"{p50 / base50:.2f} / {p99 / base99:.2f}",
-                      f"p50 ≤ {COMPLETE_TARGET:.0f}× base",
-                      "pass" if ok else "**FAIL**"])  # fmt: skip
+        lines += timing_lines(name, samples, base)
     for what, times in outcome.direct.items():
-        p50, p99 = p50_p99(times)
-        ratio = f"{p50 / base50:.2f} / {p99 / base99:.2f}"
-        lines.append([f"`negotiation.{what}` in-process (the service alone)", f"{p50:.1f}",
-                      f"{p99:.1f}", ratio, "", ""])  # fmt: skip
+        lines.append(in_process_line(f"`negotiation.{what}` in-process (the service alone)",
+                                     times, base))  # fmt: skip
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 mentors, 20 requests per row")
-    parser.add_argument("--requests", type=int, help="measured reschedules")
-    parser.add_argument("--database-url", help="a PostgreSQL scratch database (its data is LOST)")
-    parser.add_argument("--busy", action="store_true", help="the busy mentor's session")
-    parser.add_argument("--reuse", action="store_true", help="keep a set built there before")
-    args = parser.parse_args(argv)
-    count = max(args.requests or (20 if args.quick else 100), 2)
-    warmup = max(count // 10, 3)
-    spec = Spec(scale=0.1 if args.quick else 1.0)
-
-    print(machine_line())
+    run = parse_run(argv, __doc__.splitlines()[0], lambda parser: parser.add_argument(
+        "--busy", action="store_true", help="the busy mentor's session"))  # fmt: skip
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="negotiation-bench-") as tmp:
-        workdir = Path(tmp)
-        if args.database_url:
-            postgres_ready(args.database_url, spec, reuse=args.reuse)
-            url = args.database_url
-        else:
-            url = f"sqlite:///{shutil.copyfile(cached_sqlite(spec), workdir / 'set.db')}"
-        engine = url.split(":", 1)[0].split("+", 1)[0]
-        print(f"{spec.mentors:,} mentors on {engine}; {count} measured reschedules after "
-              f"{warmup} warm-up, HTTP on 127.0.0.1; data set now = "
-              f"{NOW:%Y-%m-%d %H:%M} UTC")  # fmt: skip
-        base = run_baseline(workdir, count, warmup)
-        outcome = run_bot(url, count, warmup, busy=args.busy)
+    base, outcome = baseline_and_bot(
+        run, "", lambda url, count, warmup: run_bot(url, count, warmup, busy=run.extra.busy)
+    )
     actors = outcome.actors
     print(f"booking {actors.booking_id}: mentee {actors.mentee}, mentor {actors.mentor} "
           f"({actors.free} free times in two weeks); the session moved "
@@ -383,11 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"- {what}: {selects}")
     print_plans("`propose` and `accept`", outcome.plans, every=False)
     print_plans("one request of each (every distinct SELECT)", outcome.request_plans, every=False)
-    failed = [line[0] for line in lines if line[-1].startswith("**FAIL")]
-    print(
-        f"\nwhole run {time.perf_counter() - started:.0f} s; "
-        + (f"targets missed: {'; '.join(failed)}" if failed else "every target met")
-    )
+    print_ending(lines, started)
     return 0
 
 
