@@ -57,8 +57,8 @@ from bot.services import negotiation
 from bot.services.free_slots import free_slots
 from bot.simulator import FakeSlack, SlackDriver, finder, forms
 from bot.simulator.driver import Reply, SimActor
-from store.models import Booking, MentorProfile, TimeProposal, User
-from store.statuses import BookingStatus, ProposalStatus
+from store.models import Booking, MentorProfile, User
+from store.statuses import BookingStatus
 
 BIG_TABLES = ("bookings", "slots", "time_proposals", "due_work", "users", "mentor_profiles",
               "mentorships", "mentorship_members", "attendance", "reviews")  # fmt: skip
@@ -253,12 +253,9 @@ def explain_steps(box: Sandbox, driver: SlackDriver, watch: Stopwatch, outcome: 
         )
         slot_id = form.slots[0].id
         session.rollback()
-    services: dict[str, Callable[[Any], object]] = {
-        "propose": lambda s: negotiation.propose(
-            s, booking_id=actors.booking_id, actor_slack_id=actors.mentee, now=NOW, slot_id=slot_id
-        ),
-    }
-    for what, call in services.items():
+
+    def alone(what: str, call: Callable[[Any], object]) -> None:
+        """The service's SELECTs and their plans, in a transaction rolled back."""
         with box.deps.sessions() as session:
             with recording(engine) as seen:
                 call(session)
@@ -267,30 +264,19 @@ def explain_steps(box: Sandbox, driver: SlackDriver, watch: Stopwatch, outcome: 
         found = selects_of(seen)
         outcome.selects[f"`negotiation.{what}` alone"] = len(found)
         outcome.plans += [plan_of(engine, what, s, p, big=BIG_TABLES) for s, p in found]
-    # accept needs an open proposal: the mentee proposes for real, the mentor's accept is
-    # recorded in a transaction rolled back, then the whole requests are recorded.
+
+    alone("propose", lambda s: negotiation.propose(
+        s, booking_id=actors.booking_id, actor_slack_id=actors.mentee, now=NOW,
+        slot_id=slot_id))  # fmt: skip
+    # accept needs an open proposal: the mentee proposes for real, and withdraws it after.
     with box.deps.sessions.begin() as session:
-        negotiation.propose(
+        offer = negotiation.propose(
             session, booking_id=actors.booking_id, actor_slack_id=actors.mentee, now=NOW,
             slot_id=slot_id,
-        )  # fmt: skip
-    with box.deps.sessions() as session:
-        offer = session.scalar(
-            select(TimeProposal.id).where(
-                TimeProposal.booking_id == actors.booking_id,
-                TimeProposal.status == ProposalStatus.OPEN,
-            )
-        )
-        with recording(engine) as seen:
-            negotiation.accept(
-                session, booking_id=actors.booking_id, actor_slack_id=actors.mentor,
-                proposal_id=offer, now=NOW, offsets=box.deps.settings.reminder_offsets,
-            )  # fmt: skip
-            session.flush()
-        session.rollback()
-    found = selects_of(seen)
-    outcome.selects["`negotiation.accept` alone"] = len(found)
-    outcome.plans += [plan_of(engine, "accept", s, p, big=BIG_TABLES) for s, p in found]
+        ).booking.proposal_id  # fmt: skip
+    alone("accept", lambda s: negotiation.accept(
+        s, booking_id=actors.booking_id, actor_slack_id=actors.mentor, proposal_id=offer,
+        now=NOW, offsets=box.deps.settings.reminder_offsets))  # fmt: skip
     with box.deps.sessions.begin() as session:  # back to no open proposal
         negotiation.withdraw(
             session, booking_id=actors.booking_id, actor_slack_id=actors.mentee,
