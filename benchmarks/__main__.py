@@ -40,6 +40,12 @@ BENCHMARKS = (
         (),
         ("--quick",),
     ),
+    Benchmark(
+        "negotiation",
+        "rescheduling a session and accepting it at 10,000 mentors",
+        (),
+        ("--quick",),
+    ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
         "load",

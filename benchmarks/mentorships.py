@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select, text
 
@@ -66,6 +66,7 @@ from store.models import MentorshipMember, User
 
 ACK_TARGET_MS = 100.0
 COMPLETE_TARGET = 5.0  # times the baseline
+OutcomeT = TypeVar("OutcomeT")
 PEOPLE = {BUSY_MENTOR: "busy mentor", BUSY_MENTEE: "their mentee"}
 BIG_TABLES = ("mentorships", "mentorship_members", "mentorship_goals", "goal_steps", "users",
               "mentor_profiles", "bookings")  # fmt: skip
@@ -225,11 +226,14 @@ def explain_mentorships_of(engine: Engine, sessions: Any) -> tuple[list[Plan], d
     return plans, counts
 
 
-def plan_of(engine: Engine, who: str, statement: str, parameters: Any) -> Plan:
+def plan_of(
+    engine: Engine, who: str, statement: str, parameters: Any, *, big: tuple[str, ...] = BIG_TABLES
+) -> Plan:
+    """The plan of one statement; `big` names the tables whose full scan is flagged."""
     plan = explain(engine, statement, parameters)
-    scans = full_scans(engine, plan)
+    scans = full_scans(engine, plan, big)
     indexed = bool(scans) and engine.dialect.name == "postgresql" and not full_scans(
-        engine, explain(engine, statement, parameters, seqscan=False))  # fmt: skip
+        engine, explain(engine, statement, parameters, seqscan=False), big)  # fmt: skip
     return Plan(who, statement, plan, scans, indexed)
 
 
@@ -255,7 +259,7 @@ def explain(engine: Engine, statement: str, parameters: Any, *, seqscan: bool = 
         return [str(r[0]) for r in rows]
 
 
-def full_scans(engine: Engine, plan: list[str]) -> list[str]:
+def full_scans(engine: Engine, plan: list[str], big: tuple[str, ...] = BIG_TABLES) -> list[str]:
     """Plan lines that read a whole big table (SQLite `SCAN t`, PostgreSQL `Seq Scan on t`)."""
     found = []
     for line in plan:
@@ -266,7 +270,7 @@ def full_scans(engine: Engine, plan: list[str]) -> list[str]:
             table = line.split("Seq Scan on", 1)[1].split()[0]
         else:
             continue
-        if table in BIG_TABLES:
+        if table in big:
             found.append(line.strip())
     return found
 
@@ -305,28 +309,43 @@ def postgres_ready(url: str, spec: Spec, *, reuse: bool) -> None:
 # -- report ----------------------------------------------------------------------------------
 
 
-def report(base: list[float], outcome: Outcome) -> list[list[str]]:
+def baseline_line(base: list[float]) -> list[str]:
     base50, base99 = p50_p99(base)
-    lines = [["baseline ack (bare Bolt, ack only)", f"{base50:.1f}", f"{base99:.1f}",
-              "1.00 / 1.00", "", ""]]  # fmt: skip
+    return ["baseline ack (bare Bolt, ack only)", f"{base50:.1f}", f"{base99:.1f}",
+            "1.00 / 1.00", "", ""]  # fmt: skip
+
+
+def timing_lines(name: str, samples: Samples, base: list[float], note: str = "") -> list[list[str]]:
+    """A row's ack and complete lines, with their ratios to the baseline and the targets."""
+    base50, base99 = p50_p99(base)
+    p50, p99 = p50_p99(samples.acks)
+    lines = [[f"{name}: ack{note}", f"{p50:.1f}", f"{p99:.1f}",
+              f"{p50 / base50:.2f} / {p99 / base99:.2f}", f"p99 < {ACK_TARGET_MS:.0f} ms",
+              "pass" if p99 < ACK_TARGET_MS else "**FAIL**"]]  # fmt: skip
+    p50, p99 = p50_p99(samples.completes)
+    ok = p50 <= COMPLETE_TARGET * base50
+    verdict = "pass" if ok else "**FAIL**"
+    if ok and p99 > COMPLETE_TARGET * base99:
+        verdict += f" (p99 {p99 / base99:.1f}× base)"
+    lines.append([f"{name}: complete{note}", f"{p50:.1f}", f"{p99:.1f}",
+                  f"{p50 / base50:.2f} / {p99 / base99:.2f}",
+                  f"p50 ≤ {COMPLETE_TARGET:.0f}× base", verdict])  # fmt: skip
+    return lines
+
+
+def in_process_line(name: str, times: list[float], base: list[float]) -> list[str]:
+    """A call timed in-process, with its ratio to the baseline's HTTP ack (no target)."""
+    (base50, base99), (p50, p99) = p50_p99(base), p50_p99(times)
+    return [name, f"{p50:.1f}", f"{p99:.1f}", f"{p50 / base50:.2f} / {p99 / base99:.2f}", "", ""]
+
+
+def report(base: list[float], outcome: Outcome) -> list[list[str]]:
+    lines = [baseline_line(base)]
     for name, samples in outcome.rows.items():
         note = "" if outcome.built.get(name) else " (mentorships not shown yet: see below)"
-        p50, p99 = p50_p99(samples.acks)
-        lines.append([f"{name}: ack{note}", f"{p50:.1f}", f"{p99:.1f}",
-                      f"{p50 / base50:.2f} / {p99 / base99:.2f}", f"p99 < {ACK_TARGET_MS:.0f} ms",
-                      "pass" if p99 < ACK_TARGET_MS else "**FAIL**"])  # fmt: skip
-        p50, p99 = p50_p99(samples.completes)
-        ok = p50 <= COMPLETE_TARGET * base50
-        verdict = "pass" if ok else "**FAIL**"
-        if ok and p99 > COMPLETE_TARGET * base99:
-            verdict += f" (p99 {p99 / base99:.1f}× base)"
-        lines.append([f"{name}: complete{note}", f"{p50:.1f}", f"{p99:.1f}",
-                      f"{p50 / base50:.2f} / {p99 / base99:.2f}",
-                      f"p50 ≤ {COMPLETE_TARGET:.0f}× base", verdict])  # fmt: skip
+        lines += timing_lines(name, samples, base, note)
     for who, times in outcome.direct.items():
-        p50, p99 = p50_p99(times)
-        lines.append([f"`mentorships_of` in-process, {who}", f"{p50:.1f}", f"{p99:.1f}",
-                      f"{p50 / base50:.2f} / {p99 / base99:.2f}", "", ""])  # fmt: skip
+        lines.append(in_process_line(f"`mentorships_of` in-process, {who}", times, base))
     return lines
 
 
@@ -351,32 +370,73 @@ def print_plans(what: str, plans: list[Plan], *, every: bool) -> None:
             print(f"    {line}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+@dataclass(frozen=True)
+class Run:
+    """What the options of a benchmark on the data set ask for."""
+
+    count: int
+    warmup: int
+    spec: Spec
+    database_url: str | None
+    reuse: bool
+    extra: argparse.Namespace
+
+
+def parse_run(
+    argv: list[str] | None, description: str, more: Callable[[argparse.ArgumentParser], object]
+) -> Run:
+    """--quick (the 1,000-mentor set, 20 requests per row), --requests, --database-url and
+    --reuse, and the benchmark's own options (`more`)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="1,000 mentors, 20 requests per row")
     parser.add_argument("--requests", type=int, help="measured requests per row")
     parser.add_argument("--database-url", help="a PostgreSQL scratch database (its data is LOST)")
     parser.add_argument("--reuse", action="store_true", help="keep a set built there before")
+    more(parser)
     args = parser.parse_args(argv)
     count = max(args.requests or (20 if args.quick else 100), 2)
-    warmup = max(count // 10, 3)
     spec = Spec(scale=0.1 if args.quick else 1.0)
+    return Run(count, max(count // 10, 3), spec, args.database_url, args.reuse, args)
 
+
+def data_set_url(run: Run, workdir: Path) -> str:
+    """The data set to run on: built (or reused) in the PostgreSQL database, or a copy of the
+    cached SQLite file in `workdir` (the app writes to it)."""
+    if run.database_url:
+        postgres_ready(run.database_url, run.spec, reuse=run.reuse)
+        return run.database_url
+    return f"sqlite:///{shutil.copyfile(cached_sqlite(run.spec), workdir / 'set.db')}"
+
+
+def baseline_and_bot(
+    run: Run, what: str, bot: Callable[[str, int, int], OutcomeT]
+) -> tuple[list[float], OutcomeT]:
+    """The baseline, then `bot(url, count, warmup)` on the data set (in a temporary directory)."""
     print(machine_line())
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mentorships-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = Path(tmp)
-        if args.database_url:
-            postgres_ready(args.database_url, spec, reuse=args.reuse)
-            url = args.database_url
-        else:
-            url = f"sqlite:///{shutil.copyfile(cached_sqlite(spec), workdir / 'set.db')}"
+        url = data_set_url(run, workdir)
         engine = url.split(":", 1)[0].split("+", 1)[0]
-        print(f"{spec.mentors:,} mentors, {spec.mentorships:,} active pair mentorships on "
-              f"{engine}; {count} measured requests per row after {warmup} warm-up, HTTP on "
-              f"127.0.0.1; data set now = {NOW:%Y-%m-%d %H:%M} UTC")  # fmt: skip
-        base = run_baseline(workdir, count, warmup)
-        outcome = run_bot(url, count, warmup)
+        print(f"{run.spec.mentors:,} mentors{what} on {engine}; {run.count} measured requests "
+              f"per row after {run.warmup} warm-up, HTTP on 127.0.0.1; data set now = "
+              f"{NOW:%Y-%m-%d %H:%M} UTC")  # fmt: skip
+        base = run_baseline(workdir, run.count, run.warmup)
+        return base, bot(url, run.count, run.warmup)
+
+
+def print_ending(lines: list[list[str]], started: float) -> None:
+    failed = [line[0] for line in lines if line[-1].startswith("**FAIL")]
+    print(
+        f"\nwhole run {time.perf_counter() - started:.0f} s; "
+        + (f"targets missed: {'; '.join(failed)}" if failed else "every target met")
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    run = parse_run(argv, __doc__.splitlines()[0], lambda _: None)
+    started = time.perf_counter()
+    what = f", {run.spec.mentorships:,} active pair mentorships"
+    base, outcome = baseline_and_bot(run, what, run_bot)
     lines = report(base, outcome)
     print()
     print_table(["row", "p50 ms", "p99 ms", "ratio p50 / p99 (× base)", "target", "result"], lines)
@@ -390,11 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     print_plans("mentorships_of", outcome.plans, every=True)
     print_plans("one request of each (every SELECT the listener ran)", outcome.request_plans,
                 every=False)  # fmt: skip
-    failed = [line[0] for line in lines if line[-1].startswith("**FAIL")]
-    print(
-        f"\nwhole run {time.perf_counter() - started:.0f} s; "
-        + (f"targets missed: {'; '.join(failed)}" if failed else "every target met")
-    )
+    print_ending(lines, started)
     return 0
 
 
