@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, aliased
 from store.models import Booking
 from store.statuses import BookingStatus
 
+_EARLIER = aliased(Booking, name="earlier")  # built once: an alias per call costs more to compile
+
 
 def first_sessions(session: Session, *, booking_ids: Collection[int]) -> frozenset[int]:
     """The given bookings with no earlier approved session of the same mentor and mentee, in one
@@ -18,7 +20,7 @@ def first_sessions(session: Session, *, booking_ids: Collection[int]) -> frozens
     a cancelled earlier session leaves the next one the first."""
     if not booking_ids:
         return frozenset()
-    earlier = aliased(Booking, name="earlier")
+    earlier = _EARLIER
     before = exists().where(
         and_(
             earlier.mentor_id == Booking.mentor_id,
