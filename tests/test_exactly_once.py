@@ -23,7 +23,7 @@ from bot.clock import SystemClock
 from bot.config import DEFAULTS, load_settings
 from bot.deps import Deps
 from bot.jobs import LEASE
-from bot.services import due, mentorship_plans
+from bot.services import due, mentorship_plans, proposals
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.simulator import FakeSlack
@@ -31,8 +31,8 @@ from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
 from bot.slack.due_batch import DueBatch
 from bot.slack.due_senders import send_nudge
 from store.db import SessionFactory, make_session_factory
-from store.models import DueWork
-from tests.seed import add_mentor, add_mentorship, add_session, add_user
+from store.models import DueWork, TimeProposal
+from tests.seed import add_mentor, add_mentorship, add_session, add_slot, add_user
 
 ASKER = "U0ASKER"
 KINDS = (mentorship_plans.PULSE, mentorship_plans.CLOSE)
@@ -366,3 +366,45 @@ def test_two_processes_racing_send_each_diary_prompt_and_cadence_nudge_once(
         (mentorship_plans.DIARY_PROMPT, "sent"): 30,
         (mentorship_plans.CADENCE_NUDGE, "sent"): 60,
     }
+
+
+def seed_lapsing_proposals(sessions: SessionFactory, fake: FakeSlack, count: int) -> list[str]:
+    """`count` approved sessions in an hour, each with a reschedule the mentee proposed and
+    nobody answered, its lapse due a minute ago; the mentees' Slack ids (the proposers)."""
+    now = datetime.now(UTC)
+    proposers = []
+    with sessions.begin() as session:
+        for n in range(count):
+            mentor_id, mentee_id = f"U0MENTOR{n:03d}", f"U0MENTEE{n:03d}"
+            fake.add_user(mentor_id, f"Mentor {n}", "UTC")
+            fake.add_user(mentee_id, f"Mentee {n}", "UTC")
+            mentor = add_mentor(session, mentor_id, at=now)
+            mentee = add_user(session, mentee_id, at=now)
+            booking = add_session(session, mentor.id, mentee.id, now + timedelta(hours=1))
+            other = add_slot(session, mentor.id, now + timedelta(hours=3))
+            offer = TimeProposal(
+                booking_id=booking.id, slot_id=other.id, proposed_by=mentee.id, created_at=now
+            )
+            session.add(offer)
+            session.flush()
+            proposals.plan_lapse(
+                session, offer, booking_id=booking.id, at=now - timedelta(minutes=1), now=now
+            )
+            proposers.append(mentee_id)
+    return proposers
+
+
+def test_two_processes_racing_lapse_each_proposal_once(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Two run-due processes on 30 due proposal lapses: each proposer hears once that the
+    session's time stands, and every proposal is lapsed, none twice."""
+    sessions = make_session_factory(engine)
+    proposers = seed_lapsing_proposals(sessions, fake, 30)
+    reports = race(database_url, fake, tmp_path)
+    assert sum(sent for sent, _, _ in reports) == 30
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    assert posts(fake) == Counter(proposers)
+    with sessions.begin() as session:
+        lapsed = Counter(session.scalars(select(TimeProposal.status)))
+    assert lapsed == {"lapsed": 30}
