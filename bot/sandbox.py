@@ -86,7 +86,9 @@ def sandbox(
     client = make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=waits.append)
     executor = TrackingExecutor(max_workers=8, thread_name_prefix="sandbox-listener")
     app = build_app(deps, client=client, listener_executor=executor)
-    server = make_server(app, engine, host="127.0.0.1", port=0, feed=feed_reader(deps))
+    server = make_server(
+        app, engine, host="127.0.0.1", port=0, feed=feed_reader(deps), poll_seconds=0.05
+    )
     stopping = threading.Event()
 
     def serve() -> None:

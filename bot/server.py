@@ -110,13 +110,22 @@ def make_wsgi_app(app: App, engine: Engine, feed: FeedReader | None = None) -> W
 
 
 def make_server(
-    app: App, engine: Engine, *, host: str, port: int, feed: FeedReader | None = None
+    app: App,
+    engine: Engine,
+    *,
+    host: str,
+    port: int,
+    feed: FeedReader | None = None,
+    poll_seconds: float = 1.0,
 ) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server; `port=0` picks a free one (see `.effective_port`)."""
+    """A waitress server; `port=0` picks a free one (see `.effective_port`). `poll_seconds` is
+    how long its loop waits for sockets between checks, so how long closing it takes: the
+    sandbox, started and stopped for every flow test, asks for a short one."""
     return create_server(
         make_wsgi_app(app, engine, feed),
         host=host,
         port=port,
         threads=SERVER_THREADS,
         ident="mentor-bot",
+        asyncore_loop_timeout=poll_seconds,
     )
