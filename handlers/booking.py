@@ -8,7 +8,7 @@ says who must be told) -> one builder per recipient -> send (docs/architecture.m
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -44,8 +44,6 @@ from handlers.forms import (
 )
 from handlers.home import HomePublisher
 from store.statuses import InviteMethod
-
-Result = TypeVar("Result")
 
 
 def refresh_homes(client: WebClient, home: HomePublisher, booking: BookingView) -> None:
