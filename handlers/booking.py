@@ -22,7 +22,6 @@ from bot.blocks.booking import (
     build_confirmation,
     build_declined,
     build_reason_modal,
-    build_request_card,
     build_request_sent,
 )
 from bot.blocks.sessions import build_sessions
@@ -32,6 +31,7 @@ from bot.services import booking_forms, bookings
 from bot.services.bookings import BookingOutcome, BookingView
 from bot.slack.directory import person_for
 from bot.slack.invites import send_cancellation, send_invite
+from bot.slack.request_card import post_request_card
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
 from handlers.forms import (
@@ -181,11 +181,7 @@ def on_book_submitted(
         confirm_both(client, booking)
         refresh_homes(client, wiring.home, booking)
         return
-    card = client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_card(booking))
-    with deps.sessions.begin() as session:
-        bookings.remember_mentor_message(
-            session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
-        )
+    post_request_card(deps, client, booking)
     client.chat_postMessage(channel=booking.mentee_slack_id, **build_request_sent(booking))
     refresh_homes(client, wiring.home, booking)
 

@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.booking import build_confirmation, build_request_card
+from bot.blocks.booking import build_confirmation
 from bot.blocks.mentorship_sessions import (
     build_group_planned,
     build_plan_modal,
@@ -21,8 +21,9 @@ from bot.blocks.mentorship_sessions import (
     build_planned_sent,
 )
 from bot.ids import Action, BlockId, Callback
-from bot.services import bookings, mentorship_sessions
+from bot.services import mentorship_sessions
 from bot.slack.directory import person_for
+from bot.slack.request_card import post_request_card
 from handlers.booking import confirm_both, refresh_homes
 from handlers.context import wiring_of
 from handlers.forms import (
@@ -95,13 +96,7 @@ def on_plan_submitted(
         return
     booking = planned.outcomes[0].booking
     if booking.answerer_slack_id == booking.mentor_slack_id:
-        card = client.chat_postMessage(
-            channel=booking.mentor_slack_id, **build_request_card(booking)
-        )
-        with deps.sessions.begin() as session:
-            bookings.remember_mentor_message(
-                session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
-            )
+        post_request_card(deps, client, booking)
     else:
         client.chat_postMessage(channel=booking.mentee_slack_id, **build_planned_card(booking))
     client.chat_postMessage(channel=booking.planner_slack_id, **build_planned_sent(booking))

@@ -14,7 +14,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.booking import build_card_outcome, build_request_card
+from bot.blocks.booking import build_card_outcome
 from bot.blocks.find import build_nudge
 from bot.blocks.followup import (
     build_checkin,
@@ -28,7 +28,6 @@ from bot.deps import Deps
 from bot.services import lifecycle, negotiation, proposals
 from bot.services.bookings import (
     get_booking,
-    remember_mentor_message,
 )
 from bot.services.digest import build_digest
 from bot.services.due import DueItem
@@ -40,6 +39,7 @@ from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
 from bot.slack.due_batch import DueBatch, DueSender
 from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS
+from bot.slack.request_card import post_request_card
 from store.statuses import BookingStatus
 
 log = logging.getLogger(__name__)
@@ -96,13 +96,7 @@ def send_request_nudge(deps: Deps, client: WebClient, item: DueItem, batch: DueB
     if booking is None or booking.status != BookingStatus.PENDING:
         return
     if not booking.mentor_message_ts:
-        card = client.chat_postMessage(
-            channel=booking.mentor_slack_id, **build_request_card(booking)
-        )
-        with deps.sessions.begin() as session:
-            remember_mentor_message(
-                session, booking_id=booking.id, channel=card["channel"], ts=card["ts"]
-            )
+        post_request_card(deps, client, booking)
     client.chat_postMessage(channel=booking.mentor_slack_id, **build_request_nudge(booking))
 
 
