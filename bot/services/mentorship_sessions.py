@@ -146,6 +146,21 @@ def plan_session(
     if errors:
         raise InvalidRequest(errors)
     frame, role, member = _active(session, mentorship_id, actor_slack_id, lock=True)
+    return _book_one(session, frame, role, member, slot_id, agenda, now, max_open, ttl)
+
+
+def _book_one(
+    session: Session,
+    frame: Mentorship,
+    role: Role,
+    member: MentorshipMember,
+    slot_id: int,
+    agenda: str,
+    now: datetime,
+    max_open: int,
+    ttl: timedelta,
+) -> BookingOutcome:
+    """One session with one member, as a request of whichever side planned it."""
     by_mentor = role == Role.MENTOR
     try:
         return bookings.book_slot(
@@ -182,20 +197,12 @@ def plan(
     errors = check_agenda(agenda)
     if errors:
         raise InvalidRequest(errors)
-    frame, role, _member = _active(session, mentorship_id, actor_slack_id, lock=True, group=True)
+    frame, role, member = _active(session, mentorship_id, actor_slack_id, lock=True, group=True)
     members = _members_met(frame)
     if role != Role.MENTOR or len(members) < 2:
-        planned = plan_session(
-            session,
-            mentorship_id=mentorship_id,
-            actor_slack_id=actor_slack_id,
-            slot_id=slot_id,
-            agenda=agenda,
-            now=now,
-            max_open=max_open,
-            ttl=ttl,
+        return Planned(
+            (_book_one(session, frame, role, member, slot_id, agenda, now, max_open, ttl),)
         )
-        return Planned((planned,))
     # The people first, in id order, as every booking write locks them (`book_slot`), then the
     # slot: a member's own request racing this plan waits for it, or it for the request.
     for member in sorted(members, key=lambda m: m.mentee_id):
