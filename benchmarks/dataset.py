@@ -75,7 +75,7 @@ from store.statuses import (
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday: the data set's "now"
 HORIZON_WEEKS = 8  # the app's default AVAILABILITY_HORIZON_WEEKS
 HISTORY_WEEKS = 30  # how far back the weekly windows (and the past sessions) reach
-VERSION = 3  # part of the cache key: bump it whenever the generated rows change
+VERSION = 4  # part of the cache key: bump it whenever the generated rows change
 BATCH = 10_000  # rows per executemany
 MENTOR_CHUNK = 500  # mentors whose slots and bookings are built and inserted together
 
@@ -389,13 +389,14 @@ class _Builder:
             "bio": f"{about}: happy to help you grow.\nAsk me about my path so far.",
             "meeting_link": f"https://meet.example.com/m{index}", "session_minutes": minutes,
             "weekly_capacity": capacity, "mentee_limit": limit, "coc_accepted_at": created,
+            "levels_confirmed_at": created,
             "decided_by": None, "decided_at": None, "rejection_reason": None, "version": 1,
             "created_at": created, "updated_at": created,
         })  # fmt: skip
         for skill_id in offered:
             self.add(MentorSkill.__table__, {
                 "mentor_id": mentor_id, "skill_id": skill_id,
-                "level": rng.choices(("learning", "practitioner", "expert"), (1, 6, 3))[0],
+                "level": rng.choices(range(1, 8), (1, 3, 6, 8, 6, 3, 1))[0],  # SFIA
             })  # fmt: skip
         # ~6 sessions a week: one day of six, two of three or three of two.
         days = rng.choice((1, 2, 3))

@@ -36,6 +36,7 @@ from store.statuses import (
     ConcernStatus,
     DueStatus,
     GoalStatus,
+    HelpKind,
     Matching,
     MeetingKind,
     MemberStatus,
@@ -67,7 +68,9 @@ LIVE_BOOKING = "status IN ('pending', 'approved')"
 # Spelled out in SQL, not bound, so queries that say it can use the partial index of no-shows.
 NO_SHOW = "what_happened = 'no_show'"
 DUE_STATUSES = values(DueStatus)
-SKILL_LEVELS = values(SkillLevel)
+LEVEL_RANGE = f"BETWEEN {min(SkillLevel)} AND {max(SkillLevel)}"  # SFIA 1-7
+HELP_KINDS = values(HelpKind)
+MAX_BACKUPS = 2  # backup mentors a mentee may name for one request
 # Who paused a mentor decides who may lift the pause: the mentor lifts their own (or the
 # system's), only a coordinator lifts a coordinator's.
 PAUSERS = values(Pauser)
@@ -104,11 +107,22 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # When they accepted the programme's expectations of mentees, the first time they booked.
     mentee_terms_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What a mentee wants from mentors (issue 15): the kind of help, a language (a code such
+    # as "de") and whether the mentor's working hours should overlap with theirs.
+    wanted_help: Mapped[HelpKind | None] = mapped_column(Choice(HelpKind, 16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    overlap_hours: Mapped[bool] = mapped_column(default=False, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    interests: Mapped[list[Skill]] = relationship(secondary="user_interests")
+    interests: Mapped[list[Skill]] = relationship(secondary="user_interests", viewonly=True)
+
+    __table_args__ = (
+        CheckConstraint(
+            f"wanted_help IS NULL OR {_in('wanted_help', HELP_KINDS)}", name="wanted_help_known"
+        ),
+    )
 
 
 class Skill(Base):
@@ -119,12 +133,41 @@ class Skill(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(64))
+    # The coordinators' grouping (for browsing and for the mentor eligibility rule).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("skill_groups.id", ondelete="SET NULL"), index=True
+    )
+
+    __table_args__ = (CheckConstraint("length(key) > 0", name="key_not_empty"),)
+
+
+class SkillGroup(Base):
+    """A named group of catalogue skills ("Cloud": AWS, Kubernetes, ...), `key` normalised."""
+
+    __tablename__ = "skill_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("length(key) > 0", name="key_not_empty"),)
+
+
+class SkillSynonym(Base):
+    """Another key that means a catalogue skill: added by coordinators, or left by a rename or
+    a merge so what people typed before still finds the skill."""
+
+    __tablename__ = "skill_synonyms"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), index=True)
 
     __table_args__ = (CheckConstraint("length(key) > 0", name="key_not_empty"),)
 
 
 class UserInterest(Base):
-    """A skill a mentee wants to learn; used when they search without naming skills."""
+    """A mentee's skill gap: a skill they want to learn, where they are now and the level they
+    aim for (SFIA 1-7; either may be unknown). `/mentor find` with no words matches on these."""
 
     __tablename__ = "user_interests"
 
@@ -133,6 +176,21 @@ class UserInterest(Base):
     )
     skill_id: Mapped[int] = mapped_column(
         ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    current_level: Mapped[int | None] = mapped_column(Integer)
+    target_level: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint(
+            f"current_level IS NULL OR current_level {LEVEL_RANGE}", name="current_level_known"
+        ),
+        CheckConstraint(
+            f"target_level IS NULL OR target_level {LEVEL_RANGE}", name="target_level_known"
+        ),
+        CheckConstraint(
+            "current_level IS NULL OR target_level IS NULL OR target_level > current_level",
+            name="target_above_current",
+        ),
     )
 
 
@@ -163,6 +221,17 @@ class MentorProfile(Base):
     paused_by: Mapped[str | None] = mapped_column(String(32))  # the Slack id who paused
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[str | None] = mapped_column(Text)
+    # A pause the mentor chose for some weeks ends by itself then (due work resumes them).
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Requests in a row that expired unanswered; two pause the mentor (issue 15), an answer
+    # resets it.
+    expired_in_row: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the mentor last confirmed their skills' levels; None for profiles whose levels were
+    # migrated from the old three-step scale, which are asked once.
+    levels_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What they like to help with (HelpKind texts) and the languages they mentor in (codes).
+    help_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -177,6 +246,7 @@ class MentorProfile(Base):
         CheckConstraint(_in("session_minutes", SESSION_LENGTHS), name="session_length_known"),
         CheckConstraint("weekly_capacity BETWEEN 1 AND 40", name="capacity_in_range"),
         CheckConstraint("mentee_limit BETWEEN 0 AND 10", name="mentee_limit_in_range"),
+        CheckConstraint("expired_in_row >= 0", name="expired_in_row_not_negative"),
         CheckConstraint(_in("meeting_kind", values(MeetingKind)), name="meeting_kind_known"),
         CheckConstraint(
             "meeting_kind <> 'in_person' OR meeting_place <> ''", name="in_person_has_place"
@@ -200,12 +270,12 @@ class MentorSkill(Base):
     skill_id: Mapped[int] = mapped_column(
         ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    level: Mapped[SkillLevel] = mapped_column(Choice(SkillLevel), default=SkillLevel.PRACTITIONER)
+    level: Mapped[int] = mapped_column(Integer)  # SFIA 1-7 (store.statuses.SkillLevel)
 
     mentor: Mapped[MentorProfile] = relationship(back_populates="skills")
     skill: Mapped[Skill] = relationship()
 
-    __table_args__ = (CheckConstraint(_in("level", SKILL_LEVELS), name="level_known"),)
+    __table_args__ = (CheckConstraint(f"level {LEVEL_RANGE}", name="level_known"),)
 
 
 class AvailabilityWindow(Base):
@@ -317,6 +387,11 @@ class Booking(Base):
     approval_note: Mapped[str | None] = mapped_column(Text)
     # The calendar invite's SEQUENCE (RFC 5545): it rises each time the session's time changes.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The request this one continues: the mentee's first choice declined or let it expire, and
+    # it moved to their backup mentor with the same message.
+    moved_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="SET NULL")
+    )
 
     slot: Mapped[Slot | None] = relationship(foreign_keys=[slot_id])
     mentor: Mapped[MentorProfile] = relationship()
@@ -350,6 +425,8 @@ class Booking(Base):
             postgresql_where=text("status = 'pending'"),
         ),
         Index("ix_bookings_mentor_status_starts", "mentor_id", "status", "starts_at"),
+        # A mentor's latest requests: how quickly they usually answer (issue 15).
+        Index("ix_bookings_mentor_requested", "mentor_id", "requested_at"),
         Index("ix_bookings_status_starts", "status", "starts_at"),
         # The digest reads a period's requests, decisions (with their times) and ended sessions
         # (with their mentors) from these alone, without visiting the table. Ended sessions lead
@@ -623,6 +700,10 @@ class MentorshipMember(Base):
     end_reason_shared: Mapped[bool] = mapped_column(default=True)
     mentor_message_channel: Mapped[str | None] = mapped_column(String(32))
     mentor_message_ts: Mapped[str | None] = mapped_column(String(32))
+    # The request this one continues, moved from a mentor who declined or let it expire.
+    moved_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentorship_members.id", ondelete="SET NULL")
+    )
 
     mentorship: Mapped[Mentorship] = relationship(back_populates="members")
     mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
@@ -642,10 +723,37 @@ class MentorshipMember(Base):
             postgresql_where=text(REQUESTED_MEMBER),
         ),
         Index("ix_mentorship_members_mentor_status", "mentor_id", "status"),
+        Index("ix_mentorship_members_mentor_requested", "mentor_id", "requested_at"),
         Index("ix_mentorship_members_status_requested", "status", "requested_at"),
         # The digest's mentorships started and ended in a period, and the export's period.
         Index("ix_mentorship_members_active_at", "active_at"),
         Index("ix_mentorship_members_ended_at", "ended_at"),
+    )
+
+
+class RequestBackup(Base):
+    """A backup mentor a mentee named for a request, in order: if the request is declined or
+    expires, it moves to the first one left (a session request or a mentorship request)."""
+
+    __tablename__ = "request_backups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentorship_members.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.id", ondelete="CASCADE"), index=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("(booking_id IS NULL) <> (member_id IS NULL)", name="one_request"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_BACKUPS}", name="position_in_range"),
+        UniqueConstraint("booking_id", "position"),
+        UniqueConstraint("member_id", "position"),
+        UniqueConstraint("booking_id", "mentor_id"),
+        UniqueConstraint("member_id", "mentor_id"),
     )
 
 

@@ -8,7 +8,7 @@ database, or the other way round. Columns load as members through `store.types.C
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class MentorStatus(StrEnum):
@@ -42,10 +42,30 @@ class Pauser(StrEnum):
     SYSTEM = "system"
 
 
-class SkillLevel(StrEnum):
-    LEARNING = "learning"
-    PRACTITIONER = "practitioner"
-    EXPERT = "expert"
+class SkillLevel(IntEnum):
+    """A skill's level on the SFIA scale (1-7), stored as its number.
+
+    The names shown to people, and a one-line hint of each, live with the builders
+    (bot/blocks/levels.py); the store keeps the number, checked by `level BETWEEN 1 AND 7`.
+    """
+
+    FOLLOW = 1
+    ASSIST = 2
+    APPLY = 3
+    ENABLE = 4
+    ENSURE_AND_ADVISE = 5
+    INITIATE_AND_INFLUENCE = 6
+    SET_STRATEGY = 7
+
+
+class HelpKind(StrEnum):
+    """What kind of help a mentee wants, and a mentor likes to give."""
+
+    CAREER = "career"
+    TECHNICAL = "technical"
+    LEADERSHIP = "leadership"
+    ONBOARDING = "onboarding"
+    OTHER = "other"
 
 
 class WindowKind(StrEnum):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import bookings, negotiation
 from bot.services.bookings import BookingView
-from bot.services.skills import ensure_skills
+from bot.services.skills import ensure_skills, normalise
 from store.db import SessionFactory
 from store.models import (
     Attendance,
@@ -34,7 +34,7 @@ from store.models import (
     Slot,
     User,
 )
-from store.statuses import Cadence, MemberStatus, MentorshipKind, MentorshipStatus
+from store.statuses import Cadence, MemberStatus, MentorshipKind, MentorshipStatus, SkillLevel
 from tests.conftest import ADA, BEN, CHITRA, DAN
 
 # Monday 23 November 2026, 09:00 UTC: the instant most database tests call "now".
@@ -49,6 +49,7 @@ NEW_YORK = "America/New_York"
 KOLKATA = "Asia/Kolkata"
 MESSAGE = "I'd like help planning my first conference talk."
 BIO = "Engineer who loves helping people grow."
+DEFAULT_LEVEL = SkillLevel.ENABLE
 
 
 def add_user(
@@ -74,9 +75,11 @@ def add_mentor(
     bio: str = BIO,
     meeting_link: str | None = None,
     skill_ids: Iterable[int] = (),
+    levels: dict[str, int] | None = None,
     at: datetime = NOW,
 ) -> MentorProfile:
-    """A mentor profile and its person; skills by name (catalogued on the way) or by id."""
+    """A mentor profile and its person; skills by name (catalogued on the way) or by id, each at
+    SFIA level 4 (Enable) unless `levels` names another (by skill as typed)."""
     user = add_user(session, slack_id, tz=tz, name=name, at=at)
     mentor = MentorProfile(
         user_id=user.id,
@@ -90,8 +93,19 @@ def add_mentor(
         created_at=at,
         updated_at=at,
     )
-    ids = [skill.id for skill in ensure_skills(session, list(skills))] if skills else []
-    mentor.skills = [MentorSkill(skill_id=skill_id) for skill_id in [*ids, *skill_ids]]
+    typed = list(skills)
+    found = ensure_skills(session, typed) if typed else []
+    chosen: dict[str, int] = {}
+    for text, level in (levels or {}).items():
+        normalised = normalise(text)
+        if normalised is not None:
+            chosen[normalised[0]] = level
+    level_of = {skill.id: chosen.get(skill.key, DEFAULT_LEVEL) for skill in found}
+    mentor.levels_confirmed_at = at
+    mentor.skills = [
+        MentorSkill(skill_id=skill_id, level=level_of.get(skill_id, DEFAULT_LEVEL))
+        for skill_id in dict.fromkeys([*level_of, *skill_ids])
+    ]
     session.add(mentor)
     session.flush()
     return mentor

@@ -13,7 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
+from sqlalchemy import Connection, Engine, MetaData, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from store.db import SessionFactory, database_is_healthy, make_engine, make_session_factory
@@ -25,12 +25,14 @@ from store.models import (
     Booking,
     DueWork,
     MentorProfile,
+    MentorSkill,
     Programme,
     Review,
     Skill,
     Slot,
     TimeProposal,
     User,
+    UserInterest,
 )
 from tests.seed import NOW, add_mentor, add_slot, add_user, booking
 
@@ -160,7 +162,7 @@ def test_the_rule_comparison_catches_a_dropped_or_changed_rule(
 # --- Upgrading a database that holds data ----------------------------------------------------
 
 LAST_WEEK = NOW - timedelta(days=7)
-HEAD = "0005"
+HEAD = "0006"
 
 
 def insert(connection: Connection, tables: MetaData, table: str, **values: Any) -> int:
@@ -383,6 +385,72 @@ def test_upgrade_from_0004_keeps_the_data_with_one_seat_and_the_video_default(
         )  # fmt: skip
     with engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == HEAD
+    engine.dispose()
+
+
+def test_upgrade_from_0005_moves_levels_to_sfia_and_keeps_interests_as_open_gaps(
+    database_url: str,
+) -> None:
+    """A database at 0005 with mentors at the three old levels and a mentee's saved interest
+    upgrades to head: the levels become SFIA 2, 4 and 6 with the mentor not yet confirmed,
+    the interest is a gap with unknown levels, and the new columns hold their defaults."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0005")
+    with engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        ada, ben = (
+            insert(
+                connection, old, "users", slack_id=slack_id, real_name=slack_id, tz="UTC",
+                created_at=LAST_WEEK, updated_at=LAST_WEEK,
+            )
+            for slack_id in ("U0ADA", "U0BEN")
+        )  # fmt: skip
+        mentor = insert(
+            connection, old, "mentor_profiles", user_id=ada, status="active", bio="",
+            meeting_link="https://meet.example/ada", session_minutes=30, weekly_capacity=3,
+            mentee_limit=2, version=1, created_at=LAST_WEEK, updated_at=LAST_WEEK,
+        )  # fmt: skip
+        skills = [
+            insert(connection, old, "skills", key=key, name=key.title())
+            for key in ("python", "leadership", "go")
+        ]
+        for skill, level in zip(skills, ("learning", "practitioner", "expert"), strict=True):
+            insert(connection, old, "mentor_skills", mentor_id=mentor, skill_id=skill, level=level)
+        connection.execute(
+            old.tables["user_interests"].insert().values(user_id=ben, skill_id=skills[0])
+        )
+
+    upgrade(engine)
+
+    with make_session_factory(engine).begin() as session:
+        levels = session.execute(
+            select(MentorSkill.skill_id, MentorSkill.level).order_by(MentorSkill.skill_id)
+        ).all()
+        assert levels == [(skills[0], 2), (skills[1], 4), (skills[2], 6)]
+        profile = session.scalars(select(MentorProfile)).one()
+        assert profile.levels_confirmed_at is None
+        assert (profile.help_kinds, profile.languages, profile.expired_in_row) == ([], [], 0)
+        assert (profile.paused_until, profile.version) == (None, 1)
+        gap = session.execute(
+            select(UserInterest.user_id, UserInterest.current_level, UserInterest.target_level)
+        ).one()
+        assert tuple(gap) == (ben, None, None)
+        assert (
+            session.execute(select(User.wanted_help, User.language, User.overlap_hours)).all()
+            == [(None, None, False)] * 2
+        )
+    with pytest.raises(IntegrityError), make_session_factory(engine).begin() as session:
+        session.execute(
+            update(MentorSkill).where(MentorSkill.skill_id == skills[0]).values(level=8)
+        )
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
+    downgrade(engine, "0005")
+    with engine.connect() as connection:
+        assert connection.execute(
+            text("SELECT level FROM mentor_skills ORDER BY skill_id")
+        ).scalars().all() == ["learning", "practitioner", "expert"]
     engine.dispose()
 
 

@@ -241,7 +241,7 @@ def save_profile(
     skills = ensure_skills(session, form.skills)
     levels = {s.skill_id: s.level for s in mentor.skills}
     mentor.skills = [
-        MentorSkill(skill_id=s.id, level=levels.get(s.id, SkillLevel.PRACTITIONER)) for s in skills
+        MentorSkill(skill_id=s.id, level=levels.get(s.id, SkillLevel.ENABLE)) for s in skills
     ]
     session.flush()
     if length_changed:
