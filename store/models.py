@@ -116,7 +116,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    interests: Mapped[list[Skill]] = relationship(secondary="user_interests", viewonly=True)
+    interests: Mapped[list[Skill]] = relationship(secondary="user_interests")
 
     __table_args__ = (
         CheckConstraint(
