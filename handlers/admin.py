@@ -22,7 +22,7 @@ from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.export import Export
 from bot.services.roster import UnknownFilter, show_roster
-from bot.slack.digest_post import post_digest
+from bot.slack.digest_post import post_digest, upload_charts
 from handlers.commands import Invocation, Subcommand, Subcommands
 from handlers.context import wiring_of
 
@@ -81,6 +81,9 @@ def stats(call: Invocation) -> None:
         return
     title = f"Program stats, last {report.days} days"
     call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
+    if not report.digest.is_empty:  # the same charts as the digest, where only they can see
+        dm = call.client.conversations_open(users=call.user_id)["channel"]["id"]
+        upload_charts(call.client, dm, report.digest, comment=f"Charts: {title.lower()}.")
 
 
 def digest(call: Invocation) -> None:

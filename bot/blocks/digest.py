@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks.kit import (
@@ -19,7 +19,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.services.channel_audience import ChannelAudience
-from bot.services.digest import Digest, LowReview
+from bot.services.digest import Digest, LowReview, WeekOfSessions
 from bot.services.mentorship_figures import AtRisk, LowPulse, MentorshipFigures
 from bot.services.mentorship_view import CADENCE_NAMES
 
@@ -115,13 +115,19 @@ def _mentorships(figures: MentorshipFigures) -> list[Block]:
     return blocks
 
 
-def _chart(weeks: Sequence[tuple[date, int]]) -> str:
-    """Sessions per week as a text bar chart (monospace), oldest first."""
-    peak = max((count for _, count in weeks), default=0) or 1
-    lines = [
-        f"{week.strftime('%d %b')}  {'█' * round(count / peak * BAR_WIDTH):<{BAR_WIDTH}} {count}"
-        for week, count in weeks
-    ]
+def _chart(weeks: Sequence[WeekOfSessions]) -> str:
+    """Sessions per week as a text bar chart (monospace), oldest first: the charts' figures in
+    words too, for anyone who cannot see the images."""
+    peak = max((week.held + week.called_off for week in weeks), default=0) or 1
+    lines = []
+    for week in weeks:
+        bar = "█" * round(week.held / peak * BAR_WIDTH) + "░" * round(
+            week.called_off / peak * BAR_WIDTH
+        )
+        lines.append(
+            f"{week.monday.strftime('%d %b')}  {bar:<{BAR_WIDTH}} {week.held} held"
+            + (f", {week.called_off} called off" if week.called_off else "")
+        )
     return "```" + "\n".join(lines) + "```"
 
 
@@ -223,5 +229,5 @@ def build_digest_message(
                 f"*Concerns*  raised: {digest.concerns_raised} · still open: {digest.concerns_open}"
             )
         )
-    blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.sessions_per_week)}")]
+    blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.weeks)}")]
     return message(heading, blocks)

@@ -290,7 +290,9 @@ def views_publish(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
 @method("files.getUploadURLExternal")
 def files_get_upload_url_external(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     _required(params, "filename", "length")
-    file_id, url = fake.new_upload(str(params["filename"]), int(params["length"]))
+    file_id, url = fake.new_upload(
+        str(params["filename"]), int(params["length"]), alt_text=str(params.get("alt_txt") or "")
+    )
     return {"upload_url": url, "file_id": file_id}
 
 
@@ -313,6 +315,7 @@ def files_complete_upload_external(fake: FakeSlack, params: dict[str, Any]) -> d
             "name": upload["name"],
             "title": entry.get("title") or upload["name"],
             "size": len(upload["content"]),
+            "alt_txt": upload["alt_txt"],
             "channels": [channel] if channel else [],
         }
         answers.append(info)
