@@ -1,4 +1,4 @@
-"""Coordinators' commands: `/mentor admin stats|digest|export|mentors`.
+"""Coordinators' commands: `/mentor admin stats|health|digest|export|mentors`.
 
 Who may run them, and the audit entry for each, are the services' business
 (bot/services/coordinators.py and roster.py): a refusal carries the one text for everyone.
@@ -14,10 +14,12 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.digest import build_digest_message
+from bot.blocks.health import build_health
 from bot.blocks.roster import build_roster
 from bot.deps import Deps
 from bot.ids import COMMAND
 from bot.services import coordinators
+from bot.services import health as health_service
 from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.export import Export
@@ -31,6 +33,7 @@ T = TypeVar("T")
 USAGE = (
     f"Coordinators can type:\n"
     f"• `{COMMAND} admin stats [7d|30d|90d]`: the program's figures, privately;\n"
+    f"• `{COMMAND} admin health`: mentorships at risk, with a Nudge for each, and the trend;\n"
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
@@ -84,6 +87,24 @@ def stats(call: Invocation) -> None:
     if not report.digest.is_empty:  # the same charts as the digest, where only they can see
         dm = call.client.conversations_open(users=call.user_id)["channel"]["id"]
         upload_charts(call.client, dm, report.digest, comment=f"Charts: {title.lower()}.")
+
+
+def health(call: Invocation) -> None:
+    """`/mentor admin health`: the mentorships at risk, each with a Nudge button, and the trend."""
+    deps = wiring_of(call.context).deps
+    call.ack()
+    report = after_ack(
+        deps,
+        call,
+        lambda session: health_service.health(
+            session,
+            actor=call.user_id,
+            coordinators=deps.settings.coordinator_user_ids,
+            now=deps.clock.now(),
+        ),
+    )
+    if report is not None:
+        call.respond(**build_health(report), response_type="ephemeral")
 
 
 def digest(call: Invocation) -> None:
@@ -181,6 +202,7 @@ def usage(call: Invocation) -> None:
 
 ROUTES: dict[str, Subcommand] = {
     "stats": stats,
+    "health": health,
     "digest": digest,
     "export": export,
     "mentors": mentors,
@@ -195,7 +217,7 @@ def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,
-        "admin stats|digest|export|mentors",
+        "admin stats|health|digest|export|mentors",
         "coordinators: figures, digest, CSV export, mentors",
     )
 

@@ -20,6 +20,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from bot.blocks.kit import clip
 from bot.services.digest import Digest, MonthOfStars, WeekOfSessions
 
 WIDTH_IN, HEIGHT_IN, DPI = 8, 4.5, 100  # 800 x 450 pixels
@@ -29,6 +30,7 @@ CONNECTION = "#1264a3"
 PROGRAMME = "#2eb67d"
 UNMET = "#e01e5a"
 TOP_UNMET = 8
+NAME_ROOM = 20  # characters of a skill's name that fit left of its bar
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,8 @@ def unmet_chart(unmet: Sequence[tuple[str, int]], programme: str) -> Chart:
     """The skills people searched for most that no mentor offered, most wanted on top."""
     shown = list(unmet[:TOP_UNMET])
     title = f"Top unmet skills · {programme}"
-    figure, axes = _canvas(title)
-    names = [name for name, _ in reversed(shown)]
+    figure, axes = _canvas(title, left=0.3, bottom=0.14)
+    names = [clip(name, NAME_ROOM) for name, _ in reversed(shown)]
     counts = [count for _, count in reversed(shown)]
     bars = axes.barh(names, counts, color=UNMET)
     axes.bar_label(bars, fontsize=12, padding=3)
@@ -130,8 +132,11 @@ def unmet_chart(unmet: Sequence[tuple[str, int]], programme: str) -> Chart:
     return Chart("top-unmet-skills.png", title, alt + ".", figure)
 
 
-def _canvas(title: str) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+def _canvas(title: str, *, left: float = 0.09, bottom: float = 0.24) -> tuple[Figure, Axes]:
+    """A figure with fixed margins (room below for the legend): a layout engine would measure
+    and draw the figure again, for twice the time, to place the same few labels."""
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    figure.subplots_adjust(left=left, right=0.98, top=0.88, bottom=bottom)
     axes = figure.add_subplot()
     axes.set_title(title, fontsize=16, loc="left", pad=12)
     return figure, axes
@@ -161,7 +166,7 @@ def _legend(axes: Axes) -> None:
     """Below the plot, in one row: never over a bar or the title."""
     figure = axes.get_figure()
     assert isinstance(figure, Figure)
-    figure.legend(fontsize=12, loc="outside lower center", ncols=2, frameon=False)
+    figure.legend(fontsize=12, loc="lower center", ncols=2, frameon=False)
 
 
 def _style(axes: Axes) -> None:

@@ -18,6 +18,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.ids import COMMAND
 from bot.services.channel_audience import ChannelAudience
 from bot.services.digest import Digest, LowReview, WeekOfSessions
 from bot.services.mentorship_figures import AtRisk, LowPulse, MentorshipFigures
@@ -77,17 +78,24 @@ def _quiet(quiet_for: timedelta) -> str:
     return f"no session for {days // 7} weeks" if days >= 14 else f"no session for {days} days"
 
 
-def _at_risk(risk: AtRisk) -> str:
+def at_risk_line(risk: AtRisk) -> str:
+    """ "• @Ada & @Ben, every two weeks: no session for 5 weeks, a low pulse": who and why."""
     mentees = ", ".join(mention(m) for m in risk.mentee_slack_ids)
     who = f"{mention(risk.mentor_slack_id)} & {mentees}"
     if risk.name:
         who = f"*{escape(clip(risk.name, 100))}* ({who})"
+    return f"• {who}, {CADENCE_NAMES[risk.cadence]}: {', '.join(risk_reasons(risk))}"
+
+
+def risk_reasons(risk: AtRisk) -> list[str]:
     reasons = [_quiet(risk.quiet_for)] if risk.quiet_for is not None else []
     if risk.low_pulse:
         reasons.append("a low pulse")
     if risk.change_requested:
         reasons.append("a change of mentor asked for")
-    return f"• {who}, {CADENCE_NAMES[risk.cadence]}: {', '.join(reasons)}"
+    if risk.agreement_stalled:
+        reasons.append("the agreement is not completed")
+    return reasons
 
 
 def _mentorships(figures: MentorshipFigures) -> list[Block]:
@@ -110,8 +118,9 @@ def _mentorships(figures: MentorshipFigures) -> list[Block]:
         shown = "\n".join(_low_pulse(p) for p in figures.low_pulses[:LIST_LIMIT])
         blocks.append(section(f"*Low pulses*\n{shown}{_more(figures.low_pulses)}"))
     if figures.at_risk:
-        shown = "\n".join(_at_risk(r) for r in figures.at_risk[:LIST_LIMIT])
+        shown = "\n".join(at_risk_line(r) for r in figures.at_risk[:LIST_LIMIT])
         blocks.append(section(f"*Mentorships at risk*\n{shown}{_more(figures.at_risk)}"))
+        blocks.append(context(f"Nudge them from `{COMMAND} admin health`."))
     return blocks
 
 
