@@ -237,7 +237,7 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         avg_program=avg_program,
         low_reviews=_low_reviews(session, start, end),
         stale_requests=_stale_requests(session, now),
-        unmet_demand=_unmet_demand(session, start, end),
+        unmet_demand=unmet_demand(session, start, end),
         busiest_mentors=_busiest(session, start, end, now),
         at_capacity=_at_capacity(session, now),
         failed_messages=_failed(session, start, end),
@@ -419,7 +419,8 @@ def _stale_requests(session: Session, now: datetime) -> tuple[StaleRequest, ...]
     return tuple(StaleRequest(*row) for row in rows)
 
 
-def _unmet_demand(session: Session, start: datetime, end: datetime) -> tuple[tuple[str, int], ...]:
+def unmet_demand(session: Session, start: datetime, end: datetime) -> tuple[tuple[str, int], ...]:
+    """The TOP skills searched for in `[start, end)` that no mentor offered, most missed first."""
     misses = func.count().label("misses")
     rows = session.execute(
         select(SearchMiss.skill_key, misses)
