@@ -46,6 +46,12 @@ BENCHMARKS = (
         (),
         ("--quick",),
     ),
+    Benchmark(
+        "digest_charts",
+        "the digest with its charts vs the digest alone at 10,000 mentors",
+        (),
+        ("--quick",),
+    ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
         "load",

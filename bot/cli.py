@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings, read_environment
 
@@ -89,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         "Slack simulator, play a short story and print what each person saw. Needs no Slack "
         "account and no settings.",
     )
+    demo.add_argument(
+        "--files",
+        default="demo-output",
+        help="folder for the images people are sent, such as the digest's charts "
+        "(default: ./demo-output)",
+    )
     demo.set_defaults(run=_demo)
     return parser
 
@@ -155,7 +162,7 @@ def _manifest(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(sys.stdout)
+    return run_demo(sys.stdout, files=Path(args.files))
 
 
 if __name__ == "__main__":

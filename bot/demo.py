@@ -47,9 +47,10 @@ PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.s
 class Story:
     """The running demo: the sandbox, its cast, and a transcript printed as things happen."""
 
-    def __init__(self, box: Sandbox, out: TextIO) -> None:
+    def __init__(self, box: Sandbox, out: TextIO, files: Path | None = None) -> None:
         self.box = box
         self.out = out
+        self.files = files  # where the images people were sent are saved, to look at
         self._names = {p.slack_id: p.name for p in CAST} | {COORDINATION: "#coordinators"}
         self._zones = {p.slack_id: p.tz for p in CAST}
         self._opening_home: set[str] = set()
@@ -91,6 +92,18 @@ class Story:
             self._last_modal[seen.audience] = text
         self.out.write(f"  {who} sees ({seen.kind}):\n")
         self.out.write("".join(f"    │ {line}\n" for line in text.splitlines()))
+        self._save(seen)
+
+    def _save(self, seen: Seen) -> None:
+        """An image someone was sent, written to the files folder so a person can open it."""
+        file = seen.file or {}
+        name, content = str(file.get("name", "")), file.get("content")
+        if self.files is None or not name.endswith(".png") or not isinstance(content, bytes):
+            return
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{seen.audience}-{name}"
+        path.write_bytes(content)
+        self.out.write(f"    │ (saved as {path})\n")
 
 
 def meeting_the_bot(story: Story) -> None:
@@ -472,8 +485,10 @@ def story_start(now: datetime) -> datetime:
     return start if start <= now else start - timedelta(days=7)
 
 
-def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
-    """Play every chapter; 0 when the app sent nothing Slack would reject, 1 otherwise."""
+def run_demo(out: TextIO, *, now: datetime | None = None, files: Path | None = None) -> int:
+    """Play every chapter; 0 when the app sent nothing Slack would reject, 1 otherwise.
+
+    Images the app sends (the digest's charts) are saved under `files` when it is given."""
     fake = FakeSlack()
     for person in CAST:
         fake.add_user(person.slack_id, person.name, person.tz)
@@ -487,7 +502,7 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
             out.write("and a temporary SQLite database. The people:\n")
             for person in CAST:
                 out.write(f"  • {person.name} ({person.tz}), {person.role}\n")
-            story = Story(box, out)
+            story = Story(box, out, files)
             for chapter in CHAPTERS:
                 chapter(story)
             problems = list(box.fake.problems)

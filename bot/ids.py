@@ -46,6 +46,7 @@ class Action(StrEnum):
     ROSTER_PAUSE = "roster_pause"
     ROSTER_RESUME = "roster_resume"
     ROSTER_PAGE = "roster_page"
+    NUDGE_MENTORSHIP = "health_nudge"  # a coordinator nudges a mentorship at risk
     PRIVACY_DELETE = "privacy_delete"
     PRIVACY_CONFIRM_DELETE = "privacy_confirm_delete"
     PRIVACY_KEEP = "privacy_keep"

@@ -20,6 +20,7 @@ from handlers import (
     find,
     followup,
     goals,
+    health,
     home,
     mentorship_groups,
     mentorship_sessions,
@@ -49,6 +50,7 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     availability.register(app, subcommands)
     approval.register(app)
     admin.register(subcommands)
+    health.register(app)
     roster.register(app)
     mentorships.register(app)
     mentorship_groups.register(app, subcommands)

@@ -1,4 +1,4 @@
-"""Coordinators' commands: `/mentor admin stats|digest|export|mentors`.
+"""Coordinators' commands: `/mentor admin stats|health|report|digest|export|mentors`.
 
 Who may run them, and the audit entry for each, are the services' business
 (bot/services/coordinators.py and roster.py): a refusal carries the one text for everyone.
@@ -8,21 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.blocks.digest import build_digest_message
+from bot.blocks.health import build_health
 from bot.blocks.roster import build_roster
+from bot.blocks.sponsor_pdf import report_summary, sponsor_pdf
 from bot.deps import Deps
 from bot.ids import COMMAND
 from bot.services import coordinators
+from bot.services import health as health_service
 from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.export import Export
 from bot.services.roster import UnknownFilter, show_roster
-from bot.slack.digest_post import post_digest
+from bot.services.sponsor_report import sponsor_report
+from bot.slack.digest_post import post_digest, upload_charts
 from handlers.commands import Invocation, Subcommand, Subcommands
 from handlers.context import wiring_of
 
@@ -31,6 +35,8 @@ T = TypeVar("T")
 USAGE = (
     f"Coordinators can type:\n"
     f"• `{COMMAND} admin stats [7d|30d|90d]`: the program's figures, privately;\n"
+    f"• `{COMMAND} admin health`: mentorships at risk, with a Nudge for each, and the trend;\n"
+    f"• `{COMMAND} admin report [programme]`: a one-page PDF for its sponsor, and CSVs, by DM;\n"
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
@@ -81,6 +87,27 @@ def stats(call: Invocation) -> None:
         return
     title = f"Program stats, last {report.days} days"
     call.respond(**build_digest_message(report.digest, title=title), response_type="ephemeral")
+    if not report.digest.is_empty:  # the same charts as the digest, where only they can see
+        dm = call.client.conversations_open(users=call.user_id)["channel"]["id"]
+        upload_charts(call.client, dm, report.digest, comment=f"Charts: {title.lower()}.")
+
+
+def health(call: Invocation) -> None:
+    """`/mentor admin health`: the mentorships at risk, each with a Nudge button, and the trend."""
+    deps = wiring_of(call.context).deps
+    call.ack()
+    report = after_ack(
+        deps,
+        call,
+        lambda session: health_service.health(
+            session,
+            actor=call.user_id,
+            coordinators=deps.settings.coordinator_user_ids,
+            now=deps.clock.now(),
+        ),
+    )
+    if report is not None:
+        call.respond(**build_health(report), response_type="ephemeral")
 
 
 def digest(call: Invocation) -> None:
@@ -176,8 +203,46 @@ def usage(call: Invocation) -> None:
     call.ack(text=USAGE)
 
 
+def report(call: Invocation) -> None:
+    """`/mentor admin report [programme]`: the sponsor's PDF and the CSVs, to the coordinator's
+    DM; drawn after the ack."""
+    deps = wiring_of(call.context).deps
+    call.ack()
+    made = after_ack(
+        deps,
+        call,
+        lambda session: sponsor_report(
+            session,
+            actor=call.user_id,
+            coordinators=deps.settings.coordinator_user_ids,
+            programme=" ".join(call.args[1:]),
+            now=deps.clock.now(),
+        ),
+    )
+    if made is None:
+        return
+    dm = call.client.conversations_open(users=call.user_id)["channel"]["id"]
+    name = "".join(c if c.isalnum() else "-" for c in made.programme.lower()).strip("-")
+    pdf = {
+        "content": sponsor_pdf(made),
+        "filename": f"{name or 'programme'}-report-{made.end:%Y-%m-%d}.pdf",
+        "title": f"{made.programme}: mentoring report",
+    }
+    call.client.files_upload_v2(
+        channel=dm,
+        initial_comment=report_summary(made),
+        file_uploads=[pdf, *csv_uploads(made.files, made.start, made.end)],
+    )
+    call.respond(
+        text=f"Sent the report for {made.programme} to your DM: a one-page PDF and three CSVs.",
+        response_type="ephemeral",
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
     "stats": stats,
+    "health": health,
+    "report": report,
     "digest": digest,
     "export": export,
     "mentors": mentors,
@@ -192,7 +257,7 @@ def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,
-        "admin stats|digest|export|mentors",
+        "admin stats|health|report|digest|export|mentors",
         "coordinators: figures, digest, CSV export, mentors",
     )
 
@@ -201,26 +266,30 @@ def send_export(
     client: WebClient, user_id: str, files: Export, start: datetime, end: datetime
 ) -> None:
     """Upload the three CSV files to the coordinator's DM with the bot."""
-    span = f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
     dm = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(
         channel=dm,
         initial_comment=f"Mentorship export, {start:%d %b %Y} to {end:%d %b %Y} (UTC).",
-        file_uploads=[
-            {
-                "content": files.sessions_csv.encode(),
-                "filename": f"mentor-sessions-{span}.csv",
-                "title": "Sessions and requests",
-            },
-            {
-                "content": files.reviews_csv.encode(),
-                "filename": f"mentor-reviews-{span}.csv",
-                "title": "Reviews",
-            },
-            {
-                "content": files.mentorships_csv.encode(),
-                "filename": f"mentor-mentorships-{span}.csv",
-                "title": "Mentorships",
-            },
-        ],
+        file_uploads=csv_uploads(files, start, end),
     )
+
+
+def csv_uploads(files: Export, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    span = f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+    return [
+        {
+            "content": files.sessions_csv.encode(),
+            "filename": f"mentor-sessions-{span}.csv",
+            "title": "Sessions and requests",
+        },
+        {
+            "content": files.reviews_csv.encode(),
+            "filename": f"mentor-reviews-{span}.csv",
+            "title": "Reviews",
+        },
+        {
+            "content": files.mentorships_csv.encode(),
+            "filename": f"mentor-mentorships-{span}.csv",
+            "title": "Mentorships",
+        },
+    ]

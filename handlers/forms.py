@@ -18,6 +18,10 @@ T = TypeVar("T")
 MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL
 
 
+# The answer to a button whose value the app did not write (forged or garbled).
+NOT_OURS = "That button is not one of Mentor Bot's. Nothing was changed."
+
+
 def form_values(view: dict[str, Any]) -> dict[str, FormValue]:
     """`{block_id: value}` from a submitted view's state, whatever kind of input each block is."""
     values: dict[str, FormValue] = {}

@@ -45,6 +45,7 @@ from bot.services.roster import (
 from handlers.approval import reject_from_modal
 from handlers.context import Wiring, wiring_of
 from handlers.forms import (
+    NOT_OURS,
     clicking_user,
     form_values,
     number,
@@ -56,7 +57,6 @@ from handlers.forms import (
 from handlers.home import HomePublisher
 
 OUT_OF_DATE = "That list is out of date; here it is again."
-NOT_OURS = "That button is not one of Mentor Bot's. Nothing was changed."
 
 
 @dataclass(frozen=True)

@@ -781,6 +781,7 @@ class Goal(Base):
         CheckConstraint(f"position BETWEEN 1 AND {MAX_GOALS}", name="position_in_range"),
         CheckConstraint("length(text) > 0", name="text_not_empty"),
         CheckConstraint(_in("status", values(GoalStatus)), name="status_known"),
+        Index("ix_goals_reached_at", "reached_at"),  # the health view's goals reached per week
     )
 
 

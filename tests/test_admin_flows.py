@@ -28,7 +28,7 @@ def program(database_url: str) -> Iterator[Sandbox]:
 
 
 def answer(box: Sandbox, user_id: str) -> str:
-    seen = box.fake.seen_by(user_id)[-1]
+    seen = [s for s in box.fake.seen_by(user_id) if s.kind != "file"][-1]
     return render_blocks(seen.blocks, "UTC") or seen.text
 
 
@@ -62,6 +62,10 @@ def test_stats_on_demand(program: Sandbox) -> None:
     assert "Program stats, last 30 days" in shown
     assert "Requests: 1" in shown
     assert digests(program) == []
+    # The digest's charts come to her DM with the bot, where only she sees them.
+    (charts,) = [s for s in program.fake.seen_by(CHITRA) if s.kind == "file"]
+    assert charts.channel == program.fake.dm_channel(CHITRA)
+    assert charts.file is not None and charts.file["name"] == "sessions-per-week.png"
     assert audit_actions(program) == ["admin stats"]
 
 
@@ -81,7 +85,8 @@ def test_unknown_period_and_subcommand_explain_usage(program: Sandbox) -> None:
 
 
 def test_digest_on_demand_goes_to_the_channel(program: Sandbox) -> None:
-    """/mentor admin digest posts to #coordination with its PNG chart, and is logged."""
+    """/mentor admin digest posts to #coordination with its readable PNG chart (alt text
+    included), and is logged."""
     ada_with_a_morning(program)
     request(program, BEN)
     program.user(ADA).click("Approve")
@@ -93,7 +98,8 @@ def test_digest_on_demand_goes_to_the_channel(program: Sandbox) -> None:
     png = chart_bytes(chart.file)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (480, 200)
+    assert (width, height) == (800, 450)
+    assert chart.file["alt_txt"].startswith("Sessions per week · Mentoring programme. ")
     assert "Posted the digest" in answer(program, CHITRA)
     assert audit_actions(program) == ["admin digest"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,9 @@ from bot.services.digest import (
     FailedMessage,
     LowReview,
     MentorLoad,
+    MonthOfStars,
     StaleRequest,
+    WeekOfSessions,
     build_digest,
     last_days,
     low_reviews_query,
@@ -300,18 +303,26 @@ def test_every_figure_of_a_known_week(sessions: SessionFactory) -> None:
         FailedMessage("digest", "ratelimited", START + HOUR),
         FailedMessage("reminder", "channel_not_found", NOW - DAY - HOUR),
     )
-    # Approved bookings by UTC week: b12 (26 Oct); b3, b4, b13 (16 Nov); b1, b2, b15 (23 Nov).
+    # By UTC week, held (ended by now, no no-show) and called off (cancelled, or a no-show):
+    # 26 Oct: b12's no-show. 16 Nov: b4 and b13 held (a "rescheduled" answer leaves it held),
+    # b3's no-show and b8 cancelled. 23 Nov: b1 held, b7 cancelled; b2 and b15 are still to come.
     # b14 (week of 28 Sep) is older than the eight weeks shown.
-    assert found.sessions_per_week == (
-        (date(2026, 10, 5), 0),
-        (date(2026, 10, 12), 0),
-        (date(2026, 10, 19), 0),
-        (date(2026, 10, 26), 1),
-        (date(2026, 11, 2), 0),
-        (date(2026, 11, 9), 0),
-        (date(2026, 11, 16), 3),
-        (date(2026, 11, 23), 3),
+    assert found.weeks == (
+        WeekOfSessions(date(2026, 10, 5), 0, 0),
+        WeekOfSessions(date(2026, 10, 12), 0, 0),
+        WeekOfSessions(date(2026, 10, 19), 0, 0),
+        WeekOfSessions(date(2026, 10, 26), 0, 1),
+        WeekOfSessions(date(2026, 11, 2), 0, 0),
+        WeekOfSessions(date(2026, 11, 9), 0, 0),
+        WeekOfSessions(date(2026, 11, 16), 2, 2),
+        WeekOfSessions(date(2026, 11, 23), 1, 1),
     )
+    assert found.programme == "Mentoring programme"  # the default programme, by its name
+    # Every review was written in November, the older b12's too: (5+4+2+1+1)/5, (4+2+3+1+1)/5.
+    (november,) = [m for m in found.stars_per_month if m.reviews]
+    assert (november.month, november.reviews) == (date(2026, 11, 1), 5)
+    assert november.connection == pytest.approx(2.6) and november.programme == pytest.approx(2.2)
+    assert found.stars_per_month[0].month == date(2026, 6, 1)
     assert not found.is_empty
 
 
@@ -327,8 +338,11 @@ def test_a_quiet_period_is_empty(sessions: SessionFactory) -> None:
     assert found.median_decision is None
     assert (found.avg_connection, found.avg_program) == (None, None)
     assert found.at_capacity == ()
-    assert [count for _, count in found.sessions_per_week] == [0] * 8
-    assert found.sessions_per_week[-1][0] == date(2025, 11, 24)  # the Monday of `then`'s week
+    assert [(w.held, w.called_off) for w in found.weeks] == [(0, 0)] * 8
+    assert found.weeks[-1].monday == date(2025, 11, 24)  # the Monday of `then`'s week
+    assert [(m.month, m.reviews, m.connection) for m in found.stars_per_month] == [
+        (date(2025, month, 1), 0, None) for month in (6, 7, 8, 9, 10, 11)
+    ]
 
 
 def test_an_empty_database_gives_an_empty_digest(sessions: SessionFactory) -> None:
@@ -337,7 +351,8 @@ def test_an_empty_database_gives_an_empty_digest(sessions: SessionFactory) -> No
 
     assert found.is_empty
     assert found.stale_requests == found.low_reviews == found.failed_messages == ()
-    assert found.sessions_per_week[-1] == (date(2026, 11, 23), 0)
+    assert found.weeks[-1] == WeekOfSessions(date(2026, 11, 23), 0, 0)
+    assert found.stars_per_month[-1] == MonthOfStars(date(2026, 11, 1), None, None, 0)
 
 
 def test_the_period_includes_its_start_and_excludes_its_end(sessions: SessionFactory) -> None:

@@ -605,3 +605,26 @@ def test_wrong_secret_gets_401(bolt: tuple[SlackDriver, list[dict]], fake: FakeS
     reply = driver.post(body, "application/x-www-form-urlencoded", secret="not-it")
     assert reply.status == 401
     assert fake.seen_by(ADA) == [] and log == []
+
+
+def test_a_message_without_words_for_screen_readers_is_a_problem(
+    client: WebClient, fake: FakeSlack
+) -> None:
+    """Slack takes blocks with no top-level text, or text of emoji alone, and an image with no
+    alt text; the simulator records each as a problem so flow tests catch them."""
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}]
+    with pytest.warns(UserWarning, match="top-level `text`"):  # slack_sdk warns as well
+        client.chat_postMessage(channel=fake.dm_channel(ADA), blocks=blocks)
+    client.chat_postMessage(channel=fake.dm_channel(ADA), text="👋 🎉", blocks=blocks)
+    client.chat_postMessage(channel=fake.dm_channel(ADA), text="Hello, Ada", blocks=blocks)
+    client.files_upload_v2(channel=fake.dm_channel(ADA), content=b"\x89PNG", filename="c.png")
+    client.files_upload_v2(
+        channel=fake.dm_channel(ADA), content=b"\x89PNG", filename="d.png", alt_txt="A chart"
+    )
+    assert fake.problems == [
+        "chat.postMessage: text: a message with blocks needs a top-level text "
+        "(notifications, screen readers)",
+        "chat.postMessage: text: '👋 🎉' has no words (emoji or punctuation alone)",
+        "files.completeUploadExternal: c.png: an image needs alt text",
+    ]
+    fake.problems.clear()

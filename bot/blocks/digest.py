@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks.kit import (
@@ -18,8 +18,9 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.ids import COMMAND
 from bot.services.channel_audience import ChannelAudience
-from bot.services.digest import Digest, LowReview
+from bot.services.digest import Digest, LowReview, WeekOfSessions
 from bot.services.mentorship_figures import AtRisk, LowPulse, MentorshipFigures
 from bot.services.mentorship_view import CADENCE_NAMES
 
@@ -77,17 +78,24 @@ def _quiet(quiet_for: timedelta) -> str:
     return f"no session for {days // 7} weeks" if days >= 14 else f"no session for {days} days"
 
 
-def _at_risk(risk: AtRisk) -> str:
+def at_risk_line(risk: AtRisk) -> str:
+    """ "• @Ada & @Ben, every two weeks: no session for 5 weeks, a low pulse": who and why."""
     mentees = ", ".join(mention(m) for m in risk.mentee_slack_ids)
     who = f"{mention(risk.mentor_slack_id)} & {mentees}"
     if risk.name:
         who = f"*{escape(clip(risk.name, 100))}* ({who})"
+    return f"• {who}, {CADENCE_NAMES[risk.cadence]}: {', '.join(risk_reasons(risk))}"
+
+
+def risk_reasons(risk: AtRisk) -> list[str]:
     reasons = [_quiet(risk.quiet_for)] if risk.quiet_for is not None else []
     if risk.low_pulse:
         reasons.append("a low pulse")
     if risk.change_requested:
         reasons.append("a change of mentor asked for")
-    return f"• {who}, {CADENCE_NAMES[risk.cadence]}: {', '.join(reasons)}"
+    if risk.agreement_stalled:
+        reasons.append("the agreement is not completed")
+    return reasons
 
 
 def _mentorships(figures: MentorshipFigures) -> list[Block]:
@@ -110,18 +118,25 @@ def _mentorships(figures: MentorshipFigures) -> list[Block]:
         shown = "\n".join(_low_pulse(p) for p in figures.low_pulses[:LIST_LIMIT])
         blocks.append(section(f"*Low pulses*\n{shown}{_more(figures.low_pulses)}"))
     if figures.at_risk:
-        shown = "\n".join(_at_risk(r) for r in figures.at_risk[:LIST_LIMIT])
+        shown = "\n".join(at_risk_line(r) for r in figures.at_risk[:LIST_LIMIT])
         blocks.append(section(f"*Mentorships at risk*\n{shown}{_more(figures.at_risk)}"))
+        blocks.append(context(f"Nudge them from `{COMMAND} admin health`."))
     return blocks
 
 
-def _chart(weeks: Sequence[tuple[date, int]]) -> str:
-    """Sessions per week as a text bar chart (monospace), oldest first."""
-    peak = max((count for _, count in weeks), default=0) or 1
-    lines = [
-        f"{week.strftime('%d %b')}  {'█' * round(count / peak * BAR_WIDTH):<{BAR_WIDTH}} {count}"
-        for week, count in weeks
-    ]
+def _chart(weeks: Sequence[WeekOfSessions]) -> str:
+    """Sessions per week as a text bar chart (monospace), oldest first: the charts' figures in
+    words too, for anyone who cannot see the images."""
+    peak = max((week.held + week.called_off for week in weeks), default=0) or 1
+    lines = []
+    for week in weeks:
+        bar = "█" * round(week.held / peak * BAR_WIDTH) + "░" * round(
+            week.called_off / peak * BAR_WIDTH
+        )
+        lines.append(
+            f"{week.monday.strftime('%d %b')}  {bar:<{BAR_WIDTH}} {week.held} held"
+            + (f", {week.called_off} called off" if week.called_off else "")
+        )
     return "```" + "\n".join(lines) + "```"
 
 
@@ -223,5 +238,5 @@ def build_digest_message(
                 f"*Concerns*  raised: {digest.concerns_raised} · still open: {digest.concerns_open}"
             )
         )
-    blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.sessions_per_week)}")]
+    blocks += [divider(), section(f"*Sessions per week*\n{_chart(digest.weeks)}")]
     return message(heading, blocks)

@@ -18,8 +18,14 @@ Rules where the data leaves room for choice:
 - The median time to decide is exact to the microsecond; with an even count it is the mean of
   the middle two.
 - The busiest mentors are the TOP with most sessions held; ties go by name, then Slack id.
-- `sessions_per_week` covers the eight UTC weeks up to the one holding the period's last
-  instant (just before `end`), counting approved bookings by the week they start in.
+- `weeks` covers the eight UTC weeks up to the one holding the period's last instant (just
+  before `end`): each week's sessions held (by the rule above, by the week they end in) and
+  those called off (cancelled, by the week they were due to start in, and no-shows).
+- `stars_per_month` covers the six UTC calendar months up to the one holding the period's last
+  instant: the average stars of reviews written that month, for connecting and for the
+  programme, and how many reviews there were.
+- `programme` is the name of the programme the digest is about (today the default one), for
+  the charts' titles.
 - A low rating is one the review rules ask a comment for (bot/services/reviews.py: connecting
   below 3 stars, the program at 3 or fewer), so every such comment reaches coordinators here.
 - `is_empty` looks at the period's activity and at what needs attention (stale requests, low
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,6 +74,7 @@ from store.models import (
     Concern,
     DueWork,
     MentorProfile,
+    Programme,
     Review,
     SearchMiss,
     User,
@@ -75,11 +83,27 @@ from store.statuses import BookingStatus, ConcernStatus, DueStatus, MentorStatus
 
 TOP = 5
 HISTORY_WEEKS = 8
+HISTORY_MONTHS = 6
 STALE_AFTER = timedelta(days=1)
 LIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED)
 # Statuses a booking can have after the mentor approved it (see the module's rules).
 WAS_APPROVED = (BookingStatus.APPROVED, BookingStatus.CANCELLED)
 WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class WeekOfSessions:
+    monday: date
+    held: int
+    called_off: int  # cancelled or a no-show
+
+
+@dataclass(frozen=True)
+class MonthOfStars:
+    month: date  # its first day
+    connection: float | None
+    programme: float | None
+    reviews: int
 
 
 @dataclass(frozen=True)
@@ -141,7 +165,9 @@ class Digest:
     busiest_mentors: tuple[MentorLoad, ...]
     at_capacity: tuple[MentorLoad, ...]
     failed_messages: tuple[FailedMessage, ...]
-    sessions_per_week: tuple[tuple[date, int], ...]
+    weeks: tuple[WeekOfSessions, ...]
+    stars_per_month: tuple[MonthOfStars, ...] = ()
+    programme: str = ""
     mentorships: MentorshipFigures = NO_MENTORSHIPS
     concerns_raised: int = 0
     concerns_open: int = 0
@@ -211,11 +237,13 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         avg_program=avg_program,
         low_reviews=_low_reviews(session, start, end),
         stale_requests=_stale_requests(session, now),
-        unmet_demand=_unmet_demand(session, start, end),
+        unmet_demand=unmet_demand(session, start, end),
         busiest_mentors=_busiest(session, start, end, now),
         at_capacity=_at_capacity(session, now),
         failed_messages=_failed(session, start, end),
-        sessions_per_week=_sessions_per_week(session, end),
+        weeks=_weeks(session, end, now),
+        stars_per_month=_stars_per_month(session, end),
+        programme=_programme_name(session),
         mentorships=mentorship_figures(session, start=start, end=end, now=now),
         concerns_raised=_count(session, Concern.created_at, start, end),
         concerns_open=_open_concerns(session),
@@ -391,7 +419,8 @@ def _stale_requests(session: Session, now: datetime) -> tuple[StaleRequest, ...]
     return tuple(StaleRequest(*row) for row in rows)
 
 
-def _unmet_demand(session: Session, start: datetime, end: datetime) -> tuple[tuple[str, int], ...]:
+def unmet_demand(session: Session, start: datetime, end: datetime) -> tuple[tuple[str, int], ...]:
+    """The TOP skills searched for in `[start, end)` that no mentor offered, most missed first."""
     misses = func.count().label("misses")
     rows = session.execute(
         select(SearchMiss.skill_key, misses)
@@ -505,14 +534,64 @@ def _failed(session: Session, start: datetime, end: datetime) -> tuple[FailedMes
     return tuple(FailedMessage(kind, error or "", due_at) for kind, error, due_at in rows)
 
 
-def _sessions_per_week(session: Session, end: datetime) -> tuple[tuple[date, int], ...]:
+def _weeks(session: Session, end: datetime, now: datetime) -> tuple[WeekOfSessions, ...]:
+    """Held and called-off sessions of the last HISTORY_WEEKS weeks, in one round trip."""
     last_day = (end - timedelta(microseconds=1)).date()
     last_monday = datetime.combine(last_day - timedelta(days=last_day.weekday()), time(), UTC)
     mondays = [last_monday - WEEK * back for back in reversed(range(HISTORY_WEEKS))]
-    approved = Booking.status == BookingStatus.APPROVED
-    row = session.execute(
-        select(*(_counted(approved, _within(Booking.starts_at, m, m + WEEK)) for m in mondays))
-    ).one()
+    columns = []
+    for monday in mondays:
+        ended = _ended(monday, monday + WEEK, now)
+        cancelled = and_(
+            Booking.status == BookingStatus.CANCELLED,
+            _within(Booking.starts_at, monday, monday + WEEK),
+        )
+        columns += [_counted(ended), _counted(ended, _no_show()), _counted(cancelled)]
+    row = [int(value or 0) for value in session.execute(select(*columns)).one()]
     return tuple(
-        (monday.date(), int(count or 0)) for monday, count in zip(mondays, row, strict=True)
+        WeekOfSessions(
+            monday=monday.date(),
+            held=row[3 * i] - row[3 * i + 1],
+            called_off=row[3 * i + 1] + row[3 * i + 2],
+        )
+        for i, monday in enumerate(mondays)
     )
+
+
+def _stars_per_month(session: Session, end: datetime) -> tuple[MonthOfStars, ...]:
+    """Average stars of the last HISTORY_MONTHS calendar months' reviews, in one round trip."""
+    last = (end - timedelta(microseconds=1)).date().replace(day=1)
+    firsts = [last]
+    while len(firsts) < HISTORY_MONTHS:
+        previous = firsts[0] - timedelta(days=1)
+        firsts.insert(0, previous.replace(day=1))
+    bounds = [datetime.combine(first, time(), UTC) for first in firsts]
+    following = (
+        last.replace(year=last.year + 1, month=1)
+        if last.month == 12
+        else last.replace(month=last.month + 1)
+    )
+    bounds.append(datetime.combine(following, time(), UTC))
+    columns = []
+    for start, stop in pairwise(bounds):
+        within = _within(Review.created_at, start, stop)
+        columns += [
+            select(func.avg(Review.connection_stars)).where(within).scalar_subquery(),
+            select(func.avg(Review.program_stars)).where(within).scalar_subquery(),
+            select(func.count()).select_from(Review).where(within).scalar_subquery(),
+        ]
+    row = session.execute(select(*columns)).one()
+    return tuple(
+        MonthOfStars(
+            month=first,
+            connection=None if row[3 * i] is None else float(row[3 * i]),
+            programme=None if row[3 * i + 1] is None else float(row[3 * i + 1]),
+            reviews=int(row[3 * i + 2] or 0),
+        )
+        for i, first in enumerate(firsts)
+    )
+
+
+def _programme_name(session: Session) -> str:
+    name = session.scalar(select(Programme.name).where(Programme.is_default))
+    return name or "Mentoring programme"

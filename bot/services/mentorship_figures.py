@@ -17,7 +17,9 @@ Rules where the data leaves room for choice:
 - A mentorship is *at risk* when one of its members is active and: no session within twice its
   cadence (the last approved session of the mentorship, held or planned, or the first member's
   `active_at` when there is none, is older than twice the cadence); or someone's latest pulse
-  for it is low; or a change request for it is open.
+  for it is low; or a change request for it is open. It is at risk too when an agreement is
+  not completed: a member accepted STALLED_AGREEMENT ago or more is still agreeing (it expires
+  at AGREE_TTL, bot/services/mentorship_plans.py).
 - Diary entries are counted, never read: their text is the pair's alone.
 """
 
@@ -55,6 +57,7 @@ from store.statuses import (
 
 LOW_PULSE = 2  # stars; the pulse asks a comment at this or fewer
 QUIET_CADENCES = 2  # at risk after this many cadences without a session
+STALLED_AGREEMENT = timedelta(days=3)  # accepted this long ago and not yet agreed by both
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class AtRisk:
     quiet_for: timedelta | None  # set when no session within twice the cadence
     low_pulse: bool
     change_requested: bool
+    agreement_stalled: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ def mentorship_figures(
         evaluations=counts["evaluations"],
         diary_entries=counts["diary"],
         open_change_requests=counts["open_change_requests"],
-        at_risk=_at_risk(session, now),
+        at_risk=at_risk(session, now),
     )
 
 
@@ -229,19 +233,76 @@ def _low_pulses(session: Session, start: datetime, end: datetime) -> tuple[LowPu
     return tuple(LowPulse(*row) for row in rows)
 
 
-def _at_risk(session: Session, now: datetime) -> tuple[AtRisk, ...]:
+def at_risk(
+    session: Session, now: datetime, *, mentorship_id: int | None = None
+) -> tuple[AtRisk, ...]:
+    """Mentorships with a reason to worry (all, or the one asked about): the active ones
+    oldest first, then those whose agreement is not completed, in two statements."""
+    risky = {risk.mentorship_id: risk for risk in _at_risk(session, now, mentorship_id)}
+    for stalled in _stalled_agreements(session, now, mentorship_id):
+        known = risky.get(stalled.mentorship_id)
+        risky[stalled.mentorship_id] = (
+            replace(known, agreement_stalled=True) if known is not None else stalled
+        )
+    return tuple(risky.values())
+
+
+def _stalled_agreements(session: Session, now: datetime, mentorship_id: int | None) -> list[AtRisk]:
+    """Mentorships with a member accepted STALLED_AGREEMENT ago or more and still agreeing."""
+    mentor, mentee = aliased(User), aliased(User)
+    query = (
+        select(
+            Mentorship.id,
+            Mentorship.kind,
+            Mentorship.name,
+            Mentorship.cadence,
+            mentor.slack_id,
+            mentee.slack_id,
+        )
+        .join(MentorshipMember, MentorshipMember.mentorship_id == Mentorship.id)
+        .join(MentorProfile, MentorProfile.id == Mentorship.mentor_id)
+        .join(mentor, mentor.id == MentorProfile.user_id)
+        .join(mentee, mentee.id == MentorshipMember.mentee_id)
+        .where(
+            MentorshipMember.status == MemberStatus.AGREEING,
+            MentorshipMember.answered_at <= now - STALLED_AGREEMENT,
+        )
+        .order_by(MentorshipMember.answered_at, Mentorship.id, MentorshipMember.id)
+    )
+    if mentorship_id is not None:
+        query = query.where(Mentorship.id == mentorship_id)
+    found: dict[int, AtRisk] = {}
+    for id_, kind, name, cadence, mentor_id, mentee_id in session.execute(query):
+        before = found.get(id_)
+        if before is not None:
+            found[id_] = replace(before, mentee_slack_ids=(*before.mentee_slack_ids, mentee_id))
+            continue
+        found[id_] = AtRisk(
+            mentorship_id=id_,
+            kind=kind,
+            name=name,
+            cadence=cadence,
+            mentor_slack_id=mentor_id,
+            mentee_slack_ids=(mentee_id,),
+            quiet_for=None,
+            low_pulse=False,
+            change_requested=False,
+            agreement_stalled=True,
+        )
+    return list(found.values())
+
+
+def _at_risk(session: Session, now: datetime, mentorship_id: int | None) -> tuple[AtRisk, ...]:
     """Active mentorships with a reason to worry, oldest first, in one statement: a row per
     (mentorship, active member), folded here."""
     member = aliased(MentorshipMember)
-    live = (
-        select(
-            member.mentorship_id.label("id"),
-            func.min(member.active_at).label("since"),
-        )
-        .where(member.status == MemberStatus.ACTIVE)
-        .group_by(member.mentorship_id)
-        .subquery()
-    )
+    members = select(
+        member.mentorship_id.label("id"),
+        func.min(member.active_at).label("since"),
+    ).where(member.status == MemberStatus.ACTIVE)
+    if mentorship_id is not None:
+        members = members.where(member.mentorship_id == mentorship_id)
+    live = members.group_by(member.mentorship_id).subquery()
     last_session = (
         select(func.max(Booking.starts_at))
         .where(Booking.mentorship_id == live.c.id, Booking.status == BookingStatus.APPROVED)

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.simulator import finder, forms
+from bot.simulator.accessibility import message_gaps
 from bot.simulator.blockkit import message_problems
 from bot.simulator.fake_slack import FakeSlack
 from bot.simulator.records import Seen, SimUser
@@ -273,7 +274,7 @@ class SimActor:
         text, blocks = str(data.get("text") or ""), data.get("blocks") or []
         if not text and not blocks:
             return
-        for problem in message_problems(text, blocks):
+        for problem in [*message_problems(text, blocks), *message_gaps(text, blocks)]:
             self.fake.report(f"slash command answer: {problem}")
         shown = with_ids(blocks) if isinstance(blocks, list) else []
         self.fake.record(Seen("ack", self.user_id, channel=channel, text=text, blocks=shown))

@@ -420,11 +420,16 @@ class FakeSlack:
 
     # -- files -------------------------------------------------------------------------------
 
-    def new_upload(self, filename: str, length: int) -> tuple[str, str]:
+    def new_upload(self, filename: str, length: int, *, alt_text: str = "") -> tuple[str, str]:
         """Reserve an upload: (file id, the URL the bytes go to)."""
         file_id = self.new_id("F")
         with self._lock:
-            self._uploads[file_id] = {"name": filename, "length": length, "content": None}
+            self._uploads[file_id] = {
+                "name": filename,
+                "length": length,
+                "content": None,
+                "alt_txt": alt_text,
+            }
         return file_id, f"{self.root_url}/upload/{file_id}"
 
     def upload(self, file_id: str) -> dict[str, Any] | None:

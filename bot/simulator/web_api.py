@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.simulator.accessibility import file_gaps, message_gaps
 from bot.simulator.blockkit import message_problems
 from bot.simulator.records import Seen, SimChannel
 from bot.simulator.surfaces import with_ids
@@ -74,6 +75,7 @@ def _checked_message(fake: FakeSlack, params: dict[str, Any], *, where: str) -> 
     if problems:
         fake.problems.extend(f"{where}: {problem}" for problem in problems)
         raise ApiError("invalid_blocks", errors=problems)
+    fake.problems.extend(f"{where}: {gap}" for gap in message_gaps(text, blocks))
     return str(text or ""), with_ids(blocks) if isinstance(blocks, list) else []
 
 
@@ -290,7 +292,9 @@ def views_publish(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
 @method("files.getUploadURLExternal")
 def files_get_upload_url_external(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     _required(params, "filename", "length")
-    file_id, url = fake.new_upload(str(params["filename"]), int(params["length"]))
+    file_id, url = fake.new_upload(
+        str(params["filename"]), int(params["length"]), alt_text=str(params.get("alt_txt") or "")
+    )
     return {"upload_url": url, "file_id": file_id}
 
 
@@ -313,9 +317,14 @@ def files_complete_upload_external(fake: FakeSlack, params: dict[str, Any]) -> d
             "name": upload["name"],
             "title": entry.get("title") or upload["name"],
             "size": len(upload["content"]),
+            "alt_txt": upload["alt_txt"],
             "channels": [channel] if channel else [],
         }
         answers.append(info)
+        fake.problems.extend(
+            f"files.completeUploadExternal: {gap}"
+            for gap in file_gaps(upload["name"], upload["alt_txt"])
+        )
         if channel:
             seen_file = {**info, "content": upload["content"]}
             text = str(params.get("initial_comment") or "")
@@ -339,6 +348,7 @@ def respond(fake: FakeSlack, target: tuple[str, str, tuple[str, str] | None], pa
     if problems:
         fake.problems.extend(f"response_url: {problem}" for problem in problems)
         return "invalid_blocks"
+    fake.problems.extend(f"response_url: {gap}" for gap in message_gaps(text, blocks))
     blocks = with_ids(blocks) if isinstance(blocks, list) else []
     if _flag(payload.get("replace_original")) and source and fake.message(*source):
         ephemeral = fake.is_ephemeral(*source)

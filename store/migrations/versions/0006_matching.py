@@ -186,6 +186,9 @@ def upgrade() -> None:
             "current_level IS NULL OR target_level IS NULL OR target_level > current_level",
         )
 
+    with op.batch_alter_table("mentorship_goals", schema=None) as batch_op:
+        batch_op.create_index("ix_goals_reached_at", ["reached_at"], unique=False)
+
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("wanted_help", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
@@ -199,6 +202,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("mentorship_goals", schema=None) as batch_op:
+        batch_op.drop_index("ix_goals_reached_at")
+
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_users_wanted_help_known"), type_="check")
         batch_op.drop_column("overlap_hours")
