@@ -1,4 +1,4 @@
-"""Coordinators' commands: `/mentor admin stats|digest|export|mentors`.
+"""Coordinators' commands: `/mentor admin stats|digest|export|mentors|skills`.
 
 Who may run them, and the audit entry for each, are the services' business
 (bot/services/coordinators.py and roster.py): a refusal carries the one text for everyone.
@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.digest import build_digest_message
 from bot.blocks.roster import build_roster
+from bot.blocks.skill_catalogue import CATALOGUE_USAGE, build_catalogue, build_catalogue_change
 from bot.deps import Deps
 from bot.ids import COMMAND
-from bot.services import coordinators
+from bot.services import coordinators, skill_catalogue
 from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
 from bot.services.export import Export
@@ -34,7 +35,8 @@ USAGE = (
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
-    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors."
+    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors;\n"
+    f"• `{COMMAND} admin skills`: the skills catalogue: rename, merge, synonyms and groups."
 )
 
 
@@ -165,6 +167,61 @@ def mentors(call: Invocation) -> None:
     call.ack(**build_roster(page))
 
 
+# `skills <verb> A <joiner> B`: the word between the two names, for each verb.
+CATALOGUE_VERBS = {"rename": "to", "merge": "into", "synonym": "for", "group": "in"}
+
+
+def skills(call: Invocation) -> None:
+    """`/mentor admin skills [rename|merge|synonym|group ...]`: one service call, its answer."""
+    deps = wiring_of(call.context).deps
+    words = call.args[1:]
+    verb = words[0].lower() if words else ""
+    now, actor, ids = deps.clock.now(), call.user_id, deps.settings.coordinator_user_ids
+    try:
+        with deps.sessions.begin() as session:
+            if not words:
+                page = skill_catalogue.catalogue_page(session, actor=actor, coordinators=ids)
+                call.ack(**build_catalogue(page))
+                return
+            require_coordinator(actor, ids)
+            names = _two_names(words[1:], CATALOGUE_VERBS.get(verb, ""))
+            if names is None:
+                call.ack(text=f"I didn't understand that.\n{CATALOGUE_USAGE}")
+                return
+            first, second = names
+            if verb == "rename":
+                change = skill_catalogue.rename_skill(
+                    session, actor=actor, coordinators=ids, skill=first, new_name=second, now=now
+                )
+            elif verb == "merge":
+                change = skill_catalogue.merge_skills(
+                    session, actor=actor, coordinators=ids, source=first, target=second, now=now
+                )
+            elif verb == "synonym":
+                change = skill_catalogue.add_synonym(
+                    session, actor=actor, coordinators=ids, synonym=first, skill=second, now=now
+                )
+            else:
+                change = skill_catalogue.set_group(
+                    session, actor=actor, coordinators=ids, skill=first, group=second, now=now
+                )
+    except DomainError as error:
+        call.ack(text=refusal(error))
+        return
+    call.ack(**build_catalogue_change(change))
+
+
+def _two_names(words: list[str], joiner: str) -> tuple[str, str] | None:
+    """("K8s", "Kubernetes") from "K8s into Kubernetes"; None without the joining word or a
+    name on either side. The last joining word counts, so a name may contain it."""
+    lowered = [word.lower() for word in words]
+    if not joiner or joiner not in lowered:
+        return None
+    at = len(lowered) - 1 - lowered[::-1].index(joiner)
+    first, second = " ".join(words[:at]), " ".join(words[at + 1 :])
+    return (first, second) if first and second else None
+
+
 def usage(call: Invocation) -> None:
     try:
         require_coordinator(
@@ -181,6 +238,7 @@ ROUTES: dict[str, Subcommand] = {
     "digest": digest,
     "export": export,
     "mentors": mentors,
+    "skills": skills,
 }
 
 
@@ -192,8 +250,8 @@ def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,
-        "admin stats|digest|export|mentors",
-        "coordinators: figures, digest, CSV export, mentors",
+        "admin stats|digest|export|mentors|skills",
+        "coordinators: figures, digest, CSV export, mentors, skills",
     )
 
 
