@@ -187,15 +187,21 @@ def resolve_keys(session: Session, keys: Iterable[str]) -> dict[str, SkillInfo]:
 
 
 def skill_lookup(session: Session) -> dict[str, SkillInfo]:
-    """Every key that names a catalogue skill, its own and its synonyms', for reading queries."""
-    skills = {
-        row.key: SkillInfo(row.id, row.key, row.name)
-        for row in session.execute(select(Skill.id, Skill.key, Skill.name))
-    }
-    by_id = {skill.id: skill for skill in skills.values()}
-    for key, skill_id in session.execute(select(SkillSynonym.key, SkillSynonym.skill_id)):
-        if skill_id in by_id:
-            skills.setdefault(key, by_id[skill_id])
+    """Every key that names a catalogue skill, its own and its synonyms', for reading queries
+    (one statement, as the search's statement budget counts)."""
+    skills: dict[str, SkillInfo] = {}
+    synonyms: list[tuple[str, SkillInfo]] = []
+    rows = session.execute(
+        select(Skill.id, Skill.key, Skill.name, SkillSynonym.key.label("synonym")).outerjoin(
+            SkillSynonym, SkillSynonym.skill_id == Skill.id
+        )
+    )
+    for row in rows:
+        skill = skills.setdefault(row.key, SkillInfo(row.id, row.key, row.name))
+        if row.synonym is not None:
+            synonyms.append((row.synonym, skill))
+    for key, skill in synonyms:
+        skills.setdefault(key, skill)
     return skills
 
 
