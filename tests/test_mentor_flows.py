@@ -494,6 +494,8 @@ def test_sign_up_must_meet_the_eligibility_rule(ruled: Sandbox) -> None:
     shown = card(box)
     assert "Python · 5 Ensure and advise" in shown and "Leadership · 2 Assist" in shown
     assert "levels are as the mentor claims them" in shown
+    # While pending, an edit below the rule is refused too; once approved, Ada keeps her place.
+    assert try_sign_up(box, ADA, "Python 2") != {}
     # A mentor already in keeps their place when editing below the rule.
     box.user(CHITRA).click("Approve", where="message")
     assert try_sign_up(box, ADA, "Python 3") == {}

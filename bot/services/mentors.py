@@ -280,8 +280,9 @@ def save_profile(
 ) -> SaveResult:
     """Create or update the person's mentor profile from a valid form.
 
-    Each skill carries the level typed with it; saving confirms the levels. A sign-up must meet
-    the eligibility `rule` (mentors already in keep their place when it changes).
+    Each skill carries the level typed with it; saving confirms the levels. A sign-up, and a
+    pending profile's edit, must meet the eligibility `rule` (mentors already in keep their
+    place when it changes).
 
     A new mentor (or one who left or was rejected and signs up again) is active at once when
     `approval` is "open", else waits for a coordinator; a coordinator's pause still standing
@@ -299,7 +300,12 @@ def save_profile(
     if errors:
         raise InvalidProfile(errors)
     entries = levelled(form)
-    signing_up = mentor is None or mentor.status in (MentorStatus.LEFT, MentorStatus.REJECTED)
+    # The rule holds until a coordinator (or open approval) lets them in: a pending profile too.
+    signing_up = mentor is None or mentor.status in (
+        MentorStatus.LEFT,
+        MentorStatus.REJECTED,
+        MentorStatus.PENDING,
+    )
     if problem := check_catalogue(session, entries, rule if signing_up else None):
         raise InvalidProfile({"skills": problem})
     created = mentor is None
