@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.sandbox import Sandbox, sandbox
 from bot.services.coordinators import COORDINATORS_ONLY
+from bot.services.skills import ensure_skills
 from bot.simulator.render import render_blocks
 from store.models import (
     AuditEntry,
@@ -194,3 +195,19 @@ def test_groups_are_created_by_name_and_shown(program: Sandbox) -> None:
     assert "Kubernetes  Cloud: 1 mentor" in admin(program, CHITRA, "")
     assert "no group" in admin(program, CHITRA, "group Go in none")
     assert [action for action, _ in audit(program)] == ["skill group"] * 3
+
+
+def test_a_long_catalogue_stays_within_slacks_limits(program: Sandbox) -> None:
+    """60 skills, one with many long synonyms: the 40 most offered are listed, the rest counted,
+    and Slack would accept the message (the simulator checks every block)."""
+    sign_up(program, ADA, skills="Python 5")
+    with program.deps.sessions.begin() as session:
+        skills = ensure_skills(session, [f"Skill number {n} with a long name" for n in range(59)])
+        for n in range(12):
+            session.add(
+                SkillSynonym(key=f"another long way to say it {n:02}", skill_id=skills[0].id)
+            )
+    shown = admin(program, CHITRA, "")
+    assert "Skills catalogue" in shown
+    assert "Python: 1 mentor" in shown and "…and 20 more, offered less." in shown
+    assert "+8)" in shown

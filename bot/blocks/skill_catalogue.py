@@ -9,6 +9,7 @@ from bot.ids import COMMAND
 from bot.services.skill_catalogue import CatalogueChange, CataloguePage, CatalogueRow
 
 ROWS_PER_SECTION = 20  # keeps each section well under Slack's 3,000 characters
+SYNONYMS_SHOWN = 4
 
 CATALOGUE_USAGE = (
     f"*Change the catalogue* (each change is logged):\n"
@@ -42,7 +43,9 @@ def _row(row: CatalogueRow) -> str:
     mentors = f"{row.mentors} mentor{'s' if row.mentors != 1 else ''}"
     unmet = f", {row.unmet} unmet search{'es' if row.unmet != 1 else ''}" if row.unmet else ""
     group = f"  _{escape(row.group)}_" if row.group else ""
-    also = f"  (also: {escape(', '.join(row.synonyms))})" if row.synonyms else ""
+    shown = ", ".join(row.synonyms[:SYNONYMS_SHOWN])
+    more = f" +{len(row.synonyms) - SYNONYMS_SHOWN}" if len(row.synonyms) > SYNONYMS_SHOWN else ""
+    also = f"  (also: {escape(shown)}{more})" if row.synonyms else ""
     return f"• *{escape(row.name)}*{group}: {mentors}{unmet}{also}"
 
 

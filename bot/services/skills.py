@@ -162,7 +162,9 @@ def ensure_each(session: Session, texts: Iterable[str]) -> list[SkillInfo | None
             wanted.setdefault(*normalised)
     if not wanted:
         return [None for _ in keyed]
-    found = _by_key(session, list(wanted))
+    # Key-share locks: a coordinator's merge or rename of these skills waits for this
+    # transaction, or has finished and left a synonym that the next read finds.
+    found = _by_key(session, list(wanted), lock=True)
     found |= _by_synonym(session, [key for key in wanted if key not in found])
     missing = [key for key in wanted if key not in found]
     if missing:
@@ -260,8 +262,11 @@ def closest_skills(session: Session, text: str, limit: int = 3) -> list[SkillInf
     return [skills[key] for key in matches]
 
 
-def _by_key(session: Session, keys: list[str]) -> dict[str, SkillInfo]:
-    rows = session.execute(select(Skill.id, Skill.key, Skill.name).where(Skill.key.in_(keys)))
+def _by_key(session: Session, keys: list[str], *, lock: bool = False) -> dict[str, SkillInfo]:
+    query = select(Skill.id, Skill.key, Skill.name).where(Skill.key.in_(keys))
+    if lock:
+        query = query.with_for_update(key_share=True, of=Skill)
+    rows = session.execute(query)
     return {row.key: SkillInfo(id=row.id, key=row.key, name=row.name) for row in rows}
 
 
