@@ -172,43 +172,54 @@ CATALOGUE_VERBS = {"rename": "to", "merge": "into", "synonym": "for", "group": "
 
 
 def skills(call: Invocation) -> None:
-    """`/mentor admin skills [rename|merge|synonym|group ...]`: one service call, its answer."""
+    """`/mentor admin skills [rename|merge|synonym|group ...]`: acked at once (the counts read
+    every mentor's skills; a merge moves them), then one service call and its answer."""
     deps = wiring_of(call.context).deps
+    call.ack()
     words = call.args[1:]
     verb = words[0].lower() if words else ""
+    names = _two_names(words[1:], CATALOGUE_VERBS.get(verb, ""))
     now, actor, ids = deps.clock.now(), call.user_id, deps.settings.coordinator_user_ids
-    try:
-        with deps.sessions.begin() as session:
-            if not words:
-                page = skill_catalogue.catalogue_page(session, actor=actor, coordinators=ids)
-                call.ack(**build_catalogue(page))
-                return
-            require_coordinator(actor, ids)
-            names = _two_names(words[1:], CATALOGUE_VERBS.get(verb, ""))
-            if names is None:
-                call.ack(text=f"I didn't understand that.\n{CATALOGUE_USAGE}")
-                return
-            first, second = names
-            if verb == "rename":
-                change = skill_catalogue.rename_skill(
-                    session, actor=actor, coordinators=ids, skill=first, new_name=second, now=now
-                )
-            elif verb == "merge":
-                change = skill_catalogue.merge_skills(
-                    session, actor=actor, coordinators=ids, source=first, target=second, now=now
-                )
-            elif verb == "synonym":
-                change = skill_catalogue.add_synonym(
-                    session, actor=actor, coordinators=ids, synonym=first, skill=second, now=now
-                )
-            else:
-                change = skill_catalogue.set_group(
-                    session, actor=actor, coordinators=ids, skill=first, group=second, now=now
-                )
-    except DomainError as error:
-        call.ack(text=refusal(error))
+    if not words:
+        page = after_ack(
+            deps,
+            call,
+            lambda session: skill_catalogue.catalogue_page(session, actor=actor, coordinators=ids),
+        )
+        if page is not None:
+            call.respond(**build_catalogue(page), response_type="ephemeral")
         return
-    call.ack(**build_catalogue_change(change))
+    if names is None:
+        try:
+            require_coordinator(actor, ids)  # others hear only the refusal
+        except DomainError as error:
+            call.respond(text=refusal(error), response_type="ephemeral")
+            return
+        usage = f"I didn't understand that.\n{CATALOGUE_USAGE}"
+        call.respond(text=usage, response_type="ephemeral")
+        return
+    first, second = names
+
+    def change(session: Session) -> skill_catalogue.CatalogueChange:
+        if verb == "rename":
+            return skill_catalogue.rename_skill(
+                session, actor=actor, coordinators=ids, skill=first, new_name=second, now=now
+            )
+        if verb == "merge":
+            return skill_catalogue.merge_skills(
+                session, actor=actor, coordinators=ids, source=first, target=second, now=now
+            )
+        if verb == "synonym":
+            return skill_catalogue.add_synonym(
+                session, actor=actor, coordinators=ids, synonym=first, skill=second, now=now
+            )
+        return skill_catalogue.set_group(
+            session, actor=actor, coordinators=ids, skill=first, group=second, now=now
+        )
+
+    made = after_ack(deps, call, change)
+    if made is not None:
+        call.respond(**build_catalogue_change(made), response_type="ephemeral")
 
 
 def _two_names(words: list[str], joiner: str) -> tuple[str, str] | None:
