@@ -86,7 +86,10 @@ def seed(sessions: SessionFactory, mentors: int = MENTORS) -> int:
                 tz=ZONES[i % len(ZONES)], now=NOW,
             )  # fmt: skip
             form = ProfileForm(
-                skills=[SKILLS[i % 12], SKILLS[(i * 5 + 1) % 12], SKILLS[(i * 7 + 2) % 12]],
+                skills=[
+                    f"{SKILLS[i % 12]} 5", f"{SKILLS[(i * 5 + 1) % 12]} 4",
+                    f"{SKILLS[(i * 7 + 2) % 12]} 3",
+                ],
                 bio=f"Mentor {i}: happy to help you grow.",
                 meeting_link=f"https://meet.example.com/m{i}",
                 session_minutes=30, weekly_capacity=5, coc_accepted=True,

@@ -152,7 +152,7 @@ def seed(engine: Engine, fake: FakeSlack, people: People, starts: datetime) -> i
                 session, slack_id=slack_id, real_name=user.real_name, tz=user.tz, now=now
             )
             form = ProfileForm(
-                skills=[SKILLS[i % len(SKILLS)], SKILLS[(i * 3 + 1) % len(SKILLS)]],
+                skills=[f"{SKILLS[i % len(SKILLS)]} 5", f"{SKILLS[(i * 3 + 1) % len(SKILLS)]} 4"],
                 bio=f"{user.real_name}: happy to help you grow.",
                 meeting_link=f"https://meet.example.com/{slack_id.lower()}",
                 session_minutes=30, weekly_capacity=40, coc_accepted=True,

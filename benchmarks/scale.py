@@ -12,7 +12,8 @@ listener executor is idle: the results reached the simulated Slack):
 `/mentor find` with a common skill (Python, ~30% of mentors) and a rare one (COBOL, ~0.5%),
 the Book click and the booking submit (view_submission of the Book modal), the mentor's
 Approve click, Home for a busy mentor and a busy mentee (app_home_opened), and the program
-stats (`/mentor admin stats 30d`, the digest's figures). Then `/mentor find python` complete
+stats (`/mentor admin stats 30d`, the digest's figures), the skills catalogue with its mentor and
+unmet-search counts (`/mentor admin skills`). Then `/mentor find python` complete
 at 1,000 mentors against 10,000 (growth), and the peak memory (VmHWM) of a real
 `mentor-bot serve` process on the full data set after it served a few of these requests.
 
@@ -140,6 +141,8 @@ def run_bot(path: Path, spec: Spec, count: int, warmup: int, *, full: bool) -> d
             row("Home, busy mentee", lambda n: driver.user(BUSY_MENTEE).open_home())
             row("/mentor admin stats 30d",
                 lambda n: driver.user(COORDINATOR).command("admin stats 30d"))  # fmt: skip
+            row("/mentor admin skills",
+                lambda n: driver.user(COORDINATOR).command("admin skills"))  # fmt: skip
         if fake.problems:
             raise SystemExit("the simulator saw problems: " + "; ".join(fake.problems[:3]))
         if not any(COMMON_SKILL in str(s.blocks) for s in fake.seen_by(asker)):

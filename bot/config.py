@@ -38,6 +38,8 @@ DEFAULTS: dict[str, str] = {
     "AVAILABILITY_HORIZON_WEEKS": "8",
     "MAX_OPEN_REQUESTS": "3",
     "PUBLIC_URL": "",
+    "MENTOR_MIN_LEVEL": "",
+    "MENTOR_ELIGIBILITY_SKILLS": "",
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 APPROVAL_MODES = ("open", "coordinator")
@@ -76,6 +78,10 @@ class Settings:
     max_open_requests: int
     # Where people's calendar apps reach `GET /calendar/<token>.ics`; see `feed_base_url`.
     public_url: str | None = None
+    # Who may mentor (issue 15): at least one skill at this SFIA level (1-7; None: no rule),
+    # among these skills or skill groups (empty: any skill).
+    mentor_min_level: int | None = None
+    mentor_eligibility_skills: tuple[str, ...] = ()
 
     @property
     def feed_base_url(self) -> str:
@@ -138,7 +144,19 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         max_open_requests=_whole_number(get("MAX_OPEN_REQUESTS"), "MAX_OPEN_REQUESTS", 1, 20),
         public_url=_public_url(get("PUBLIC_URL")),
+        mentor_min_level=(
+            _whole_number(get("MENTOR_MIN_LEVEL"), "MENTOR_MIN_LEVEL", 1, 7)
+            if get("MENTOR_MIN_LEVEL")
+            else None
+        ),
+        mentor_eligibility_skills=_names(get("MENTOR_ELIGIBILITY_SKILLS")),
     )
+    if settings.mentor_eligibility_skills and settings.mentor_min_level is None:
+        raise ConfigError(
+            "MENTOR_MIN_LEVEL",
+            "is missing: MENTOR_ELIGIBILITY_SKILLS names the skills whose level counts, "
+            "MENTOR_MIN_LEVEL (1-7) says the level",
+        )
     if settings.mentor_approval == "coordinator" and not settings.coordinator_channel:
         raise ConfigError(
             "COORDINATOR_CHANNEL",
@@ -214,6 +232,13 @@ def _channel(value: str) -> str | None:
             f"is malformed: expected a channel ID such as C0123ABCD, got {value!r}",
         )
     return value
+
+
+def _names(value: str) -> tuple[str, ...]:
+    """Comma-separated names, blanks dropped, each once (whether they exist is checked against
+    the catalogue at start-up, once the database is reachable)."""
+    names = (" ".join(part.split()) for part in value.split(","))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _user_ids(value: str) -> frozenset[str]:

@@ -117,7 +117,7 @@ def a_mentor_joins(story: Story) -> None:
     story.chapter("Chapter 2. Ada becomes a mentor and opens her calendar")
     ada = story.act(ADA, "types `/mentor signup` and fills in the form")
     ada.command("signup")
-    ada.fill("Skills you can mentor in", "Python, leadership, k8s")
+    ada.fill("Skills you can mentor in", "Python 5, leadership 4, k8s 4")
     ada.fill(
         "Short bio", "Staff engineer. I help new developers find their feet and grow into leads."
     )

@@ -13,6 +13,7 @@ class Action(StrEnum):
     """action_id values of interactive elements."""
 
     OPEN_SIGNUP = "mentor_signup_open"
+    CONFIRM_LEVELS = "mentor_confirm_levels"  # Home's banner: opens the profile to check levels
     OPEN_AVAILABILITY = "availability_open"
     PAUSE = "mentor_pause"
     RESUME = "mentor_resume"
@@ -135,6 +136,8 @@ class BlockId(StrEnum):
 
     SKILLS = "skills"
     NEW_SKILLS = "new_skills"
+    MENTOR_HELP = "mentor_help_kinds"
+    MENTOR_LANGUAGES = "mentor_languages"
     BIO = "bio"
     LINK = "link"
     LENGTH = "length"

@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.jobs import run_due_pass
 from bot.scheduler import start_scheduler
 from bot.server import feed_reader, make_server
+from bot.services.eligibility import unknown_names
 from bot.slack.client import make_web_client
 from bot.slack.coordinator_channel import warn_if_readable_by_others
 from store.db import make_engine, make_session_factory
@@ -48,6 +49,24 @@ def run_due_once(settings: Settings) -> int:
     return 0
 
 
+def eligibility_warning(deps: Deps) -> str | None:
+    """One line when MENTOR_ELIGIBILITY_SKILLS names what the catalogue does not know.
+
+    A warning, not a refusal to start: coordinators may create the skill or group later with
+    `/mentor admin skills`, and until then that name simply qualifies nobody.
+    """
+    with deps.sessions.begin() as session:
+        unknown = unknown_names(session, deps.mentor_rule)
+    if not unknown:
+        return None
+    names = ", ".join(f"“{name}”" for name in unknown)
+    return (
+        f"MENTOR_ELIGIBILITY_SKILLS names {names}: neither a skill nor a skill group in the "
+        "catalogue, so no sign-up qualifies through it until a coordinator adds it "
+        "(`/mentor admin skills`)."
+    )
+
+
 def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
     """Migrate, then serve Slack until stopped (SIGINT or SIGTERM)."""
     engine = make_engine(settings.database_url)
@@ -63,6 +82,8 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
         print(f"mentor-bot: Slack refused the bot token: {exc}", file=sys.stderr)
         return 1
     warn_if_readable_by_others(client, settings.coordinator_channel, settings.coordinator_user_ids)
+    if warning := eligibility_warning(deps):
+        log.warning(warning)
     timer = start_scheduler(deps, client) if scheduler else None
     try:
         if settings.socket_mode:

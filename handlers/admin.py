@@ -1,4 +1,4 @@
-"""Coordinators' commands: `/mentor admin stats|health|report|digest|export|mentors`.
+"""Coordinators' commands: `/mentor admin stats|health|report|digest|export|mentors|skills`.
 
 Who may run them, and the audit entry for each, are the services' business
 (bot/services/coordinators.py and roster.py): a refusal carries the one text for everyone.
@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from bot.blocks.digest import build_digest_message
 from bot.blocks.health import build_health
 from bot.blocks.roster import build_roster
+from bot.blocks.skill_catalogue import CATALOGUE_USAGE, build_catalogue, build_catalogue_change
 from bot.blocks.sponsor_pdf import report_summary, sponsor_pdf
 from bot.deps import Deps
 from bot.ids import COMMAND
-from bot.services import coordinators
+from bot.services import coordinators, skill_catalogue
 from bot.services import health as health_service
 from bot.services.coordinators import UnknownPeriod, require_coordinator
 from bot.services.errors import DomainError
@@ -40,7 +41,8 @@ USAGE = (
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
-    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors."
+    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors;\n"
+    f"• `{COMMAND} admin skills`: the skills catalogue: rename, merge, synonyms and groups."
 )
 
 
@@ -192,6 +194,72 @@ def mentors(call: Invocation) -> None:
     call.ack(**build_roster(page))
 
 
+# `skills <verb> A <joiner> B`: the word between the two names, for each verb.
+CATALOGUE_VERBS = {"rename": "to", "merge": "into", "synonym": "for", "group": "in"}
+
+
+def skills(call: Invocation) -> None:
+    """`/mentor admin skills [rename|merge|synonym|group ...]`: acked at once (the counts read
+    every mentor's skills; a merge moves them), then one service call and its answer."""
+    deps = wiring_of(call.context).deps
+    call.ack()
+    words = call.args[1:]
+    verb = words[0].lower() if words else ""
+    names = _two_names(words[1:], CATALOGUE_VERBS.get(verb, ""))
+    now, actor, ids = deps.clock.now(), call.user_id, deps.settings.coordinator_user_ids
+    if not words:
+        page = after_ack(
+            deps,
+            call,
+            lambda session: skill_catalogue.catalogue_page(session, actor=actor, coordinators=ids),
+        )
+        if page is not None:
+            call.respond(**build_catalogue(page), response_type="ephemeral")
+        return
+    if names is None:
+        try:
+            require_coordinator(actor, ids)  # others hear only the refusal
+        except DomainError as error:
+            call.respond(text=refusal(error), response_type="ephemeral")
+            return
+        usage = f"I didn't understand that.\n{CATALOGUE_USAGE}"
+        call.respond(text=usage, response_type="ephemeral")
+        return
+    first, second = names
+
+    def change(session: Session) -> skill_catalogue.CatalogueChange:
+        if verb == "rename":
+            return skill_catalogue.rename_skill(
+                session, actor=actor, coordinators=ids, skill=first, new_name=second, now=now
+            )
+        if verb == "merge":
+            return skill_catalogue.merge_skills(
+                session, actor=actor, coordinators=ids, source=first, target=second, now=now
+            )
+        if verb == "synonym":
+            return skill_catalogue.add_synonym(
+                session, actor=actor, coordinators=ids, synonym=first, skill=second, now=now
+            )
+        return skill_catalogue.set_group(
+            session, actor=actor, coordinators=ids, skill=first, group=second, now=now
+        )
+
+    made = after_ack(deps, call, change)
+    if made is not None:
+        call.respond(**build_catalogue_change(made), response_type="ephemeral")
+
+
+def _two_names(words: list[str], joiner: str) -> tuple[str, str] | None:
+    """("K8s", "Kubernetes") from "K8s into Kubernetes"; None without the joining word or a
+    name on either side. The last joining word counts, so a name may contain it."""
+    lowered = [word.lower() for word in words]
+    if not joiner or joiner not in lowered:
+        return None
+    at = len(lowered) - 1 - lowered[::-1].index(joiner)
+    first, second = " ".join(words[:at]), " ".join(words[at + 1 :])
+    return (first, second) if first and second else None
+
+
 def usage(call: Invocation) -> None:
     try:
         require_coordinator(
@@ -246,6 +314,7 @@ ROUTES: dict[str, Subcommand] = {
     "digest": digest,
     "export": export,
     "mentors": mentors,
+    "skills": skills,
 }
 
 
@@ -257,8 +326,8 @@ def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,
-        "admin stats|health|report|digest|export|mentors",
-        "coordinators: figures, digest, CSV export, mentors",
+        "admin stats|health|report|digest|export|mentors|skills",
+        "coordinators: figures, health, reports, digest, CSV export, mentors, skills",
     )
 
 

@@ -25,7 +25,9 @@ class HomePublisher:
     def publish(self, client: WebClient, user_id: str) -> None:
         person = person_for(self.deps, client, user_id)
         with self.deps.sessions.begin() as session:
-            data = home_data(session, slack_id=user_id, now=self.deps.clock.now())
+            data = home_data(
+                session, slack_id=user_id, now=self.deps.clock.now(), rule=self.deps.mentor_rule
+            )
         view = build_home(
             name=person.real_name,
             tz=person.tz,
@@ -37,6 +39,7 @@ class HomePublisher:
             viewer=user_id,
             mentorships=data.mentorships,
             feedback=data.feedback,
+            mentor_rule=data.mentor_rule,
         )
         client.views_publish(user_id=user_id, view=view)
 

@@ -51,6 +51,8 @@ FIELD_BLOCKS = {
     "capacity": BlockId.CAPACITY,
     "mentee_limit": BlockId.MENTEE_LIMIT,
     "coc": BlockId.COC,
+    "help_kinds": BlockId.MENTOR_HELP,
+    "languages": BlockId.MENTOR_LANGUAGES,
 }
 
 
@@ -139,10 +141,7 @@ def on_profile_submitted(
     user_id = clicking_user(body)
     values = form_values(view)
     form = ProfileForm(
-        skills=[
-            *choices(values, BlockId.SKILLS),
-            *split_skills(text(values, BlockId.NEW_SKILLS)),
-        ],
+        skills=split_skills(text(values, BlockId.NEW_SKILLS)),
         bio=text(values, BlockId.BIO),
         meeting_link=text(values, BlockId.LINK),
         meeting_kind=text(values, BlockId.MEETING_KIND) or MeetingKind.VIDEO,
@@ -151,6 +150,8 @@ def on_profile_submitted(
         weekly_capacity=whole_number(values, BlockId.CAPACITY),
         mentee_limit=whole_number(values, BlockId.MENTEE_LIMIT),
         coc_accepted=COC_AGREE in choices(values, BlockId.COC),
+        help_kinds=tuple(choices(values, BlockId.MENTOR_HELP)),
+        languages=tuple(choices(values, BlockId.MENTOR_LANGUAGES)),
     )
     person = person_for(deps, client, user_id)
     saved = submit_or_errors(
@@ -164,6 +165,7 @@ def on_profile_submitted(
             approval=deps.settings.mentor_approval,
             now=deps.clock.now(),
             opened=string(view.get("private_metadata")) or None,
+            rule=deps.mentor_rule,
         ),
         default=BlockId.BIO,
         fields=FIELD_BLOCKS,
@@ -186,6 +188,7 @@ def register(app: App, commands: Subcommands) -> None:
     commands.add("pause", pause, "pause", "hide from search for a while")
     commands.add("resume", resume, "resume", "show up in search again")
     app.action(Action.OPEN_SIGNUP)(on_open_signup)
+    app.action(Action.CONFIRM_LEVELS)(on_open_signup)
     app.action(Action.PAUSE)(on_pause)
     app.action(Action.RESUME)(on_resume)
     app.action(Action.LEAVE)(on_leave)

@@ -279,7 +279,10 @@ def plausible_state(world: World) -> st.SearchStrategy[dict[str, Any]]:
     small = st.integers(0, 60).map(str)
     fields: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         BlockId.SKILLS: _ticked(st.sampled_from(["1", "2", "3", "99"])),
-        BlockId.NEW_SKILLS: _typed(prose),
+        BlockId.NEW_SKILLS: _typed(st.one_of(prose, st.sampled_from(
+            ["python 5, rust 3", "Python 9", "go 0, k8s: 4", "Kubernets! 4", "sql (2)"]))),
+        BlockId.MENTOR_HELP: _ticked(st.sampled_from(["career", "technical", "nope"])),
+        BlockId.MENTOR_LANGUAGES: _ticked(st.sampled_from(["en", "de", "xx"])),
         BlockId.BIO: _typed(prose),
         BlockId.LINK: _typed(prose),
         BlockId.LENGTH: _picked(st.sampled_from(["30", "45", "60", "7"])),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.blocks.followup import STARS
 from bot.sandbox import Sandbox
+from bot.services.skills import parse_levelled
 from bot.simulator.render import render_blocks
 from store.models import Booking, MentorProfile, Slot, User
 from tests.conftest import ADA, BEN, CHITRA, DAN
@@ -37,13 +38,11 @@ def sign_up(
     skills: str = "python, Leadership, k8s",
     bio: str = "Staff engineer; I love helping people grow into leads.",
 ) -> None:
-    """Fill and submit the sign-up modal as a careful mentor would."""
+    """Fill and submit the sign-up modal as a careful mentor would: a skill without a level
+    gets 4 (Enable), as if they typed "python 4"."""
     person = box.user(user_id)
     person.command("signup")
-    person.fill(
-        "Add other skills" if _has_skill_picker(box, user_id) else "Skills you can mentor in",
-        skills,
-    )
+    person.fill("Skills you can mentor in", with_levels(skills))
     person.fill("Short bio", bio)
     person.fill("Meeting link", "https://meet.example.com/ada")
     person.fill("Session length", "30 minutes")
@@ -53,9 +52,10 @@ def sign_up(
     assert reply.errors == {}, reply.errors
 
 
-def _has_skill_picker(box: Sandbox, user_id: str) -> bool:
-    modal = box.fake.modal(user_id)
-    return modal is not None and any(b.get("block_id") == "skills" for b in modal["blocks"])
+def with_levels(skills: str, level: int = 4) -> str:
+    """ "python, Leadership 5" -> "python 4, Leadership 5": every skill with a level."""
+    parts = [part.strip() for part in skills.split(",") if part.strip()]
+    return ", ".join(p if parse_levelled(p).level is not None else f"{p} {level}" for p in parts)
 
 
 def profile_of(box: Sandbox, slack_id: str) -> MentorProfile | None:

@@ -128,3 +128,22 @@ def test_env_example_documents_every_setting() -> None:
         if default:
             assert example[name] == default, f".env.example shows the wrong default for {name}"
     load_settings(example)
+
+
+def test_the_mentor_rule_is_parsed_and_checked() -> None:
+    """No rule by default; a level with names (tidied, each once); a level outside 1-7, or
+    names without a level, is one clear error."""
+    assert load_settings({}).mentor_min_level is None
+    ruled = load_settings(
+        {"MENTOR_MIN_LEVEL": "4", "MENTOR_ELIGIBILITY_SKILLS": " Python ,Cloud  ops,, Python"}
+    )
+    assert (ruled.mentor_min_level, ruled.mentor_eligibility_skills) == (4, ("Python", "Cloud ops"))
+    for value in ("9", "0", "four"):
+        with pytest.raises(ConfigError) as refused:
+            load_settings({"MENTOR_MIN_LEVEL": value})
+        assert refused.value.name == "MENTOR_MIN_LEVEL"
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"MENTOR_ELIGIBILITY_SKILLS": "Python"})
+    assert refused.value.name == "MENTOR_MIN_LEVEL" and "MENTOR_ELIGIBILITY_SKILLS" in str(
+        refused.value
+    )

@@ -30,7 +30,7 @@ def sign_up_in_person(box: Sandbox, *, place: str = OFFICE) -> dict[str, str]:
     """Ada signs up to meet in person, with no video link; the form's field errors."""
     ada = box.user(ADA)
     ada.command("signup")
-    ada.fill("Skills you can mentor in", "python, Leadership")
+    ada.fill("Skills you can mentor in", "python 4, Leadership 4")
     ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
     ada.fill("How you meet", "In person")
     if place:
@@ -64,7 +64,7 @@ def test_an_in_person_mentor_needs_a_place_not_a_link(box: Sandbox) -> None:
 def test_a_video_mentor_still_needs_a_link(box: Sandbox) -> None:
     ada = box.user(ADA)
     ada.command("signup")
-    ada.fill("Skills you can mentor in", "python")
+    ada.fill("Skills you can mentor in", "python 4")
     ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
     ada.fill("Session length", "30 minutes")
     ada.fill("Sessions per week, at most", "3")

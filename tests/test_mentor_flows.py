@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from bot.runtime import eligibility_warning
 from bot.sandbox import Sandbox, sandbox
 from bot.simulator.render import render_blocks, render_view
-from store.models import Skill
+from store.models import MentorProfile, MentorSkill, Skill, User
 from tests.conftest import ADA, BEN, CHITRA, START, make_fake_slack
 from tests.steps import profile_of, sign_up
 
@@ -31,7 +32,7 @@ def test_sign_up_makes_an_active_mentor(box: Sandbox) -> None:
     shown = render_view(modal, "America/New_York")
     assert "Become a mentor" in shown and "America/New_York" in shown
     assert "Confidentiality" in shown and "camera on" in shown
-    ada.fill("Skills you can mentor in", "python, Leadership, k8s, PYTHON ")
+    ada.fill("Skills you can mentor in", "python 5, Leadership 3, k8s: 4, PYTHON 2")
     ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
     ada.fill("Meeting link", "https://meet.example.com/ada")
     ada.fill("Code of conduct", True)
@@ -70,7 +71,7 @@ def test_overlong_skill_and_bio_are_refused(box: Sandbox) -> None:
     """A 41-character skill and a 601-character bio are refused on their own fields."""
     ada = box.user(ADA)
     ada.command("signup")
-    ada.fill("Skills you can mentor in", "x" * 41)
+    ada.fill("Skills you can mentor in", "x" * 41 + " 4")
     ada.fill("Short bio", "b" * 601)
     ada.fill("Meeting link", "https://meet.example.com/ada")
     ada.fill("Code of conduct", True)
@@ -308,3 +309,221 @@ def test_pausing_while_the_edit_form_is_open_still_saves(box: Sandbox) -> None:
     mentor = profile_of(box, ADA)
     assert mentor is not None and mentor.status == "paused"
     assert mentor.bio == "Staff engineer and mentor of new team leads."
+
+
+# --- levels, preferences and who may mentor (issue 15) ------------------------------------------
+
+
+def levels_of(box: Sandbox, slack_id: str) -> dict[str, int]:
+    with box.deps.sessions.begin() as session:
+        rows = session.execute(
+            select(Skill.name, MentorSkill.level)
+            .join(MentorSkill, MentorSkill.skill_id == Skill.id)
+            .join(MentorProfile, MentorProfile.id == MentorSkill.mentor_id)
+            .join(User, User.id == MentorProfile.user_id)
+            .where(User.slack_id == slack_id)
+        )
+        return {name: level for name, level in rows}
+
+
+def test_each_skill_gets_a_level_shown_by_name(box: Sandbox) -> None:
+    """Ada types a level after each skill; her profile and Home show them by name, the form
+    explains the scale, and the first mention of a skill wins."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    shown = render_view(box.fake.modal(ADA), "UTC")  # type: ignore[arg-type]
+    assert "5 Ensure and advise" in shown and "Trusted adviser" in shown
+    ada.fill("Skills you can mentor in", "python 5, Leadership 3, k8s: 4, PYTHON 2")
+    ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
+    ada.fill("Meeting link", "https://meet.example.com/ada")
+    ada.fill("Code of conduct", True)
+    assert ada.submit().errors == {}
+    assert levels_of(box, ADA) == {"Python": 5, "Leadership": 3, "Kubernetes": 4}
+    ada.command("profile")
+    profile = last_text(box, ADA, "ack")
+    assert "Python · 5 Ensure and advise" in profile and "Leadership · 3 Apply" in profile
+    home = render_view(box.fake.home(ADA), "UTC")  # type: ignore[arg-type]
+    assert "Kubernetes · 4 Enable" in home
+    assert "Please check your skill levels" not in home
+    ada.click("Edit profile")
+    edit = box.fake.modal(ADA)
+    assert edit is not None and "Kubernetes 4, Leadership 3, Python 5" in render_view(edit, "UTC")
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("Python 9", "levels go from 1 (Follow) to 7"),
+        ("Python 0, Go 3", "levels go from 1 (Follow) to 7"),
+        ("Python 5, Leadership", "“Leadership” has none"),
+        ("Python -2", "levels go from 1"),
+    ],
+)
+def test_a_missing_or_out_of_range_level_is_a_field_error(
+    box: Sandbox, typed: str, says: str
+) -> None:
+    """A level outside 1-7, or none, is refused on the skills field and nothing is saved."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    ada.fill("Skills you can mentor in", typed)
+    ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
+    ada.fill("Meeting link", "https://meet.example.com/ada")
+    ada.fill("Code of conduct", True)
+    reply = ada.submit()
+    assert set(reply.errors) == {"Skills you can mentor in"}
+    assert says in reply.errors["Skills you can mentor in"]
+    assert profile_of(box, ADA) is None
+    with box.deps.sessions.begin() as session:
+        assert list(session.scalars(select(Skill.name))) == []
+
+
+def test_a_migrated_profile_is_asked_once_to_confirm_its_levels(box: Sandbox) -> None:
+    """Ada's levels came from the old scale: Home asks her to check them; "Confirm my levels"
+    opens her profile with them filled in; saving confirms, and the banner is gone."""
+    sign_up(box, ADA, skills="python 6, Leadership 2")
+    with box.deps.sessions.begin() as session:
+        mentor = session.scalar(select(MentorProfile).join(User).where(User.slack_id == ADA))
+        assert mentor is not None and mentor.levels_confirmed_at is not None
+        mentor.levels_confirmed_at = None
+    box.user(ADA).open_home()
+    home = render_view(box.fake.home(ADA), "UTC")  # type: ignore[arg-type]
+    assert "Please check your skill levels" in home and "Python · 6 Initiate" in home
+    ada = box.user(ADA)
+    ada.click("Confirm my levels")
+    modal = box.fake.modal(ADA)
+    assert modal is not None and "Leadership 2, Python 6" in render_view(modal, "UTC")
+    ada.fill("Skills you can mentor in", "Leadership 3, Python 6")
+    ada.fill("Code of conduct", True)
+    assert ada.submit().errors == {}
+    assert levels_of(box, ADA) == {"Leadership": 3, "Python": 6}
+    assert profile_of(box, ADA).levels_confirmed_at == START  # type: ignore[union-attr]
+    home = render_view(box.fake.home(ADA), "UTC")  # type: ignore[arg-type]
+    assert "Please check your skill levels" not in home
+
+
+def test_mentor_preferences_are_saved_and_shown(box: Sandbox) -> None:
+    """Ada likes career and leadership help, in English and German: saved as codes, shown by
+    name on her profile, and pre-filled when she edits."""
+    ada = box.user(ADA)
+    ada.command("signup")
+    ada.fill("Skills you can mentor in", "Python 5")
+    ada.fill("What you like to help with", ["Career", "Leadership"])
+    ada.fill("Languages you mentor in", ["German", "English"])
+    ada.fill("Short bio", "Staff engineer; I love helping people grow into leads.")
+    ada.fill("Meeting link", "https://meet.example.com/ada")
+    ada.fill("Code of conduct", True)
+    assert ada.submit().errors == {}
+    mentor = profile_of(box, ADA)
+    assert mentor is not None
+    assert (mentor.help_kinds, sorted(mentor.languages)) == (["career", "leadership"], ["de", "en"])
+    ada.command("profile")
+    profile = last_text(box, ADA, "ack")
+    assert "Likes to help with:* Career, Leadership" in profile or (
+        "Likes to help with: Career, Leadership" in profile
+    )
+    assert "German" in profile and "English" in profile
+    ada.click("Edit profile")
+    assert "German" in render_view(box.fake.modal(ADA), "UTC")  # type: ignore[arg-type]
+
+
+def test_a_near_miss_suggests_the_catalogue_skill(box: Sandbox) -> None:
+    """Ada offers Kubernetes; Chitra types "Kubernets": "Did you mean Kubernetes?", nothing
+    saved; she fixes it, or marks a really new skill with "!"."""
+    sign_up(box, ADA, skills="Kubernetes 5")
+    chitra = box.user(CHITRA)
+    chitra.command("signup")
+    chitra.fill("Skills you can mentor in", "Kubernets 4")
+    chitra.fill("Short bio", "Platform engineer; I like untangling clusters with people.")
+    chitra.fill("Meeting link", "https://meet.example.com/chitra")
+    chitra.fill("Code of conduct", True)
+    reply = chitra.submit()
+    assert "Did you mean Kubernetes?" in reply.errors["Skills you can mentor in"]
+    assert profile_of(box, CHITRA) is None
+    chitra.fill("Skills you can mentor in", "Kubernetes 4")
+    assert chitra.submit().errors == {}
+    assert levels_of(box, CHITRA) == {"Kubernetes": 4}
+    sign_up(box, BEN, skills="Kubernets! 3")
+    assert levels_of(box, BEN) == {"Kubernets": 3}
+
+
+@pytest.fixture
+def ruled(database_url: str) -> Iterator[Sandbox]:
+    """Mentors need a skill at level 4 or above among Python and the Cloud group; Chitra
+    approves each sign-up."""
+    env = {
+        "MENTOR_APPROVAL": "coordinator",
+        "COORDINATOR_CHANNEL": COORDINATION,
+        "COORDINATOR_USER_IDS": CHITRA,
+        "MENTOR_MIN_LEVEL": "4",
+        "MENTOR_ELIGIBILITY_SKILLS": "Python, Cloud",
+    }
+    with sandbox(database_url, now=START, env=env, fake=make_fake_slack()) as running:
+        yield running
+        assert running.fake.problems == []
+
+
+def try_sign_up(box: Sandbox, user_id: str, skills: str) -> dict[str, str]:
+    person = box.user(user_id)
+    person.command("signup")
+    person.fill("Skills you can mentor in", skills)
+    person.fill("Short bio", "Engineer; I like helping colleagues learn what I know.")
+    person.fill("Meeting link", "https://meet.example.com/someone")
+    person.fill("Code of conduct", True)
+    return person.submit().errors
+
+
+def test_sign_up_must_meet_the_eligibility_rule(ruled: Sandbox) -> None:
+    """Home explains the rule; Ben's Python 3 and Leadership 6 do not qualify (said on the
+    field, nothing saved); Ada's Python 5 does, and the coordinator's card shows the levels."""
+    box = ruled
+    box.user(BEN).open_home()
+    home = render_view(box.fake.home(BEN), "UTC")  # type: ignore[arg-type]
+    assert "at least one skill in Python or Cloud at level *4 Enable* or above" in home or (
+        "at least one skill in Python or Cloud at level 4 Enable or above" in home
+    )
+    errors = try_sign_up(box, BEN, "Python 3, Leadership 6")
+    assert errors["Skills you can mentor in"] == (
+        "Mentors here need at least one skill in Python or Cloud at level 4 or above. "
+        "Your highest there is Python 3."
+    )
+    assert profile_of(box, BEN) is None
+    refused = try_sign_up(box, BEN, "Leadership 6")["Skills you can mentor in"]
+    assert "None of your skills is one of those yet" in refused
+    assert profile_of(box, BEN) is None
+    assert try_sign_up(box, ADA, "Python 5, Leadership 2") == {}
+    shown = card(box)
+    assert "Python · 5 Ensure and advise" in shown and "Leadership · 2 Assist" in shown
+    assert "levels are as the mentor claims them" in shown
+    # While pending, an edit below the rule is refused too; once approved, Ada keeps her place.
+    assert try_sign_up(box, ADA, "Python 2") != {}
+    # A mentor already in keeps their place when editing below the rule.
+    box.user(CHITRA).click("Approve", where="message")
+    assert try_sign_up(box, ADA, "Python 3") == {}
+    assert levels_of(box, ADA) == {"Python": 3}
+
+
+def test_a_group_in_the_rule_counts_its_skills(ruled: Sandbox) -> None:
+    """Chitra puts Kubernetes in the Cloud group: Ben's Kubernetes 5 now qualifies him."""
+    box = ruled
+    sign_up(box, ADA, skills="Python 5, Kubernetes 2")
+    assert try_sign_up(box, BEN, "Kubernetes 5") != {}
+    box.user(CHITRA).command("admin skills group Kubernetes in Cloud")
+    assert try_sign_up(box, BEN, "Kubernetes 5") == {}
+
+
+def test_unknown_eligibility_names_give_one_line_at_start_up(ruled: Sandbox) -> None:
+    """Before anyone offers Python and before a Cloud group exists, start-up says so once."""
+    warning = eligibility_warning(ruled.deps)
+    assert warning is not None and "\n" not in warning
+    assert "“Python”, “Cloud”" in warning
+    sign_up(ruled, ADA, skills="Python 5")
+    ruled.user(CHITRA).command("admin skills group Python in Cloud")
+    assert eligibility_warning(ruled.deps) is None
+
+
+def test_no_rule_no_explanation(box: Sandbox) -> None:
+    """A programme that sets nothing: anyone may sign up with any level, Home says no rule."""
+    box.user(BEN).open_home()
+    assert "To mentor here" not in render_view(box.fake.home(BEN), "UTC")  # type: ignore[arg-type]
+    sign_up(box, BEN, skills="Python 1")
+    assert profile_of(box, BEN) is not None

@@ -47,7 +47,7 @@ def test_roster_lists_mentors_with_status_and_load(program: Sandbox) -> None:
     listing = shown(program, CHITRA)
     assert "Mentors" in listing and "1 pending · 0 active · 0 paused" in listing
     assert "@Ada Lovelace · :hourglass: Waiting for approval" in listing
-    assert "Kubernetes, Leadership, Python" in listing
+    assert "Kubernetes · 4 Enable, Leadership · 4 Enable, Python · 4 Enable" in listing
     program.user(CHITRA).click("Approve", near=ADA)
     assert status_of(program, ADA) == "active"
     listing = shown(program, CHITRA)

@@ -14,16 +14,21 @@ from bot.services.errors import DomainError
 from bot.services.skills import (
     MAX_SKILL_LENGTH,
     SYNONYMS,
+    Levelled,
     SkillInfo,
     SkillTooLong,
     catalogue,
     closest_skills,
+    did_you_mean,
     ensure_skills,
     normalise,
+    parse_levelled,
+    resolve_keys,
+    skill_lookup,
     split_skills,
 )
 from store.db import SessionFactory
-from store.models import Skill
+from store.models import Skill, SkillSynonym
 from tests.seed import add_mentor
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -233,3 +238,40 @@ def test_closest_skills_suggests_near_misses(sessions: SessionFactory) -> None:
         assert closest_skills(session, "astrophysics") == []
         assert closest_skills(session, "   ") == []
         assert len(closest_skills(session, "script", limit=3)) <= 3
+
+
+# --- levels and the coordinators' synonyms (issue 15) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Python 5", Levelled("Python", 5)),
+        ("Python:5", Levelled("Python", 5)),
+        ("  public   speaking  3 ", Levelled("public speaking", 3)),
+        ("C++ (3)", Levelled("C++", 3)),
+        ("Python 9", Levelled("Python", 9)),  # parsed; out of range is the caller's to refuse
+        ("Python -1", Levelled("Python", -1)),
+        ("python3", Levelled("python3", None)),  # a name ending in a digit is no level
+        ("Web 2.0", Levelled("Web 2.0", None)),
+        ("Leadership", Levelled("Leadership", None)),
+        ("Kubernets! 4", Levelled("Kubernets", 4, new=True)),
+    ],
+)
+def test_a_skill_is_read_with_its_level(typed: str, expected: Levelled) -> None:
+    assert parse_levelled(typed) == expected
+
+
+def test_a_coordinators_synonym_is_honoured_everywhere(sessions: SessionFactory) -> None:
+    """ "kube8" names Kubernetes: ensure_skills creates no row for it and collapses it with
+    Kubernetes; resolve_keys and skill_lookup find it; did_you_mean does not ask about it."""
+    with sessions.begin() as session:
+        (kubernetes,) = ensure_skills(session, ["Kubernetes"])
+        session.add(SkillSynonym(key="kube8", skill_id=kubernetes.id))
+    with sessions.begin() as session:
+        assert ensure_skills(session, ["kube8", "Kubernetes", "Go"])[0] == kubernetes
+        assert len(ensure_skills(session, ["kube8", "kubernetes"])) == 1
+        assert skill_rows(session) == 2
+        assert resolve_keys(session, ["kube8", "nope"]) == {"kube8": kubernetes}
+        assert skill_lookup(session)["kube8"] == kubernetes
+        assert did_you_mean(session, ["kube8", "Kubernets", "Java"]) == {"Kubernets": kubernetes}

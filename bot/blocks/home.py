@@ -19,11 +19,18 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.mentorships import home_mentorships
-from bot.blocks.profile import STATUS_LABELS, mentor_buttons
+from bot.blocks.profile import (
+    STATUS_LABELS,
+    levels_banner,
+    mentor_buttons,
+    rule_explained,
+    skills_line,
+)
 from bot.blocks.sessions import session_blocks
 from bot.ids import COMMAND, Action
 from bot.services.availability import SlotView
 from bot.services.bookings import MySessions
+from bot.services.eligibility import ResolvedRule
 from bot.services.mentors import MentorView
 from bot.services.mentorship_cards import MentorshipCard
 from bot.services.mentorship_closing import MentorFeedback
@@ -46,6 +53,7 @@ def build_home(
     viewer: str = "",
     mentorships: Sequence[MentorshipCard] = (),
     feedback: Sequence[MentorFeedback] = (),
+    mentor_rule: ResolvedRule | None = None,
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -61,6 +69,8 @@ def build_home(
         blocks.append(actions(find))
     else:
         blocks.append(actions(find, button("Become a mentor", Action.OPEN_SIGNUP)))
+        if mentor_rule is not None:
+            blocks.append(context(rule_explained(mentor_rule)))
     listed = session_blocks(sessions, viewer, limit=SESSIONS_SHOWN) if sessions else []
     if listed:
         blocks += [divider(), header("Your sessions"), *listed]
@@ -80,10 +90,11 @@ def build_home(
 
 
 def _mentor_section(mentor: MentorView, free_slots: Sequence[SlotView]) -> list[Block]:
-    skills = ", ".join(escape(s) for s in mentor.skills)
+    skills = skills_line(mentor)
     blocks: list[Block] = [
         divider(),
         header("Your mentoring"),
+        *levels_banner(mentor),
         section(
             f"{STATUS_LABELS.get(mentor.status, mentor.status)}\n"
             f"*Skills:* {skills}\n"

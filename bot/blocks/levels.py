@@ -39,6 +39,16 @@ def level_label(level: int) -> str:
     return f"{level} {LEVEL_NAMES[level]}"
 
 
+def skill_with_level(name: str, level: int) -> str:
+    """ "Python · 5 Ensure and advise": how a profile lists a skill."""
+    return f"{name} · {level_label(level)}" if level in LEVEL_NAMES else name
+
+
+def level_scale() -> str:
+    """The whole scale, one level a line with its hint: shown under a field asking for levels."""
+    return "\n".join(f"*{level_label(level)}*: {hint}" for level, hint in LEVEL_HINTS.items())
+
+
 def level_options() -> list[dict[str, Any]]:
     """The seven levels as select options, each with its hint as the description."""
     return [

@@ -26,9 +26,17 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.levels import level_label, level_scale, skill_with_level
 from bot.blocks.places import MEETING_KINDS, where_line
+from bot.blocks.preferences import (
+    help_kind_options,
+    help_kinds_line,
+    language_options,
+    languages_line,
+)
 from bot.ids import Action, Callback
 from bot.ids import BlockId as B
+from bot.services.eligibility import ResolvedRule, where
 from bot.services.mentors import (
     BIO_MAX,
     CAPACITY_MAX,
@@ -68,33 +76,42 @@ def build_profile_modal(
     `token` (private_metadata) says what the form was opened on, so a submit after the profile
     changed elsewhere is refused rather than overwriting it.
     """
-    picked = current.skills if current else ()
-    options = [(name, name) for name in sorted({*catalogue, *picked}, key=str.casefold)][:100]
+    typed = ", ".join(f"{name} {level}" for name, level in current.levels) if current else ""
+    offered = [name for name in catalogue if name not in (current.skills if current else ())]
     blocks: list[Block] = [
         section(
             "Share what you know with colleagues who want to learn it. "
             f"Your time zone comes from Slack: *{escape(tz)}*."
-        )
-    ]
-    if options:
-        blocks.append(
-            multi_select(
-                B.SKILLS,
-                "Skills you can mentor in",
-                options,
-                initial=picked,
-                placeholder="Pick skills",
-                optional=True,
-            )
-        )
-    blocks += [
+        ),
         text_input(
             B.NEW_SKILLS,
-            "Add other skills" if options else "Skills you can mentor in",
-            placeholder="e.g. Python, public speaking, GraphQL",
-            hint="Separate skills with commas.",
-            optional=bool(options),
+            "Skills you can mentor in",
+            initial=typed,
+            placeholder="e.g. Python 5, Public speaking 3",
+            hint="Each skill, then your level in it from 1 to 7 (the scale below). Separate "
+            "skills with commas.",
             max_length=400,
+        ),
+        context(f"*Levels*\n{level_scale()}"),
+    ]
+    if offered:
+        blocks.append(context(f"Skills others offer: {escape(', '.join(offered[:30]))}"))
+    blocks += [
+        multi_select(
+            B.MENTOR_HELP,
+            "What you like to help with",
+            help_kind_options(),
+            initial=[kind.value for kind in current.help_kinds] if current else (),
+            placeholder="Pick any",
+            optional=True,
+        ),
+        multi_select(
+            B.MENTOR_LANGUAGES,
+            "Languages you mentor in",
+            language_options(),
+            initial=current.languages if current else (),
+            placeholder="Pick languages",
+            optional=True,
         ),
         text_input(
             B.BIO,
@@ -158,15 +175,54 @@ def build_profile_modal(
     return modal(Callback.PROFILE, title, blocks, submit="Save", private_metadata=token)
 
 
+def skills_line(mentor: MentorView) -> str:
+    """The mentor's skills with their levels by name: "Python · 5 Ensure and advise, ..."."""
+    return ", ".join(escape(skill_with_level(name, level)) for name, level in mentor.levels)
+
+
+def preferences_lines(mentor: MentorView) -> str:
+    """What they like to help with and their languages, a line each when given."""
+    lines = []
+    if mentor.help_kinds:
+        lines.append(f"*Likes to help with:* {help_kinds_line(mentor.help_kinds)}\n")
+    if mentor.languages:
+        lines.append(f"*Languages:* {languages_line(mentor.languages)}\n")
+    return "".join(lines)
+
+
 def profile_summary(mentor: MentorView) -> str:
-    skills = ", ".join(escape(s) for s in mentor.skills)
     return (
         f"*{escape(mentor.name)}*  ·  {STATUS_LABELS.get(mentor.status, mentor.status)}\n"
-        f"*Skills:* {skills}\n"
+        f"*Skills:* {skills_line(mentor)}\n"
+        f"{preferences_lines(mentor)}"
         f"*Sessions:* {mentor.session_minutes} minutes, up to {mentor.weekly_capacity} a week\n"
         f"*Mentorships:* {mentorship_capacity(mentor.mentee_limit)}\n"
         f"{where_line(mentor.meeting_kind, mentor.meeting_place, mentor.meeting_link)}\n"
         f"{escape(mentor.bio)}"
+    )
+
+
+def levels_banner(mentor: MentorView) -> list[Block]:
+    """Asks a mentor whose levels were carried over from the old scale to check them, once:
+    saving the profile (or confirming) records they did, and the banner goes."""
+    if mentor.levels_confirmed:
+        return []
+    return [
+        section(
+            ":straight_ruler: *Please check your skill levels.* Skills now have levels from 1 "
+            f"to 7; we set yours from your old ones: {skills_line(mentor)}. Open your profile, "
+            "adjust them if needed and save.",
+            accessory=button("Confirm my levels", Action.CONFIRM_LEVELS, style="primary"),
+        )
+    ]
+
+
+def rule_explained(rule: ResolvedRule) -> str:
+    """Home's "Become a mentor", for someone not a mentor yet: who may sign up here."""
+    return (
+        f":straight_ruler: To mentor here you need at least one skill{where(rule)} at level "
+        f"*{level_label(rule.min_level)}* or above. You give each skill its level when you "
+        "sign up."
     )
 
 
@@ -230,7 +286,11 @@ def build_profile_message(mentor: MentorView | None) -> dict[str, Any]:
                 actions(button("Become a mentor", Action.OPEN_SIGNUP, style="primary")),
             ],
         )
-    blocks = [header("Your mentor profile"), section(profile_summary(mentor))]
+    blocks = [
+        header("Your mentor profile"),
+        *levels_banner(mentor),
+        section(profile_summary(mentor)),
+    ]
     blocks += mentorships_continue(mentor)
     if mentor.status == MentorStatus.REJECTED and mentor.rejection_reason:
         blocks.append(context(f"Coordinator's note: {escape(mentor.rejection_reason)}"))
@@ -275,6 +335,10 @@ def build_approval_request(mentor: MentorView) -> dict[str, Any]:
         [
             section(f":wave: <@{mentor.slack_id}> wants to become a mentor."),
             section(profile_summary(mentor)),
+            context(
+                ":mag: The levels are as the mentor claims them: check they fit what you know "
+                "of their work before approving."
+            ),
             actions(
                 button("Approve", Action.APPROVE_MENTOR, value, style="primary"),
                 button("Reject", Action.REJECT_MENTOR, value, style="danger"),

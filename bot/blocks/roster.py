@@ -17,6 +17,7 @@ from bot.blocks.kit import (
     message,
     section,
 )
+from bot.blocks.levels import skill_with_level
 from bot.ids import COMMAND, Action, Callback
 from bot.ids import BlockId as B
 from bot.services.mentors import MentorChange, MentorOutcome
@@ -46,7 +47,9 @@ def page_value(filter: str, offset: int) -> str:
 
 
 def _describe(entry: RosterEntry) -> str:
-    skills = ", ".join(entry.skills) or "no skills listed"
+    skills = (
+        ", ".join(skill_with_level(n, level) for n, level in entry.levels) or "no skills listed"
+    )
     load = f"{entry.sessions_next_7_days} of {entry.weekly_capacity} sessions in the next 7 days"
     if entry.at_capacity:
         load += " (full)"

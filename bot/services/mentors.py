@@ -19,10 +19,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.services.availability import recut_free_slots
 from bot.services.coordinators import authorize, require_coordinator
+from bot.services.eligibility import MentorRule, refusal, resolve
 from bot.services.errors import DomainError, FieldErrors
+from bot.services.languages import LANGUAGES
 from bot.services.people import lock_live_people
 from bot.services.places import check_place
-from bot.services.skills import MAX_SKILL_LENGTH, catalogue, ensure_skills, normalise
+from bot.services.skills import (
+    LEVELS,
+    MAX_SKILL_LENGTH,
+    NEW_SKILL_MARK,
+    Levelled,
+    SkillInfo,
+    catalogue,
+    did_you_mean,
+    ensure_each,
+    normalise,
+    parse_levelled,
+)
 from store.models import (
     MENTOR_STATUSES,
     SESSION_LENGTHS,
@@ -31,7 +44,7 @@ from store.models import (
     MentorSkill,
     User,
 )
-from store.statuses import MeetingKind, MemberStatus, MentorStatus, Pauser, SkillLevel
+from store.statuses import HelpKind, MeetingKind, MemberStatus, MentorStatus, Pauser
 
 BIO_MIN, BIO_MAX = 20, 600
 MAX_SKILLS = 10
@@ -64,6 +77,10 @@ class MentorView:
     paused_at: datetime | None = None
     pause_reason: str | None = None
     active_mentorships: int = 0  # told on pausing or leaving: these carry on
+    levels: tuple[tuple[str, int], ...] = ()  # (skill name, SFIA level), in the order of skills
+    levels_confirmed: bool = True  # False: migrated from the old scale, asked once to confirm
+    help_kinds: tuple[HelpKind, ...] = ()  # what they like to help with
+    languages: tuple[str, ...] = ()  # the language codes they mentor in
 
     @property
     def paused_by_coordinator(self) -> bool:
@@ -92,7 +109,10 @@ class MentorOutcome:
 
 @dataclass(frozen=True)
 class ProfileForm:
-    """What a mentor typed in the sign-up modal, already pulled out of Slack's payload."""
+    """What a mentor typed in the sign-up modal, already pulled out of Slack's payload.
+
+    `skills` are the entries of the skills field as typed, each with its level ("Python 5").
+    """
 
     skills: list[str]
     bio: str
@@ -103,6 +123,8 @@ class ProfileForm:
     mentee_limit: int | None = MENTEE_LIMIT_DEFAULT
     meeting_kind: str = MeetingKind.VIDEO
     meeting_place: str = ""
+    help_kinds: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,15 +179,8 @@ def check_profile(form: ProfileForm) -> dict[str, str]:
     """Every problem with the form, keyed by field: "skills", "bio", "link", "length",
     "capacity", "mentee_limit", "coc". Empty when the form can be saved."""
     errors: dict[str, str] = {}
-    skills = [s.strip() for s in form.skills if s.strip()]
-    if not skills:
-        errors["skills"] = "Pick or add at least one skill you can mentor in."
-    elif too_long := [s for s in skills if len(s) > MAX_SKILL_LENGTH]:
-        errors["skills"] = (
-            f"“{too_long[0][:20]}…” is too long for a skill ({MAX_SKILL_LENGTH} max)."
-        )
-    elif len({normalise(s) for s in skills}) > MAX_SKILLS:
-        errors["skills"] = f"Pick at most {MAX_SKILLS} skills: the ones you know best."
+    if problem := check_levelled(levelled(form)):
+        errors["skills"] = problem
     bio = form.bio.strip()
     if len(bio) < BIO_MIN:
         errors["bio"] = f"Tell mentees a little about yourself (at least {BIO_MIN} characters)."
@@ -187,7 +202,70 @@ def check_profile(form: ProfileForm) -> dict[str, str]:
         )
     if not form.coc_accepted:
         errors["coc"] = "Please accept the code of conduct to become a mentor."
+    if not set(form.help_kinds) <= set(HelpKind):
+        errors["help_kinds"] = "Pick what you like to help with from the list."
+    if not set(form.languages) <= set(LANGUAGES):
+        errors["languages"] = "Pick your languages from the list."
     return errors
+
+
+def levelled(form: ProfileForm) -> list[Levelled]:
+    """The skills field's entries, each split into its skill and level."""
+    return [parse_levelled(entry) for entry in form.skills if entry.strip()]
+
+
+def check_levelled(entries: list[Levelled]) -> str:
+    """What is wrong with the skills and their levels, in one sentence; "" when nothing."""
+    if not entries:
+        return "Add at least one skill you can mentor in, with your level: e.g. “Python 4”."
+    if too_long := [e.skill for e in entries if len(e.skill) > MAX_SKILL_LENGTH]:
+        return f"“{too_long[0][:20]}…” is too long for a skill ({MAX_SKILL_LENGTH} max)."
+    if unlevelled := [e.skill for e in entries if e.level is None]:
+        return (
+            f"Give each skill your level from 1 to 7 after it, like “{unlevelled[0]} 4”: "
+            f"“{unlevelled[0]}” has none."
+        )
+    if wrong := [e for e in entries if e.level not in LEVELS]:
+        return (
+            f"“{wrong[0].skill} {wrong[0].level}”: levels go from 1 (Follow) to 7 (Set "
+            "strategy). Pick the one that fits from the list below."
+        )
+    if len({normalise(e.skill) for e in entries}) > MAX_SKILLS:
+        return f"Pick at most {MAX_SKILLS} skills: the ones you know best."
+    return ""
+
+
+def check_catalogue(session: Session, entries: list[Levelled], rule: MentorRule | None) -> str:
+    """What the catalogue and the eligibility rule say about valid entries; "" when fine.
+
+    A new skill that looks very like a catalogue one is asked about ("Did you mean
+    Kubernetes?") unless it is marked new; a sign-up must meet the rule.
+    """
+    suggestions = did_you_mean(session, [e.skill for e in entries if not e.new])
+    if suggestions:
+        typed, skill = next(iter(suggestions.items()))
+        level = next(e.level for e in entries if e.skill == typed)
+        return (
+            f"Did you mean {skill.name}? Type “{skill.name} {level}”, or, if “{typed}” is a "
+            f"different skill, mark it new: “{typed}{NEW_SKILL_MARK} {level}”."
+        )
+    if rule is None or not rule.applies:
+        return ""
+    levels = skill_levels(session, entries)  # first, so a skill named in the rule is found
+    resolved = resolve(session, rule)
+    return refusal(
+        resolved, {s.id: level for s, level in levels}, {s.id: s.name for s, _ in levels}
+    )
+
+
+def skill_levels(session: Session, entries: list[Levelled]) -> list[tuple[SkillInfo, int]]:
+    """Each typed skill in the catalogue (created if new) with its level; the first mention of
+    a skill wins."""
+    kept: dict[int, tuple[SkillInfo, int]] = {}
+    for skill, entry in zip(ensure_each(session, [e.skill for e in entries]), entries, strict=True):
+        if skill is not None and entry.level is not None:
+            kept.setdefault(skill.id, (skill, entry.level))
+    return list(kept.values())
 
 
 def save_profile(
@@ -198,8 +276,13 @@ def save_profile(
     approval: str,
     now: datetime,
     opened: str | None = None,
+    rule: MentorRule | None = None,
 ) -> SaveResult:
     """Create or update the person's mentor profile from a valid form.
+
+    Each skill carries the level typed with it; saving confirms the levels. A sign-up, and a
+    pending profile's edit, must meet the eligibility `rule` (mentors already in keep their
+    place when it changes).
 
     A new mentor (or one who left or was rejected and signs up again) is active at once when
     `approval` is "open", else waits for a coordinator; a coordinator's pause still standing
@@ -216,6 +299,15 @@ def save_profile(
     errors = check_profile(form)
     if errors:
         raise InvalidProfile(errors)
+    entries = levelled(form)
+    # The rule holds until a coordinator (or open approval) lets them in: a pending profile too.
+    signing_up = mentor is None or mentor.status in (
+        MentorStatus.LEFT,
+        MentorStatus.REJECTED,
+        MentorStatus.PENDING,
+    )
+    if problem := check_catalogue(session, entries, rule if signing_up else None):
+        raise InvalidProfile({"skills": problem})
     created = mentor is None
     if mentor is None:
         mentor = MentorProfile(user_id=person_id, created_at=now, version=0)
@@ -238,11 +330,11 @@ def save_profile(
     mentor.coc_accepted_at = now
     mentor.updated_at = now
     mentor.version = (mentor.version or 0) + 1
-    skills = ensure_skills(session, form.skills)
-    levels = {s.skill_id: s.level for s in mentor.skills}
-    mentor.skills = [
-        MentorSkill(skill_id=s.id, level=levels.get(s.id, SkillLevel.ENABLE)) for s in skills
-    ]
+    chosen = skill_levels(session, entries)
+    mentor.skills = [MentorSkill(skill_id=skill.id, level=level) for skill, level in chosen]
+    mentor.levels_confirmed_at = now
+    mentor.help_kinds = list(dict.fromkeys(form.help_kinds))
+    mentor.languages = list(dict.fromkeys(form.languages))
     session.flush()
     if length_changed:
         recut_free_slots(session, mentor_id=mentor.id, minutes=mentor.session_minutes, now=now)
@@ -272,7 +364,9 @@ def _stamp(mentor: MentorView) -> str:
             str(mentor.session_minutes),
             str(mentor.weekly_capacity),
             str(mentor.mentee_limit),
-            *mentor.skills,
+            *(f"{name} {level}" for name, level in mentor.levels),
+            *mentor.help_kinds,
+            *mentor.languages,
         ]
     )
     return hashlib.sha256(content.encode()).hexdigest()[:16]
@@ -503,6 +597,7 @@ def _status_message(current: MentorStatus, wanted: MentorStatus) -> str:
 
 def _view(session: Session, mentor: MentorProfile) -> MentorView:
     user = mentor.user
+    levels = sorted(((s.skill.name, s.level) for s in mentor.skills), key=lambda s: s[0].casefold())
     return MentorView(
         id=mentor.id,
         slack_id=user.slack_id,
@@ -515,7 +610,11 @@ def _view(session: Session, mentor: MentorProfile) -> MentorView:
         meeting_place=mentor.meeting_place,
         session_minutes=mentor.session_minutes,
         weekly_capacity=mentor.weekly_capacity,
-        skills=tuple(sorted((s.skill.name for s in mentor.skills), key=str.casefold)),
+        skills=tuple(name for name, _ in levels),
+        levels=tuple(levels),
+        levels_confirmed=mentor.levels_confirmed_at is not None,
+        help_kinds=tuple(HelpKind(k) for k in mentor.help_kinds or () if k in set(HelpKind)),
+        languages=tuple(mentor.languages or ()),
         version=mentor.version,
         rejection_reason=mentor.rejection_reason,
         mentee_limit=mentor.mentee_limit,

@@ -84,6 +84,7 @@ class RosterEntry:
     paused_by: str | None = None
     paused_at: datetime | None = None
     pause_reason: str | None = None
+    levels: tuple[tuple[str, int], ...] = ()  # (skill, SFIA level), in the order of skills
 
     @property
     def at_capacity(self) -> bool:
@@ -176,7 +177,8 @@ def roster_page(
             slack_id=user.slack_id,
             name=user.real_name,
             status=mentor.status,
-            skills=skills.get(mentor.id, ()),
+            skills=tuple(name for name, _ in skills.get(mentor.id, ())),
+            levels=skills.get(mentor.id, ()),
             weekly_capacity=mentor.weekly_capacity,
             sessions_next_7_days=upcoming.get(mentor.id, 0),
             pending_requests=pending.get(mentor.id, 0),
@@ -290,16 +292,16 @@ def _as_shown(
     raise StaleProfile(f"{name} changed since this was shown: now {now}. Nothing was changed.")
 
 
-def _skills_of(session: Session, mentor_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    found: dict[int, list[str]] = {}
-    for mentor_id, name in session.execute(
-        select(MentorSkill.mentor_id, Skill.name)
+def _skills_of(session: Session, mentor_ids: list[int]) -> dict[int, tuple[tuple[str, int], ...]]:
+    found: dict[int, list[tuple[str, int]]] = {}
+    for mentor_id, name, level in session.execute(
+        select(MentorSkill.mentor_id, Skill.name, MentorSkill.level)
         .join(Skill, Skill.id == MentorSkill.skill_id)
         .where(MentorSkill.mentor_id.in_(mentor_ids))
         .order_by(func.lower(Skill.name))
     ):
-        found.setdefault(mentor_id, []).append(name)
-    return {mentor_id: tuple(names) for mentor_id, names in found.items()}
+        found.setdefault(mentor_id, []).append((name, level))
+    return {mentor_id: tuple(levels) for mentor_id, levels in found.items()}
 
 
 def _loads(

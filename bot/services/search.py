@@ -55,9 +55,10 @@ from bot.services.skills import (
     SkillTooLong,
     closest_skills,
     normalise,
+    skill_lookup,
     split_skills,
 )
-from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, Skill, User
+from store.models import Booking, MentorProfile, MentorSkill, SearchMiss, User
 from store.statuses import BookingStatus
 
 NEXT_SLOTS = 3  # free times shown per mentor in the results
@@ -146,10 +147,7 @@ def find_mentors(
     limit = max(limit, 0)
     horizon_end = now + timedelta(days=horizon_days)
     asker_id = session.scalar(select(User.id).where(User.slack_id == asker_slack_id))
-    skills = {
-        row.key: SkillInfo(row.id, row.key, row.name)
-        for row in session.execute(select(Skill.id, Skill.key, Skill.name))
-    }
+    skills = skill_lookup(session)  # every key, a coordinator's synonyms too
 
     asked = _parse_query(query, skills)
     used_interests = not asked
