@@ -57,8 +57,8 @@ def feed_reader(deps: Deps) -> FeedReader:
     """Read a calendar feed in its own short transaction, at the clock's now."""
 
     def read(token: str) -> bytes | None:
-        with deps.sessions.begin() as session:
-            found = feed_sessions(session, token=token, now=deps.clock.now())
+        now = deps.clock.now()
+        found = deps.read(lambda session: feed_sessions(session, token=token, now=now))
         return None if found is None else build_feed(found)
 
     return read

@@ -24,8 +24,8 @@ class HomePublisher:
 
     def publish(self, client: WebClient, user_id: str) -> None:
         person = person_for(self.deps, client, user_id)
-        with self.deps.sessions.begin() as session:
-            data = home_data(session, slack_id=user_id, now=self.deps.clock.now())
+        now = self.deps.clock.now()
+        data = self.deps.read(lambda session: home_data(session, slack_id=user_id, now=now))
         view = build_home(
             name=person.real_name,
             tz=person.tz,
