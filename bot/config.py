@@ -38,7 +38,9 @@ DEFAULTS: dict[str, str] = {
     "AVAILABILITY_HORIZON_WEEKS": "8",
     "MAX_OPEN_REQUESTS": "3",
     "PUBLIC_URL": "",
+    "WEB_CONCURRENCY": "",
 }
+MAX_WORKERS = 64  # worker processes of one replica, a sanity bound
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 APPROVAL_MODES = ("open", "coordinator")
 
@@ -76,6 +78,8 @@ class Settings:
     max_open_requests: int
     # Where people's calendar apps reach `GET /calendar/<token>.ics`; see `feed_base_url`.
     public_url: str | None = None
+    # HTTP worker processes of `serve` (WEB_CONCURRENCY); None: one per CPU.
+    web_concurrency: int | None = None
 
     @property
     def feed_base_url(self) -> str:
@@ -138,6 +142,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         max_open_requests=_whole_number(get("MAX_OPEN_REQUESTS"), "MAX_OPEN_REQUESTS", 1, 20),
         public_url=_public_url(get("PUBLIC_URL")),
+        web_concurrency=_workers(get("WEB_CONCURRENCY")),
     )
     if settings.mentor_approval == "coordinator" and not settings.coordinator_channel:
         raise ConfigError(
@@ -191,6 +196,10 @@ def _database_url(value: str) -> str:
     raise ConfigError(
         "DATABASE_URL", f"is malformed: expected sqlite:///FILE or postgresql://..., got {value!r}"
     )
+
+
+def _workers(value: str) -> int | None:
+    return _whole_number(value, "WEB_CONCURRENCY", 1, MAX_WORKERS) if value else None
 
 
 def _port(value: str) -> int:
