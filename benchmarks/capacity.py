@@ -50,7 +50,7 @@ from urllib.parse import urlencode, urlsplit
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from benchmarks.common import machine_line, serving
+from benchmarks.common import machine_line, serving, worker_memory_mb
 from benchmarks.dataset import Spec, cached_sqlite, mentee_slack_id
 from bot.edge.late import TOO_LATE
 from bot.sandbox import SIGNING_SECRET
@@ -293,20 +293,6 @@ def mentor_bot(workdir: Path, workers: int, scale: float) -> Iterator[tuple[str,
         process.wait(timeout=60)
         log.close()
         fake.stop()
-
-
-def worker_memory_mb(arbiter: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each worker of the arbiter, from /proc (Linux)."""
-    sizes = []
-    for entry in Path("/proc").iterdir():
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(arbiter) and "VmHWM" in fields:
-            sizes.append(int(fields["VmHWM"].split()[0]) / 1024)
-    return sizes
 
 
 def row(name: str, step: Step) -> str:
