@@ -11,15 +11,20 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
+from benchmarks.common import command_body
 from bot.sandbox import SIGNING_SECRET
 from bot.simulator import FakeSlack, SlackDriver
+from bot.simulator.driver import FORM
 from bot.simulator.render import render_blocks
 from tests.conftest import BEN, make_fake_slack
 
@@ -130,6 +135,59 @@ def test_no_scheduler_runs_none(tmp_path: Path) -> None:
         fake.stop()
     assert status == 0, log
     assert SCHEDULER.findall(log) == [] and "No due-work scheduler" in log
+
+
+class HeldResponseUrl:
+    """A response_url that holds the first answer posted to it until released."""
+
+    def __init__(self) -> None:
+        self.arrived, self.release = threading.Event(), threading.Event()
+        self.bodies: list[dict] = []
+        held = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                held.arrived.set()
+                held.release.wait(STARTUP)
+                held.bodies.append(json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/response/1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_sigterm_drains_work_already_acknowledged(tmp_path: Path) -> None:
+    """Ben's /mentor find is acknowledged and its answer is on its way to response_url when the
+    replica gets SIGTERM: it waits for that answer to be delivered, then exits with status 0."""
+    fake = make_fake_slack().start()
+    held = HeldResponseUrl()
+    try:
+        with replica(tmp_path, fake, "--workers", "1", "--no-scheduler") as running:
+            driver = SlackDriver(fake, running.root + "/slack/events", SIGNING_SECRET)
+            body = command_body(fake, "find python", BEN)
+            body = re.sub(r"response_url=[^&]+", "response_url=" + quote(held.url, safe=""), body)
+            assert driver.post(body, FORM).status == 200
+            assert held.arrived.wait(STARTUP)
+            running.process.send_signal(signal.SIGTERM)
+            time.sleep(1.5)
+            still_running = running.process.poll() is None
+            held.release.set()
+            status = running.process.wait(timeout=60)
+        log = running.log.read_text()
+    finally:
+        held.release.set()
+        held.server.shutdown()
+        fake.stop()
+    assert still_running, log
+    assert status == 0, log
+    assert len(held.bodies) == 1 and "python" in json.dumps(held.bodies[0]).lower()
 
 
 def alive(pid: int) -> bool:
