@@ -54,6 +54,12 @@ BENCHMARKS = (
     ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
+        "capacity",
+        "open-loop find load at rising rates, bare Bolt vs serve --workers 2",
+        (),
+        ("--quick",),
+    ),
+    Benchmark(
         "load",
         "two replicas on PostgreSQL, one killed; invariants",
         (),

@@ -114,3 +114,17 @@ def run_baseline(workdir: Path, count: int, warmup: int) -> list[float]:
         return acks
     finally:
         fake.stop()
+
+
+def worker_memory_mb(arbiter: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each worker of the arbiter, from /proc (Linux)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(arbiter) and "VmHWM" in fields:
+            sizes.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return sizes

@@ -203,7 +203,9 @@ def bot_environment(fake: FakeSlack, url: str, offsets: str) -> dict[str, str]:
 
 
 class Replica:
-    """One `mentor-bot serve --no-scheduler` process on a fixed port, logging to a file."""
+    """One `mentor-bot serve --no-scheduler --workers 1` replica on a fixed port, logging to a
+    file: a gunicorn arbiter and its worker, in a process group of their own so that a kill
+    takes the whole replica down at once, as a crashed machine would."""
 
     def __init__(self, name: str, env: dict[str, str], workdir: Path) -> None:
         self.name = name
@@ -217,8 +219,10 @@ class Replica:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(ENTRY_POINT), "serve", "--no-scheduler", "--host", "127.0.0.1"],
+                [str(ENTRY_POINT), "serve", "--no-scheduler", "--workers", "1",
+                 "--host", "127.0.0.1"],
                 env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -233,7 +237,7 @@ class Replica:
 
     def kill(self) -> None:
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)  # the arbiter and its worker together
         self.process.wait()
 
     def stop(self) -> None:
@@ -242,7 +246,7 @@ class Replica:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
 

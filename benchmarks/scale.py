@@ -39,7 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from benchmarks.common import machine_line, p50_p99, run_baseline
+from benchmarks.common import machine_line, p50_p99, run_baseline, worker_memory_mb
 from benchmarks.dataset import (
     BUSY_MENTEE,
     BUSY_MENTOR,
@@ -201,7 +201,8 @@ def requested_mentor(box: Sandbox, booker: str) -> str:
 
 
 def serve_peak_mb(path: Path, spec: Spec, workdir: Path) -> float:
-    """VmHWM of a real `mentor-bot serve` on the data set after finds, Homes and stats."""
+    """VmHWM of a real `mentor-bot serve --workers 1`'s worker process on the data set after
+    finds, Homes and stats (the arbiter and the timer process serve no requests)."""
     asker = mentee_slack_id(spec.mentees // 2)
     fake = FakeSlack()
     known_to_slack(fake, spec, [asker, BUSY_MENTEE])
@@ -212,7 +213,8 @@ def serve_peak_mb(path: Path, spec: Spec, workdir: Path) -> float:
         "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": f"sqlite:///{path}",
         "PORT": str(port), "COORDINATOR_USER_IDS": COORDINATOR,
     }  # fmt: skip
-    command = [str(Path(sys.executable).with_name("mentor-bot")), "serve", "--host", "127.0.0.1"]
+    command = [str(Path(sys.executable).with_name("mentor-bot")), "serve", "--host", "127.0.0.1",
+               "--workers", "1"]  # fmt: skip
     log = (workdir / "serve.log").open("w")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -228,10 +230,7 @@ def serve_peak_mb(path: Path, spec: Spec, workdir: Path) -> float:
         answered = len(fake.seen_by(COORDINATOR))
         driver.user(COORDINATOR).command("admin stats 30d")
         wait_until(lambda: len(fake.seen_by(COORDINATOR)) > answered, 60, "stats", workdir)
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        peak_kb = next(int(line.split()[1]) for line in status.splitlines()
-                       if line.startswith("VmHWM:"))  # fmt: skip
-        return peak_kb / 1024
+        return max(worker_memory_mb(process.pid))  # the worker that served them
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         help="do not run due-work passes here (leave them to other replicas or to cron)",
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        metavar="N",
+        help="HTTP mode: worker processes (default WEB_CONCURRENCY, else one per CPU); "
+        "Socket Mode always runs one",
+    )
     serve.set_defaults(run=_serve)
 
     run_due = commands.add_parser(
@@ -114,7 +121,15 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     settings.require_slack()
-    return serve(settings, host=args.host, scheduler=not args.no_scheduler)
+    return serve(settings, host=args.host, scheduler=not args.no_scheduler, workers=args.workers)
+
+
+def _worker_count(value: str) -> int:
+    from bot.config import MAX_WORKERS
+
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"expected a whole number 1-{MAX_WORKERS}, got {value!r}")
+    return int(value)
 
 
 def _run_due(args: argparse.Namespace) -> int:

@@ -40,7 +40,9 @@ DEFAULTS: dict[str, str] = {
     "PUBLIC_URL": "",
     "MENTOR_MIN_LEVEL": "",
     "MENTOR_ELIGIBILITY_SKILLS": "",
+    "WEB_CONCURRENCY": "",
 }
+MAX_WORKERS = 64  # worker processes of one replica, a sanity bound
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 APPROVAL_MODES = ("open", "coordinator")
 
@@ -82,6 +84,8 @@ class Settings:
     # among these skills or skill groups (empty: any skill).
     mentor_min_level: int | None = None
     mentor_eligibility_skills: tuple[str, ...] = ()
+    # HTTP worker processes of `serve` (WEB_CONCURRENCY); None: one per CPU.
+    web_concurrency: int | None = None
 
     @property
     def feed_base_url(self) -> str:
@@ -150,6 +154,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             else None
         ),
         mentor_eligibility_skills=_names(get("MENTOR_ELIGIBILITY_SKILLS")),
+        web_concurrency=_workers(get("WEB_CONCURRENCY")),
     )
     if settings.mentor_eligibility_skills and settings.mentor_min_level is None:
         raise ConfigError(
@@ -209,6 +214,10 @@ def _database_url(value: str) -> str:
     raise ConfigError(
         "DATABASE_URL", f"is malformed: expected sqlite:///FILE or postgresql://..., got {value!r}"
     )
+
+
+def _workers(value: str) -> int | None:
+    return _whole_number(value, "WEB_CONCURRENCY", 1, MAX_WORKERS) if value else None
 
 
 def _port(value: str) -> int:

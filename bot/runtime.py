@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs import run_due_pass
+from bot.replica import Replica
 from bot.scheduler import start_scheduler
 from bot.server import feed_reader, make_server
 from bot.services.eligibility import unknown_names
@@ -67,8 +69,11 @@ def eligibility_warning(deps: Deps) -> str | None:
     )
 
 
-def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
-    """Migrate, then serve Slack until stopped (SIGINT or SIGTERM)."""
+def serve(settings: Settings, *, host: str, scheduler: bool, workers: int | None = None) -> int:
+    """Migrate, check the token, then serve Slack until stopped (SIGINT or SIGTERM).
+
+    HTTP mode runs `workers` processes (default WEB_CONCURRENCY, else one per CPU) under
+    gunicorn (bot/replica.py); Socket Mode is one process: its one WebSocket is one stream."""
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -84,24 +89,24 @@ def serve(settings: Settings, *, host: str, scheduler: bool) -> int:
     warn_if_readable_by_others(client, settings.coordinator_channel, settings.coordinator_user_ids)
     if warning := eligibility_warning(deps):
         log.warning(warning)
+    if not settings.socket_mode:
+        engine.dispose()  # the workers open their own after the fork
+        count = workers or settings.web_concurrency or os.cpu_count() or 1
+        Replica(settings, host=host, workers=count, scheduler=scheduler).run()
+        return 0
+    if workers is not None and workers > 1:
+        log.warning("Socket Mode runs in one process: --workers %d is ignored", workers)
     timer = start_scheduler(deps, client) if scheduler else None
     try:
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            if settings.public_url:  # calendar apps still need GET /calendar/<token>.ics
-                feeds = make_server(
-                    app, engine, host=host, port=settings.port, feed=feed_reader(deps)
-                )
-                threading.Thread(target=feeds.run, name="calendar-feeds", daemon=True).start()
-                log.info("Serving calendar feeds on http://%s:%d/calendar/", host, settings.port)
-            log.info("Connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
-        else:
-            server = make_server(app, engine, host=host, port=settings.port, feed=feed_reader(deps))
-            signal.signal(signal.SIGTERM, _interrupt)
-            log.info("Serving Slack on http://%s:%d/slack/events", host, settings.port)
-            server.run()
+        if settings.public_url:  # calendar apps still need GET /calendar/<token>.ics
+            feeds = make_server(app, engine, host=host, port=settings.port, feed=feed_reader(deps))
+            threading.Thread(target=feeds.run, name="calendar-feeds", daemon=True).start()
+            log.info("Serving calendar feeds on http://%s:%d/calendar/", host, settings.port)
+        signal.signal(signal.SIGTERM, _interrupt)
+        log.info("Connecting to Slack in Socket Mode (one process)")
+        SocketModeHandler(app, settings.slack_app_token).start()
     except KeyboardInterrupt:
         log.info("Stopped")
     finally:

@@ -21,6 +21,7 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings, load_settings
 from bot.deps import Deps
+from bot.edge.late import LateRequests
 from bot.jobs import PassReport, run_due_pass
 from bot.server import EVENTS_PATH, feed_reader, make_server
 from bot.simulator import FakeSlack, SimActor, SlackDriver, TrackingExecutor
@@ -85,9 +86,10 @@ def sandbox(
     waits: list[float] = []
     client = make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=waits.append)
     executor = TrackingExecutor(max_workers=8, thread_name_prefix="sandbox-listener")
-    app = build_app(deps, client=client, listener_executor=executor)
+    late = LateRequests()
+    app = build_app(deps, client=client, listener_executor=executor, late=late)
     server = make_server(
-        app, engine, host="127.0.0.1", port=0, feed=feed_reader(deps), poll_seconds=0.05
+        app, engine, host="127.0.0.1", port=0, feed=feed_reader(deps), poll_seconds=0.05, late=late
     )
     stopping = threading.Event()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,6 +20,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.blocks.ics import build_feed
 from bot.deps import Deps
+from bot.edge.late import LateRequests
 from bot.services.calendar_feed import feed_sessions
 from store.db import database_is_healthy
 
@@ -57,8 +59,8 @@ def feed_reader(deps: Deps) -> FeedReader:
     """Read a calendar feed in its own short transaction, at the clock's now."""
 
     def read(token: str) -> bytes | None:
-        with deps.sessions.begin() as session:
-            found = feed_sessions(session, token=token, now=deps.clock.now())
+        now = deps.clock.now()
+        found = deps.read(lambda session: feed_sessions(session, token=token, now=now))
         return None if found is None else build_feed(found)
 
     return read
@@ -82,9 +84,14 @@ def serve_feed(feed: FeedReader | None, environ: dict[str, Any]) -> tuple[str, b
     return "200 OK", body if method == "GET" else b""
 
 
-def make_wsgi_app(app: App, engine: Engine, feed: FeedReader | None = None) -> WSGIApp:
+def make_wsgi_app(
+    app: App, engine: Engine, feed: FeedReader | None = None, late: LateRequests | None = None
+) -> WSGIApp:
     """`POST /slack/events` goes to Bolt; `GET /healthz` answers 200 only if the database does;
-    `GET /calendar/<token>.ics` is a person's calendar feed (when `feed` reads them)."""
+    `GET /calendar/<token>.ics` is a person's calendar feed (when `feed` reads them).
+
+    /healthz also says which process answered and how many requests it shed as too late
+    (`late`, see bot/edge/late.py): each worker of `serve --workers N` counts its own."""
     slack = SlackHandler(app, path=EVENTS_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -100,7 +107,13 @@ def make_wsgi_app(app: App, engine: Engine, feed: FeedReader | None = None) -> W
             return [body]
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
             healthy = database_is_healthy(engine)
-            body = json.dumps({"status": "ok" if healthy else "database unavailable"}).encode()
+            details: dict[str, object] = {
+                "status": "ok" if healthy else "database unavailable",
+                "pid": os.getpid(),
+            }
+            if late is not None:
+                details["shed"] = late.snapshot()
+            body = json.dumps(details).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [body]
@@ -117,12 +130,13 @@ def make_server(
     port: int,
     feed: FeedReader | None = None,
     poll_seconds: float = 1.0,
+    late: LateRequests | None = None,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server; `port=0` picks a free one (see `.effective_port`). `poll_seconds` is
     how long its loop waits for sockets between checks, so how long closing it takes: the
     sandbox, started and stopped for every flow test, asks for a short one."""
     return create_server(
-        make_wsgi_app(app, engine, feed),
+        make_wsgi_app(app, engine, feed, late),
         host=host,
         port=port,
         threads=SERVER_THREADS,

@@ -39,10 +39,11 @@ def search(deps: Deps, client: WebClient, user_id: str, words: list[str]) -> dic
     """The results message for a user's search, or a question when no skills are known."""
     person_for(deps, client, user_id)  # make sure we know the asker (and their time zone)
     try:
-        with deps.sessions.begin() as session:
-            result = find_mentors(
+        result = deps.read(
+            lambda session: find_mentors(
                 session, asker_slack_id=user_id, query=words, now=deps.clock.now()
             )
+        )
     except NoSkillsGiven:
         return build_ask_for_skills()
     except DomainError as refused:  # e.g. a "skill" too long to be one
@@ -63,8 +64,7 @@ def interests(call: Invocation) -> None:
 
 def open_interests(deps: Deps, client: WebClient, user_id: str, trigger_id: str) -> None:
     person = person_for(deps, client, user_id)
-    with deps.sessions.begin() as session:
-        saved = interests_of(session, person_id=person.id)
+    saved = deps.read(lambda session: interests_of(session, person_id=person.id))
     client.views_open(trigger_id=trigger_id, view=build_interests_modal(saved.skills, saved.goals))
 
 
@@ -72,8 +72,7 @@ def on_open_find(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
     ack()
     deps = wiring_of(context).deps
     person = person_for(deps, client, clicking_user(body))
-    with deps.sessions.begin() as session:
-        saved = interests_of(session, person_id=person.id)
+    saved = deps.read(lambda session: interests_of(session, person_id=person.id))
     client.views_open(trigger_id=body["trigger_id"], view=build_find_modal(", ".join(saved.skills)))
 
 
@@ -106,8 +105,9 @@ def on_more_times(
     if mentor_id is None:
         return
     try:
-        with deps.sessions.begin() as session:
-            times = more_times(session, mentor_id=mentor_id, now=deps.clock.now())
+        times = deps.read(
+            lambda session: more_times(session, mentor_id=mentor_id, now=deps.clock.now())
+        )
     except DomainError as refused:
         tell(body, client, str(refused))
         return

@@ -24,10 +24,11 @@ class HomePublisher:
 
     def publish(self, client: WebClient, user_id: str) -> None:
         person = person_for(self.deps, client, user_id)
-        with self.deps.sessions.begin() as session:
-            data = home_data(
-                session, slack_id=user_id, now=self.deps.clock.now(), rule=self.deps.mentor_rule
-            )
+        now = self.deps.clock.now()
+        rule = self.deps.mentor_rule
+        data = self.deps.read(
+            lambda session: home_data(session, slack_id=user_id, now=now, rule=rule)
+        )
         view = build_home(
             name=person.real_name,
             tz=person.tz,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.request
 from urllib.parse import urlencode
@@ -124,11 +125,12 @@ def test_unsigned_request_is_refused(box: Sandbox) -> None:
 
 
 def test_health_check_reports_the_database(box: Sandbox) -> None:
-    """GET /healthz answers 200 while the database answers."""
+    """GET /healthz answers 200 while the database answers, and says which process answered
+    and that it shed nothing."""
     url = box.driver.app_url.replace("/slack/events", "/healthz")
     with urllib.request.urlopen(url, timeout=5) as answer:
         assert answer.status == 200
-        assert json.load(answer) == {"status": "ok"}
+        assert json.load(answer) == {"status": "ok", "pid": os.getpid(), "shed": {"total": 0}}
 
 
 def test_rate_limit_is_waited_out(box: Sandbox) -> None:

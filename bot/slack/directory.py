@@ -63,8 +63,7 @@ def remember(deps: Deps, user: dict[str, Any]) -> Person:
 
 def person_for(deps: Deps, client: WebClient, slack_id: str) -> Person:
     """The stored user, asking Slack only the first time we meet them."""
-    with deps.sessions.begin() as session:
-        person = find_person(session, slack_id)
+    person = deps.read(lambda session: find_person(session, slack_id))
     if person is not None:
         return person
     answer = client.users_info(user=slack_id)
