@@ -68,7 +68,9 @@ def build_results(result: SearchResult) -> dict[str, Any]:
     asked = ", ".join(asked_skill(n, t) for n, t in zip(result.asked, targets, strict=True))
     blocks: list[Block] = [header(f"Mentors for {asked}"[:150])]
     if result.used_interests:
-        blocks.append(context("Based on your saved interests and their target levels. Add skills to search for others."))
+        blocks.append(
+            context("Based on your saved interests and their target levels. Add skills to ask.")
+        )
     if wanted := _wanted_line(result.preferences):
         blocks.append(context(wanted))
     if not result.available and not result.without_slots and not result.full:
