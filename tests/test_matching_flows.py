@@ -13,6 +13,7 @@ from store.models import MentorProfile, SearchMiss, User, UserInterest
 from tests import seed
 from tests.conftest import ADA, BEN, CHITRA, DAN
 from tests.steps import TOMORROW, ada_with_a_morning, add_once, seen_text, sign_up
+from tests.steps import shown as shown_to
 
 
 def save_gaps(box: Sandbox, skills: str, levels: dict[str, str], **first: str | bool) -> dict:
@@ -155,3 +156,10 @@ def test_a_bad_language_code_is_refused_on_its_field(box: Sandbox) -> None:
     ben.command("interests")
     ben.fill("Language", "German please")
     assert ben.submit().errors == {"Language": "Give a language code such as en, de or pt-br."}
+
+
+def test_help_shows_the_level_syntax(box: Sandbox) -> None:
+    box.user(BEN).command("help")
+    shown = shown_to(box, BEN)
+    assert "`/mentor find python:4 leadership`" in shown
+    assert "`/mentor find python:4` (or `python>=4`)" in shown

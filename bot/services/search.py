@@ -1,25 +1,38 @@
-"""Finding a mentor: skills asked for, matched against active mentors, ranked with free times.
+"""Finding a mentor: skill gaps asked for, matched against active mentors, ranked fairly.
 
-docs/architecture.md, "The programme's rules". The words of `/mentor find python leadership` are
-skills, each normalised (synonyms resolved); adjacent words that together name a known skill
-("machine learning") count as one. A mentor's match is the share of asked skills they offer: an
-exact skill counts 1, a near miss (a typo such as "pyhton", difflib ratio >= 0.8) counts one
-half.
+docs/architecture.md, "The programme's rules"; README, "Matching". The words of
+`/mentor find python:4 leadership` are skills, each normalised (synonyms resolved); adjacent
+words that together name a known skill ("machine learning") count as one, and `:4` or `>=4`
+after a skill sets its target level (SFIA 1-7; anything else is refused with BadLevel). With no
+words, the asker's saved gaps (bot/services/interests.py) are asked, with their targets.
 
-Which slots are bookable is bot/services/free_slots.py's to say; the interests a search with no
-words uses are bot/services/interests.py's. Mentors rank by match, then soonest bookable slot,
-then lighter recent load, name and id; a mentor the asker has a pending request with stays
-listed, marked requested, last within their match if nothing is bookable.
-Mentors whose free slots all lie in full weeks are at capacity and left out. Skills nobody
-offers are recorded as unmet demand.
+The score is the share of asked gaps the mentor covers: a gap counts 1 when the mentor's level
+is at or above its target (any level, when it has none), ONE_BELOW_CREDIT (1/2) one level
+below, nothing further below; a near miss (a typo such as "pyhton", difflib ratio >= 0.8)
+halves what its level earns. A mentor covering nothing is no match. Each result carries how
+every gap was covered (GapMatch), so it can say "Python 5 ≥ 4 ✓, Leadership 3 < 4 ½".
+
+The asker's preferences: a language filters out mentors who list languages but not that one
+(a mentor who lists none stays); the kind of help the mentor likes to give and working hours
+that overlap (UTC offsets now at most OVERLAP_HOURS apart, round the clock) each add one to a
+boost that ranks within an equal match, never above a better one.
+
+Which slots are bookable is bot/services/free_slots.py's to say. Mentors rank by match, then
+boost, then soonest bookable slot, then lighter recent load relative to capacity (approved
+sessions from RECENT_DAYS back to the horizon per weekly session), then a rotation: a hash of
+(asker, UTC date, mentor), so ties do not send everyone to the same few and one asker's order
+holds all day. A mentor the asker has a pending request with stays listed, marked requested,
+last within their match if nothing is bookable. Below the mentors with free time come those
+whose free slots all lie in full weeks ("full this week", by match, boost, load, rotation),
+then those with no free time at all. Skills nobody offers are recorded as unmet demand.
 
 The work grows with the page shown, not with how many mentors match: one query finds the
-matching mentors and their skills; free slots are then read soonest first, a batch at a time,
-only until the page is full (ties at its edge included), and capacity, recent load, names and
-bios are read only for the mentors about to be shown. So `more` counts every matching mentor
-not shown, with free time or not, and the mentors with no free time at all (listed apart, to
-ask them for availability) are found only when fewer than a page has free time: then every
-free slot of the matching mentors has been read anyway.
+matching mentors, their skills' levels (and, when the asker has preferences, theirs); free
+slots are then read soonest first, a batch at a time, only until the page is full (ties at its
+edge included), and capacity, recent load, names and bios are read only for the mentors about
+to be shown. So `more` counts every matching mentor not shown, with free time or not, and the
+mentors full this week or with no free time (listed apart) are found only when fewer than a
+page has free time: then every free slot of the matching mentors has been read anyway.
 """
 
 from __future__ import annotations
