@@ -69,7 +69,7 @@ def build_results(result: SearchResult) -> dict[str, Any]:
     blocks: list[Block] = [header(f"Mentors for {asked}"[:150])]
     if result.used_interests:
         blocks.append(
-            context("Based on your saved interests and their target levels. Add skills to ask.")
+            context("Based on your saved interests and their targets. Name skills for others.")
         )
     if wanted := _wanted_line(result.preferences):
         blocks.append(context(wanted))
