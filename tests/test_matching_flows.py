@@ -163,3 +163,29 @@ def test_help_shows_the_level_syntax(box: Sandbox) -> None:
     shown = shown_to(box, BEN)
     assert "`/mentor find python:4 leadership`" in shown
     assert "`/mentor find python:4` (or `python>=4`)" in shown
+
+
+def test_a_bad_skill_or_level_in_the_first_step_is_refused_on_the_skills(box: Sandbox) -> None:
+    """`python:9` or a 60-letter "skill" in the skills field: said on that field."""
+    ben = box.user(BEN)
+    ben.command("interests")
+    ben.fill("Skills you want to learn", "go, python:9")
+    errors = ben.submit().errors
+    assert errors == {"Skills you want to learn": "“python:9”: a level is a number from 1 to 7."}
+    ben.fill("Skills you want to learn", "x" * 60)
+    assert list(ben.submit().errors) == ["Skills you want to learn"]
+    assert gaps_of(box, BEN) == []
+
+
+def test_a_forged_levels_form_saves_nothing(box: Sandbox) -> None:
+    """A levels submission whose carried answers do not read is told, and nothing is saved."""
+    ben = box.user(BEN)
+    ben.command("interests")
+    ben.fill("Skills you want to learn", "python")
+    assert ben.submit().errors == {}
+    modal = box.fake.modal(BEN)
+    assert modal is not None
+    modal["private_metadata"] = '{"skills": "python"}'
+    assert ben.submit().errors == {}
+    assert "out of date" in seen_text(box, BEN, "dm") + seen_text(box, BEN, "response")
+    assert gaps_of(box, BEN) == []

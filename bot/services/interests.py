@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.errors import DomainError, FieldErrors
 from bot.services.people import lock_live_people
-from bot.services.skills import SkillInfo, ensure_skills, normalise
+from bot.services.skills import SkillInfo, SkillTooLong, ensure_skills, normalise
 from store.models import Skill, User, UserInterest
 from store.statuses import HelpKind, SkillLevel
 
@@ -248,7 +248,7 @@ def draft_interests(
     with the target typed ("python:4") or else the levels saved before. With no skills there
     is nothing to ask next, so the goals and preferences are saved (and the gaps cleared).
 
-    Raises GoalsTooLong, TooManyGaps, BadLevel (field `skills`) or FieldErrors."""
+    Raises GoalsTooLong, TooManyGaps, BadLevel or SkillTooLong (field `skills`), FieldErrors."""
     preferences = read_preferences(wanted_help, language, overlap_hours)
     if len(goals.strip()) > GOALS_MAX:
         raise GoalsTooLong(len(goals.strip()))
@@ -256,10 +256,10 @@ def draft_interests(
     for text in skills:
         try:
             gap = split_level(text)
-        except BadLevel as bad:
+            normalised = normalise(gap.skill)
+        except (BadLevel, SkillTooLong) as bad:
             bad.field = "skills"
             raise
-        normalised = normalise(gap.skill)
         if normalised is not None:
             typed.setdefault(normalised[0], Gap(normalised[1], target=gap.target))
     if not typed:
