@@ -345,7 +345,7 @@ def build_interests_modal(saved: Interests) -> dict[str, Any]:
                 "Working hours",
                 [(OVERLAP_LABEL, "yes")],
                 initial=["yes"] if wanted.overlap_hours else [],
-                hint="Mentors whose clock is at most three hours from yours rank first.",
+                hint="Mentors at most three hours from your clock rank first among equals.",
                 optional=True,
             ),
         ],

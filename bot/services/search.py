@@ -263,12 +263,12 @@ def find_mentors(
         key for key in asked_keys if exact.get(key) in offered_ids or offered_ids & near[key].keys()
     }
     wanted = asker.preferences
+    useful = {offered for offered, (_, gaps) in scored.items() if any(g.credit for g in gaps)}
     scores = {
-        mentor_id: scored[offered]
-        for mentor_id, offered in offers.items()
-        if any(gap.credit for gap in scored[offered][1])
-        and _speaks(traits.get(mentor_id), wanted.language)
+        mentor_id: scored[offered] for mentor_id, offered in offers.items() if offered in useful
     }
+    if wanted.language is not None:
+        scores = {m: s for m, s in scores.items() if _speaks(traits.get(m), wanted.language)}
 
     for key in asked_keys:
         if key not in covered:
@@ -317,7 +317,12 @@ def find_mentors(
         period=(now + BOOKING_LEAD, horizon_end),
         weeks=(now - WEEK_MARGIN, horizon_end + WEEK_MARGIN),
     )  # fmt: skip
-    rank = {mentor_id: (percent, boost(mentor_id)) for mentor_id, (percent, _) in scores.items()}
+    if traits:
+        rank = {
+            mentor_id: (percent, boost(mentor_id)) for mentor_id, (percent, _) in scores.items()
+        }
+    else:  # no preferences: nothing to boost
+        rank = {mentor_id: (percent, 0) for mentor_id, (percent, _) in scores.items()}
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
     for mentor_id, standing in rank.items():
         groups[standing].append(mentor_id)
@@ -696,20 +701,24 @@ def _candidates(
     session: Session, skill_ids: set[int], asker_slack_id: str, *, traits: bool
 ) -> tuple[dict[int, _Offer], dict[int, _Traits]]:
     """Matching mentors and which of `skill_ids` each offers at which level; with `traits`,
-    what each one's preferences say too (in the same statement)."""
+    what each one's preferences say too (in the same statement). Read as plain rows: there
+    are thousands for a common skill."""
     query = _candidate_ids(skill_ids, asker_slack_id).add_columns(
         MentorSkill.skill_id, MentorSkill.level
     )
-    if traits:
-        query = query.add_columns(MentorProfile.help_kinds, MentorProfile.languages, User.tz)
-    found: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     known: dict[int, _Traits] = {}
-    for row in session.execute(query):
-        found[row[0]].add((row.skill_id, row.level))
-        if traits and row[0] not in known:
-            known[row[0]] = _Traits(
-                frozenset(_texts(row.help_kinds)), frozenset(_texts(row.languages)), row.tz
-            )
+    if not traits:
+        for mentor_id, skill_id, level in session.connection().execute(query).all():
+            found[mentor_id].append((skill_id, level))
+    else:
+        query = query.add_columns(MentorProfile.help_kinds, MentorProfile.languages, User.tz)
+        for mentor_id, skill_id, level, kinds, languages, tz in session.execute(query):
+            found[mentor_id].append((skill_id, level))
+            if mentor_id not in known:
+                known[mentor_id] = _Traits(
+                    frozenset(_texts(kinds)), frozenset(_texts(languages)), tz
+                )
     return {mentor_id: frozenset(offer) for mentor_id, offer in found.items()}, known
 
 
