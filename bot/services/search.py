@@ -41,7 +41,7 @@ import difflib
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -92,7 +92,9 @@ OVERLAP_HOURS = 3  # zones at most this far apart (UTC offsets now) share workin
 _KNOWN_PHRASES = frozenset(SYNONYMS) | {name.casefold() for name in SYNONYMS.values()}
 
 _FreeRow = tuple[int, int, datetime]  # slot id, mentor id, start
-_Offer = frozenset[tuple[int, int]]  # (skill id, level) of the wanted skills a mentor offers
+# The wanted skills a mentor offers, each as skill id * 8 + level: ints, not pairs, so the
+# thousands of matching mentors of a common skill allocate little (less for the GC to walk).
+_Offer = frozenset[int]
 
 
 class NoSkillsGiven(DomainError):
@@ -233,7 +235,7 @@ def find_mentors(
     def score(offered: _Offer) -> tuple[int, tuple[GapMatch, ...]]:
         """Percent match and how each asked gap is covered, for a mentor offering these
         wanted skills at these levels."""
-        levels = dict(offered)
+        levels = {code >> 3: code & 7 for code in offered}
         total = 0.0
         gaps: list[GapMatch] = []
         for key in asked_keys:
@@ -258,7 +260,7 @@ def find_mentors(
     # Mentors offering the same wanted skills at the same levels score alike: each such
     # combination is scored once.
     scored = {offered: score(offered) for offered in set(offers.values())}
-    offered_ids = {sid for offered in scored for sid, _ in offered}
+    offered_ids = {code >> 3 for offered in scored for code in offered}
     covered = {
         key for key in asked_keys if exact.get(key) in offered_ids or offered_ids & near[key].keys()
     }
@@ -317,15 +319,16 @@ def find_mentors(
         period=(now + BOOKING_LEAD, horizon_end),
         weeks=(now - WEEK_MARGIN, horizon_end + WEEK_MARGIN),
     )  # fmt: skip
-    if traits:
-        rank = {
-            mentor_id: (percent, boost(mentor_id)) for mentor_id, (percent, _) in scores.items()
-        }
-    else:  # no preferences: nothing to boost
-        rank = {mentor_id: (percent, 0) for mentor_id, (percent, _) in scores.items()}
     groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for mentor_id, standing in rank.items():
-        groups[standing].append(mentor_id)
+    if traits:
+        for mentor_id, (percent, _) in scores.items():
+            groups[percent, boost(mentor_id)].append(mentor_id)
+    else:  # no preferences: nothing to boost
+        by_percent: dict[int, list[int]] = defaultdict(list)
+        for mentor_id, (percent, _) in scores.items():
+            by_percent[percent].append(mentor_id)
+        groups.update(((percent, 0), ids) for percent, ids in by_percent.items())
+    rank = _Standing(scores, boost if traits else None)
     # Per match, best first: the mentors that may take its places (ties included), and how many.
     contenders: list[tuple[dict[int, datetime], int]] = []
     places = limit
@@ -405,6 +408,21 @@ def find_mentors(
         full=tuple(match(m, at_capacity=True) for m in full),
         preferences=wanted,
     )
+
+
+class _Standing:
+    """A mentor's (match, boost), worked out only for the mentors a list is about to order."""
+
+    def __init__(
+        self,
+        scores: dict[int, tuple[int, tuple[GapMatch, ...]]],
+        boost: Callable[[int], int] | None,
+    ) -> None:
+        self.scores = scores
+        self.boost = boost
+
+    def __getitem__(self, mentor_id: int) -> tuple[int, int]:
+        return self.scores[mentor_id][0], self.boost(mentor_id) if self.boost else 0
 
 
 def level_credit(level: int, target: int | None) -> float:
@@ -706,15 +724,15 @@ def _candidates(
     query = _candidate_ids(skill_ids, asker_slack_id).add_columns(
         MentorSkill.skill_id, MentorSkill.level
     )
-    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    found: dict[int, list[int]] = defaultdict(list)
     known: dict[int, _Traits] = {}
     if not traits:
         for mentor_id, skill_id, level in session.connection().execute(query).all():
-            found[mentor_id].append((skill_id, level))
+            found[mentor_id].append(skill_id * 8 + level)
     else:
         query = query.add_columns(MentorProfile.help_kinds, MentorProfile.languages, User.tz)
         for mentor_id, skill_id, level, kinds, languages, tz in session.execute(query):
-            found[mentor_id].append((skill_id, level))
+            found[mentor_id].append(skill_id * 8 + level)
             if mentor_id not in known:
                 known[mentor_id] = _Traits(
                     frozenset(_texts(kinds)), frozenset(_texts(languages)), tz
