@@ -52,6 +52,12 @@ BENCHMARKS = (
         (),
         ("--quick",),
     ),
+    Benchmark(
+        "matching",
+        "find by skill and by saved gaps in process: CPU time, statements",
+        (),
+        ("--requests", "10"),
+    ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
         "capacity",

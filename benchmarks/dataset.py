@@ -13,8 +13,9 @@ the model's `live_has_slot` check wants) with attendance and confidential review
 approved sessions and pending requests (some stale) so Home and the digest have work; and
 searches nobody could answer (unmet demand); and 20,000 active pair mentorships (issue 13)
 with 1-3 goals each, spread over the mentors within each one's mentee limit, some of their
-upcoming sessions linked to them, and a busy mentor with ten of them and a group of six.
-Every count scales with `--scale`.
+upcoming sessions linked to them, and a busy mentor with ten of them and a group of six;
+mentors' skills carry SFIA levels 1-7 and every mentee has 1-3 skill gaps (issue 15), most
+with where they are and a target. Every count scales with `--scale`.
 
     python -m benchmarks.dataset [--scale 0.1] [--url DATABASE_URL]
 
@@ -62,6 +63,7 @@ from store.models import (
     Skill,
     Slot,
     User,
+    UserInterest,
 )
 from store.statuses import (
     Cadence,
@@ -75,7 +77,7 @@ from store.statuses import (
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday: the data set's "now"
 HORIZON_WEEKS = 8  # the app's default AVAILABILITY_HORIZON_WEEKS
 HISTORY_WEEKS = 30  # how far back the weekly windows (and the past sessions) reach
-VERSION = 4  # part of the cache key: bump it whenever the generated rows change
+VERSION = 5  # part of the cache key: bump it whenever the generated rows change
 BATCH = 10_000  # rows per executemany
 MENTOR_CHUNK = 500  # mentors whose slots and bookings are built and inserted together
 
@@ -171,6 +173,9 @@ BUSY_PAIRS = 10
 BUSY_GROUP_SIZE = 6
 BUSY_GROUP_NAME = "Staff engineering circle"
 MENTORSHIP_SEED = 13  # mentorships draw from their own random stream: the rest stays as it was
+GAPS_SEED = 15  # mentees' skill gaps (issue 15) too
+# The mentee the scale benchmark searches as: gaps on the common skill and leadership.
+ASKER_GAPS = (("Python", 2, 4), ("Leadership", None, 5))
 # How many mentees a mentor takes at once (default 2), as (limit, share of mentors).
 MENTEE_LIMITS = ((1, 0.10), (2, 0.55), (3, 0.15), (4, 0.08), (5, 0.05), (6, 0.02), (10, 0.05))
 GOAL_TEXTS = (
@@ -310,6 +315,8 @@ class _Builder:
         mentors = [self.mentor(index, skills) for index in range(spec.mentors)]
         self.mentee_ids = [self.person(mentee_slack_id(j))["id"] for j in range(spec.mentees)]
         self.flush_all(User.__table__, MentorProfile.__table__, MentorSkill.__table__)
+        self.gaps(skills)
+        self.flush_all(UserInterest.__table__)
         for mentor in mentors:
             self.window(mentor)
         self.flush_all(AvailabilityWindow.__table__)
@@ -340,6 +347,35 @@ class _Builder:
                 "searched_at": NOW - timedelta(seconds=rng.randrange(30 * 86_400)),
             })  # fmt: skip
         self.flush_all(SearchMiss.__table__)
+
+    def gaps(self, skills: list[tuple[int, float]]) -> None:
+        """Every mentee's skill gaps: 1-3 skills, drawn as mentors hold them, most with a
+        target 1-3 levels above where they are (a fifth without levels); the benchmark's
+        asker (the middle mentee) gets ASKER_GAPS."""
+        grng = random.Random(self.spec.seed * 1000 + GAPS_SEED)
+        ids = [skill_id for skill_id, _ in skills]
+        weights = [share for _, share in skills]
+        by_name = {name: skill_id for (name, _), skill_id in zip(SKILL_SHARES, ids, strict=True)}
+        asker = len(self.mentee_ids) // 2
+        for index, user_id in enumerate(self.mentee_ids):
+            if index == asker:
+                for name, now_at, aim in ASKER_GAPS:
+                    self.add(UserInterest.__table__, {
+                        "user_id": user_id, "skill_id": by_name[name],
+                        "current_level": now_at, "target_level": aim,
+                    })  # fmt: skip
+                continue
+            chosen = set(grng.choices(ids, weights=weights, k=grng.randint(1, 3)))
+            for skill_id in sorted(chosen):
+                current: int | None = None
+                target: int | None = None
+                if grng.random() > 0.2:
+                    current = grng.randint(1, 5)
+                    target = min(7, current + grng.randint(1, 3))
+                self.add(UserInterest.__table__, {
+                    "user_id": user_id, "skill_id": skill_id,
+                    "current_level": current, "target_level": target,
+                })  # fmt: skip
 
     def skills(self) -> list[tuple[int, float]]:
         catalogue = []

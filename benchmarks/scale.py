@@ -5,20 +5,24 @@ loop grows with the data. This script runs the real app (`bot.sandbox`: waitress
 the simulated Slack, a ManualClock at the data set's "now") on the `benchmarks.dataset` data,
 and in the same run a bare Bolt app that only acks (the baseline of every ratio).
 
-    python -m benchmarks.scale [--quick] [--requests N]
+    python -m benchmarks.scale [--quick] [--requests N] [--find-only]
 
 Rows, each as p50 and p99 of the ack (HTTP answer) and of the complete handling (until the
 listener executor is idle: the results reached the simulated Slack):
 `/mentor find` with a common skill (Python, ~30% of mentors) and a rare one (COBOL, ~0.5%),
+a bare `/mentor find` matching the asker's saved gaps (Python from 2 to 4, Leadership to 5:
+issue 15's levels, explained score and fair ranking),
 the Book click and the booking submit (view_submission of the Book modal), the mentor's
 Approve click, Home for a busy mentor and a busy mentee (app_home_opened), and the program
 stats (`/mentor admin stats 30d`, the digest's figures), the skills catalogue with its mentor and
-unmet-search counts (`/mentor admin skills`). Then `/mentor find python` complete
-at 1,000 mentors against 10,000 (growth), and the peak memory (VmHWM) of a real
+unmet-search counts (`/mentor admin skills`). Then `/mentor find python` and the bare find by
+gaps complete at 1,000 mentors against 10,000 (growth), and the peak memory (VmHWM) of a real
 `mentor-bot serve` process on the full data set after it served a few of these requests.
 
-Targets (issue 7): every ack under 100 ms at p99; find's complete p50 at most 5x the
-baseline's p50 at 10,000 mentors, growing at most 2x from 1,000 to 10,000; serve under 200 MB.
+Targets (issues 7 and 15): every ack under 100 ms at p99; find's complete p50 (by skills and
+by gaps) at most 5x the baseline's p50 at 10,000 mentors, growing at most 2x from 1,000 to
+10,000; serve under 200 MB. `--find-only` runs the find rows alone (no booking, Home, stats or
+serve rows).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ GROWTH_TARGET = 2.0
 MEMORY_TARGET_MB = 200.0
 COMMON = COMMON_SKILL.lower()
 RARE = RARE_SKILL.lower()
+BY_GAPS = "/mentor find (saved gaps)"
 
 
 @dataclass
@@ -134,6 +139,7 @@ def run_bot(path: Path, spec: Spec, count: int, warmup: int, *, full: bool) -> d
                     samples.completes.append(complete)
 
         row(f"/mentor find {COMMON}", lambda n: driver.user(asker).command(f"find {COMMON}"))
+        row(BY_GAPS, lambda n: driver.user(asker).command("find"))
         if full:
             row(f"/mentor find {RARE}", lambda n: driver.user(asker).command(f"find {RARE}"))
             rows |= book_flow(driver, box, watch, bookers, warmup)
@@ -147,6 +153,8 @@ def run_bot(path: Path, spec: Spec, count: int, warmup: int, *, full: bool) -> d
             raise SystemExit("the simulator saw problems: " + "; ".join(fake.problems[:3]))
         if not any(COMMON_SKILL in str(s.blocks) for s in fake.seen_by(asker)):
             raise SystemExit(f"/mentor find {COMMON} never showed any results")
+        if not any("≥ 4 ✓" in str(s.blocks) for s in fake.seen_by(asker)):
+            raise SystemExit("the bare find never matched the saved gaps")
     return rows
 
 
@@ -286,7 +294,7 @@ class Line:
 
 
 def report(
-    base: list[float], big: dict[str, Samples], small: Samples, peak_mb: float | None
+    base: list[float], big: dict[str, Samples], smalls: dict[str, Samples], peak_mb: float | None
 ) -> list[Line]:
     base50, base99 = p50_p99(base)
     lines = [
@@ -302,13 +310,16 @@ def report(
                           f"{p50 / base50:.2f} / {p99 / base99:.2f}",
                           f"p50 ≤ {FIND_TARGET:.0f}× base" if is_find else "",
                           p50 <= FIND_TARGET * base50 if is_find else None))  # fmt: skip
-    small50, small99 = p50_p99(small.completes)
-    lines.append(Line(f"/mentor find {COMMON} at 1,000 mentors: complete, ms", small50, small99,
-                      f"{small50 / base50:.2f} / {small99 / base99:.2f}", "", None))  # fmt: skip
-    big50, _ = p50_p99(big[f"/mentor find {COMMON}"].completes)
-    growth = big50 / small50
-    lines.append(Line(f"/mentor find {COMMON} growth 1,000 → 10,000 (p50), ×", growth, None, "",
-                      f"≤ {GROWTH_TARGET:.0f}×", growth <= GROWTH_TARGET))  # fmt: skip
+    for name, small in smalls.items():
+        small50, small99 = p50_p99(small.completes)
+        ratio = f"{small50 / base50:.2f} / {small99 / base99:.2f}"
+        lines.append(
+            Line(f"{name} at 1,000 mentors: complete, ms", small50, small99, ratio, "", None)
+        )
+        big50, _ = p50_p99(big[name].completes)
+        growth = big50 / small50
+        lines.append(Line(f"{name} growth 1,000 → 10,000 (p50), ×", growth, None, "",
+                          f"≤ {GROWTH_TARGET:.0f}×", growth <= GROWTH_TARGET))  # fmt: skip
     if peak_mb is not None:
         lines.append(Line("mentor-bot serve peak memory (VmHWM), MB", peak_mb, None, "",
                           f"< {MEMORY_TARGET_MB:.0f} MB", peak_mb < MEMORY_TARGET_MB))  # fmt: skip
@@ -328,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 requests per row, not 100")
     parser.add_argument("--requests", type=int, help="measured requests per row")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve memory row")
+    parser.add_argument("--find-only", action="store_true", help="only the find rows")
     args = parser.parse_args(argv)
     count = max(args.requests or (20 if args.quick else 100), 2)
     warmup = max(count // 10, 3)
@@ -346,11 +358,12 @@ def main(argv: list[str] | None = None) -> int:
             return Path(shutil.copyfile(sources[spec], workdir / name))
 
         base = run_baseline(workdir, count, warmup)
-        big = run_bot(fresh(big_spec, "big.db"), big_spec, count, warmup, full=True)
+        big = run_bot(fresh(big_spec, "big.db"), big_spec, count, warmup, full=not args.find_only)
         small = run_bot(fresh(small_spec, "small.db"), small_spec, count, warmup, full=False)
-        peak = None if args.no_serve else serve_peak_mb(fresh(big_spec, "serve.db"), big_spec,
-                                                         workdir)  # fmt: skip
-    lines = report(base, big, small[f"/mentor find {COMMON}"], peak)
+        skip_serve = args.no_serve or args.find_only
+        peak = None if skip_serve else serve_peak_mb(fresh(big_spec, "serve.db"), big_spec,
+                                                     workdir)  # fmt: skip
+    lines = report(base, big, small, peak)
     print()
     print_table(lines)
     missed = [line.name for line in lines if line.passed is False]

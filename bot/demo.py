@@ -137,8 +137,17 @@ def a_mentor_joins(story: Story) -> None:
 
 def booking_a_session(story: Story) -> None:
     story.chapter("Chapter 3. Ben finds Ada and books a session; Chitra is declined")
-    ben = story.act(BEN, "types `/mentor find python leadership`")
-    ben.command("find python leadership")
+    ben = story.act(
+        BEN, "saves his skill gaps with `/mentor interests`: Python from 2 to 4, leadership"
+    )
+    ben.command("interests")
+    ben.fill("Skills you want to learn", "python, leadership")
+    ben.fill("Kind of help you want", "Leadership")
+    ben.submit()
+    ben.fill("Python: where you are now", "2 Assist")
+    ben.fill("Python: your target", "4 Enable")
+    story.act(BEN, "saves his levels").submit()
+    story.act(BEN, "types `/mentor find` alone: his gaps find Ada").command("find")
     story.act(BEN, "clicks Book on the first time offered").click("Book")
     ben.fill(
         "What would you like from this session?",

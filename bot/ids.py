@@ -102,6 +102,7 @@ class Callback(StrEnum):
     ADD_WEEKLY = "availability_weekly"
     FIND = "find"
     INTERESTS = "interests"
+    INTERESTS_LEVELS = "interests_levels"  # the second step: a level for each skill
     BOOK = "book"
     DECLINE = "booking_decline_reason"
     APPROVE_NOTE = "booking_approve_note"
@@ -153,6 +154,9 @@ class BlockId(StrEnum):
     WEEKS = "weeks"
     QUERY = "query"
     GOALS = "goals"
+    WANTED_HELP = "wanted_help"
+    LANGUAGE = "language"
+    OVERLAP = "overlap_hours"
     SLOT = "slot"
     MESSAGE = "message"
     TOPIC = "topic"

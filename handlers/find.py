@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -9,23 +10,47 @@ from slack_sdk import WebClient
 
 from bot.blocks.find import (
     build_ask_for_skills,
+    build_bad_level,
     build_find_modal,
     build_interests_modal,
+    build_levels_modal,
     build_more_times,
     build_results,
+    gap_block_ids,
 )
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
 from bot.services.booking_forms import more_times
 from bot.services.errors import DomainError
-from bot.services.interests import interests_of, save_interests
+from bot.services.interests import (
+    GAPS_MAX,
+    BadLevel,
+    Gap,
+    draft_interests,
+    interests_of,
+    read_preferences,
+    save_interests,
+)
 from bot.services.nudges import ask_for_availability
 from bot.services.search import NoSkillsGiven, find_mentors
 from bot.services.skills import split_skills
 from bot.slack.directory import person_for
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, form_values, number, string, submit_or_errors, tell, text
+from handlers.forms import (
+    choices,
+    clicking_user,
+    field_errors,
+    form_values,
+    number,
+    string,
+    submit_or_errors,
+    tell,
+    text,
+)
+
+# The interests form's service fields -> its block ids.
+INTEREST_FIELDS = {"skills": BlockId.QUERY, "language": BlockId.LANGUAGE}
 
 
 def query_words(text_typed: str) -> list[str]:
@@ -46,6 +71,8 @@ def search(deps: Deps, client: WebClient, user_id: str, words: list[str]) -> dic
         )
     except NoSkillsGiven:
         return build_ask_for_skills()
+    except BadLevel as bad:
+        return build_bad_level(bad.typed)
     except DomainError as refused:  # e.g. a "skill" too long to be one
         return {"text": str(refused)}
     return build_results(result)
@@ -65,7 +92,7 @@ def interests(call: Invocation) -> None:
 def open_interests(deps: Deps, client: WebClient, user_id: str, trigger_id: str) -> None:
     person = person_for(deps, client, user_id)
     saved = deps.read(lambda session: interests_of(session, person_id=person.id))
-    client.views_open(trigger_id=trigger_id, view=build_interests_modal(saved.skills, saved.goals))
+    client.views_open(trigger_id=trigger_id, view=build_interests_modal(saved))
 
 
 def on_open_find(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -137,10 +164,56 @@ def on_save_interests(
 def on_interests_submitted(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
 ) -> None:
+    """The first step: skills, goals and preferences checked; then a level for each skill
+    (the same modal, updated), or, with no skills, saved at once."""
     wiring = wiring_of(context)
     deps = wiring.deps
     values = form_values(view)
     user_id = clicking_user(body)
+    person = person_for(deps, client, user_id)
+    goals = text(values, BlockId.GOALS).strip()
+    wanted_help = text(values, BlockId.WANTED_HELP)
+    try:
+        with deps.sessions.begin() as session:
+            draft = draft_interests(
+                session,
+                person_id=person.id,
+                skills=split_skills(text(values, BlockId.QUERY)),
+                goals=goals,
+                wanted_help=wanted_help,
+                language=text(values, BlockId.LANGUAGE),
+                overlap_hours=bool(choices(values, BlockId.OVERLAP)),
+            )
+    except DomainError as refused:
+        errors = field_errors(refused, view, INTEREST_FIELDS, BlockId.GOALS)
+        ack(response_action="errors", errors=errors)
+        return
+    if draft.saved:
+        ack()
+        wiring.home.publish(client, user_id)
+        return
+    levels = build_levels_modal(draft.gaps, goals, draft.preferences, wanted_help)
+    ack(response_action="update", view=levels)
+
+
+def on_levels_submitted(
+    ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
+) -> None:
+    """The second step: each skill's levels, saved with the first step's answers."""
+    wiring = wiring_of(context)
+    deps = wiring.deps
+    values = form_values(view)
+    user_id = clicking_user(body)
+    first = _first_step(view)
+    if first is None:  # not a view we built: nothing to save
+        ack()
+        tell(body, client, "That form is out of date: open your interests again.")
+        return
+    skills, goals, wanted_help, language, overlap = first
+    gaps = [
+        Gap(skill, *(number(text(values, block)) for block in gap_block_ids(index)))
+        for index, skill in enumerate(skills)
+    ]
     person = person_for(deps, client, user_id)
     saved = submit_or_errors(
         deps,
@@ -149,14 +222,37 @@ def on_interests_submitted(
         lambda session: save_interests(
             session,
             person_id=person.id,
-            skills=split_skills(text(values, BlockId.QUERY)),
-            goals=text(values, BlockId.GOALS).strip(),
+            skills=gaps,
+            goals=goals,
+            preferences=read_preferences(wanted_help, language, overlap),
         ),
-        default=BlockId.GOALS,
+        default=gap_block_ids(0)[1],
     )
     if saved is None:
         return
     wiring.home.publish(client, user_id)
+
+
+def _first_step(view: dict[str, Any]) -> tuple[list[str], str, str, str, bool] | None:
+    """The first step's answers carried in the levels modal; None when they do not read."""
+    try:
+        data = json.loads(string(view.get("private_metadata")))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    skills = data.get("skills")
+    if not (isinstance(skills, list) and 0 < len(skills) <= GAPS_MAX):
+        return None
+    if not all(isinstance(skill, str) for skill in skills):
+        return None
+    return (
+        skills,
+        string(data.get("goals")),
+        string(data.get("help")),
+        string(data.get("language")),
+        data.get("overlap") is True,
+    )
 
 
 def on_ask(
@@ -184,12 +280,19 @@ def on_ask(
 
 
 def register(app: App, commands: Subcommands) -> None:
-    commands.add("find", find, "find python leadership", "find a mentor for the skills you name")
-    commands.add("interests", interests, "interests", "save what you want to learn and your goals")
+    commands.add(
+        "find",
+        find,
+        "find python:4 leadership",
+        "find a mentor for the skills you name (`:4` or `>=4`: at level 4 or above); "
+        "alone, for your saved gaps",
+    )
+    commands.add("interests", interests, "interests", "save your skill gaps, goals and preferences")
     app.action(Action.OPEN_FIND)(on_open_find)
     app.view(Callback.FIND)(on_find_submitted)
     app.action(Action.FIND_AGAIN)(on_find_again)
     app.action(Action.MORE_TIMES)(on_more_times)
     app.action(Action.SAVE_INTERESTS)(on_save_interests)
     app.view(Callback.INTERESTS)(on_interests_submitted)
+    app.view(Callback.INTERESTS_LEVELS)(on_levels_submitted)
     app.action(Action.ASK_AVAILABILITY)(on_ask)

@@ -11,10 +11,19 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from bot.blocks.find import gap_line
 from bot.services import search
-from bot.services.errors import DomainError
+from bot.services.errors import DomainError, FieldErrors
 from bot.services.free_slots import SlotChoice, free_slots
-from bot.services.interests import Interests, interests_of, save_interests
+from bot.services.interests import (
+    BadLevel,
+    Gap,
+    Interests,
+    Preferences,
+    draft_interests,
+    interests_of,
+    save_interests,
+)
 from bot.services.search import (
     BIO_LINE_MAX,
     NoSkillsGiven,
@@ -24,6 +33,7 @@ from bot.services.search import (
 )
 from store.db import SessionFactory
 from store.models import Booking, SearchMiss, User
+from store.statuses import HelpKind
 from tests.seed import add_booking, add_mentor, add_slot, add_user
 
 # Monday 23 November 2026, 09:00 UTC: ISO week 48 runs to Sunday 29th, week 49 from the 30th.
@@ -237,7 +247,8 @@ def test_the_walk_reads_more_than_one_batch_of_slots(
 
 
 def test_ties_at_the_page_edge_are_read_through(sessions: SessionFactory) -> None:
-    """Three mentors share the last place's time: the lightest load takes it, then the name."""
+    """Three mentors share the last place's time: the lightest load takes it, then the day's
+    rotation (for Ben today it puts Cy before Dee; names no longer decide)."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
         add_slot(session, add_mentor(session, "U1", ["Python"], name="First").id, utc(11, 24))
@@ -315,16 +326,23 @@ def test_self_and_inactive_mentors_are_left_out(sessions: SessionFactory) -> Non
     assert result.without_slots == ()
 
 
-def test_a_mentor_at_capacity_is_left_out(sessions: SessionFactory) -> None:
-    """Capacity 1, one approved session this week and free time only this week: not listed."""
+def test_a_mentor_at_capacity_is_listed_as_full_this_week(sessions: SessionFactory) -> None:
+    """Capacity 1, one approved session this week and free time only this week: not bookable,
+    so listed as full this week, below the mentor with free time (issue 15; it used to be left
+    out), and never among those without free time."""
     with sessions.begin() as session:
         mentee = add_user(session, BEN)
         full = add_mentor(session, "U1", ["Python"], capacity=1, name="Full").id
         add_booking(session, add_slot(session, full, utc(11, 24)).id, mentee.id, "approved")
         add_slot(session, full, utc(11, 26))
+        later = add_mentor(session, "U2", ["Python"], name="Later").id
+        add_slot(session, later, utc(12, 4))
         result = find(session, "python")
         assert free_slots(session, mentor_id=full, now=NOW) == []
-    assert result.available == () and result.without_slots == ()
+        one = find(session, "python", limit=1)
+    assert names(result.available) == ["Later"] and result.without_slots == ()
+    assert [(m.name, m.full, m.next_slots) for m in result.full] == [("Full", True, ())]
+    assert (names(one.available), one.full, one.more) == (["Later"], (), 1)
 
 
 def test_a_full_week_hides_its_slots_but_not_next_weeks(sessions: SessionFactory) -> None:
@@ -546,9 +564,11 @@ def test_interests_replace_and_goals_are_kept_or_cleared(sessions: SessionFactor
         saved = save_interests(
             session, person_id=ben.id, skills=["k8s", "Python", "py"], goals="Lead a team"
         )
-        assert saved == Interests(("Kubernetes", "Python"), "Lead a team")
+        assert (saved.skills, saved.goals) == (("Kubernetes", "Python"), "Lead a team")
+        assert saved.gaps == (Gap("Kubernetes"), Gap("Python"))
         save_interests(session, person_id=ben.id, skills=["Leadership"])
-        assert interests_of(session, person_id=ben.id) == Interests(("Leadership",), "Lead a team")
+        kept = interests_of(session, person_id=ben.id)
+        assert (kept.skills, kept.goals) == (("Leadership",), "Lead a team")
         cleared = save_interests(session, person_id=ben.id, skills=[], keep_goals=False)
         assert cleared == Interests((), None)
         save_interests(session, person_id=ben.id, skills=["Go"], goals="Ship it")
@@ -563,3 +583,220 @@ def test_goals_longer_than_1000_characters_are_refused(sessions: SessionFactory)
         with pytest.raises(DomainError, match="1000"):
             save_interests(session, person_id=ben.id, skills=["Go"], goals="x" * 1001)
         assert save_interests(session, person_id=ben.id, skills=[], goals="x" * 1000).goals
+
+
+# --- gaps, levels and the explained score (issue 15) -------------------------------------------
+
+
+def levelled(session: Session, slack_id: str, name: str, levels: dict[str, int]) -> int:
+    """A mentor with these skills at these SFIA levels, free on Tuesday."""
+    mentor = add_mentor(session, slack_id, list(levels), levels=levels, name=name).id
+    add_slot(session, mentor, utc(11, 24))
+    return mentor
+
+
+def explained(result: SearchResult) -> list[tuple[str, int, list[str]]]:
+    return [
+        (m.name, m.percent, [gap_line(gap) for gap in m.gaps])
+        for m in (*result.available, *result.full, *result.without_slots)
+    ]
+
+
+def test_a_target_credits_at_or_above_in_full_and_one_below_by_half(
+    sessions: SessionFactory,
+) -> None:
+    """Python to 4 and leadership (no target): Python 5 covers it, Python 3 half, Python 2
+    nothing; a gap with no target counts any level; a mentor covering nothing is no match."""
+    with sessions.begin() as session:
+        add_user(session, BEN)
+        levelled(session, "U1", "Ann", {"Python": 5, "Leadership": 1})
+        levelled(session, "U2", "Bob", {"Python": 3, "Leadership": 6})
+        levelled(session, "U3", "Cat", {"Python": 2, "Leadership": 4})
+        levelled(session, "U4", "Dov", {"Python": 2})
+        result = find(session, "python:4", "leadership")
+        assert misses(session) == []
+    assert result.asked == ("Python", "Leadership") and result.targets == (4, None)
+    assert explained(result) == [
+        ("Ann", 100, ["Python 5 ≥ 4 ✓", "Leadership 1 ✓"]),
+        ("Bob", 75, ["Python 3 < 4 ½", "Leadership 6 ✓"]),
+        ("Cat", 50, ["Python 2 < 4 ✗", "Leadership 4 ✓"]),
+    ]
+    assert result.available[2].matched == ("Leadership",)
+    assert result.more == 0
+
+
+def test_both_spellings_of_a_target_and_a_near_miss(sessions: SessionFactory) -> None:
+    """`python>=4` is `python:4`; a near miss halves whatever the level earns; a multi-word
+    skill takes its target from its last word."""
+    with sessions.begin() as session:
+        add_user(session, BEN)
+        levelled(session, "U1", "Ann", {"Python": 3, "Machine learning": 6})
+        assert explained(find(session, "python>=4")) == [("Ann", 50, ["Python 3 < 4 ½"])]
+        assert explained(find(session, "pyhton:3")) == [
+            ("Ann", 50, ["Python 3 ≥ 3 ½ (for “Pyhton”)"])
+        ]
+        assert explained(find(session, "pyhton≥4")) == [
+            ("Ann", 25, ["Python 3 < 4 ¼ (for “Pyhton”)"])
+        ]
+        ml = find(session, "machine", "learning:7", "python")
+        assert (ml.asked, ml.targets) == (("Machine learning", "Python"), (7, None))
+        assert find(session, "machine learning>=5, python:2").targets == (5, 2)
+
+
+@pytest.mark.parametrize("typed", ["python:9", "python:0", "python>=high", "python:"])
+def test_a_level_out_of_range_is_refused_and_nothing_recorded(
+    sessions: SessionFactory, typed: str
+) -> None:
+    """`find python:9` answers with the levels; no unmet demand is recorded."""
+    with sessions.begin() as session:
+        add_user(session, BEN)
+        levelled(session, "U1", "Ann", {"Python": 5})
+        with pytest.raises(BadLevel) as refused:
+            find(session, typed, "cobol")
+        assert refused.value.typed == typed
+        assert misses(session) == []
+
+
+def test_a_bare_find_matches_the_saved_gaps(sessions: SessionFactory) -> None:
+    """Ben aims for Python 5 from 3: only the mentor at 4 or above is a match."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        save_interests(session, person_id=ben.id, skills=[Gap("py", 3, 5), Gap("Go")])
+        levelled(session, "U1", "Ann", {"Python": 4})
+        levelled(session, "U2", "Bob", {"Python": 3, "Go": 1})
+        result = find(session)
+    assert result.used_interests and result.targets == (None, 5)
+    assert explained(result) == [
+        ("Bob", 50, ["Go 1 ✓", "Python 3 < 5 ✗"]),
+        ("Ann", 25, ["Python 4 < 5 ½"]),
+    ]
+
+
+def test_gaps_are_checked_and_typed_targets_read(sessions: SessionFactory) -> None:
+    """A target must lie above the current level, levels are 1-7; "python:4" saves target 4;
+    the form's first step keeps levels saved before."""
+    with sessions.begin() as session:
+        ben = add_user(session, BEN)
+        with pytest.raises(FieldErrors) as refused:
+            save_interests(session, person_id=ben.id, skills=[Gap("Go"), Gap("Python", 4, 4)])
+        assert refused.value.errors == {"gap_1": "Aim above where you are now."}
+        with pytest.raises(FieldErrors):
+            save_interests(session, person_id=ben.id, skills=[Gap("Python", 0, 8)])
+        with pytest.raises(BadLevel):
+            save_interests(session, person_id=ben.id, skills=["python:8"])
+        assert interests_of(session, person_id=ben.id).gaps == ()
+        saved = save_interests(session, person_id=ben.id, skills=["python:4", "Go"])
+        assert saved.gaps == (Gap("Go"), Gap("Python", None, 4))
+        save_interests(session, person_id=ben.id, skills=[Gap("Python", 2, 4)])
+        draft = draft_interests(
+            session, person_id=ben.id, skills=["python", "sql:3"], goals="", language="DE"
+        )
+        assert draft.gaps == (Gap("Python", 2, 4), Gap("SQL", target=3))
+        assert draft.preferences == Preferences(language="de") and not draft.saved
+        with pytest.raises(FieldErrors, match="language code"):
+            draft_interests(session, person_id=ben.id, skills=[], goals="", language="german!")
+        with pytest.raises(FieldErrors, match="kinds of help"):
+            draft_interests(session, person_id=ben.id, skills=[], goals="", wanted_help="money")
+
+
+# --- fair ranking -----------------------------------------------------------------------------
+
+
+def test_load_counts_relative_to_capacity(sessions: SessionFactory) -> None:
+    """Same match and time: two sessions of four a week weigh less than one of one."""
+    with sessions.begin() as session:
+        mentee = add_user(session, BEN)
+        roomy = add_mentor(session, "U1", ["Python"], capacity=4, name="Roomy").id
+        tight = add_mentor(session, "U2", ["Python"], capacity=1, name="Tight").id
+        for mentor, days in ((roomy, (10, 12)), (tight, (11,))):
+            for day in days:
+                slot = add_slot(session, mentor, utc(11, day)).id
+                add_booking(session, slot, mentee.id, "approved")
+            add_slot(session, mentor, utc(12, 1))
+        result = find(session, "python")
+    assert [(m.name, m.recent_load) for m in result.available] == [("Roomy", 2), ("Tight", 1)]
+
+
+def test_ties_rotate_per_asker_and_day(sessions: SessionFactory) -> None:
+    """Six mentors alike in match, time and load: each asker sees them in an order of their
+    own, the same all day, another the next day; none is always first."""
+    with sessions.begin() as session:
+        for number in range(6):
+            mentor = add_mentor(session, f"U{number}", ["Python"], name=f"M{number}").id
+            add_slot(session, mentor, utc(12, 2))
+        askers = [f"U0ASK{n}" for n in range(8)]
+        today = {a: names(find(session, "python", asker=a, limit=6).available) for a in askers}
+        again = {a: names(find(session, "python", asker=a, limit=6).available) for a in askers}
+        tomorrow = {
+            a: names(
+                find_mentors(
+                    session, asker_slack_id=a, query=["python"], now=NOW + timedelta(days=1),
+                    limit=6,
+                ).available
+            )
+            for a in askers
+        }  # fmt: skip
+    assert today == again
+    assert all(sorted(order) == [f"M{n}" for n in range(6)] for order in today.values())
+    assert len({order[0] for order in today.values()}) > 2
+    assert today != tomorrow
+
+
+# --- mentee preferences -----------------------------------------------------------------------
+
+
+def prefer(session: Session, slack_id: str, tz: str = "Europe/Paris", **wanted: Any) -> None:
+    user = add_user(session, slack_id, tz=tz)
+    save_interests(session, person_id=user.id, skills=[], preferences=Preferences(**wanted))
+
+
+def test_a_language_filters_mentors_who_list_languages(sessions: SessionFactory) -> None:
+    """Ben mentors in German: a mentor listing only English is left out, one listing none or
+    German stays; what they list is on the result."""
+    with sessions.begin() as session:
+        prefer(session, BEN, language="de")
+        for slack_id, name, languages in (
+            ("U1", "English", ["en"]),
+            ("U2", "Unsaid", []),
+            ("U3", "German", ["en", "de"]),
+        ):
+            mentor = add_mentor(session, slack_id, ["Python"], name=name)
+            mentor.languages = languages
+            add_slot(session, mentor.id, utc(11, 24, 10 + len(languages)))
+        result = find(session, "python")
+        everyone = find(session, "python", asker="U0OTHER")
+    assert [(m.name, m.languages) for m in result.available] == [
+        ("Unsaid", ()),
+        ("German", ("en", "de")),
+    ]
+    assert names(everyone.available) == ["Unsaid", "English", "German"]
+    assert result.preferences.language == "de"
+
+
+def test_help_kind_and_overlapping_hours_boost_within_equal_match(
+    sessions: SessionFactory,
+) -> None:
+    """Ben (Paris) wants career help from someone in hours like his: among 100% matches the
+    London career mentor ranks first, then the Berlin one, then the earliest; a 50% match
+    stays below however well it fits."""
+    with sessions.begin() as session:
+        prefer(session, BEN, wanted_help=HelpKind.CAREER, overlap_hours=True)
+        for slack_id, name, tz, kinds, skills, day in (
+            ("U1", "Early", "America/Los_Angeles", [], ["Python", "Go"], 24),
+            ("U2", "Berlin", "Europe/Berlin", ["technical"], ["Python", "Go"], 26),
+            ("U3", "London", "Europe/London", ["career"], ["Python", "Go"], 27),
+            ("U4", "Half", "Europe/London", ["career"], ["Python"], 24),
+        ):
+            mentor = add_mentor(session, slack_id, skills, name=name, tz=tz)
+            mentor.help_kinds = kinds
+            add_slot(session, mentor.id, utc(11, day))
+        result = find(session, "python", "go")
+        plain = find(session, "python", "go", asker="U0OTHER")
+    assert [(m.name, m.overlap) for m in result.available] == [
+        ("London", True),
+        ("Berlin", True),
+        ("Early", False),
+        ("Half", True),
+    ]
+    assert names(plain.available) == ["Early", "Berlin", "London", "Half"]
+    assert all(m.overlap is None for m in plain.available)

@@ -29,6 +29,10 @@ def build_help(commands: Sequence[CommandHelp], *, hint: str | None = None) -> d
             "to learn, book a session, and get reminded so nobody forgets."
         ),
         section(f"*What you can type*\n{lines}"),
+        context(
+            f"Aim for a level: `{COMMAND} find python:4` (or `python>=4`) finds mentors at 4 or "
+            "above (levels 1 Follow to 7 Set strategy; one level below counts half)."
+        ),
         context("Open *Mentor Bot* in the sidebar and pick the *Home* tab for your dashboard."),
     ]
     return message(hint or "Mentor Bot: what you can do", blocks)
