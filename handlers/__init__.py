@@ -29,6 +29,7 @@ from handlers import (
     people,
     privacy,
     profile,
+    programmes,
     roster,
 )
 
@@ -60,5 +61,6 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     calendar_feed.register(app, subcommands)
     diary.register(app)
     concerns.register(app, subcommands)
+    programmes.register(app)
     errors.register(app)
     return subcommands

@@ -25,6 +25,7 @@ from bot.services.roster import UnknownFilter, show_roster
 from bot.slack.digest_post import post_digest
 from handlers.commands import Invocation, Subcommand, Subcommands
 from handlers.context import wiring_of
+from handlers.programmes import list_programmes
 
 T = TypeVar("T")
 
@@ -34,7 +35,8 @@ USAGE = (
     f"• `{COMMAND} admin digest`: post the digest of the last 7 days to the channel now;\n"
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
-    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors."
+    f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors;\n"
+    f"• `{COMMAND} admin programmes`: create and edit programmes (cohorts)."
 )
 
 
@@ -181,6 +183,7 @@ ROUTES: dict[str, Subcommand] = {
     "digest": digest,
     "export": export,
     "mentors": mentors,
+    "programmes": list_programmes,
 }
 
 
