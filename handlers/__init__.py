@@ -16,6 +16,7 @@ from handlers import (
     concerns,
     context,
     diary,
+    enrolment,
     errors,
     find,
     followup,
@@ -62,5 +63,6 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     diary.register(app)
     concerns.register(app, subcommands)
     programmes.register(app)
+    enrolment.register(app, subcommands)
     errors.register(app)
     return subcommands

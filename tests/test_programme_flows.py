@@ -11,8 +11,9 @@ from sqlalchemy import select
 from bot.sandbox import Sandbox, sandbox
 from bot.services.coordinators import COORDINATORS_ONLY
 from bot.simulator.render import render_blocks
-from store.models import AuditEntry, Programme, ProgrammeAudience
+from store.models import AuditEntry, Enrolment, Programme, ProgrammeAudience, User
 from tests.conftest import ADA, BEN, CHITRA, DAN, START, from_template, make_fake_slack
+from tests.seed import add_mentor
 
 LEADS = "S0LEADS"
 
@@ -141,3 +142,77 @@ def test_only_coordinators_see_or_change_programmes(program: Sandbox) -> None:
     """Ben types the command: the one refusal, nothing listed."""
     program.user(BEN).command("admin programmes")
     assert answer(program, BEN) == COORDINATORS_ONLY
+
+
+# --- enrolling -------------------------------------------------------------------------------
+
+
+def created_cohort(box: Sandbox, **changes: object) -> None:
+    chitra = box.user(CHITRA)
+    chitra.command("admin programmes")
+    chitra.click("New programme")
+    fill_cohort(box, **changes)
+    assert chitra.submit().errors == {}
+
+
+def enrolled(box: Sandbox) -> list[tuple[str, str]]:
+    with box.deps.sessions.begin() as session:
+        return sorted(
+            (user.slack_id, str(role))
+            for role, user in session.execute(select(Enrolment.role, User).join(User))
+        )
+
+
+def test_people_in_the_audience_join_and_leave_while_enrolment_is_open(program: Sandbox) -> None:
+    """Ada (an active mentor, listed) joins as mentor; Ben (in the group) as mentee; the list
+    redraws with what each joined; Ben leaves again."""
+    with program.deps.sessions.begin() as session:
+        add_mentor(session, ADA, ["python"], tz="America/New_York")
+    created_cohort(program)
+    ada, ben = program.user(ADA), program.user(BEN)
+    ada.command("join")
+    assert "2027 new leads" in answer(program, ADA)
+    ada.click("Join as mentor")
+    assert "You are enrolled as mentor" in answer(program, ADA)
+    ben.command("join")
+    ben.click("Join as mentee")
+    assert "You are enrolled as mentee" in answer(program, BEN)
+    assert enrolled(program) == [(ADA, "mentor"), (BEN, "mentee")]
+    ben.click("Leave")
+    assert "Join as mentee" in answer(program, BEN)
+    assert enrolled(program) == [(ADA, "mentor")]
+
+
+def test_outsiders_and_late_comers_are_refused_and_nothing_changes(program: Sandbox) -> None:
+    """Chitra (not in the group) cannot join as mentee; Ben cannot join as mentor without a
+    mentor profile; once enrolment closes nobody joins or leaves."""
+    created_cohort(program)
+    ben, chitra = program.user(BEN), program.user(CHITRA)
+    chitra.command("join")
+    chitra.click("Join as mentee")
+    assert "open to invited mentees only" in answer(program, CHITRA)
+    ben.command("join")
+    ben.click("Join as mentee")
+    ben.command("join")
+    ben.click("Join as mentor")
+    assert "invited mentors only" in answer(program, BEN)
+    assert enrolled(program) == [(BEN, "mentee")]
+    chitra.command("admin programmes")
+    chitra.click("Edit")
+    chitra.fill("Enrolment", False)
+    chitra.submit()
+    ben.click("Leave")
+    assert "Enrolment in 2027 new leads is closed" in answer(program, BEN)
+    assert enrolled(program) == [(BEN, "mentee")]
+    ben.command("join")
+    assert "No programme is open for enrolment" in answer(program, BEN)
+
+
+def test_an_open_audience_still_wants_an_active_mentor(program: Sandbox) -> None:
+    """Everyone may mentor, but Dan has no mentor profile: he is told to sign up first."""
+    created_cohort(program, **{"Who may join as mentor": "Everyone"})
+    dan = program.user(DAN)
+    dan.command("join")
+    dan.click("Join as mentor")
+    assert "sign up with `/mentor signup` first" in answer(program, DAN)
+    assert enrolled(program) == []
