@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import linear_sum_assignment
 
 HALF = 0.5  # credit for a mentor one level below the mentee's target
@@ -35,13 +36,11 @@ def pair_score(gaps: Mapping[int, int | None], skills: Mapping[int, int]) -> flo
     return sum(gap_credit(target, skills.get(skill)) for skill, target in gaps.items()) / len(gaps)
 
 
-def optimal_pairs(
-    scores: Sequence[Sequence[float]], capacities: Sequence[int]
-) -> list[tuple[int, int]]:
+def optimal_pairs(scores: ArrayLike, capacities: Sequence[int]) -> list[tuple[int, int]]:
     """(mentee index, mentor index) pairs maximising the total score, each mentor taking at
     most `capacities[j]` mentees and each mentee at most one mentor; pairs scoring 0 are left
     out. `scores[i][j]` is mentee i with mentor j."""
-    matrix = np.asarray(scores, dtype=float).reshape(len(scores), len(capacities))
+    matrix = np.asarray(scores, dtype=float).reshape(-1, len(capacities))
     rows = np.flatnonzero((matrix > 0).any(axis=1))
     limits = np.minimum(np.maximum(np.asarray(capacities, dtype=int), 0), len(rows))
     columns = np.repeat(np.arange(len(capacities)), limits)  # one column per free place
