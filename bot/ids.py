@@ -92,6 +92,8 @@ class Action(StrEnum):
     JOIN_AS_MENTOR = "programme_join_mentor"
     JOIN_AS_MENTEE = "programme_join_mentee"
     LEAVE_PROGRAMME = "programme_leave"
+    REVIEW_PAIRS = "programme_review_pairs"
+    REMOVE_PAIR = "programme_remove_pair"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -134,6 +136,7 @@ class Callback(StrEnum):
     CONCERN_READ = "concern_read"  # read only: no submit
     INVITE = "negotiation_invite"
     PROGRAMME = "programme"
+    PAIRS = "programme_pairs"
 
 
 class BlockId(StrEnum):

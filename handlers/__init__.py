@@ -12,6 +12,7 @@ from handlers import (
     booking,
     calendar_feed,
     closing,
+    cohort_pairs,
     commands,
     concerns,
     context,
@@ -64,5 +65,6 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     concerns.register(app, subcommands)
     programmes.register(app)
     enrolment.register(app, subcommands)
+    cohort_pairs.register(app)
     errors.register(app)
     return subcommands

@@ -21,7 +21,7 @@ from bot.services.mentorship_view import CADENCE_NAMES
 from bot.services.programmes import DESCRIPTION_MAX, NAME_MAX, ProgrammeView
 from store.statuses import Audience, Cadence, Matching
 
-MAX_LISTED_ROWS = 40  # programmes on one list (a message holds 50 blocks)
+MAX_LISTED_ROWS = 20  # programmes on one list, two blocks each (a message holds 50)
 AUDIENCES = [
     ("Everyone", Audience.EVERYONE.value),
     ("The people listed below", Audience.PEOPLE.value),
@@ -67,12 +67,21 @@ def programme_line(view: ProgrammeView) -> str:
     return line
 
 
+def pairs_to_review(view: ProgrammeView) -> bool:
+    """A cohort whose coordinators form the pairs has them proposed once enrolment closed."""
+    return (
+        not view.is_default and view.matching == Matching.COORDINATORS and not view.enrolment_open
+    )
+
+
 def build_programme_list(programmes: list[ProgrammeView]) -> dict[str, Any]:
     """`/mentor admin programmes`: every programme, Edit on each cohort, and New programme."""
     blocks: list[Block] = [section("*Programmes*")]
     for view in programmes[:MAX_LISTED_ROWS]:
         accessory = None if view.is_default else button("Edit", Action.EDIT_PROGRAMME, str(view.id))
         blocks.append(section(programme_line(view), accessory=accessory))
+        if pairs_to_review(view):
+            blocks.append(actions(button("Review pairs", Action.REVIEW_PAIRS, str(view.id))))
     if len(programmes) > MAX_LISTED_ROWS:
         blocks.append(context(f"And {len(programmes) - MAX_LISTED_ROWS} more."))
     blocks += [
@@ -175,7 +184,7 @@ def build_programme_modal(view: ProgrammeView | None, today: date) -> dict[str, 
 
 def build_programme_saved(view: ProgrammeView) -> dict[str, Any]:
     """The coordinator's note once the form is saved."""
-    return message(
-        f"Programme saved: {view.name}",
-        [section(f":white_check_mark: Saved.\n{programme_line(view)}")],
-    )
+    blocks = [section(f":white_check_mark: Saved.\n{programme_line(view)}")]
+    if pairs_to_review(view):
+        blocks.append(actions(button("Review pairs", Action.REVIEW_PAIRS, str(view.id))))
+    return message(f"Programme saved: {view.name}", blocks)

@@ -4,7 +4,8 @@ A programme is the always-open default one, or a cohort with dates, an audience 
 and its way of matching. A side open to a Slack user group keeps the group's members as they
 were when the programme was saved (read by the handler through bot/slack/user_groups.py and
 handed in here, so this module never reads Slack and enrolment never waits on it): saving the
-programme again refreshes them.
+programme again refreshes them. Closing enrolment of a cohort whose coordinators form the pairs
+proposes them (cohort_pairing.propose), once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.services import cohort_pairing
 from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError, FieldErrors
 from store.models import MENTORSHIP_MONTHS, Programme, ProgrammeAudience
@@ -240,6 +242,7 @@ def save_programme(
     errors = _check(session, form, programme_id)
     if errors:
         raise ProgrammeFormError(errors)
+    was_open = programme.enrolment_open if programme is not None else True
     if programme is None:
         programme = Programme(is_default=False, created_at=now)
         session.add(programme)
@@ -258,6 +261,8 @@ def save_programme(
     session.flush()
     _keep_audience(session, programme, Role.MENTOR, form.mentors)
     _keep_audience(session, programme, Role.MENTEE, form.mentees)
+    if was_open and not programme.enrolment_open:
+        cohort_pairing.propose(session, programme=programme, now=now)
     authorize(
         session,
         actor=actor,
