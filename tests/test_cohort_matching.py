@@ -65,6 +65,7 @@ def test_a_greedy_choice_would_lose() -> None:
 def test_nothing_to_pair() -> None:
     assert optimal_pairs([[0.0, 0.0]], [2, 1]) == []
     assert optimal_pairs([[1.0]], [0]) == []
+    assert optimal_pairs([], []) == [] and optimal_pairs([[], []], []) == []
 
 
 def test_the_pair_score_follows_the_gap_rule() -> None:

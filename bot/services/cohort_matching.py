@@ -40,6 +40,8 @@ def optimal_pairs(scores: ArrayLike, capacities: Sequence[int]) -> list[tuple[in
     """(mentee index, mentor index) pairs maximising the total score, each mentor taking at
     most `capacities[j]` mentees and each mentee at most one mentor; pairs scoring 0 are left
     out. `scores[i][j]` is mentee i with mentor j."""
+    if len(capacities) == 0:
+        return []
     matrix = np.asarray(scores, dtype=float).reshape(-1, len(capacities))
     rows = np.flatnonzero((matrix > 0).any(axis=1))
     limits = np.minimum(np.maximum(np.asarray(capacities, dtype=int), 0), len(rows))
