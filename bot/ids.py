@@ -94,6 +94,7 @@ class Action(StrEnum):
     LEAVE_PROGRAMME = "programme_leave"
     REVIEW_PAIRS = "programme_review_pairs"
     REMOVE_PAIR = "programme_remove_pair"
+    SWAP_PAIRS = "programme_swap_pairs"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -221,6 +222,7 @@ class BlockId(StrEnum):
     MENTEE_AUDIENCE = "mentee_audience"
     MENTEE_PEOPLE = "mentee_people"
     MENTEE_GROUP = "mentee_group"
+    PAIRS_TO_SWAP = "pairs_to_swap"
 
 
 COMMAND = "/mentor"

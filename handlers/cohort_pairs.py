@@ -1,4 +1,5 @@
-"""A cohort's proposed pairs for coordinators: Review pairs, Remove (in the modal), Publish.
+"""A cohort's proposed pairs for coordinators: Review pairs, Remove and Swap (in the modal),
+Publish.
 
 Each listener is ack -> parse -> one service call -> one builder per recipient -> send. A
 publication's refusal (published twice) comes after the modal closed, so it is told by DM.
@@ -13,10 +14,10 @@ from slack_sdk import WebClient
 
 from bot.blocks.agreement import build_agreement
 from bot.blocks.cohort_pairs import build_pair_intro, build_pairs_modal, build_published
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockId, Callback
 from bot.services import cohort_pairing
 from handlers.context import wiring_of
-from handlers.forms import clicking_user, number, run_or_tell, string
+from handlers.forms import choices, clicking_user, form_values, number, run_or_tell, string
 
 
 def on_review(
@@ -63,6 +64,29 @@ def on_remove(
         client.views_update(view_id=view["id"], view=build_pairs_modal(review))
 
 
+def on_swap(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = wiring_of(context).deps
+    found = body.get("view")
+    view: dict[str, Any] = found if isinstance(found, dict) else {}
+    chosen = [number(value) for value in choices(form_values(view), BlockId.PAIRS_TO_SWAP)]
+    review = run_or_tell(
+        deps,
+        body,
+        client,
+        lambda session: cohort_pairing.swap_pairs(
+            session,
+            actor=clicking_user(body),
+            coordinators=deps.settings.coordinator_user_ids,
+            programme_id=number(string(view.get("private_metadata"))) or 0,
+            pair_ids=[pair for pair in chosen if pair is not None],
+            now=deps.clock.now(),
+        ),
+    )
+    if review is not None and isinstance(view.get("id"), str):
+        client.views_update(view_id=view["id"], view=build_pairs_modal(review))
+
+
 def on_publish(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
 ) -> None:
@@ -97,4 +121,5 @@ def on_publish(
 def register(app: App) -> None:
     app.action(Action.REVIEW_PAIRS)(on_review)
     app.action(Action.REMOVE_PAIR)(on_remove)
+    app.action(Action.SWAP_PAIRS)(on_swap)
     app.view(Callback.PAIRS)(on_publish)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.sandbox import Sandbox, sandbox
 from bot.services.skills import ensure_skills
 from bot.simulator.render import render_blocks, render_view
-from store.models import MentorProfile, MentorshipMember, User, UserInterest
+from store.models import MentorProfile, MentorshipMember, MentorSkill, User, UserInterest
 from store.statuses import MemberStatus
 from tests.conftest import ADA, BEN, CHITRA, DAN, START, from_template, make_fake_slack
 from tests.seed import add_mentor, add_user
@@ -159,3 +159,45 @@ def test_people_who_are_not_coordinators_cannot_review(program: Sandbox) -> None
     send_click(program, BEN, "programme_review_pairs", str(cohort))
     assert "Only the program's coordinators" in answer(program, BEN)
     assert program.fake.modal(BEN) is None
+
+
+def test_swapping_two_pairs_exchanges_their_mentors_and_rescores_them(program: Sandbox) -> None:
+    """Dan also offers Python at 4 and takes one mentee: the proposal is Ada & Ben (100%) and
+    Dan & Fay (75%). Chitra swaps them: Dan & Ben (100%), Ada & Fay (50%), each with its why;
+    a swap that would leave a mentee with a mentor covering nothing is refused."""
+    with program.deps.sessions.begin() as session:
+        dan = session.scalars(
+            select(MentorProfile)
+            .join(User, User.id == MentorProfile.user_id)
+            .where(User.slack_id == DAN)
+        ).one()
+        dan.mentee_limit = 1
+        (python,) = ensure_skills(session, ["python"])
+        session.add(MentorSkill(mentor_id=dan.id, skill_id=python.id, level=4))
+    cohort_with_everyone_enrolled(program)
+    close_enrolment(program)
+    chitra = program.user(CHITRA)
+    chitra.click("Review pairs")
+    assert "@U0DAN mentors @U0FAY: *75%*" in modal_text(program, CHITRA)
+    chitra.fill("Two pairs to swap mentors", ["Ada & U0BEN (100%)", "Dan & U0FAY (75%)"])
+    chitra.click("Swap their mentors")
+    shown = modal_text(program, CHITRA)
+    assert "@U0DAN mentors @U0BEN: *100%* match, covers Python" in shown
+    assert "@U0ADA mentors @U0FAY: *50%* match, covers Python" in shown
+    chitra.fill("Two pairs to swap mentors", ["Dan & U0BEN (100%)"])
+    chitra.click("Swap their mentors")
+    assert "Choose exactly two pairs" in answer(program, CHITRA)
+    chitra.submit()
+    assert "Published 2 pairs" in answer(program, CHITRA)
+
+
+def test_a_swap_that_covers_nothing_is_refused(program: Sandbox) -> None:
+    """Dan offers only Go: swapping would give Ben (Python) a mentor covering none of it."""
+    cohort_with_everyone_enrolled(program)
+    close_enrolment(program)
+    chitra = program.user(CHITRA)
+    chitra.click("Review pairs")
+    chitra.fill("Two pairs to swap mentors", ["Ada & U0BEN (100%)", "Dan & U0FAY (25%)"])
+    chitra.click("Swap their mentors")
+    assert "nothing was changed" in answer(program, CHITRA)
+    assert "@U0ADA mentors @U0BEN: *100%*" in modal_text(program, CHITRA)

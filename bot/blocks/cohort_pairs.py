@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.inputs import modal
-from bot.blocks.kit import Block, button, context, divider, escape, mention, message, section
-from bot.ids import Action, Callback
+from bot.blocks.inputs import modal, multi_select
+from bot.blocks.kit import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    mention,
+    message,
+    section,
+)
+from bot.ids import Action, BlockId, Callback
 from bot.services.cohort_pairing import PairingReview, PairView, Published
 
 MAX_SHOWN = 40  # pairs in the modal (a modal holds 100 blocks); the rest are counted
@@ -25,6 +35,11 @@ def pair_line(pair: PairView) -> str:
     )
 
 
+def swap_label(pair: PairView) -> str:
+    """A pair as an option's plain text (no mentions there): names, then the score."""
+    return f"{pair.mentor_name} & {pair.mentee_name} ({percent(pair.score)})"
+
+
 def build_pairs_modal(review: PairingReview) -> dict[str, Any]:
     """Each pair with its score and why (Remove on a draft), then who is left and why."""
     state = "published" if review.published else "proposed"
@@ -40,6 +55,16 @@ def build_pairs_modal(review: PairingReview) -> dict[str, Any]:
         blocks.append(section(pair_line(pair), accessory=accessory))
     if len(review.pairs) > MAX_SHOWN:
         blocks.append(context(f"And {len(review.pairs) - MAX_SHOWN} more pairs."))
+    if not review.published and len(review.pairs) >= 2:
+        blocks += [
+            multi_select(
+                BlockId.PAIRS_TO_SWAP,
+                "Two pairs to swap mentors",
+                [(swap_label(pair), str(pair.id)) for pair in review.pairs[:MAX_SHOWN]],
+                optional=True,
+            ),
+            actions(button("Swap their mentors", Action.SWAP_PAIRS)),
+        ]
     if review.unmatched:
         blocks += [divider(), section(f"*Not matched ({len(review.unmatched)})*")]
         lines = [f"{mention(who)}: {why}" for who, why in review.unmatched[:MAX_UNMATCHED]]

@@ -2,8 +2,9 @@
 
 The proposal is the optimal assignment of the enrolled mentees to the enrolled active mentors
 (bot/services/cohort_matching.py) within each mentor's free places; coordinators remove pairs
-they do not want, then publish: each pair starts at the agreement step of the mentorship flow
-(mentorships.start_cohort_pair). A published proposal cannot be published or changed again.
+they do not want or swap two pairs' mentors, then publish: each pair starts at the agreement
+step of the mentorship flow (mentorships.start_cohort_pair). A published proposal cannot be
+published or changed again.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class PairView:
     mentee_slack_id: str
     score: float
     why: str
+    mentor_name: str = ""
+    mentee_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,23 +155,32 @@ def _review(session: Session, programme: Programme) -> PairingReview:
             "closes enrolment in a programme whose coordinators form the pairs."
         )
     rows = session.execute(
-        select(ProposedPair, User.slack_id)
+        select(ProposedPair, User.slack_id, User.real_name)
         .join(User, User.id == ProposedPair.mentee_id)
         .where(ProposedPair.pairing_id == pairing.id)
         .order_by(ProposedPair.score.desc(), ProposedPair.id)
     ).all()
-    mentor_slack = dict(
-        session.execute(
-            select(MentorProfile.id, User.slack_id)
+    mentor_of = {
+        mentor_id: (slack_id, name)
+        for mentor_id, slack_id, name in session.execute(
+            select(MentorProfile.id, User.slack_id, User.real_name)
             .join(User, User.id == MentorProfile.user_id)
-            .where(MentorProfile.id.in_({pair.mentor_id for pair, _ in rows}))
-        ).all()
-    )
+            .where(MentorProfile.id.in_({pair.mentor_id for pair, *_ in rows}))
+        )
+    }
     pairs = tuple(
-        PairView(pair.id, mentor_slack[pair.mentor_id], mentee, pair.score, pair.why)
-        for pair, mentee in rows
+        PairView(
+            pair.id,
+            mentor_of[pair.mentor_id][0],
+            mentee,
+            pair.score,
+            pair.why,
+            mentor_name=mentor_of[pair.mentor_id][1],
+            mentee_name=mentee_name,
+        )
+        for pair, mentee, mentee_name in rows
     )
-    paired = {pair.mentee_id for pair, _ in rows}
+    paired = {pair.mentee_id for pair, *_ in rows}
     lonely = session.execute(
         select(User.id, User.slack_id)
         .join(Enrolment, Enrolment.user_id == User.id)
@@ -278,6 +290,65 @@ def remove_pair(
             subject=f"programme:{programme.id}",
         )
     session.expire(pairing)
+    return _review(session, programme)
+
+
+def _score_of(session: Session, mentor_id: int, mentee_id: int) -> tuple[float, str]:
+    """One pair's score and why, read afresh (a swap makes two new pairs)."""
+    gaps: dict[int, int | None] = dict(
+        session.execute(
+            select(UserInterest.skill_id, UserInterest.target_level).where(
+                UserInterest.user_id == mentee_id
+            )
+        ).all()
+    )
+    offered: dict[int, int] = dict(
+        session.execute(
+            select(MentorSkill.skill_id, MentorSkill.level).where(
+                MentorSkill.mentor_id == mentor_id
+            )
+        ).all()
+    )
+    names = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(gaps))).all())
+    return pair_score(gaps, offered), _why(gaps, offered, names)
+
+
+def swap_pairs(
+    session: Session,
+    *,
+    actor: str,
+    coordinators: Collection[str],
+    programme_id: int,
+    pair_ids: Collection[int],
+    now: datetime,
+) -> PairingReview:
+    """Exchange the mentors of two pairs of a draft; refused when a new pair would score 0."""
+    require_coordinator(actor, coordinators)
+    programme = _programme(session, programme_id)
+    pairing = _draft(session, programme.id)
+    pairs = [p for p in pairing.pairs if p.id in set(pair_ids)]
+    if len(set(pair_ids)) != 2 or len(pairs) != 2:
+        raise PairingRefused("Choose exactly two pairs to swap their mentors. Nothing was changed.")
+    first, second = pairs
+    new_first = _score_of(session, second.mentor_id, first.mentee_id)
+    new_second = _score_of(session, first.mentor_id, second.mentee_id)
+    if new_first[0] <= 0 or new_second[0] <= 0:
+        raise PairingRefused(
+            "After that swap a mentor would cover none of their mentee's skill gaps, so "
+            "nothing was changed."
+        )
+    first.mentor_id, second.mentor_id = second.mentor_id, first.mentor_id
+    (first.score, first.why), (second.score, second.why) = new_first, new_second
+    session.flush()
+    authorize(
+        session,
+        actor=actor,
+        coordinators=coordinators,
+        action="pairs swapped",
+        detail=programme.name,
+        now=now,
+        subject=f"programme:{programme.id}",
+    )
     return _review(session, programme)
 
 
