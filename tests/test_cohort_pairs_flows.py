@@ -4,6 +4,7 @@ optimal pairs, a coordinator reviews them (score and why), removes one and publi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,25 @@ def test_a_swap_that_covers_nothing_is_refused(program: Sandbox) -> None:
     chitra.click("Swap their mentors")
     assert "nothing was changed" in answer(program, CHITRA)
     assert "@U0ADA mentors @U0BEN: *100%*" in modal_text(program, CHITRA)
+
+
+def test_enrolment_left_open_closes_on_the_first_day_and_coordinators_hear(
+    program: Sandbox,
+) -> None:
+    """Nobody closed enrolment: on 1 February at 00:00 UTC the due work closes it, proposes
+    the pairs and gives each coordinator Review pairs; late comers are then refused."""
+    cohort_with_everyone_enrolled(program)
+    program.clock.set(datetime(2027, 1, 31, 23, 0, tzinfo=UTC))
+    program.run_due()
+    assert program.fake.seen_by(GIA) == []
+    program.clock.set(datetime(2027, 2, 1, 0, 5, tzinfo=UTC))
+    program.run_due()
+    for coordinator in (CHITRA, GIA):
+        assert "closed on its first day. 2 pairs proposed." in answer(program, coordinator)
+    program.user(GIA).click("Review pairs")
+    assert "2 pairs proposed" in modal_text(program, GIA)
+    seen_before = len(program.fake.seen_by(CHITRA))
+    program.run_due()
+    assert len(program.fake.seen_by(CHITRA)) == seen_before
+    program.user(BEN).command("join")
+    assert "No programme is open for enrolment" in answer(program, BEN)

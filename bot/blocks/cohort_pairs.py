@@ -18,7 +18,7 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import Action, BlockId, Callback
-from bot.services.cohort_pairing import PairingReview, PairView, Published
+from bot.services.cohort_pairing import ClosedByDate, PairingReview, PairView, Published
 
 MAX_SHOWN = 40  # pairs in the modal (a modal holds 100 blocks); the rest are counted
 MAX_UNMATCHED = 30
@@ -113,5 +113,19 @@ def build_pair_intro(
             context(
                 "Each of you has the mentorship agreement by DM: it starts once you both agree."
             ),
+        ],
+    )
+
+
+def build_closed_by_date(closed: ClosedByDate) -> dict[str, Any]:
+    """The coordinators' note when a cohort's enrolment closed on its first day."""
+    return message(
+        f"Enrolment closed: {closed.programme_name}",
+        [
+            section(
+                f"Enrolment in *{escape(closed.programme_name)}* closed on its first day. "
+                f"{closed.pairs} pair{'s' if closed.pairs != 1 else ''} proposed."
+            ),
+            actions(button("Review pairs", Action.REVIEW_PAIRS, str(closed.programme_id))),
         ],
     )

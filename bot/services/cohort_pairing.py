@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.services import due
 from bot.services.cohort_matching import gap_credit, optimal_pairs, pair_score
 from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
@@ -35,6 +36,7 @@ from store.models import (
 )
 from store.statuses import Matching, MentorStatus, PairingStatus, Role
 
+CLOSE_ENROLMENT = "programme_close"  # due work: a cohort's enrolment closes on its first day
 NO_SKILL = "no enrolled mentor offers the skills they want"
 ALL_FULL = "every mentor who could help is full"
 
@@ -385,3 +387,40 @@ def publish(
         subject=f"programme:{programme.id}",
     )
     return Published(programme.name, outcomes, tuple(pair.why for pair in pairing.pairs))
+
+
+def plan_closing(session: Session, *, programme: Programme, now: datetime) -> None:
+    """A cohort whose coordinators pair closes enrolment by itself on its first day (00:00 UTC),
+    unless a coordinator closed it before; a new start date plans a new closing."""
+    if programme.matching != Matching.COORDINATORS or not programme.enrolment_open:
+        return
+    if programme.starts_on is None:
+        return
+    due.schedule(
+        session,
+        key=f"programme:close:{programme.id}:{programme.starts_on.isoformat()}",
+        kind=CLOSE_ENROLMENT,
+        due_at=datetime.combine(programme.starts_on, time(), tzinfo=UTC),
+        now=now,
+        payload={"programme_id": programme.id},
+    )
+
+
+@dataclass(frozen=True)
+class ClosedByDate:
+    programme_id: int
+    programme_name: str
+    pairs: int
+
+
+def close_on_start(session: Session, *, programme_id: int, now: datetime) -> ClosedByDate | None:
+    """The due closing: still open on or after its first day, enrolment closes and the pairs
+    are proposed; None when a coordinator closed it, the date moved, or it is gone."""
+    programme = session.get(Programme, programme_id, with_for_update=True)
+    if programme is None or not programme.enrolment_open or programme.starts_on is None:
+        return None
+    if now.date() < programme.starts_on or programme.matching != Matching.COORDINATORS:
+        return None
+    programme.enrolment_open = False
+    pairing = propose(session, programme=programme, now=now)
+    return ClosedByDate(programme.id, programme.name, len(pairing.pairs) if pairing else 0)

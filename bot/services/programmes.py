@@ -5,7 +5,8 @@ and its way of matching. A side open to a Slack user group keeps the group's mem
 were when the programme was saved (read by the handler through bot/slack/user_groups.py and
 handed in here, so this module never reads Slack and enrolment never waits on it): saving the
 programme again refreshes them. Closing enrolment of a cohort whose coordinators form the pairs
-proposes them (cohort_pairing.propose), once.
+proposes them (cohort_pairing.propose), once; if nobody closes it, due work does on its first
+day.
 """
 
 from __future__ import annotations
@@ -263,6 +264,7 @@ def save_programme(
     _keep_audience(session, programme, Role.MENTEE, form.mentees)
     if was_open and not programme.enrolment_open:
         cohort_pairing.propose(session, programme=programme, now=now)
+    cohort_pairing.plan_closing(session, programme=programme, now=now)
     authorize(
         session,
         actor=actor,
