@@ -16,7 +16,7 @@ from bot.simulator.render import render_blocks, render_view
 from store.models import MentorProfile, MentorshipMember, MentorSkill, User, UserInterest
 from store.statuses import MemberStatus
 from tests.conftest import ADA, BEN, CHITRA, DAN, START, from_template, make_fake_slack
-from tests.seed import add_mentor, add_user
+from tests.seed import add_mentor, add_mentorship, add_user
 
 EVE, FAY, GIA = "U0EVE", "U0FAY", "U0GIA"
 
@@ -224,3 +224,26 @@ def test_enrolment_left_open_closes_on_the_first_day_and_coordinators_hear(
     assert len(program.fake.seen_by(CHITRA)) == seen_before
     program.user(BEN).command("join")
     assert "No programme is open for enrolment" in answer(program, BEN)
+
+
+def test_a_pair_whose_mentor_filled_up_since_the_proposal_is_not_started(
+    program: Sandbox,
+) -> None:
+    """After the proposal Ada took another mentee (her one place): publishing starts Dan and
+    Fay only and names Ben as not started, with why."""
+    cohort_with_everyone_enrolled(program)
+    close_enrolment(program)
+    with program.deps.sessions.begin() as session:
+        ada = session.scalars(
+            select(MentorProfile)
+            .join(User, User.id == MentorProfile.user_id)
+            .where(User.slack_id == ADA)
+        ).one()
+        add_mentorship(session, ada, [add_user(session, "U0HAL", name="Hal")])
+    chitra = program.user(CHITRA)
+    chitra.click("Review pairs")
+    chitra.submit()
+    shown = answer(program, CHITRA)
+    assert "Published 1 pair of *Spring leads*" in shown
+    assert "Not started, changed since the proposal" in shown and "@U0BEN" in shown
+    assert [mentee for _, mentee, status in members(program) if status == "agreeing"] == [FAY]

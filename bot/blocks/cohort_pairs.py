@@ -87,16 +87,20 @@ def build_pairs_modal(review: PairingReview) -> dict[str, Any]:
 
 def build_published(published: Published) -> dict[str, Any]:
     count = len(published.outcomes)
-    return message(
-        f"Pairs published: {published.programme_name}",
-        [
-            section(
-                f":tada: Published {count} pair{'s' if count != 1 else ''} of "
-                f"*{escape(published.programme_name)}*. Each pair is introduced in a group DM "
-                "and has the agreement to complete."
-            )
-        ],
-    )
+    blocks = [
+        section(
+            f":tada: Published {count} pair{'s' if count != 1 else ''} of "
+            f"*{escape(published.programme_name)}*. Each pair is introduced in a group DM "
+            "and has the agreement to complete."
+        )
+    ]
+    if published.skipped:
+        lines = []
+        for line in published.skipped[:MAX_UNMATCHED]:
+            who, _, why = line.partition(": ")
+            lines.append(f"{mention(who)}: {escape(why)}")
+        blocks.append(section("*Not started, changed since the proposal*\n" + "\n".join(lines)))
+    return message(f"Pairs published: {published.programme_name}", blocks)
 
 
 def build_pair_intro(

@@ -21,6 +21,7 @@ from bot.services import due
 from bot.services.cohort_matching import gap_credit, optimal_pairs, pair_score
 from bot.services.coordinators import authorize, require_coordinator
 from bot.services.errors import DomainError
+from bot.services.mentorship_view import MentorshipError
 from bot.services.mentorships import HOLDING_PLACE, MemberOutcome, start_cohort_pair
 from store.models import (
     CohortPairing,
@@ -72,6 +73,7 @@ class Published:
     programme_name: str
     outcomes: tuple[MemberOutcome, ...]
     whys: tuple[str, ...]
+    skipped: tuple[str, ...] = ()  # "mentee's Slack id: why", pairs that could not start
 
 
 def _why(gaps: dict[int, int | None], skills: dict[int, int], names: dict[int, str]) -> str:
@@ -236,6 +238,10 @@ def _covered(session: Session, programme: Programme, mentee_ids: list[int]) -> s
     }
 
 
+def _slack_id(session: Session, user_id: int) -> str:
+    return session.scalar(select(User.slack_id).where(User.id == user_id)) or ""
+
+
 def _programme(session: Session, programme_id: int) -> Programme:
     programme = session.get(Programme, programme_id)
     if programme is None or programme.is_default:
@@ -361,19 +367,25 @@ def publish(
     require_coordinator(actor, coordinators)
     programme = _programme(session, programme_id)
     pairing = _draft(session, programme.id)
-    outcomes = tuple(
-        start_cohort_pair(
-            session,
-            programme_id=programme.id,
-            mentor_id=pair.mentor_id,
-            mentee_id=pair.mentee_id,
-            cadence=programme.default_cadence,
-            months=programme.default_months,
-            hopes=f"Paired by the coordinators of {programme.name}: {pair.why}.",
-            now=now,
-        )
-        for pair in pairing.pairs
-    )
+    started: list[tuple[MemberOutcome, str]] = []
+    skipped: list[str] = []
+    for pair in pairing.pairs:
+        try:
+            with session.begin_nested():
+                outcome = start_cohort_pair(
+                    session,
+                    programme_id=programme.id,
+                    mentor_id=pair.mentor_id,
+                    mentee_id=pair.mentee_id,
+                    cadence=programme.default_cadence,
+                    months=programme.default_months,
+                    hopes=f"Paired by the coordinators of {programme.name}: {pair.why}.",
+                    now=now,
+                )
+            started.append((outcome, pair.why))
+        except MentorshipError as refused:  # changed since the proposal: full, paused, paired
+            skipped.append(f"{_slack_id(session, pair.mentee_id)}: {refused}")
+    outcomes = tuple(outcome for outcome, _ in started)
     pairing.status = PairingStatus.PUBLISHED
     pairing.published_at = now
     pairing.published_by = actor
@@ -386,7 +398,7 @@ def publish(
         now=now,
         subject=f"programme:{programme.id}",
     )
-    return Published(programme.name, outcomes, tuple(pair.why for pair in pairing.pairs))
+    return Published(programme.name, outcomes, tuple(why for _, why in started), tuple(skipped))
 
 
 def plan_closing(session: Session, *, programme: Programme, now: datetime) -> None:

@@ -421,7 +421,22 @@ def start_cohort_pair(
     now: datetime,
 ) -> MemberOutcome:
     """A pair the coordinators formed for a cohort: the frame starts at the agreement step,
-    as an accepted request does (`begin_agreement`); both are asked to agree."""
+    as an accepted request does (`begin_agreement`); both are asked to agree. Refused as any
+    acceptance is when the mentor is no longer active or is at their mentee limit, or the two
+    already have a mentorship being agreed or active."""
+    mentor = _locked_mentor(session, mentor_id)
+    if mentor.status != MentorStatus.ACTIVE:
+        raise MentorNotTaking()
+    if _places_taken(session, mentor_id) >= mentor.mentee_limit:
+        raise MentorFull()
+    if session.scalar(
+        select(MentorshipMember.id).where(
+            MentorshipMember.mentee_id == mentee_id,
+            MentorshipMember.mentor_id == mentor_id,
+            MentorshipMember.status.in_((MemberStatus.REQUESTED, *HOLDING_PLACE)),
+        )
+    ):
+        raise AlreadyPaired()
     frame = Mentorship(
         programme_id=programme_id,
         mentor_id=mentor_id,
@@ -436,7 +451,7 @@ def start_cohort_pair(
     member = MentorshipMember(
         mentee_id=mentee_id,
         mentor_id=mentor_id,
-        status=MemberStatus.REQUESTED,
+        status=MemberStatus.AGREEING,
         hopes=hopes,
         requested_at=now,
         answered_at=now,
