@@ -27,15 +27,11 @@ def _line(programme: Enrollable) -> str:
 
 def _buttons(programme: Enrollable) -> Block:
     value = str(programme.id)
-    elements = [
-        button("Join as mentor", Action.JOIN_AS_MENTOR, value)
-        for _ in (0,)
-        if Role.MENTOR not in programme.enrolled_as
-    ] + [
-        button("Join as mentee", Action.JOIN_AS_MENTEE, value)
-        for _ in (0,)
-        if Role.MENTEE not in programme.enrolled_as
-    ]
+    elements = []
+    if Role.MENTOR not in programme.enrolled_as:
+        elements.append(button("Join as mentor", Action.JOIN_AS_MENTOR, value))
+    if Role.MENTEE not in programme.enrolled_as:
+        elements.append(button("Join as mentee", Action.JOIN_AS_MENTEE, value))
     if programme.enrolled_as:
         elements.append(button("Leave", Action.LEAVE_PROGRAMME, value))
     return actions(*elements, block_id=f"programme:{programme.id}")

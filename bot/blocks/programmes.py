@@ -40,7 +40,7 @@ def _dates(view: ProgrammeView) -> str:
     return f"{view.starts_on:%d %b %Y} to {view.ends_on:%d %b %Y}"
 
 
-def _audience(audience: Audience, group: str | None, people: int) -> str:
+def _audience(audience: Audience, group: str | None) -> str:
     if audience == Audience.GROUP:
         return f"user group `{escape(group or '')}`"
     if audience == Audience.PEOPLE:
@@ -59,8 +59,8 @@ def programme_line(view: ProgrammeView) -> str:
     )
     if not view.is_default:
         line += (
-            f"\nMentors: {_audience(view.mentor_audience, view.mentor_group, 0)}; "
-            f"mentees: {_audience(view.mentee_audience, view.mentee_group, 0)}."
+            f"\nMentors: {_audience(view.mentor_audience, view.mentor_group)}; "
+            f"mentees: {_audience(view.mentee_audience, view.mentee_group)}."
         )
     if view.description:
         line += f"\n_{escape(view.description)}_"

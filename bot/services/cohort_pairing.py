@@ -92,7 +92,11 @@ def propose(session: Session, *, programme: Programme, now: datetime) -> CohortP
         return None
     if session.scalar(select(CohortPairing.id).where(CohortPairing.programme_id == programme.id)):
         return None
-    enrolled = select(Enrolment.user_id).where(Enrolment.programme_id == programme.id)
+    enrolled = (
+        select(Enrolment.user_id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.programme_id == programme.id, User.deleted_at.is_(None))
+    )
     mentees = list(
         session.scalars(enrolled.where(Enrolment.role == Role.MENTEE).order_by(Enrolment.user_id))
     )
