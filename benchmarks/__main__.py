@@ -58,6 +58,12 @@ BENCHMARKS = (
         (),
         ("--requests", "10"),
     ),
+    Benchmark(
+        "cohort_matching",
+        "optimal pairs of 2,000 mentees and 800 mentors",
+        (),
+        ("--mentees", "500", "--mentors", "200"),
+    ),
     Benchmark("run_due", "10,000 reminders vs bare chat.postMessage", (), ("--items", "2000")),
     Benchmark(
         "capacity",

@@ -88,6 +88,15 @@ class Action(StrEnum):
     RESCHEDULE = "negotiation_reschedule"
     COUNTER_PROPOSAL = "negotiation_counter"
     WITHDRAW_PROPOSAL = "negotiation_withdraw"
+    # Programmes: the coordinators' list and form, enrolling and leaving
+    NEW_PROGRAMME = "programme_new"
+    EDIT_PROGRAMME = "programme_edit"
+    JOIN_AS_MENTOR = "programme_join_mentor"
+    JOIN_AS_MENTEE = "programme_join_mentee"
+    LEAVE_PROGRAMME = "programme_leave"
+    REVIEW_PAIRS = "programme_review_pairs"
+    REMOVE_PAIR = "programme_remove_pair"
+    SWAP_PAIRS = "programme_swap_pairs"
     # Inputs whose values are read back from view_submission state:
     INPUT = "value"
 
@@ -130,6 +139,8 @@ class Callback(StrEnum):
     CONCERN = "concern"
     CONCERN_READ = "concern_read"  # read only: no submit
     INVITE = "negotiation_invite"
+    PROGRAMME = "programme"
+    PAIRS = "programme_pairs"
 
 
 class BlockId(StrEnum):
@@ -206,6 +217,20 @@ class BlockId(StrEnum):
     WHEN_DAY = "when_day"
     WHEN_TIME = "when_time"
     WHO = "who"
+    # Programmes: the coordinators' form (cadence and length are CADENCE and LENGTH)
+    PROGRAMME_NAME = "programme_name"
+    DESCRIPTION = "description"
+    STARTS_ON = "starts_on"
+    ENDS_ON = "ends_on"
+    ENROLMENT_OPEN = "enrolment_open"
+    MATCHING = "matching"
+    MENTOR_AUDIENCE = "mentor_audience"
+    MENTOR_PEOPLE = "mentor_people"
+    MENTOR_GROUP = "mentor_group"
+    MENTEE_AUDIENCE = "mentee_audience"
+    MENTEE_PEOPLE = "mentee_people"
+    MENTEE_GROUP = "mentee_group"
+    PAIRS_TO_SWAP = "pairs_to_swap"
 
 
 COMMAND = "/mentor"

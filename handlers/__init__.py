@@ -12,10 +12,12 @@ from handlers import (
     booking,
     calendar_feed,
     closing,
+    cohort_pairs,
     commands,
     concerns,
     context,
     diary,
+    enrolment,
     errors,
     find,
     followup,
@@ -30,6 +32,7 @@ from handlers import (
     people,
     privacy,
     profile,
+    programmes,
     roster,
 )
 
@@ -62,5 +65,8 @@ def register_listeners(app: App, deps: Deps) -> commands.Subcommands:
     calendar_feed.register(app, subcommands)
     diary.register(app)
     concerns.register(app, subcommands)
+    programmes.register(app)
+    enrolment.register(app, subcommands)
+    cohort_pairs.register(app)
     errors.register(app)
     return subcommands

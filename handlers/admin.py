@@ -30,6 +30,7 @@ from bot.services.sponsor_report import sponsor_report
 from bot.slack.digest_post import post_digest, upload_charts
 from handlers.commands import Invocation, Subcommand, Subcommands
 from handlers.context import wiring_of
+from handlers.programmes import list_programmes
 
 T = TypeVar("T")
 
@@ -42,7 +43,8 @@ USAGE = (
     f"• `{COMMAND} admin export [7d|30d|90d]`: sessions, reviews and mentorships as CSV files, "
     "by DM;\n"
     f"• `{COMMAND} admin mentors [pending|active|paused]`: approve, pause or reactivate mentors;\n"
-    f"• `{COMMAND} admin skills`: the skills catalogue: rename, merge, synonyms and groups."
+    f"• `{COMMAND} admin skills`: the skills catalogue: rename, merge, synonyms and groups;\n"
+    f"• `{COMMAND} admin programmes`: create and edit programmes (cohorts)."
 )
 
 
@@ -315,6 +317,7 @@ ROUTES: dict[str, Subcommand] = {
     "export": export,
     "mentors": mentors,
     "skills": skills,
+    "programmes": list_programmes,
 }
 
 
@@ -326,7 +329,7 @@ def register(commands: Subcommands) -> None:
     commands.add(
         "admin",
         admin,
-        "admin stats|health|report|digest|export|mentors|skills",
+        "admin stats|health|report|digest|export|mentors|skills|programmes",
         "coordinators: figures, health, reports, digest, CSV export, mentors, skills",
     )
 

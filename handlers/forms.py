@@ -39,6 +39,9 @@ def _element_value(element: dict[str, Any]) -> FormValue:
         options = element.get("selected_options")
         chosen = [option_value(o) for o in options] if isinstance(options, list) else []
         return [value for value in chosen if value]
+    if kind == "multi_users_select":
+        people = element.get("selected_users")
+        return [p for p in people if isinstance(p, str)] if isinstance(people, list) else []
     key = {
         "datepicker": "selected_date",
         "timepicker": "selected_time",

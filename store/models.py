@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.statuses import (
+    Audience,
     BookingStatus,
     Cadence,
     ChangeRequestStatus,
@@ -43,6 +45,7 @@ from store.statuses import (
     MentorshipKind,
     MentorshipStatus,
     MentorStatus,
+    PairingStatus,
     Pauser,
     PlannedBy,
     ProposalStatus,
@@ -587,10 +590,28 @@ class Programme(Base):
     matching: Mapped[Matching] = mapped_column(Choice(Matching), default=Matching.SELF)
     default_cadence: Mapped[Cadence] = mapped_column(Choice(Cadence), default=Cadence.FORTNIGHTLY)
     default_months: Mapped[int] = mapped_column(Integer, default=3)
+    # Who may join as mentor and as mentee; a group's id is kept to show and edit it, its
+    # members are read from Slack when the programme is saved (`ProgrammeAudience`).
+    mentor_audience: Mapped[Audience] = mapped_column(
+        Choice(Audience, 16), default=Audience.EVERYONE, server_default="everyone"
+    )
+    mentee_audience: Mapped[Audience] = mapped_column(
+        Choice(Audience, 16), default=Audience.EVERYONE, server_default="everyone"
+    )
+    mentor_group: Mapped[str | None] = mapped_column(String(32))
+    mentee_group: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint(_in("matching", values(Matching)), name="matching_known"),
+        CheckConstraint(_in("mentor_audience", values(Audience)), name="mentor_audience_known"),
+        CheckConstraint(_in("mentee_audience", values(Audience)), name="mentee_audience_known"),
+        CheckConstraint(
+            "(mentor_audience = 'group') = (mentor_group IS NOT NULL)", name="mentor_group_set"
+        ),
+        CheckConstraint(
+            "(mentee_audience = 'group') = (mentee_group IS NOT NULL)", name="mentee_group_set"
+        ),
         CheckConstraint(_in("default_cadence", values(Cadence)), name="cadence_known"),
         CheckConstraint(_in("default_months", MENTORSHIP_MONTHS), name="months_known"),
         CheckConstraint(
@@ -603,6 +624,91 @@ class Programme(Base):
             sqlite_where=text("is_default"),
             postgresql_where=text("is_default"),
         ),
+    )
+
+
+class ProgrammeAudience(Base):
+    """One person who may join a programme on one side: listed by a coordinator, or a member
+    of the side's Slack user group when the programme was saved."""
+
+    __tablename__ = "programme_audiences"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(Choice(Role, 8), primary_key=True)
+    slack_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    __table_args__ = (CheckConstraint(_in("role", values(Role)), name="role_known"),)
+
+
+class Enrolment(Base):
+    """A person enrolled in a cohort as mentor or mentee (the default programme needs none)."""
+
+    __tablename__ = "enrolments"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(Choice(Role, 8), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint(_in("role", values(Role)), name="role_known"),)
+
+
+class CohortPairing(Base):
+    """The pairs the bot proposed for a cohort with matching by coordinators: one per
+    programme, a draft until a coordinator publishes it, once."""
+
+    __tablename__ = "cohort_pairings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[PairingStatus] = mapped_column(
+        Choice(PairingStatus, 16), default=PairingStatus.DRAFT
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by: Mapped[str | None] = mapped_column(String(32))
+
+    pairs: Mapped[list[ProposedPair]] = relationship(
+        back_populates="pairing", cascade="all, delete-orphan", order_by="ProposedPair.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("status", values(PairingStatus)), name="status_known"),
+        CheckConstraint(
+            "(status = 'published') = (published_at IS NOT NULL)", name="published_when"
+        ),
+    )
+
+
+class ProposedPair(Base):
+    """One mentor and mentee of a cohort's proposal, with the score and why."""
+
+    __tablename__ = "proposed_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("cohort_pairings.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.id", ondelete="CASCADE"), index=True
+    )
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    why: Mapped[str] = mapped_column(Text, default="")
+
+    pairing: Mapped[CohortPairing] = relationship(back_populates="pairs")
+
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "mentee_id"),
+        CheckConstraint("score > 0 AND score <= 1", name="score_in_range"),
     )
 
 

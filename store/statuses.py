@@ -191,6 +191,22 @@ class Matching(StrEnum):
     COORDINATORS = "coordinators"
 
 
+class Audience(StrEnum):
+    """Who may join a programme on one side: everyone, the people listed, or a Slack user
+    group's members (read from Slack when the programme is saved)."""
+
+    EVERYONE = "everyone"
+    PEOPLE = "people"
+    GROUP = "group"
+
+
+class PairingStatus(StrEnum):
+    """A cohort's proposed pairs: a draft coordinators review, then published once."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 class InviteMethod(StrEnum):
     """What a calendar invite asks of the calendar (RFC 5546 iTIP): add or move the event,
     or take it away. Not stored; a closed set all the same."""

@@ -55,6 +55,7 @@ def test_manifest_declares_what_the_bot_uses() -> None:
         "files:write",
         "mpim:write",  # the group DM of a mentorship pair
         "im:write",
+        "usergroups:read",  # a programme open to a user group's members
         "users:read",
         "users:read.email",  # organizer and attendee e-mails of calendar invites
     }

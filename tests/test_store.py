@@ -23,7 +23,9 @@ from store.models import (
     AvailabilityWindow,
     Base,
     Booking,
+    CohortPairing,
     DueWork,
+    Enrolment,
     MentorProfile,
     MentorSkill,
     Programme,
@@ -162,7 +164,7 @@ def test_the_rule_comparison_catches_a_dropped_or_changed_rule(
 # --- Upgrading a database that holds data ----------------------------------------------------
 
 LAST_WEEK = NOW - timedelta(days=7)
-HEAD = "0006"
+HEAD = "0007"
 
 
 def insert(connection: Connection, tables: MetaData, table: str, **values: Any) -> int:
@@ -451,6 +453,51 @@ def test_upgrade_from_0005_moves_levels_to_sfia_and_keeps_interests_as_open_gaps
         assert connection.execute(
             text("SELECT level FROM mentor_skills ORDER BY skill_id")
         ).scalars().all() == ["learning", "practitioner", "expert"]
+    engine.dispose()
+
+
+def test_upgrade_from_0006_leaves_the_default_programme_open_to_everyone(
+    database_url: str,
+) -> None:
+    """A database at 0006 with the default programme and a mentor upgrades to head: the
+    programme is open to everyone on both sides, no one is enrolled, nothing proposed; a group
+    audience without its group's id is refused, and the downgrade drops the new tables."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0006")
+    with engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        ada = insert(
+            connection, old, "users", slack_id="U0ADA", real_name="Ada", tz="UTC",
+            created_at=LAST_WEEK, updated_at=LAST_WEEK,
+        )  # fmt: skip
+        insert(
+            connection, old, "mentor_profiles", user_id=ada, status="active", bio="",
+            meeting_link="https://meet.example/ada", session_minutes=30, weekly_capacity=3,
+            mentee_limit=2, version=1, created_at=LAST_WEEK, updated_at=LAST_WEEK,
+        )  # fmt: skip
+
+    upgrade(engine)
+
+    with make_session_factory(engine).begin() as session:
+        assert session.execute(
+            select(
+                Programme.is_default,
+                Programme.mentor_audience,
+                Programme.mentee_audience,
+                Programme.mentor_group,
+                Programme.mentee_group,
+            )
+        ).all() == [(True, "everyone", "everyone", None, None)]
+        assert session.scalars(select(Enrolment)).all() == []
+        assert session.scalars(select(CohortPairing)).all() == []
+    with pytest.raises(IntegrityError), make_session_factory(engine).begin() as session:
+        session.execute(update(Programme).values(mentee_audience="group"))
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
+    downgrade(engine, "0006")
+    assert "enrolments" not in inspect(engine).get_table_names()
+    assert "mentor_audience" not in {c["name"] for c in inspect(engine).get_columns("programmes")}
     engine.dispose()
 
 

@@ -173,6 +173,21 @@ def user_input(block_id: str, label: str, *, initial: str | None = None) -> Bloc
     return _user_picker(block_id, label, initial=initial)
 
 
+def people_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: Sequence[str] = (),
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    """Pick several people of the workspace (a multi_users_select)."""
+    element: Block = {"type": "multi_users_select"}
+    if initial:
+        element["initial_users"] = list(initial)
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
 def modal(
     callback_id: str,
     title: str,

@@ -383,15 +383,7 @@ def answer(
                 f"You already have {mentor.mentee_limit} mentees, your limit. End a mentorship "
                 "or raise your limit in your profile first."
             )
-        member.status = MemberStatus.AGREEING
-        frame.starts_on = now.date()
-        frame.ends_on = add_months(frame.starts_on, frame.months)
-        frame.version += 1
-        frame.updated_at = now
-        session.flush()
-        mentorship_plans.plan_agreement(
-            session, mentorship_id=frame.id, member_id=member.id, now=now
-        )
+        begin_agreement(session, frame, member, now)
     view = view_of(session, frame.id)
     outcome_member = next(m for m in view.members if m.id == member.id)
     outcome = member_outcome(view, member.id, tell=(outcome_member.mentee_slack_id,))
@@ -401,6 +393,76 @@ def answer(
     if view.kind == MentorshipKind.PAIR:
         agreeing = (view.mentor_slack_id, *agreeing)
     return replace(outcome, to_agree=agreeing)
+
+
+def begin_agreement(
+    session: Session, frame: Mentorship, member: MentorshipMember, now: datetime
+) -> None:
+    """A pair's request accepted (by its mentor, or a cohort's pair published by coordinators):
+    the dates run from today and both are asked to agree before the agreement lapses."""
+    member.status = MemberStatus.AGREEING
+    frame.starts_on = now.date()
+    frame.ends_on = add_months(frame.starts_on, frame.months)
+    frame.version += 1
+    frame.updated_at = now
+    session.flush()
+    mentorship_plans.plan_agreement(session, mentorship_id=frame.id, member_id=member.id, now=now)
+
+
+def start_cohort_pair(
+    session: Session,
+    *,
+    programme_id: int,
+    mentor_id: int,
+    mentee_id: int,
+    cadence: Cadence,
+    months: int,
+    hopes: str,
+    now: datetime,
+) -> MemberOutcome:
+    """A pair the coordinators formed for a cohort: the frame starts at the agreement step,
+    as an accepted request does (`begin_agreement`); both are asked to agree. Refused as any
+    acceptance is when the mentor is no longer active or is at their mentee limit, or the two
+    already have a mentorship being agreed or active."""
+    mentor = _locked_mentor(session, mentor_id)
+    if mentor.status != MentorStatus.ACTIVE:
+        raise MentorNotTaking()
+    if _places_taken(session, mentor_id) >= mentor.mentee_limit:
+        raise MentorFull()
+    if session.scalar(
+        select(MentorshipMember.id).where(
+            MentorshipMember.mentee_id == mentee_id,
+            MentorshipMember.mentor_id == mentor_id,
+            MentorshipMember.status.in_((MemberStatus.REQUESTED, *HOLDING_PLACE)),
+        )
+    ):
+        raise AlreadyPaired()
+    frame = Mentorship(
+        programme_id=programme_id,
+        mentor_id=mentor_id,
+        kind=MentorshipKind.PAIR,
+        status=MentorshipStatus.OPEN,
+        seats=1,
+        cadence=cadence,
+        months=months,
+        created_at=now,
+        updated_at=now,
+    )
+    member = MentorshipMember(
+        mentee_id=mentee_id,
+        mentor_id=mentor_id,
+        status=MemberStatus.AGREEING,
+        hopes=hopes,
+        requested_at=now,
+        answered_at=now,
+    )
+    frame.members = [member]
+    session.add(frame)
+    session.flush()
+    begin_agreement(session, frame, member, now)
+    view = view_of(session, frame.id)
+    outcome = member_outcome(view, member.id, tell=())
+    return replace(outcome, to_agree=(view.mentor_slack_id, outcome.member.mentee_slack_id))
 
 
 # ---------------------------------------------------------------------------------------------

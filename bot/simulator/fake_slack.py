@@ -30,6 +30,7 @@ HARMLESS_ERRORS = frozenset(
     {
         "user_not_found", "channel_not_found", "message_not_found", "not_found",
         "hash_conflict", "ratelimited", "internal_error",
+        "no_such_subteam",  # a user group id a coordinator mistyped (programmes)
         "missing_scope",  # only when a test withholds a scope (without_scopes)
     }
 )  # fmt: skip
@@ -70,6 +71,7 @@ class FakeSlack:
         self._listeners: list[Callable[[Seen], None]] = []
         self._channels: dict[str, SimChannel] = {}
         self._groups: dict[str, tuple[str, ...]] = {}
+        self.user_groups: dict[str, tuple[str, ...]] = {}  # usergroup id -> member ids
         self.withheld_scopes: set[str] = set()
         self._server: FakeSlackServer | None = None
         self._thread: threading.Thread | None = None
@@ -148,6 +150,11 @@ class FakeSlack:
         with self._lock:
             self._channels[id] = channel
         return channel
+
+    def add_user_group(self, id: str, members: Iterable[str]) -> None:
+        """A user group (a "subteam", id S...) and its members, for usergroups.users.list."""
+        with self._lock:
+            self.user_groups[id] = tuple(members)
 
     def open_group(self, people: Iterable[str]) -> str:
         """The group DM of these people and the bot (the same one each time it is opened)."""

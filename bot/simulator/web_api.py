@@ -163,6 +163,18 @@ def conversations_members(fake: FakeSlack, params: dict[str, Any]) -> dict[str, 
     }
 
 
+@method("usergroups.users.list")
+def usergroups_users_list(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
+    """A user group's members; an unknown group is Slack's `no_such_subteam`."""
+    _required(params, "usergroup")
+    if "usergroups:read" in fake.withheld_scopes:
+        raise ApiError("missing_scope", needed="usergroups:read")
+    members = fake.user_groups.get(str(params["usergroup"]))
+    if members is None:
+        raise ApiError("no_such_subteam")
+    return {"users": list(members)}
+
+
 def _tell_group(fake: FakeSlack, seen: Seen) -> None:
     """A message in a group DM is seen by each of its members, as kind "group" (or "update")."""
     for member in fake.group_members(seen.channel or ""):

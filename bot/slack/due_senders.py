@@ -39,6 +39,7 @@ from bot.slack.diary_senders import DIARY_SENDERS
 from bot.slack.digest_post import post_digest as send_digest
 from bot.slack.due_batch import DueBatch, DueSender
 from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS
+from bot.slack.programme_senders import PROGRAMME_SENDERS
 from bot.slack.request_card import post_request_card
 from store.statuses import BookingStatus
 
@@ -171,4 +172,5 @@ DUE_SENDERS: dict[str, DueSender] = {
     **CLOSING_SENDERS,
     **MENTORSHIP_REQUEST_SENDERS,
     **DIARY_SENDERS,
+    **PROGRAMME_SENDERS,
 }
