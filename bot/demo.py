@@ -39,7 +39,12 @@ ADA = Person("U0ADA", "Ada Lovelace", "America/New_York", "a staff engineer who 
 BEN = Person("U0BEN", "Ben Martin", "Europe/Paris", "a new developer looking for a mentor")
 CHITRA = Person("U0CHITRA", "Chitra Rao", "Asia/Kolkata", "a team lead and program coordinator")
 DANA = Person("U0DANA", "Dana Scott", "Europe/Berlin", "a data scientist learning Python")
-CAST = (ADA, BEN, CHITRA, DANA)
+ELI = Person("U0ELI", "Eli Novak", "Europe/Prague", "a backend engineer who mentors in Go")
+FARAH = Person("U0FARAH", "Farah Haddad", "Asia/Dubai", "an engineering manager")
+GUS = Person("U0GUS", "Gus Lindqvist", "Europe/Stockholm", "a graduate learning Go")
+HANA = Person("U0HANA", "Hana Sato", "Asia/Tokyo", "a new team lead")
+IVO = Person("U0IVO", "Ivo Petrov", "Europe/Sofia", "an engineer curious about Rust")
+CAST = (ADA, BEN, CHITRA, DANA, ELI, FARAH, GUS, HANA, IVO)
 COORDINATION = "C0COORD"
 PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.slack_id}
 
@@ -464,8 +469,76 @@ def office_hours(story: Story) -> None:
     story.act(DANA, "looks again: the office hours are full, so not offered").command("find python")
 
 
+COHORT = "Spring leads"
+
+
+def _signs_up(story: Story, person: Person, skills: str, bio: str) -> None:
+    mentor = story.act(person, f"signs up as a mentor: {skills}")
+    mentor.command("signup")
+    mentor.fill("Skills you can mentor in", skills)
+    mentor.fill("Short bio", bio)
+    mentor.fill("Meeting link", f"https://meet.example.com/{person.name.split()[0].lower()}")
+    mentor.fill("Session length", "30 minutes")
+    mentor.fill("Sessions per week, at most", "2")
+    mentor.fill("Code of conduct", True)
+    mentor.submit()
+
+
+def _saves_a_gap(story: Story, person: Person, skill: str, now: str, target: str) -> None:
+    mentee = story.act(person, f"saves a skill gap: {skill}, from {now} to {target}")
+    mentee.command("interests")
+    mentee.fill("Skills you want to learn", skill)
+    mentee.submit()
+    mentee.fill(f"{skill}: where you are now", now)
+    mentee.fill(f"{skill}: your target", target)
+    mentee.submit()
+
+
+def a_cohort(story: Story) -> None:
+    story.chapter("Chapter 11. A spring cohort: Chitra forms the pairs, one goes quiet")
+    _signs_up(story, ELI, "Go 5, Kubernetes 4", "Backend engineer; Go since 1.0.")
+    _signs_up(story, FARAH, "People management 6, leadership 5", "I grow first-time managers.")
+    for person, skill, start, target in (
+        (GUS, "Go", "1 Follow", "3 Apply"),
+        (HANA, "People management", "2 Assist", "4 Enable"),
+        (IVO, "Rust", "1 Follow", "3 Apply"),
+    ):
+        _saves_a_gap(story, person, skill, start, target)
+    chitra = story.act(CHITRA, "creates the cohort: `/mentor admin programmes`, New programme")
+    chitra.command("admin programmes")
+    chitra.click("New programme")
+    today = story.box.clock.now().date()
+    chitra.fill("Name", COHORT)
+    chitra.fill("Starts on", (today + timedelta(days=30)).isoformat())
+    chitra.fill("Ends on", (today + timedelta(days=120)).isoformat())
+    chitra.fill("Matching", "Coordinators form the pairs")
+    chitra.submit()
+    for person, side in (
+        (ADA, "mentor"), (ELI, "mentor"), (FARAH, "mentor"), (BEN, "mentee"),
+        (DANA, "mentee"), (GUS, "mentee"), (HANA, "mentee"), (IVO, "mentee"),
+    ):  # fmt: skip
+        joiner = story.act(person, f"types `/mentor join` and joins as {side}")
+        joiner.command("join")
+        joiner.click(f"Join as {side}")
+    story.act(CHITRA, "closes enrolment").command("admin programmes")
+    chitra.click("Edit", near=COHORT)
+    chitra.fill("Enrolment", False)
+    chitra.submit()
+    story.act(CHITRA, "reviews the proposed pairs, each with its score and why").click(
+        "Review pairs"
+    )
+    story.act(CHITRA, "publishes them").submit()
+    for person in (ADA, BEN, ELI, GUS):
+        story.act(person, "agrees to the mentorship").click("I agree")
+    story.narrate("⏱ Four days pass; Farah and Hana never agree to theirs.")
+    story.box.clock.advance(timedelta(days=4))
+    story.box.run_due()
+    story.act(CHITRA, "checks `/mentor admin health`").command("admin health")
+    story.act(CHITRA, "nudges Farah and Hana").click("Nudge", near=f"<@{HANA.slack_id}>")
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 11. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 12. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -483,6 +556,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     a_mentorship,
     a_concern,
     office_hours,
+    a_cohort,
     privacy,
 ]
 

@@ -78,9 +78,9 @@ def health(
 ) -> HealthReport:
     """`/mentor admin health`: the mentorships at risk and the trend, for a coordinator."""
     authorize(session, actor=actor, coordinators=coordinators, action="admin health", now=now)
-    programme = session.scalar(select(Programme.name).where(Programme.is_default))
+    names = session.scalars(select(Programme.name).order_by(Programme.id).limit(2)).all()
     return HealthReport(
-        programme=programme or "Mentoring programme",
+        programme=names[0] if len(names) == 1 else "all programmes",
         at_risk=at_risk(session, now),
         trend=_trend(session, now),
     )
