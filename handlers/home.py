@@ -23,9 +23,10 @@ class HomePublisher:
     commands: Subcommands
 
     def publish(self, client: WebClient, user_id: str) -> None:
-        person = person_for(self.deps, client, user_id)
         with self.deps.sessions.begin() as session:
             data = home_data(session, slack_id=user_id, now=self.deps.clock.now())
+        # Someone new is asked about once; everyone else's name and zone came with the read.
+        person = data.person or person_for(self.deps, client, user_id)
         view = build_home(
             name=person.real_name,
             tz=person.tz,
@@ -37,6 +38,7 @@ class HomePublisher:
             viewer=user_id,
             mentorships=data.mentorships,
             feedback=data.feedback,
+            live_mentorships=data.live_mentorships,
         )
         client.views_publish(user_id=user_id, view=view)
 

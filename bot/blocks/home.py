@@ -24,14 +24,13 @@ from bot.blocks.sessions import session_blocks
 from bot.ids import COMMAND, Action
 from bot.services.availability import SlotView
 from bot.services.bookings import MySessions
+from bot.services.home import FEEDBACK_SHOWN, SESSIONS_SHOWN
 from bot.services.mentors import MentorView
 from bot.services.mentorship_cards import MentorshipCard
 from bot.services.mentorship_closing import MentorFeedback
 from store.statuses import MentorStatus
 
 NEXT_SLOTS_SHOWN = 5
-SESSIONS_SHOWN = 3
-FEEDBACK_SHOWN = 3  # the latest closings' feedback; older stays with the coordinators
 
 
 def build_home(
@@ -46,6 +45,7 @@ def build_home(
     viewer: str = "",
     mentorships: Sequence[MentorshipCard] = (),
     feedback: Sequence[MentorFeedback] = (),
+    live_mentorships: int | None = None,
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -66,7 +66,7 @@ def build_home(
         blocks += [divider(), header("Your sessions"), *listed]
     if action_items:
         blocks.append(section(f"*Action items for your next session*\n{escape(action_items)}"))
-    blocks += home_mentorships(mentorships, viewer)
+    blocks += home_mentorships(mentorships, viewer, live=live_mentorships)
     blocks += feedback_blocks(feedback[:FEEDBACK_SHOWN])
     if mentor is not None and is_mentor:
         blocks += _mentor_section(mentor, free_slots)
