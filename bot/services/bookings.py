@@ -591,13 +591,8 @@ def get_bookings_in(
 def sessions_of(
     session: Session, *, slack_id: str, now: datetime, limit: int = 10, shown: int | None = None
 ) -> MySessions:
-    """A person's sessions and requests as mentor and as mentee, in four queries however busy.
-
-    One query picks the ids of every group (each its own indexed, limited select, joined with
-    UNION ALL), one loads those bookings' views and one their mentees' interests. With `shown`
-    (Home lists three of each) only each group's first `shown` are loaded; the others are
-    counted, for the "and N more" line.
-    """
+    """A person's sessions and requests as mentor and as mentee, in four queries however busy
+    (`sessions_of_ids`, after finding the person)."""
     me = session.execute(
         select(User.id, MentorProfile.id.label("mentor_id"))
         .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
@@ -605,16 +600,37 @@ def sessions_of(
     ).first()
     if me is None:
         return MySessions((), (), (), ())
-    mine = Booking.mentee_id == me.id
+    return sessions_of_ids(
+        session, user_id=me.id, mentor_id=me.mentor_id, now=now, limit=limit, shown=shown
+    )
+
+
+def sessions_of_ids(
+    session: Session,
+    *,
+    user_id: int,
+    mentor_id: int | None,
+    now: datetime,
+    limit: int = 10,
+    shown: int | None = None,
+) -> MySessions:
+    """The sessions and requests of a person whose ids the caller has already read (Home).
+
+    One query picks the ids of every group (each its own indexed, limited select, joined with
+    UNION ALL), one loads those bookings' views and one their mentees' interests. With `shown`
+    (Home lists three of each) only each group's first `shown` are loaded; the others are
+    counted, for the "and N more" line.
+    """
+    mine = Booking.mentee_id == user_id
     # A pending booking waits for the side that did not plan it: the mentor, unless the mentor
     # planned a mentorship session, which waits for the mentee.
     by_mentor = Booking.planned_by == PlannedBy.MENTOR
-    to_answer = and_(Booking.mentee_id == me.id, by_mentor)
-    asked = and_(Booking.mentee_id == me.id, ~by_mentor)
-    if me.mentor_id is not None:
-        mine = or_(mine, Booking.mentor_id == me.mentor_id)
-        to_answer = or_(to_answer, and_(Booking.mentor_id == me.mentor_id, ~by_mentor))
-        asked = or_(asked, and_(Booking.mentor_id == me.mentor_id, by_mentor))
+    to_answer = and_(Booking.mentee_id == user_id, by_mentor)
+    asked = and_(Booking.mentee_id == user_id, ~by_mentor)
+    if mentor_id is not None:
+        mine = or_(mine, Booking.mentor_id == mentor_id)
+        to_answer = or_(to_answer, and_(Booking.mentor_id == mentor_id, ~by_mentor))
+        asked = or_(asked, and_(Booking.mentor_id == mentor_id, by_mentor))
     pending = Booking.status == BookingStatus.PENDING
     approved = Booking.status == BookingStatus.APPROVED
     soonest, latest = (Booking.starts_at, Booking.id), (Booking.starts_at.desc(), Booking.id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.services.availability import SlotView, upcoming_slots
-from bot.services.bookings import MySessions, sessions_of
+from bot.services.bookings import MySessions, sessions_of_ids
 from bot.services.mentors import MentorView, mentor_for
 from bot.services.mentorship_cards import MentorshipCard, live_cards_of
 from bot.services.mentorship_closing import MentorFeedback, feedback_for
@@ -35,7 +35,8 @@ class HomeData:
 
 
 def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
-    """Everything Home shows, and the person's stored name and zone, in one transaction."""
+    """Everything Home shows, and the person's stored name and zone, in one transaction; the
+    person and their mentor profile are read once and their ids handed on."""
     person = find_person(session, slack_id)
     if person is None:  # all a person has hangs off their user row
         return HomeData(None, (), MySessions((), (), (), ()), None)
@@ -44,10 +45,16 @@ def home_data(session: Session, *, slack_id: str, now: datetime) -> HomeData:
     if mentor is not None and mentor.status in (MentorStatus.ACTIVE, MentorStatus.PAUSED):
         slots = upcoming_slots(session, mentor_id=mentor.id, now=now)
         free = tuple(s for s in slots if not s.booked)
-    mine = sessions_of(session, slack_id=slack_id, now=now, shown=SESSIONS_SHOWN)
+    mine = sessions_of_ids(
+        session,
+        user_id=person.id,
+        mentor_id=mentor.id if mentor else None,
+        now=now,
+        shown=SESSIONS_SHOWN,
+    )
     items = (
         previous_action_items(session, booking_id=mine.upcoming[0].id) if mine.upcoming else None
     )
-    cards, live = live_cards_of(session, slack_id=slack_id, now=now, limit=MENTORSHIPS_SHOWN)
+    cards, live = live_cards_of(session, person=person, now=now, limit=MENTORSHIPS_SHOWN)
     feedback = feedback_for(session, slack_id, limit=FEEDBACK_SHOWN)
     return HomeData(mentor, free, mine, items, cards, feedback, live, person)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.mentorship_view import MentorshipView, first_mentorships_of, mentorships_of
+from bot.services.people import Person
 from store.models import Booking
 from store.statuses import BookingStatus, MentorshipStatus, Role
 
@@ -36,10 +37,11 @@ def cards_of(
 
 
 def live_cards_of(
-    session: Session, *, slack_id: str, now: datetime, limit: int
+    session: Session, *, person: Person, now: datetime, limit: int
 ) -> tuple[tuple[MentorshipCard, ...], int]:
     """The newest `limit` live mentorships as cards, and how many are live (Home's section)."""
-    views, live = first_mentorships_of(session, slack_id=slack_id, limit=limit)
+    views, live = first_mentorships_of(session, user_id=person.id, limit=limit)
+    slack_id = person.slack_id
     return _cards(session, views, slack_id=slack_id, now=now), live
 
 

@@ -190,17 +190,17 @@ def mentorships_of(
 ) -> list[MentorshipView]:
     """The person's mentorships as mentor or mentee, live ones first, in a fixed number of
     queries whatever their count (`/mentor mentorships`)."""
-    return first_mentorships_of(session, slack_id=slack_id, include_over=include_over)[0]
+    user_id = session.scalar(select(User.id).where(User.slack_id == slack_id))
+    if user_id is None:
+        return []
+    return first_mentorships_of(session, user_id=user_id, include_over=include_over)[0]
 
 
 def first_mentorships_of(
-    session: Session, *, slack_id: str, include_over: bool = False, limit: int | None = None
+    session: Session, *, user_id: int, include_over: bool = False, limit: int | None = None
 ) -> tuple[list[MentorshipView], int]:
-    """The person's first `limit` mentorships (newest first), and how many they have in all:
+    """The user's first `limit` mentorships (newest first), and how many they have in all:
     Home loads with their goals only the few it shows, and counts the rest in the same query."""
-    user_id = session.scalar(select(User.id).where(User.slack_id == slack_id))
-    if user_id is None:
-        return [], 0
     as_mentee = select(MentorshipMember.mentorship_id).where(MentorshipMember.mentee_id == user_id)
     as_mentor = (
         select(Mentorship.id)
