@@ -13,7 +13,9 @@ Rows, each as p50 and p99 of the ack (the HTTP answer) and of the complete handl
 listener executor is idle: `views.publish` or the `response_url` answer reached the simulator),
 for the busy mentor (`dataset.BUSY_MENTOR`: ten pairs and a group of six) and one of their
 mentees (`dataset.BUSY_MENTEE`, also in a pair with another mentor):
-Home (`app_home_opened`) and `/mentor mentorships`.
+Home (`app_home_opened`) and `/mentor mentorships`. Under the Home rows, the share of their
+complete time that is the simulator's own Block Kit check of the published view (Slack's side,
+counted because the simulator runs in the same process).
 
 Then the statements `mentorship_view.mentorships_of` runs for each of them (their number must
 not grow with the person's mentorships) with the plan the database chose for each; a full scan
@@ -83,6 +85,7 @@ class Outcome:
     request_plans: list[Plan] = field(default_factory=list)
     statements: dict[str, str] = field(default_factory=dict)  # person -> SELECTs
     direct: dict[str, list[float]] = field(default_factory=dict)  # person -> ms per call
+    checks: dict[str, list[float]] = field(default_factory=dict)  # Home row -> ms per check
 
 
 def known_to_slack(fake: FakeSlack) -> None:
@@ -121,10 +124,28 @@ def control_person(sessions: Any) -> str:
     return str(found)
 
 
+def timing_view_checks(fake: FakeSlack) -> list[float]:
+    """ms of each Block Kit check the simulator makes of a view (Slack's side of
+    `views.publish`, which the complete time includes since the simulator runs in-process)."""
+    times: list[float] = []
+    check = fake.check_view
+
+    def timed(view: dict, kind: str, where: str) -> list[str]:
+        started = time.perf_counter()
+        try:
+            return check(view, kind, where)
+        finally:
+            times.append((time.perf_counter() - started) * 1000)
+
+    fake.check_view = timed  # type: ignore[method-assign]
+    return times
+
+
 def run_bot(url: str, count: int, warmup: int) -> Outcome:
     fake = FakeSlack()
     known_to_slack(fake)
     outcome = Outcome()
+    view_checks = timing_view_checks(fake)
     with sandbox(url, now=NOW, fake=fake) as box:
         watch = Stopwatch(box.executor.wait_idle)
         driver = SlackDriver(fake, box.driver.app_url, SIGNING_SECRET, settle=watch.settle)
@@ -142,7 +163,9 @@ def run_bot(url: str, count: int, warmup: int) -> Outcome:
         for person, who in PEOPLE.items():
             name = f"Home, {who}"
             homes = len([s for s in fake.seen_by(person) if s.kind == "home"])
+            view_checks.clear()
             row(name, driver.user(person).open_home)
+            outcome.checks[name] = view_checks[warmup:]
             published = len([s for s in fake.seen_by(person) if s.kind == "home"]) - homes
             if published != warmup + count:
                 raise SystemExit(f"{name}: {published} Homes published for {warmup + count} opens")
@@ -346,6 +369,10 @@ def report(base: list[float], outcome: Outcome) -> list[list[str]]:
         lines += timing_lines(name, samples, base, note)
     for who, times in outcome.direct.items():
         lines.append(in_process_line(f"`mentorships_of` in-process, {who}", times, base))
+    for name, times in outcome.checks.items():
+        if times:
+            lines.append(in_process_line(f"{name}: of which the simulator's Block Kit check of "
+                                         f"the view", times, base))  # fmt: skip
     return lines
 
 

@@ -47,8 +47,8 @@ from store.statuses import InviteMethod
 
 
 def refresh_homes(client: WebClient, home: HomePublisher, booking: BookingView) -> None:
-    home.publish(client, booking.mentor_slack_id)
-    home.publish(client, booking.mentee_slack_id)
+    """Both people's Homes, read in one transaction, after the messages of the change."""
+    home.publish_all(client, (booking.mentor_slack_id, booking.mentee_slack_id))
 
 
 def update_card(client: WebClient, booking: BookingView) -> None:

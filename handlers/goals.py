@@ -188,8 +188,7 @@ def update_goals_message(client: WebClient, mentorship: MentorshipView) -> None:
 
 
 def refresh_homes(client: WebClient, home: HomePublisher, people: tuple[str, ...]) -> None:
-    for slack_id in people:
-        home.publish(client, slack_id)
+    home.publish_all(client, people)
 
 
 def on_comment_goal(

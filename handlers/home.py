@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from slack_bolt import App, BoltContext
@@ -23,26 +24,36 @@ class HomePublisher:
     commands: Subcommands
 
     def publish(self, client: WebClient, user_id: str) -> None:
-        person = person_for(self.deps, client, user_id)
-        now = self.deps.clock.now()
-        rule = self.deps.mentor_rule
-        data = self.deps.read(
-            lambda session: home_data(session, slack_id=user_id, now=now, rule=rule)
+        self.publish_all(client, (user_id,))
+
+    def publish_all(self, client: WebClient, user_ids: Iterable[str]) -> None:
+        """Each person's Home (both sides of a change), all read in one transaction, then
+        published in the order given."""
+        people = list(dict.fromkeys(user_ids))
+        now, rule = self.deps.clock.now(), self.deps.mentor_rule
+        found = self.deps.read(
+            lambda session: [
+                home_data(session, slack_id=user_id, now=now, rule=rule) for user_id in people
+            ]
         )
-        view = build_home(
-            name=person.real_name,
-            tz=person.tz,
-            commands=self.commands.help(),
-            mentor=data.mentor,
-            free_slots=data.free_slots,
-            sessions=data.sessions,
-            action_items=data.next_action_items,
-            viewer=user_id,
-            mentorships=data.mentorships,
-            feedback=data.feedback,
-            mentor_rule=data.mentor_rule,
-        )
-        client.views_publish(user_id=user_id, view=view)
+        for user_id, data in zip(people, found, strict=True):
+            # Someone new is asked about once; everyone else's name and zone came with the read.
+            person = data.person or person_for(self.deps, client, user_id)
+            view = build_home(
+                name=person.real_name,
+                tz=person.tz,
+                commands=self.commands.help(),
+                mentor=data.mentor,
+                free_slots=data.free_slots,
+                sessions=data.sessions,
+                action_items=data.next_action_items,
+                viewer=user_id,
+                mentorships=data.mentorships,
+                feedback=data.feedback,
+                live_mentorships=data.live_mentorships,
+                mentor_rule=data.mentor_rule,
+            )
+            client.views_publish(user_id=user_id, view=view)
 
 
 def on_home_opened(event: dict, client: WebClient, context: BoltContext) -> None:

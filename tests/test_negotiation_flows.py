@@ -222,6 +222,9 @@ def test_reschedule_from_home(box: Sandbox) -> None:
     assert ben.submit().errors == {}
     assert "asks to reschedule" in seen_text(box, ADA, "dm")
     assert proposal_statuses(box) == ["open"]
+    # Both Homes are published again (read together, after the DMs) with the time on the table.
+    assert "You proposed" in str(box.fake.home(BEN))
+    assert f"<@{BEN}> proposed" in str(box.fake.home(ADA))
 
 
 # --- inviting -------------------------------------------------------------------------------

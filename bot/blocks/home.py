@@ -31,14 +31,13 @@ from bot.ids import COMMAND, Action
 from bot.services.availability import SlotView
 from bot.services.bookings import MySessions
 from bot.services.eligibility import ResolvedRule
+from bot.services.home import FEEDBACK_SHOWN, SESSIONS_SHOWN
 from bot.services.mentors import MentorView
 from bot.services.mentorship_cards import MentorshipCard
 from bot.services.mentorship_closing import MentorFeedback
 from store.statuses import MentorStatus
 
 NEXT_SLOTS_SHOWN = 5
-SESSIONS_SHOWN = 3
-FEEDBACK_SHOWN = 3  # the latest closings' feedback; older stays with the coordinators
 
 
 def build_home(
@@ -54,6 +53,7 @@ def build_home(
     mentorships: Sequence[MentorshipCard] = (),
     feedback: Sequence[MentorFeedback] = (),
     mentor_rule: ResolvedRule | None = None,
+    live_mentorships: int | None = None,
 ) -> dict[str, Any]:
     """The same summary whatever the amount of data: a few items, then a link to the rest."""
     blocks: list[Block] = [
@@ -76,7 +76,7 @@ def build_home(
         blocks += [divider(), header("Your sessions"), *listed]
     if action_items:
         blocks.append(section(f"*Action items for your next session*\n{escape(action_items)}"))
-    blocks += home_mentorships(mentorships, viewer)
+    blocks += home_mentorships(mentorships, viewer, live=live_mentorships)
     blocks += feedback_blocks(feedback[:FEEDBACK_SHOWN])
     if mentor is not None and is_mentor:
         blocks += _mentor_section(mentor, free_slots)

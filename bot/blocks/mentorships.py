@@ -25,11 +25,12 @@ from bot.blocks.kit import (
     section,
 )
 from bot.ids import COMMAND, Action
+from bot.services.home import MENTORSHIPS_SHOWN
 from bot.services.mentorship_cards import MentorshipCard
 from bot.services.mentorship_view import GoalView, MemberView, MentorshipView
 from store.statuses import MemberStatus, MentorshipStatus, Role
 
-HOME_SHOWN = 5
+HOME_SHOWN = MENTORSHIPS_SHOWN
 LIST_SHOWN = 15  # two blocks each, within a message's 50 with the ended ones
 STATUS_NAMES = {
     MemberStatus.REQUESTED: "requested",
@@ -174,14 +175,17 @@ def mentorship_blocks(card: MentorshipCard, viewer: str) -> list[Block]:
     return blocks
 
 
-def home_mentorships(cards: Sequence[MentorshipCard], viewer: str) -> list[Block]:
-    """Home's "Your mentorships": the first few, then where to see the rest."""
+def home_mentorships(
+    cards: Sequence[MentorshipCard], viewer: str, *, live: int | None = None
+) -> list[Block]:
+    """Home's "Your mentorships": the first few, then where to see the rest (`live` counts
+    them all when `cards` holds only the first)."""
     if not cards:
         return []
     blocks: list[Block] = [divider(), header("Your mentorships")]
     for card in cards[:HOME_SHOWN]:
         blocks += mentorship_blocks(card, viewer)
-    more = len(cards) - HOME_SHOWN
+    more = max(live or 0, len(cards)) - HOME_SHOWN
     if more > 0:
         blocks.append(context(f"…and {more} more: `{COMMAND} mentorships`"))
     return blocks

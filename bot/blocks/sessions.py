@@ -117,14 +117,15 @@ def session_blocks(
     def to_answer(booking: BookingView) -> list[Block]:
         return _request_to_answer(booking, viewer)
 
-    groups: Sequence[tuple[str, Sequence[BookingView], Callable[[BookingView], list[Block]]]] = (
-        ("Requests waiting for your answer", mine.awaiting_me, to_answer),
-        ("Upcoming sessions", mine.upcoming, upcoming),
-        ("Your requests", mine.my_requests, my_request),
-        ("Past sessions", mine.past, past_line),
+    groups: Sequence[tuple[str, str, Callable[[BookingView], list[Block]]]] = (
+        ("Requests waiting for your answer", "awaiting_me", to_answer),
+        ("Upcoming sessions", "upcoming", upcoming),
+        ("Your requests", "my_requests", my_request),
+        ("Past sessions", "past", past_line),
     )
     blocks: list[Block] = []
-    for title, bookings, render in groups:
+    for title, name, render in groups:
+        bookings: Sequence[BookingView] = getattr(mine, name)
         if not bookings or (budget is not None and len(blocks) + 3 > budget):
             continue
         group = [section(f"*{title}*")]
@@ -136,8 +137,8 @@ def session_blocks(
                 break
             group += rendered
             shown += 1
-        if len(bookings) > shown:
-            group.append(context(f"…and {len(bookings) - shown} more: type `/mentor sessions`."))
+        if mine.count(name) > shown:
+            group.append(context(f"…and {mine.count(name) - shown} more: type `/mentor sessions`."))
         blocks += group
     return blocks
 

@@ -26,8 +26,8 @@ listener only builds and sends the messages.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -74,6 +74,13 @@ class MySessions:
     awaiting_me: tuple[BookingView, ...]
     my_requests: tuple[BookingView, ...]
     past: tuple[BookingView, ...]
+    # Per group, how many the read found (up to its limit) when it loaded only the first few.
+    found: Mapping[str, int] = field(default_factory=dict)
+
+    def count(self, group: str) -> int:
+        """How many of a group there are (up to the read's limit), loaded or not."""
+        loaded: tuple[BookingView, ...] = getattr(self, group)
+        return max(self.found.get(group, 0), len(loaded))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,12 +588,11 @@ def get_bookings_in(
     return tuple(_view(row[0], row[1]) for row in rows)
 
 
-def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 10) -> MySessions:
-    """A person's sessions and requests as mentor and as mentee, in four queries however busy.
-
-    One query picks the ids of every group (each its own indexed, limited select, joined with
-    UNION ALL), one loads those bookings' views and one their mentees' interests.
-    """
+def sessions_of(
+    session: Session, *, slack_id: str, now: datetime, limit: int = 10, shown: int | None = None
+) -> MySessions:
+    """A person's sessions and requests as mentor and as mentee, in four queries however busy
+    (`sessions_of_ids`, after finding the person)."""
     me = session.execute(
         select(User.id, MentorProfile.id.label("mentor_id"))
         .outerjoin(MentorProfile, MentorProfile.user_id == User.id)
@@ -594,51 +600,78 @@ def sessions_of(session: Session, *, slack_id: str, now: datetime, limit: int = 
     ).first()
     if me is None:
         return MySessions((), (), (), ())
-    mine = Booking.mentee_id == me.id
+    return sessions_of_ids(
+        session, user_id=me.id, mentor_id=me.mentor_id, now=now, limit=limit, shown=shown
+    )
+
+
+def sessions_of_ids(
+    session: Session,
+    *,
+    user_id: int,
+    mentor_id: int | None,
+    now: datetime,
+    limit: int = 10,
+    shown: int | None = None,
+) -> MySessions:
+    """The sessions and requests of a person whose ids the caller has already read (Home).
+
+    One query picks the ids of every group (each its own indexed, limited select, joined with
+    UNION ALL), one loads those bookings' views and one their mentees' interests. With `shown`
+    (Home lists three of each) only each group's first `shown` are loaded; the others are
+    counted, for the "and N more" line.
+    """
+    mine = Booking.mentee_id == user_id
     # A pending booking waits for the side that did not plan it: the mentor, unless the mentor
     # planned a mentorship session, which waits for the mentee.
     by_mentor = Booking.planned_by == PlannedBy.MENTOR
-    to_answer = and_(Booking.mentee_id == me.id, by_mentor)
-    asked = and_(Booking.mentee_id == me.id, ~by_mentor)
-    if me.mentor_id is not None:
-        mine = or_(mine, Booking.mentor_id == me.mentor_id)
-        to_answer = or_(to_answer, and_(Booking.mentor_id == me.mentor_id, ~by_mentor))
-        asked = or_(asked, and_(Booking.mentor_id == me.mentor_id, by_mentor))
+    to_answer = and_(Booking.mentee_id == user_id, by_mentor)
+    asked = and_(Booking.mentee_id == user_id, ~by_mentor)
+    if mentor_id is not None:
+        mine = or_(mine, Booking.mentor_id == mentor_id)
+        to_answer = or_(to_answer, and_(Booking.mentor_id == mentor_id, ~by_mentor))
+        asked = or_(asked, and_(Booking.mentor_id == mentor_id, by_mentor))
     pending = Booking.status == BookingStatus.PENDING
     approved = Booking.status == BookingStatus.APPROVED
     soonest, latest = (Booking.starts_at, Booking.id), (Booking.starts_at.desc(), Booking.id)
-    groups: dict[str, Select[Any]] = {
-        "upcoming": select(Booking.id)
-        .where(mine, approved, Booking.ends_at > now)
+    picks = select(Booking.id, Booking.starts_at)
+    groups: dict[str, Select[int, datetime]] = {
+        "upcoming": picks.where(mine, approved, Booking.ends_at > now)
         .order_by(*soonest)
         .limit(limit),
-        "awaiting_me": select(Booking.id).where(to_answer, pending).order_by(*soonest).limit(limit),
-        "my_requests": select(Booking.id).where(asked, pending).order_by(*soonest).limit(limit),
-        "past": select(Booking.id)
-        .where(mine, approved, Booking.ends_at <= now)
+        "awaiting_me": picks.where(to_answer, pending).order_by(*soonest).limit(limit),
+        "my_requests": picks.where(asked, pending).order_by(*soonest).limit(limit),
+        "past": picks.where(mine, approved, Booking.ends_at <= now)
         .order_by(*latest)
         .limit(min(limit, PAST_LIMIT)),
     }
-    picked = session.execute(
+    rows = session.execute(
         union_all(
             *(
-                select(literal(name).label("name"), query.subquery().c.id)
+                select(literal(name).label("name"), picked.c.id, picked.c.starts_at)
                 for name, query in groups.items()
+                for picked in [query.subquery()]
             )
         )
     ).all()
-    views = get_bookings(session, booking_ids={booking_id for _, booking_id in picked})
+    # Each group in its own order (UNION ALL promises none): soonest first, the past latest first.
+    ordered: dict[str, list[int]] = {name: [] for name in groups}
+    for name, booking_id, _ in sorted(rows, key=lambda row: row[1]):
+        ordered[name].append(booking_id)
+    starts = {booking_id: starts_at for _, booking_id, starts_at in rows}
+    for name, ids in ordered.items():
+        ids.sort(key=lambda booking_id: starts[booking_id], reverse=name == "past")
+    views = get_bookings(session, booking_ids={i for ids in ordered.values() for i in ids[:shown]})
 
-    def group(name: str, *, newest_first: bool = False) -> tuple[BookingView, ...]:
-        found = sorted((views[i] for n, i in picked if n == name), key=lambda view: view.id)
-        found.sort(key=lambda view: view.starts_at, reverse=newest_first)
-        return tuple(found)
+    def group(name: str) -> tuple[BookingView, ...]:
+        return tuple(views[i] for i in ordered[name][:shown] if i in views)
 
     return MySessions(
         upcoming=group("upcoming"),
         awaiting_me=group("awaiting_me"),
         my_requests=group("my_requests"),
-        past=group("past", newest_first=True),
+        past=group("past"),
+        found={name: len(ids) for name, ids in ordered.items()} if shown is not None else {},
     )
 
 
@@ -656,21 +689,23 @@ def open_request_count(session: Session, *, mentee_id: int) -> int:
 _Open = aliased(TimeProposal, name="open_proposal")
 
 
-def _views() -> Select[Booking, TimeProposal]:
-    """Bookings with their people and open proposal (and its time), loaded in one query plus
-    the interests."""
-    return (
-        select(Booking, _Open)
-        .outerjoin(_Open, and_(_Open.booking_id == Booking.id, _Open.status == ProposalStatus.OPEN))
-        .options(
-            joinedload(_Open.slot),
-            joinedload(Booking.mentor, innerjoin=True).joinedload(
-                MentorProfile.user, innerjoin=True
-            ),
-            joinedload(Booking.mentee, innerjoin=True).selectinload(User.interests),
-            joinedload(Booking.slot),
-        )
+# Built once: bookings with their people and open proposal (and its time), loaded in one query
+# plus the interests. Building it per call cost more than running it.
+_VIEWS = (
+    select(Booking, _Open)
+    .outerjoin(_Open, and_(_Open.booking_id == Booking.id, _Open.status == ProposalStatus.OPEN))
+    .options(
+        joinedload(_Open.slot),
+        joinedload(Booking.mentor, innerjoin=True).joinedload(MentorProfile.user, innerjoin=True),
+        joinedload(Booking.mentee, innerjoin=True).selectinload(User.interests),
+        joinedload(Booking.slot),
     )
+)
+
+
+def _views() -> Select[Booking, TimeProposal]:
+    """Bookings with their people and open proposal, for a `where` of the caller's."""
+    return _VIEWS
 
 
 def _read(session: Session, booking_id: int) -> tuple[Booking, TimeProposal | None]:

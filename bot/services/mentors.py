@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from bot.services.availability import recut_free_slots
 from bot.services.coordinators import authorize, require_coordinator
@@ -419,7 +419,10 @@ def mentor_for(session: Session, slack_id: str) -> MentorView | None:
         select(MentorProfile)
         .join(User, User.id == MentorProfile.user_id)
         .where(User.slack_id == slack_id)
-        .options(selectinload(MentorProfile.skills).selectinload(MentorSkill.skill))
+        .options(
+            contains_eager(MentorProfile.user),  # the row the join found: no second read
+            selectinload(MentorProfile.skills).joinedload(MentorSkill.skill, innerjoin=True),
+        )
     )
     return _view(session, mentor) if mentor else None
 

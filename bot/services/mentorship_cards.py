@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.services.mentorship_view import MentorshipView, mentorships_of
+from bot.services.mentorship_view import MentorshipView, first_mentorships_of, mentorships_of
+from bot.services.people import Person
 from store.models import Booking
 from store.statuses import BookingStatus, MentorshipStatus, Role
 
@@ -32,7 +33,21 @@ def cards_of(
     views = mentorships_of(session, slack_id=slack_id, include_over=include_over)
     live = [v for v in views if v.status == MentorshipStatus.OPEN]
     over = [v for v in views if v.status != MentorshipStatus.OPEN][:RECENTLY_ENDED]
-    shown = live + over
+    return _cards(session, live + over, slack_id=slack_id, now=now)
+
+
+def live_cards_of(
+    session: Session, *, person: Person, now: datetime, limit: int
+) -> tuple[tuple[MentorshipCard, ...], int]:
+    """The newest `limit` live mentorships as cards, and how many are live (Home's section)."""
+    views, live = first_mentorships_of(session, user_id=person.id, limit=limit)
+    slack_id = person.slack_id
+    return _cards(session, views, slack_id=slack_id, now=now), live
+
+
+def _cards(
+    session: Session, shown: list[MentorshipView], *, slack_id: str, now: datetime
+) -> tuple[MentorshipCard, ...]:
     upcoming = next_sessions(session, [v.id for v in shown], now=now)
     return tuple(
         MentorshipCard(view, view.role_of(slack_id) or Role.MENTEE, upcoming.get(view.id))

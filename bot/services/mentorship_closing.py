@@ -222,8 +222,11 @@ def save_evaluation(
     )
 
 
-def feedback_for(session: Session, slack_id: str) -> tuple[MentorFeedback, ...]:
-    """The mentors' closing feedback to this mentee, newest first (for their Home)."""
+def feedback_for(
+    session: Session, slack_id: str, *, limit: int | None = None
+) -> tuple[MentorFeedback, ...]:
+    """The mentors' closing feedback to this mentee, newest first (the latest `limit` for their
+    Home)."""
     mentee_id = select(User.id).where(User.slack_id == slack_id).scalar_subquery()
     rows = session.execute(
         select(Evaluation, MentorshipMember.mentorship_id, User.slack_id, User.real_name)
@@ -235,6 +238,7 @@ def feedback_for(session: Session, slack_id: str) -> tuple[MentorFeedback, ...]:
             (Evaluation.skills_feedback.is_not(None)) | (Evaluation.learning_feedback.is_not(None)),
         )
         .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+        .limit(limit)
     ).all()
     return tuple(
         MentorFeedback(

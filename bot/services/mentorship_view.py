@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.services.errors import DomainError
 from store.models import Goal, MentorProfile, Mentorship, MentorshipMember, User
@@ -149,14 +149,17 @@ class MentorshipView:
         return (self.mentor_slack_id, *(m.mentee_slack_id for m in self.members if m.live))
 
 
+# Built once (a statement built per call costs more than it takes to run): the frames with
+# their mentor and members joined in, and the goals and steps in one query each.
+_FRAMES = select(Mentorship).options(
+    joinedload(Mentorship.mentor, innerjoin=True).joinedload(MentorProfile.user, innerjoin=True),
+    selectinload(Mentorship.members).joinedload(MentorshipMember.mentee, innerjoin=True),
+    selectinload(Mentorship.members).selectinload(MentorshipMember.goals).selectinload(Goal.steps),
+)
+
+
 def _frames() -> Select[Mentorship]:
-    return select(Mentorship).options(
-        selectinload(Mentorship.mentor).selectinload(MentorProfile.user),
-        selectinload(Mentorship.members).selectinload(MentorshipMember.mentee),
-        selectinload(Mentorship.members)
-        .selectinload(MentorshipMember.goals)
-        .selectinload(Goal.steps),
-    )
+    return _FRAMES
 
 
 def load(
@@ -186,22 +189,35 @@ def mentorships_of(
     session: Session, *, slack_id: str, include_over: bool = False
 ) -> list[MentorshipView]:
     """The person's mentorships as mentor or mentee, live ones first, in a fixed number of
-    queries whatever their count (Home and `/mentor mentorships`)."""
+    queries whatever their count (`/mentor mentorships`)."""
     user_id = session.scalar(select(User.id).where(User.slack_id == slack_id))
     if user_id is None:
         return []
+    return first_mentorships_of(session, user_id=user_id, include_over=include_over)[0]
+
+
+def first_mentorships_of(
+    session: Session, *, user_id: int, include_over: bool = False, limit: int | None = None
+) -> tuple[list[MentorshipView], int]:
+    """The user's first `limit` mentorships (newest first), and how many they have in all:
+    Home loads with their goals only the few it shows, and counts the rest in the same query."""
     as_mentee = select(MentorshipMember.mentorship_id).where(MentorshipMember.mentee_id == user_id)
     as_mentor = (
         select(Mentorship.id)
         .join(MentorProfile, MentorProfile.id == Mentorship.mentor_id)
         .where(MentorProfile.user_id == user_id)
     )
-    query = _frames().where(Mentorship.id.in_(as_mentee.union(as_mentor).scalar_subquery()))
+    query = (
+        _frames()
+        .add_columns(func.count().over())  # counted before the limit applies
+        .where(Mentorship.id.in_(as_mentee.union(as_mentor).scalar_subquery()))
+    )
     if not include_over:
         query = query.where(Mentorship.status == MentorshipStatus.OPEN)
-    frames = session.scalars(query.order_by(Mentorship.id.desc())).all()
+    rows = session.execute(query.order_by(Mentorship.id.desc()).limit(limit)).all()
+    frames = [frame for frame, _ in rows]
     proposers = _slack_ids(session, [f.proposed_by_id for f in frames])
-    return [to_view(frame, proposers) for frame in frames]
+    return [to_view(frame, proposers) for frame in frames], rows[0][1] if rows else 0
 
 
 def _slack_ids(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
