@@ -105,11 +105,14 @@ def test_closing_enrolment_proposes_the_optimal_pairs_and_publishing_starts_them
     level below: 25%); Eve is left, as nobody offers Rust. Chitra
     publishes: each pair is introduced in a group DM and both get the agreement."""
     cohort_with_everyone_enrolled(program)
+    program.user(CHITRA).command("join")
+    program.user(CHITRA).click("Join as mentee")  # with no skill gaps saved
     close_enrolment(program)
     chitra = program.user(CHITRA)
     chitra.click("Review pairs")
     shown = modal_text(program, CHITRA)
     assert "2 pairs proposed" in shown
+    assert "@U0CHITRA: saved no skill gaps to match on" in shown
     assert "@U0ADA mentors @U0BEN: *100%* match, covers Python" in shown
     assert "@U0DAN mentors @U0FAY: *25%* match, covers Go (one level below)" in shown
     assert "@U0EVE: no enrolled mentor offers the skills they want" in shown
@@ -136,7 +139,7 @@ def test_a_removed_pair_leaves_its_mentee_unmatched_and_publishing_twice_is_refu
     chitra.click("Review pairs")
     chitra.click("Remove", near="<@U0FAY>")
     shown = modal_text(program, CHITRA)
-    assert "1 pairs proposed" in shown
+    assert "1 pair proposed" in shown
     assert "@U0FAY: every mentor who could help is full" in shown
     chitra.submit()
     assert len(members(program)) == 1

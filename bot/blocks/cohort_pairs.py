@@ -45,7 +45,8 @@ def build_pairs_modal(review: PairingReview) -> dict[str, Any]:
     state = "published" if review.published else "proposed"
     blocks: list[Block] = [
         section(
-            f"*{escape(review.programme_name)}*: {len(review.pairs)} pairs {state}, "
+            f"*{escape(review.programme_name)}*: {len(review.pairs)} "
+            f"{'pair' if len(review.pairs) == 1 else 'pairs'} {state}, "
             "best match first. The score is the share of the mentee's skill gaps the mentor "
             "covers at their target level (half one level below)."
         )

@@ -40,6 +40,7 @@ from store.statuses import Matching, MentorStatus, PairingStatus, Role
 CLOSE_ENROLMENT = "programme_close"  # due work: a cohort's enrolment closes on its first day
 NO_SKILL = "no enrolled mentor offers the skills they want"
 ALL_FULL = "every mentor who could help is full"
+NO_GAPS = "saved no skill gaps to match on (`/mentor interests`)"
 
 
 class PairingRefused(DomainError):
@@ -197,8 +198,19 @@ def _review(session: Session, programme: Programme) -> PairingReview:
     ).all()
     left = [(user_id, slack_id) for user_id, slack_id in lonely if user_id not in paired]
     covered = _covered(session, programme, [user_id for user_id, _ in left])
+    with_gaps = set(
+        session.scalars(
+            select(UserInterest.user_id).where(
+                UserInterest.user_id.in_([user_id for user_id, _ in left])
+            )
+        )
+    )
     unmatched = tuple(
-        (slack_id, ALL_FULL if user_id in covered else NO_SKILL) for user_id, slack_id in left
+        (
+            slack_id,
+            ALL_FULL if user_id in covered else NO_SKILL if user_id in with_gaps else NO_GAPS,
+        )
+        for user_id, slack_id in left
     )
     return PairingReview(
         programme.id,
