@@ -198,6 +198,9 @@ class BlockId(StrEnum):
     WHEN_DAY = "when_day"
     WHEN_TIME = "when_time"
     WHO = "who"
+    # Issue 15: a break chosen when declining, backup mentors chosen when asking
+    PAUSE_WEEKS = "pause_weeks"
+    BACKUPS = "backups"
 
 
 COMMAND = "/mentor"

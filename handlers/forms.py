@@ -35,6 +35,9 @@ def _element_value(element: dict[str, Any]) -> FormValue:
         options = element.get("selected_options")
         chosen = [option_value(o) for o in options] if isinstance(options, list) else []
         return [value for value in chosen if value]
+    if kind == "multi_users_select":
+        users = element.get("selected_users")
+        return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
     key = {
         "datepicker": "selected_date",
         "timepicker": "selected_time",

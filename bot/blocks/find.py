@@ -78,6 +78,7 @@ def _mentor_blocks(match: MentorMatch) -> list[Block]:
         f"*<@{match.slack_id}>* · *{match.percent}% match*\n"
         f"{escape(', '.join(match.matched))}"
         + (f"\n_{escape(match.bio_first_line)}_" if match.bio_first_line else "")
+        + (f"\n:stopwatch: {match.answers}" if match.answers else "")
     )
     blocks: list[Block] = [divider()]
     if match.requested:

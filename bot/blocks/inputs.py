@@ -173,6 +173,14 @@ def user_input(block_id: str, label: str, *, initial: str | None = None) -> Bloc
     return _user_picker(block_id, label, initial=initial)
 
 
+def multi_user_input(
+    block_id: str, label: str, *, most: int, hint: str | None = None, optional: bool = True
+) -> Block:
+    """Pick up to `most` people of the workspace (a multi_users_select)."""
+    element: Block = {"type": "multi_users_select", "max_selected_items": most}
+    return _input(block_id, label, element, hint=hint, optional=optional)
+
+
 def modal(
     callback_id: str,
     title: str,

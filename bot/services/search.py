@@ -49,6 +49,7 @@ from bot.services.interests import saved_interests
 from bot.services.mentors import SEARCHABLE
 from bot.services.mentorship_groups import OpenGroup, open_groups_of
 from bot.services.mentorships import capacity_columns
+from bot.services.responsiveness import answer_phrases
 from bot.services.skills import (
     SYNONYMS,
     SkillInfo,
@@ -101,6 +102,7 @@ class MentorMatch:
     mentorship_full: bool = False  # at their mentee limit
     takes_mentorships: bool = True  # a mentee limit above 0
     groups: tuple[OpenGroup, ...] = ()  # their open group mentorships
+    answers: str | None = None  # how quickly they usually answer (bot/services/responsiveness)
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ def find_mentors(
         )[:taken]
     free = free_slots_of(session, top, *walk.period)
     open_groups = open_groups_of(session, asker_id=asker_id, mentor_ids=[*top, *without])
+    answering = answer_phrases(session, [*top, *without])
 
     def match(mentor_id: int) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -266,6 +269,7 @@ def find_mentors(
             mentorship_full=mentor.mentorship_full,
             takes_mentorships=mentor.takes_mentorships,
             groups=open_groups.get(mentor_id, ()),
+            answers=answering.get(mentor_id),
         )
 
     session.flush()
