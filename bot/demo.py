@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
+from bot.services.booking_view import BOOKING_LEAD
 from bot.services.mentorship_plans import CLOSE_AT
 from bot.simulator import FakeSlack, Seen, SimActor, describe
 from bot.simulator.forms import find_input
@@ -39,7 +40,8 @@ ADA = Person("U0ADA", "Ada Lovelace", "America/New_York", "a staff engineer who 
 BEN = Person("U0BEN", "Ben Martin", "Europe/Paris", "a new developer looking for a mentor")
 CHITRA = Person("U0CHITRA", "Chitra Rao", "Asia/Kolkata", "a team lead and program coordinator")
 DANA = Person("U0DANA", "Dana Scott", "Europe/Berlin", "a data scientist learning Python")
-CAST = (ADA, BEN, CHITRA, DANA)
+GRACE = Person("U0GRACE", "Grace Hopper", "America/Chicago", "a compiler expert, often very busy")
+CAST = (ADA, BEN, CHITRA, DANA, GRACE)
 COORDINATION = "C0COORD"
 PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.slack_id}
 
@@ -442,8 +444,57 @@ def office_hours(story: Story) -> None:
     story.act(DANA, "looks again: the office hours are full, so not offered").command("find python")
 
 
+def _request_expiries(story: Story) -> datetime:
+    """When the last pending request expires (its due work), as stored."""
+    with story.box.deps.sessions.begin() as session:
+        pending = session.scalars(
+            select(Booking.starts_at).where(Booking.status == BookingStatus.PENDING)
+        ).all()
+    return max(pending) - BOOKING_LEAD
+
+
+def a_silent_mentor(story: Story) -> None:
+    story.chapter("Chapter 11. Grace goes quiet: she is paused kindly, and Ben's backup takes over")
+    grace = story.act(GRACE, "signs up to mentor in compilers")
+    grace.command("signup")
+    grace.fill("Add other skills", "Compilers, COBOL")
+    grace.fill("Short bio", "I wrote the first compiler. Ask me anything about languages.")
+    grace.fill("Meeting link", "https://meet.example.com/grace-hopper")
+    grace.fill("Session length", "30 minutes")
+    grace.fill("Sessions per week, at most", "3")
+    grace.fill("Code of conduct", True)
+    grace.submit()
+    day = story.box.clock.now().astimezone(ZoneInfo(GRACE.tz)).date() + timedelta(days=2)
+    grace.command("availability")
+    grace.click("Add a one-off window")
+    grace.fill("Date", day.isoformat())
+    grace.fill("From", "09:00")
+    grace.fill("Until", "10:00")
+    story.act(GRACE, f"opens 09:00–10:00 on {day:%A %d %B}, then gets very busy").submit()
+    story.box.fake.clear_modals(GRACE.slack_id)
+    _add_a_morning(story, day + timedelta(days=6))  # next Monday: a new week, with room
+    dana = story.act(DANA, "asks Grace for a session about parsers")
+    dana.command("find compilers")
+    dana.click("Book")
+    dana.fill("What would you like from this session?", "How do I write my first parser?")
+    dana.submit()
+    ben = story.act(BEN, "asks Grace too, naming Ada as his backup mentor")
+    ben.command("find compilers")
+    ben.click("Book")
+    ben.fill("What would you like from this session?", "How do compilers optimise loops?")
+    ben.fill("Backup mentors", [ADA.slack_id])
+    ben.submit()
+    story.narrate("Grace never answers. An hour before each time, the requests expire.")
+    story.box.clock.set(_request_expiries(story))
+    story.box.run_due()
+    story.box.run_due()  # the kind DM to Grace is due work of its own
+    story.act(ADA, "approves the request that moved to her").click(
+        "Approve", near="How do compilers optimise loops?"
+    )
+
+
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 11. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 12. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -461,6 +512,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     a_mentorship,
     a_concern,
     office_hours,
+    a_silent_mentor,
     privacy,
 ]
 
