@@ -9,7 +9,7 @@ import pytest
 from bot.services import backups, handover, pauses
 from bot.services.responsiveness import answer_phrases, phrase_for
 from store.db import SessionFactory
-from store.models import Booking, MentorProfile
+from store.models import Booking, MentorProfile, TimeProposal
 from tests.seed import HOUR, NOW, add_booking, add_mentor, add_session, add_slot, add_user
 
 
@@ -83,3 +83,28 @@ def test_more_than_two_backups_or_unknown_people_are_refused(sessions: SessionFa
             check("U0GONE")
         chosen = check("U0B1", "U0B0", "U0B1")
         assert len(chosen) == 2
+
+
+def test_an_expiry_after_the_mentor_offered_another_time_is_no_silence(
+    sessions: SessionFactory,
+) -> None:
+    """Two requests expire; on one the mentor had offered another time: only the other counts."""
+    with sessions.begin() as session:
+        mentor = add_mentor(session, "U0M")
+        ids = []
+        for n in range(2):  # two mentees: one pending request per pair
+            mentee = add_user(session, f"U0E{n}")
+            slot = add_slot(session, mentor.id, NOW + (48 + n) * HOUR)
+            ids.append(add_booking(session, slot.id, mentee.id).id)
+        other = add_slot(session, mentor.id, NOW + 60 * HOUR)
+        session.add(
+            TimeProposal(
+                booking_id=ids[0], slot_id=other.id, proposed_by=mentor.user_id, created_at=NOW
+            )
+        )
+    for booking_id in ids:
+        with sessions.begin() as session:
+            assert handover.expire_booking(session, booking_id=booking_id, now=NOW, ttl=HOUR)
+    with sessions.begin() as session:
+        profile = session.get_one(MentorProfile, mentor.id)
+        assert (profile.status, profile.expired_in_row) == ("active", 1)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.services import backups, bookings, lifecycle, mentorships, pauses
@@ -26,6 +27,7 @@ from bot.services.backups import BookingMove, MemberMove
 from bot.services.booking_view import BookingView
 from bot.services.bookings import BookingOutcome
 from bot.services.mentorships import MemberOutcome
+from store.models import MentorProfile, TimeProposal
 from store.statuses import BookingStatus, MentorshipKind, PlannedBy
 
 
@@ -214,7 +216,8 @@ def expire_booking(
         return BookingExpired(booking)
     if not newly:
         return BookingExpired(booking, backups.moved_from(session, booking_id))
-    pauses.note_expired(session, mentor_id=booking.mentor_id, now=now)
+    if not _mentor_proposed(session, booking):  # a counter-proposal was an answer
+        pauses.note_expired(session, mentor_id=booking.mentor_id, now=now)
     return BookingExpired(booking, backups.move_booking(session, old=booking, now=now, ttl=ttl))
 
 
@@ -231,3 +234,18 @@ def expire_mentorship(
     if outcome.mentorship.kind == MentorshipKind.PAIR:
         move = backups.move_member(session, member_id=member_id, now=now)
     return MentorshipExpired(outcome, move)
+
+
+def _mentor_proposed(session: Session, booking: BookingView) -> bool:
+    """Whether the mentor offered another time on the request (the mentee then let it lapse)."""
+    mentor_user = select(MentorProfile.user_id).where(MentorProfile.id == booking.mentor_id)
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    TimeProposal.booking_id == booking.id,
+                    TimeProposal.proposed_by == mentor_user.scalar_subquery(),
+                )
+            )
+        )
+    )
