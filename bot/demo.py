@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.blocks.followup import PROGRAM_COMMENT_LABEL, STARS
 from bot.sandbox import Sandbox, sandbox
+from bot.services.booking_view import BOOKING_LEAD
 from bot.services.mentorship_plans import CLOSE_AT
 from bot.simulator import FakeSlack, Seen, SimActor, describe
 from bot.simulator.forms import find_input
@@ -39,12 +40,13 @@ ADA = Person("U0ADA", "Ada Lovelace", "America/New_York", "a staff engineer who 
 BEN = Person("U0BEN", "Ben Martin", "Europe/Paris", "a new developer looking for a mentor")
 CHITRA = Person("U0CHITRA", "Chitra Rao", "Asia/Kolkata", "a team lead and program coordinator")
 DANA = Person("U0DANA", "Dana Scott", "Europe/Berlin", "a data scientist learning Python")
+GRACE = Person("U0GRACE", "Grace Hopper", "America/Chicago", "a compiler expert, often very busy")
 ELI = Person("U0ELI", "Eli Novak", "Europe/Prague", "a backend engineer who mentors in Go")
 FARAH = Person("U0FARAH", "Farah Haddad", "Asia/Dubai", "an engineering manager")
 GUS = Person("U0GUS", "Gus Lindqvist", "Europe/Stockholm", "a graduate learning Go")
 HANA = Person("U0HANA", "Hana Sato", "Asia/Tokyo", "a new team lead")
 IVO = Person("U0IVO", "Ivo Petrov", "Europe/Sofia", "an engineer curious about Rust")
-CAST = (ADA, BEN, CHITRA, DANA, ELI, FARAH, GUS, HANA, IVO)
+CAST = (ADA, BEN, CHITRA, DANA, GRACE, ELI, FARAH, GUS, HANA, IVO)
 COORDINATION = "C0COORD"
 PROGRAM = {"COORDINATOR_CHANNEL": COORDINATION, "COORDINATOR_USER_IDS": CHITRA.slack_id}
 
@@ -469,6 +471,55 @@ def office_hours(story: Story) -> None:
     story.act(DANA, "looks again: the office hours are full, so not offered").command("find python")
 
 
+def _request_expiries(story: Story) -> datetime:
+    """When the last pending request expires (its due work), as stored."""
+    with story.box.deps.sessions.begin() as session:
+        pending = session.scalars(
+            select(Booking.starts_at).where(Booking.status == BookingStatus.PENDING)
+        ).all()
+    return max(pending) - BOOKING_LEAD
+
+
+def a_silent_mentor(story: Story) -> None:
+    story.chapter("Chapter 11. Grace goes quiet: she is paused kindly, and Ben's backup takes over")
+    grace = story.act(GRACE, "signs up to mentor in compilers")
+    grace.command("signup")
+    grace.fill("Skills you can mentor in", "Compilers 6, COBOL 5")
+    grace.fill("Short bio", "I wrote the first compiler. Ask me anything about languages.")
+    grace.fill("Meeting link", "https://meet.example.com/grace-hopper")
+    grace.fill("Session length", "30 minutes")
+    grace.fill("Sessions per week, at most", "3")
+    grace.fill("Code of conduct", True)
+    grace.submit()
+    day = story.box.clock.now().astimezone(ZoneInfo(GRACE.tz)).date() + timedelta(days=2)
+    grace.command("availability")
+    grace.click("Add a one-off window")
+    grace.fill("Date", day.isoformat())
+    grace.fill("From", "09:00")
+    grace.fill("Until", "10:00")
+    story.act(GRACE, f"opens 09:00–10:00 on {day:%A %d %B}, then gets very busy").submit()
+    story.box.fake.clear_modals(GRACE.slack_id)
+    _add_a_morning(story, day + timedelta(days=6))  # next Monday: a new week, with room
+    dana = story.act(DANA, "asks Grace for a session about parsers")
+    dana.command("find compilers")
+    dana.click("Book")
+    dana.fill("What would you like from this session?", "How do I write my first parser?")
+    dana.submit()
+    ben = story.act(BEN, "asks Grace too, naming Ada as his backup mentor")
+    ben.command("find compilers")
+    ben.click("Book")
+    ben.fill("What would you like from this session?", "How do compilers optimise loops?")
+    ben.fill("Backup mentors", [ADA.slack_id])
+    ben.submit()
+    story.narrate("Grace never answers. An hour before each time, the requests expire.")
+    story.box.clock.set(_request_expiries(story))
+    story.box.run_due()
+    story.box.run_due()  # the kind DM to Grace is due work of its own
+    story.act(ADA, "approves the request that moved to her").click(
+        "Approve", near="How do compilers optimise loops?"
+    )
+
+
 COHORT = "Spring leads"
 
 
@@ -495,7 +546,7 @@ def _saves_a_gap(story: Story, person: Person, skill: str, now: str, target: str
 
 
 def a_cohort(story: Story) -> None:
-    story.chapter("Chapter 11. A spring cohort: Chitra forms the pairs, one goes quiet")
+    story.chapter("Chapter 12. A spring cohort: Chitra forms the pairs, one goes quiet")
     _signs_up(story, ELI, "Go 5, Kubernetes 4", "Backend engineer; Go since 1.0.")
     _signs_up(story, FARAH, "People management 6, leadership 5", "I grow first-time managers.")
     for person, skill, start, target in (
@@ -538,7 +589,7 @@ def a_cohort(story: Story) -> None:
 
 
 def privacy(story: Story) -> None:
-    story.chapter("Chapter 12. Ben moves on and asks the bot to forget him")
+    story.chapter("Chapter 13. Ben moves on and asks the bot to forget him")
     ben = story.act(BEN, "asks what the bot keeps: `/mentor privacy`")
     ben.command("privacy")
     story.act(BEN, "clicks Delete my data…").click("Delete my data…")
@@ -556,6 +607,7 @@ CHAPTERS: list[Callable[[Story], None]] = [
     a_mentorship,
     a_concern,
     office_hours,
+    a_silent_mentor,
     a_cohort,
     privacy,
 ]

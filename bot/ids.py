@@ -231,6 +231,9 @@ class BlockId(StrEnum):
     MENTEE_PEOPLE = "mentee_people"
     MENTEE_GROUP = "mentee_group"
     PAIRS_TO_SWAP = "pairs_to_swap"
+    # Issue 15: a break chosen when declining, backup mentors chosen when asking
+    PAUSE_WEEKS = "pause_weeks"
+    BACKUPS = "backups"
 
 
 COMMAND = "/mentor"

@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.blocks.answering import build_paused_for
 from bot.blocks.booking import (
     build_approve_note_modal,
     build_book_modal,
@@ -27,14 +28,15 @@ from bot.blocks.booking import (
 from bot.blocks.sessions import build_sessions
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
-from bot.services import booking_forms, bookings
+from bot.services import booking_forms, bookings, handover
 from bot.services.bookings import BookingOutcome, BookingView
 from bot.slack.directory import person_for
 from bot.slack.invites import send_cancellation, send_invite
-from bot.slack.request_card import post_request_card
+from bot.slack.request_card import post_moved_request, post_request_card
 from handlers.commands import Invocation, Subcommands
 from handlers.context import wiring_of
 from handlers.forms import (
+    choices,
     clicking_user,
     form_values,
     number,
@@ -43,7 +45,7 @@ from handlers.forms import (
     text,
 )
 from handlers.home import HomePublisher
-from store.statuses import InviteMethod
+from store.statuses import InviteMethod, PlannedBy
 
 
 def refresh_homes(client: WebClient, home: HomePublisher, booking: BookingView) -> None:
@@ -161,12 +163,13 @@ def on_book_submitted(
         deps,
         ack,
         view,
-        lambda session: bookings.request_session(
+        lambda session: handover.request_session(
             session,
             mentee_id=person.id,
             slot_id=number(slot) or 0,
             message=text(values, BlockId.MESSAGE),
             topic=text(values, BlockId.TOPIC).strip() or None,
+            backup_slack_ids=choices(values, BlockId.BACKUPS),
             now=deps.clock.now(),
             max_open=deps.settings.max_open_requests,
             ttl=deps.settings.request_ttl,
@@ -264,30 +267,63 @@ def on_approve_note_submitted(
 def on_decline(
     ack: Ack, body: dict[str, Any], client: WebClient, action: dict, context: BoltContext
 ) -> None:
+    """The reason modal; a mentor declining a mentee's request may also take a break."""
     ack()
     booking_id = booking_id_of(action)
-    ask_reason(
+    actor = clicking_user(body)
+    booking = run_or_tell(
         wiring_of(context).deps,
         body,
         client,
-        lambda s: bookings.for_decision(
-            s, booking_id=booking_id, actor_slack_id=clicking_user(body)
-        ),
+        lambda s: bookings.for_decision(s, booking_id=booking_id, actor_slack_id=actor),
+    )
+    if booking is None:
+        return
+    view = build_reason_modal(
         Callback.DECLINE,
         "Decline the request",
-        " They'll see your reason.",
+        f"Tell <@{booking.other_party(actor)}> why. They'll see your reason.",
+        booking.id,
+        offer_pause=booking.planned_by == PlannedBy.MENTEE,
     )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def on_decline_reason(
     ack: Ack, body: dict[str, Any], client: WebClient, view: dict, context: BoltContext
 ) -> None:
     wiring = wiring_of(context)
-    outcome = with_reason(wiring.deps, ack, body, view, bookings.decline)
-    if outcome is not None:
-        update_card(client, outcome.booking)
-        client.chat_postMessage(channel=outcome.tell, **build_declined(outcome.booking))
-        refresh_homes(client, wiring.home, outcome.booking)
+    deps = wiring.deps
+    values = form_values(view)
+    declined = submit_or_errors(
+        deps,
+        ack,
+        view,
+        lambda session: handover.decline_booking(
+            session,
+            booking_id=number(view.get("private_metadata")) or 0,
+            actor_slack_id=clicking_user(body),
+            reason=text(values, BlockId.REASON),
+            pause_weeks=text(values, BlockId.PAUSE_WEEKS),
+            now=deps.clock.now(),
+            ttl=deps.settings.request_ttl,
+        ),
+        default=BlockId.REASON,
+    )
+    if declined is None:
+        return
+    booking = declined.outcome.booking
+    update_card(client, booking)
+    client.chat_postMessage(channel=declined.outcome.tell, **build_declined(booking))
+    if declined.paused_until is not None:
+        client.chat_postMessage(
+            channel=booking.mentor_slack_id, **build_paused_for(declined.paused_until)
+        )
+    if declined.move is not None:
+        post_moved_request(deps, client, booking, declined.move, expired=False)
+        if declined.move.to is not None:
+            wiring.home.publish(client, declined.move.to.mentor_slack_id)
+    refresh_homes(client, wiring.home, booking)
 
 
 # --- cancelling ----------------------------------------------------------------------------

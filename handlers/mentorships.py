@@ -18,6 +18,7 @@ from bot.blocks.agreement import (
     build_other_agreed,
     build_plan,
 )
+from bot.blocks.answering import build_paused_for
 from bot.blocks.goals import build_goals_message
 from bot.blocks.mentorship_requests import (
     build_answer_modal,
@@ -30,11 +31,13 @@ from bot.blocks.mentorship_requests import (
 )
 from bot.deps import Deps
 from bot.ids import Action, BlockId, Callback
-from bot.services import mentorships
+from bot.services import handover, mentorships
 from bot.services.mentorships import MemberOutcome
 from bot.slack.directory import person_for
+from bot.slack.mentorship_senders import post_moved_mentorship
 from handlers.context import wiring_of
 from handlers.forms import (
+    choices,
     clicking_user,
     form_values,
     number,
@@ -96,7 +99,7 @@ def on_ask_submitted(
         deps,
         ack,
         view,
-        lambda session: mentorships.request_mentorship(
+        lambda session: handover.request_mentorship(
             session,
             mentee_id=person.id,
             mentor_id=number(string(view.get("private_metadata"))) or 0,
@@ -104,6 +107,7 @@ def on_ask_submitted(
             hopes=text(values, BlockId.MESSAGE),
             cadence=text(values, BlockId.CADENCE),
             months=number(text(values, BlockId.LENGTH)),
+            backup_slack_ids=choices(values, BlockId.BACKUPS),
             now=deps.clock.now(),
         ),
         default=BlockId.GOALS,
@@ -187,28 +191,38 @@ def on_answer_submitted(
 ) -> None:
     deps = wiring_of(context).deps
     verb, _, member = string(view.get("private_metadata")).partition(":")
-    outcome = submit_or_errors(
+    answered = submit_or_errors(
         deps,
         ack,
         view,
-        lambda session: mentorships.answer(
+        lambda session: handover.answer_mentorship(
             session,
             member_id=number(member) or 0,
             actor_slack_id=clicking_user(body),
             accept=verb == "accept",
             comment=text(form_values(view), BlockId.REASON),
+            pause_weeks=text(form_values(view), BlockId.PAUSE_WEEKS),
             now=deps.clock.now(),
         ),
         default=BlockId.REASON,
         fields=ASK_FIELDS,
     )
-    if outcome is None:
+    if answered is None:
         return
+    outcome = answered.outcome
     frame, who = outcome.mentorship, outcome.member
     update_card(deps, client, outcome)
     client.chat_postMessage(channel=who.mentee_slack_id, **build_answered(frame, who))
     for person in outcome.to_agree:
         client.chat_postMessage(channel=person, **build_agreement(frame, who))
+    if answered.paused_until is not None:
+        client.chat_postMessage(
+            channel=frame.mentor_slack_id, **build_paused_for(answered.paused_until)
+        )
+    if answered.move is not None:
+        post_moved_mentorship(
+            deps, client, frame.mentor_slack_id, who, answered.move, expired=False
+        )
 
 
 # --- agreeing ------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from bot.clock import SystemClock
 from bot.config import DEFAULTS, load_settings
 from bot.deps import Deps
 from bot.jobs import LEASE
-from bot.services import due, mentorship_plans, proposals
+from bot.services import due, lifecycle, mentorship_plans, pauses, proposals
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
 from bot.simulator import FakeSlack
@@ -31,8 +31,15 @@ from bot.slack.client import RATE_LIMIT_RETRIES, make_web_client
 from bot.slack.due_batch import DueBatch
 from bot.slack.due_senders import send_nudge
 from store.db import SessionFactory, make_session_factory
-from store.models import DueWork, TimeProposal
-from tests.seed import add_mentor, add_mentorship, add_session, add_slot, add_user
+from store.models import Booking, DueWork, MentorProfile, RequestBackup, TimeProposal
+from tests.seed import (
+    add_booking,
+    add_mentor,
+    add_mentorship,
+    add_session,
+    add_slot,
+    add_user,
+)
 
 ASKER = "U0ASKER"
 KINDS = (mentorship_plans.PULSE, mentorship_plans.CLOSE)
@@ -408,3 +415,63 @@ def test_two_processes_racing_lapse_each_proposal_once(
     with sessions.begin() as session:
         lapsed = Counter(session.scalars(select(TimeProposal.status)))
     assert lapsed == {"lapsed": 30}
+
+
+def seed_silent_requests(sessions: SessionFactory, fake: FakeSlack, count: int) -> Counter[str]:
+    """`count` mentors who already let one request expire, each with another pending whose
+    expiry was due a minute ago and a backup mentor free an hour after it; what each person
+    should hear: the mentee twice (expired, moved), the mentor once (paused), the backup once
+    (the moved request's card)."""
+    now = datetime.now(UTC)
+    expected: Counter[str] = Counter()
+    with sessions.begin() as session:
+        for n in range(count):
+            ids = (f"U0MENTOR{n:03d}", f"U0BACKUP{n:03d}", f"U0MENTEE{n:03d}")
+            for slack_id in ids:
+                fake.add_user(slack_id, slack_id, "UTC")
+            mentor = add_mentor(session, ids[0], at=now)
+            mentor.expired_in_row = 1
+            backup = add_mentor(session, ids[1], at=now)
+            mentee = add_user(session, ids[2], at=now)
+            slot = add_slot(session, mentor.id, now + timedelta(hours=3))
+            add_slot(session, backup.id, now + timedelta(hours=4))
+            booking = add_booking(session, slot.id, mentee.id, requested_at=now - timedelta(days=1))
+            session.add(RequestBackup(booking_id=booking.id, position=1, mentor_id=backup.id))
+            due.schedule(
+                session,
+                key=f"{lifecycle.REQUEST_EXPIRY}:{booking.id}",
+                kind=lifecycle.REQUEST_EXPIRY,
+                due_at=now - timedelta(minutes=1),
+                now=now,
+                booking_id=booking.id,
+            )
+            expected.update([ids[2], ids[2], ids[0], ids[1]])
+    return expected
+
+
+def test_two_processes_racing_expire_pause_and_move_each_request_once(
+    database_url: str, engine: Engine, fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Two run-due processes on 20 due expiries of second silences with a backup named: each
+    request expires once, each mentor is paused once and DMed once, each request moves once."""
+    sessions = make_session_factory(engine)
+    expected = seed_silent_requests(sessions, fake, 20)
+    reports = race(database_url, fake, tmp_path)
+    assert [(failed, deferred) for _, failed, deferred in reports] == [(0, 0), (0, 0)]
+    run_due(database_url, fake, tmp_path)  # the pause DMs planned by the expiries
+    assert posts(fake) == expected
+    with sessions.begin() as session:
+        rows = Counter(
+            (status, moved is not None)
+            for status, moved in session.execute(select(Booking.status, Booking.moved_from_id))
+        )
+        paused = Counter(
+            (p.status, p.paused_by_role, p.expired_in_row)
+            for p in session.scalars(select(MentorProfile).where(MentorProfile.expired_in_row >= 0))
+        )
+        dms = Counter(
+            session.scalars(select(DueWork.status).where(DueWork.kind == pauses.SILENCE_DM))
+        )
+    assert rows == {("expired", False): 20, ("pending", True): 20}
+    assert paused == {("paused", "system", 0): 20, ("active", None, 0): 20}
+    assert dms == {"sent": 20}

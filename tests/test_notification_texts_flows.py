@@ -54,7 +54,9 @@ class Texts:
 def story(database_url: str) -> Iterator[tuple[Sandbox, Texts]]:
     """The demo's cast and settings: Chitra coordinates, the digest goes to #coordination."""
     fake = make_fake_slack()
-    fake.add_user(demo.DANA.slack_id, demo.DANA.name, demo.DANA.tz)  # the cast beyond conftest's
+    for person in demo.CAST:  # the cast beyond conftest's too
+        if not fake.has_user(person.slack_id):
+            fake.add_user(person.slack_id, person.name, person.tz)
     texts = Texts(fake)
     now = demo.story_start(START)
     with sandbox(database_url, now=now, env=demo.PROGRAM, fake=fake) as running:
@@ -84,8 +86,8 @@ def assert_the_mentorship_chapter(transcript: str) -> None:
     Ada's feedback on Home and is told what next."""
     chapter = transcript.split("Chapter 8. Ben asks Ada for a three-month mentorship\n")[1]
     chapter, later = chapter.split("Chapter 9. ", 1)
-    privacy = later.split("Chapter 11. Ben moves on and asks the bot to forget him")[1]
-    assert "Chapter 12" not in privacy and "Yes, delete my data" in privacy
+    privacy = later.split("Chapter 13. Ben moves on and asks the bot to forget him")[1]
+    assert "Chapter 14" not in privacy and "Yes, delete my data" in privacy
     in_order = [
         "@Ben Martin asks you to be their mentor.",
         "1. Give my first conference talk\n    │ 2. Get comfortable with live Q&A",
@@ -128,8 +130,15 @@ def test_the_demo_plays_to_the_end_with_nothing_slack_would_reject() -> None:
     assert demo.run_demo(out, now=START) == 0
     transcript = out.getvalue()
     titles = [line for line in transcript.splitlines() if line.startswith("Chapter ")]
-    assert [title.split(".")[0] for title in titles] == [f"Chapter {n}" for n in range(1, 12)]
-    assert titles[-1] == "Chapter 11. Ben moves on and asks the bot to forget him"
+    assert [title.split(".")[0] for title in titles] == [f"Chapter {n}" for n in range(1, 14)]
+    assert titles[-1] == "Chapter 13. Ben moves on and asks the bot to forget him"
+    silence = transcript.split("Chapter 11. ")[1].split("Chapter 12. ")[0]
+    assert "so your request moved to your backup @Ada Lovelace" in silence
+    assert "I've paused your profile for now" in silence
+    cohort = transcript.split("Chapter 12. ")[1].split("Chapter 13. ")[0]
+    assert "*Spring leads*: 3 pairs proposed" in cohort
+    assert "@Farah Haddad & @Hana Sato, every two weeks: the agreement is not completed" in cohort
+    assert "Nudged @Farah Haddad and @Hana Sato." in cohort
     assert transcript.rstrip().endswith("Every message and view passed Slack's Block Kit checks.")
 
 

@@ -538,7 +538,8 @@ def seed_mentors(session: Session, first: int, count: int, mentee_id: int) -> No
 def test_the_work_does_not_grow_with_matching_mentors(sessions: SessionFactory) -> None:
     """A page among 150 matching mentors takes no more statements than among 20: free slots are
     read soonest first only until the page is full, capacity looked up only for those placed, and
-    the placed mentors' open group mentorships read in one statement."""
+    the placed mentors' open group mentorships and how quickly they answer read in one statement
+    each."""
     with sessions.begin() as session:
         ben = add_user(session, BEN)
         seed_mentors(session, 0, 20, ben.id)
@@ -550,7 +551,7 @@ def test_the_work_does_not_grow_with_matching_mentors(sessions: SessionFactory) 
             result = find(session, "python", "leadrship")
         assert len(result.available) == 5 and result.more == 15 + more
         counts.append(len(statements))
-    assert counts[1] <= counts[0] <= 13, counts
+    assert counts[1] <= counts[0] <= 14, counts
 
 
 # --- interests --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.blocks.answering import backups_input, pause_input
 from bot.blocks.inputs import modal, select, text_input
 from bot.blocks.kit import (
     Block,
@@ -107,6 +108,7 @@ def build_book_modal(
                 max_length=TOPIC_MAX,
                 optional=True,
             ),
+            backups_input(),
         ],
         submit="Agree and send" if expectations else "Send request",
         private_metadata=str(mentor_id),
@@ -294,12 +296,14 @@ def _cancel_button(booking: BookingView, text: str) -> Block:
 
 
 def build_reason_modal(
-    callback_id: str, title: str, prompt: str, booking_id: int
+    callback_id: str, title: str, prompt: str, booking_id: int, *, offer_pause: bool = False
 ) -> dict[str, Any]:
+    """A reason for a decline or a cancel; a mentor's decline also offers a break."""
+    reason = text_input(B.REASON, "Reason", multiline=True, max_length=REASON_MAX)
     return modal(
         callback_id,
         title,
-        [section(prompt), text_input(B.REASON, "Reason", multiline=True, max_length=REASON_MAX)],
+        [section(prompt), reason, *([pause_input()] if offer_pause else [])],
         submit="Send",
         private_metadata=str(booking_id),
     )

@@ -223,6 +223,14 @@ def build_digest_message(
             )
             lines.append(f"At capacity this week: {full}")
         blocks.append(section("*Mentors*\n" + "\n".join(lines)))
+    if digest.paused_by_silence:
+        shown = ", ".join(mention(m) for m in digest.paused_by_silence[:LIST_LIMIT])
+        blocks.append(
+            section(
+                "*Paused automatically* (two requests in a row unanswered)\n"
+                f"{shown}{_more(digest.paused_by_silence)}"
+            )
+        )
     if digest.failed_messages:
         shown = "\n".join(
             f"• {escape(f.kind)} due {local_time(f.due_at)}: {escape(f.error)}"

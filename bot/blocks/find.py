@@ -138,6 +138,8 @@ def _about(match: MentorMatch) -> str:
         lines.append(traits)
     if match.bio_first_line:
         lines.append(f"_{escape(match.bio_first_line)}_")
+    if match.answers:
+        lines.append(f":stopwatch: {match.answers}")
     return "\n".join(lines)
 
 

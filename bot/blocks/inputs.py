@@ -178,11 +178,14 @@ def people_input(
     label: str,
     *,
     initial: Sequence[str] = (),
+    most: int | None = None,
     hint: str | None = None,
     optional: bool = False,
 ) -> Block:
-    """Pick several people of the workspace (a multi_users_select)."""
+    """Pick several people of the workspace (a multi_users_select), up to `most` if given."""
     element: Block = {"type": "multi_users_select"}
+    if most is not None:
+        element["max_selected_items"] = most
     if initial:
         element["initial_users"] = list(initial)
     return _input(block_id, label, element, hint=hint, optional=optional)

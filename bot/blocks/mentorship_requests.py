@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.answering import backups_input, pause_input
 from bot.blocks.inputs import modal, select, text_input
 from bot.blocks.kit import actions, button, context, escape, header, message, section
 from bot.ids import Action, Callback
@@ -43,6 +44,7 @@ def build_ask_modal(mentor_id: int, mentor_name: str) -> dict[str, Any]:
             ),
             select(B.CADENCE, "How often to meet", CADENCES, initial=Cadence.FORTNIGHTLY.value),
             select(B.LENGTH, "For how long", LENGTHS, initial="3"),
+            backups_input(),
         ],
         submit="Ask",
         private_metadata=str(mentor_id),
@@ -146,6 +148,7 @@ def build_answer_modal(member: MemberView, accept: bool) -> dict[str, Any]:
         [
             section(prompt),
             text_input(B.REASON, "Comment", multiline=True, max_length=COMMENT_MAX),
+            *([] if accept else [pause_input()]),
         ],
         submit=verb,
         private_metadata=f"{'accept' if accept else 'decline'}:{member.id}",

@@ -35,7 +35,7 @@ from sqlalchemy import CompoundSelect, Select, and_, func, literal, or_, select,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from bot.services import booking_plans, capacity, lifecycle, proposals
+from bot.services import booking_plans, capacity, lifecycle, pauses, proposals
 from bot.services.availability import LIVE_STATUSES
 from bot.services.booking_view import BOOKING_LEAD, BookingView
 from bot.services.errors import DomainError, FieldErrors
@@ -483,6 +483,8 @@ def approve(
     booking.status = BookingStatus.APPROVED
     booking.approval_note = note or None
     booking.decided_at = now
+    if booking.planned_by == PlannedBy.MENTEE:
+        pauses.note_answered(session, mentor_id=booking.mentor_id)
     # Approving the time as it is settles any other time still on the table.
     offer = proposals.close_open(session, booking.id, ProposalStatus.WITHDRAWN, now=now)
     if offer is not None and offer.slot_id == booking.slot_id:
@@ -508,6 +510,8 @@ def decline(
     booking.status = BookingStatus.DECLINED
     booking.decline_reason = reason.strip()
     booking.decided_at = now
+    if not mentor_planned:
+        pauses.note_answered(session, mentor_id=booking.mentor_id)
     proposals.close_open(session, booking.id, ProposalStatus.DECLINED, now=now)
     session.flush()
     return _replanned(

@@ -65,6 +65,7 @@ from bot.services.mentorship_figures import (
     MentorshipFigures,
     mentorship_figures,
 )
+from bot.services.pauses import paused_by_silence
 from bot.services.reviews import low_rating
 from store.models import (
     BOOKING_STATUSES,
@@ -171,6 +172,8 @@ class Digest:
     mentorships: MentorshipFigures = NO_MENTORSHIPS
     concerns_raised: int = 0
     concerns_open: int = 0
+    # Mentors the system paused in the period, two requests in a row unanswered (Slack ids).
+    paused_by_silence: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -193,6 +196,7 @@ class Digest:
             self.unmet_demand,
             self.busiest_mentors,
             self.failed_messages,
+            self.paused_by_silence,
         )
         return (
             not any(counts)
@@ -247,6 +251,7 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         mentorships=mentorship_figures(session, start=start, end=end, now=now),
         concerns_raised=_count(session, Concern.created_at, start, end),
         concerns_open=_open_concerns(session),
+        paused_by_silence=paused_by_silence(session, start=start, end=end),
     )
 
 

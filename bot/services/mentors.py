@@ -578,10 +578,12 @@ def mark_paused(
     mentor.paused_by = by
     mentor.paused_at = now
     mentor.pause_reason = reason
+    mentor.paused_until = None  # a pause by hand has no end of its own
 
 
 def clear_pause(mentor: MentorProfile) -> None:
     mentor.paused_by_role = mentor.paused_by = mentor.paused_at = mentor.pause_reason = None
+    mentor.paused_until = None
 
 
 def _status_message(current: MentorStatus, wanted: MentorStatus) -> str:

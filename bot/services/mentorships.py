@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services import mentorship_plans
+from bot.services import mentorship_plans, pauses
 from bot.services.errors import FieldErrors
 from bot.services.mentorship_view import (
     MemberView,
@@ -358,6 +358,7 @@ def answer(
     _require(member, MemberStatus.REQUESTED)
     member.answer_comment = comment.strip()
     member.answered_at = now
+    pauses.note_answered(session, mentor_id=frame.mentor_id)
     if not accept:
         _close(session, frame, member, MemberStatus.DECLINED, now)
     elif frame.kind == MentorshipKind.GROUP:

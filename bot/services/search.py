@@ -64,6 +64,7 @@ from bot.services.interests import Preferences, saved_gaps, split_level
 from bot.services.mentors import SEARCHABLE
 from bot.services.mentorship_groups import OpenGroup, open_groups_of
 from bot.services.mentorships import capacity_columns
+from bot.services.responsiveness import answer_phrases
 from bot.services.skills import (
     SYNONYMS,
     SkillInfo,
@@ -143,6 +144,7 @@ class MentorMatch:
     languages: tuple[str, ...] = ()  # the languages they mentor in (codes)
     overlap: bool | None = None  # working hours overlap the asker's; None when not asked
     full: bool = False  # free time only in weeks their capacity already fills
+    answers: str | None = None  # how quickly they usually answer (bot/services/responsiveness)
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,7 @@ def find_mentors(
     full = full[:limit]
     free = free_slots_of(session, top, *walk.period)
     open_groups = open_groups_of(session, asker_id=asker_id, mentor_ids=[*top, *full, *without])
+    answering = answer_phrases(session, [*top, *full, *without])
 
     def match(mentor_id: int, *, at_capacity: bool = False) -> MentorMatch:
         mentor = mentors.of([mentor_id])[mentor_id]
@@ -392,6 +395,7 @@ def find_mentors(
             languages=mentor.languages,
             overlap=overlap(mentor.tz) if wanted.overlap_hours else None,
             full=at_capacity,
+            answers=answering.get(mentor_id),
         )
 
     session.flush()

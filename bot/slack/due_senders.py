@@ -14,6 +14,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.answering import build_break_over, build_silence_pause
 from bot.blocks.booking import build_card_outcome
 from bot.blocks.find import build_nudge
 from bot.blocks.followup import (
@@ -25,10 +26,7 @@ from bot.blocks.followup import (
 )
 from bot.blocks.negotiation import build_negotiation_news
 from bot.deps import Deps
-from bot.services import lifecycle, negotiation, proposals
-from bot.services.bookings import (
-    get_booking,
-)
+from bot.services import handover, lifecycle, negotiation, pauses, proposals
 from bot.services.digest import build_digest
 from bot.services.due import DueItem
 from bot.services.nudges import NUDGE
@@ -40,7 +38,7 @@ from bot.slack.digest_post import post_digest as send_digest
 from bot.slack.due_batch import DueBatch, DueSender
 from bot.slack.mentorship_senders import MENTORSHIP_REQUEST_SENDERS
 from bot.slack.programme_senders import PROGRAMME_SENDERS
-from bot.slack.request_card import post_request_card
+from bot.slack.request_card import post_moved_request, post_request_card
 from store.statuses import BookingStatus
 
 log = logging.getLogger(__name__)
@@ -107,14 +105,23 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
     Only this work expires a booking, so an expired one is this work's own doing, from now or
     from an attempt whose message Slack refused: the mentee is told either way. The card is
     best effort, so that a card Slack cannot update never makes the mentee hear it twice.
+    With backups named, the request moves on to the next and the mentee hears where
+    (handover.expire_booking, which also counts the mentor's silence).
     """
     assert item.booking_id is not None
     with deps.sessions.begin() as session:
-        lifecycle.expire_request(session, booking_id=item.booking_id, now=deps.clock.now())
-        booking = get_booking(session, booking_id=item.booking_id)
-    if booking is None or booking.status != BookingStatus.EXPIRED:
+        expired = handover.expire_booking(
+            session,
+            booking_id=item.booking_id,
+            now=deps.clock.now(),
+            ttl=deps.settings.request_ttl,
+        )
+    if expired is None:
         return  # answered, withdrawn or erased meanwhile
+    booking = expired.booking
     client.chat_postMessage(channel=booking.planner_slack_id, **build_expired(booking))
+    if expired.move is not None:
+        post_moved_request(deps, client, booking, expired.move, expired=True)
     if booking.mentor_message_channel and booking.mentor_message_ts:
         try:
             client.chat_update(
@@ -124,6 +131,31 @@ def expire_request(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch
             )
         except SlackApiError as refused:
             log.warning("Could not close the card of expired booking %s: %s", booking.id, refused)
+
+
+def send_silence_pause(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    """The kind DM to a mentor the system paused, unless they resumed already."""
+    with deps.sessions.begin() as session:
+        still = pauses.still_paused_by_silence(
+            session,
+            mentor_id=int(item.payload.get("mentor_id") or 0),
+            paused_at=str(item.payload.get("paused_at", "")),
+        )
+    if still and item.recipient_slack_id:
+        client.chat_postMessage(channel=item.recipient_slack_id, **build_silence_pause())
+
+
+def end_break(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
+    """A mentor's chosen break ends: active again, and told so."""
+    with deps.sessions.begin() as session:
+        resumed = pauses.resume_timed(
+            session,
+            mentor_id=int(item.payload.get("mentor_id") or 0),
+            until=str(item.payload.get("until", "")),
+            now=deps.clock.now(),
+        )
+    if resumed is not None:
+        client.chat_postMessage(channel=resumed.slack_id, **build_break_over())
 
 
 def send_checkin(deps: Deps, client: WebClient, item: DueItem, batch: DueBatch) -> None:
@@ -167,6 +199,8 @@ DUE_SENDERS: dict[str, DueSender] = {
     lifecycle.REQUEST_NUDGE: send_request_nudge,
     lifecycle.REQUEST_EXPIRY: expire_request,
     lifecycle.CHECKIN: send_checkin,
+    pauses.SILENCE_DM: send_silence_pause,
+    pauses.TIMED_RESUME: end_break,
     lifecycle.REVIEW_REMINDER: send_review_reminder,
     DIGEST: digest_due,
     **CLOSING_SENDERS,
