@@ -245,8 +245,8 @@ def build_digest(session: Session, *, start: datetime, end: datetime, now: datet
         busiest_mentors=_busiest(session, start, end, now),
         at_capacity=_at_capacity(session, now),
         failed_messages=_failed(session, start, end),
-        weeks=_weeks(session, end, now),
-        stars_per_month=_stars_per_month(session, end),
+        weeks=weeks_of_sessions(session, end, now),
+        stars_per_month=stars_per_month(session, end),
         programme=_programme_name(session),
         mentorships=mentorship_figures(session, start=start, end=end, now=now),
         concerns_raised=_count(session, Concern.created_at, start, end),
@@ -539,17 +539,27 @@ def _failed(session: Session, start: datetime, end: datetime) -> tuple[FailedMes
     return tuple(FailedMessage(kind, error or "", due_at) for kind, error, due_at in rows)
 
 
-def _weeks(session: Session, end: datetime, now: datetime) -> tuple[WeekOfSessions, ...]:
-    """Held and called-off sessions of the last HISTORY_WEEKS weeks, in one round trip."""
+def weeks_of_sessions(
+    session: Session,
+    end: datetime,
+    now: datetime,
+    *,
+    weeks: int = HISTORY_WEEKS,
+    bookings: ColumnElement[bool] | None = None,
+) -> tuple[WeekOfSessions, ...]:
+    """Held and called-off sessions of the last `weeks` UTC weeks up to `end`, in one round
+    trip; only the bookings meeting `bookings` when given (a programme's own)."""
     last_day = (end - timedelta(microseconds=1)).date()
     last_monday = datetime.combine(last_day - timedelta(days=last_day.weekday()), time(), UTC)
-    mondays = [last_monday - WEEK * back for back in reversed(range(HISTORY_WEEKS))]
+    mondays = [last_monday - WEEK * back for back in reversed(range(weeks))]
+    ours = [bookings] if bookings is not None else []
     columns = []
     for monday in mondays:
-        ended = _ended(monday, monday + WEEK, now)
+        ended = and_(_ended(monday, monday + WEEK, now), *ours)
         cancelled = and_(
             Booking.status == BookingStatus.CANCELLED,
             _within(Booking.starts_at, monday, monday + WEEK),
+            *ours,
         )
         columns += [_counted(ended), _counted(ended, _no_show()), _counted(cancelled)]
     row = [int(value or 0) for value in session.execute(select(*columns)).one()]
@@ -563,8 +573,11 @@ def _weeks(session: Session, end: datetime, now: datetime) -> tuple[WeekOfSessio
     )
 
 
-def _stars_per_month(session: Session, end: datetime) -> tuple[MonthOfStars, ...]:
-    """Average stars of the last HISTORY_MONTHS calendar months' reviews, in one round trip."""
+def stars_per_month(
+    session: Session, end: datetime, *, bookings: ColumnElement[bool] | None = None
+) -> tuple[MonthOfStars, ...]:
+    """Average stars of the last HISTORY_MONTHS calendar months' reviews, in one round trip;
+    only reviews of the bookings meeting `bookings` when given."""
     last = (end - timedelta(microseconds=1)).date().replace(day=1)
     firsts = [last]
     while len(firsts) < HISTORY_MONTHS:
@@ -577,9 +590,12 @@ def _stars_per_month(session: Session, end: datetime) -> tuple[MonthOfStars, ...
         else last.replace(month=last.month + 1)
     )
     bounds.append(datetime.combine(following, time(), UTC))
+    ours = (
+        [Review.booking_id.in_(select(Booking.id).where(bookings))] if bookings is not None else []
+    )
     columns = []
     for start, stop in pairwise(bounds):
-        within = _within(Review.created_at, start, stop)
+        within = and_(_within(Review.created_at, start, stop), *ours)
         columns += [
             select(func.avg(Review.connection_stars)).where(within).scalar_subquery(),
             select(func.avg(Review.program_stars)).where(within).scalar_subquery(),

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from itertools import pairwise
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, text, union
 from sqlalchemy.orm import Session
 
 from bot.services.coordinators import authorize, require_coordinator
-from bot.services.digest import MonthOfStars, WeekOfSessions, unmet_demand
+from bot.services.digest import (
+    MonthOfStars,
+    WeekOfSessions,
+    stars_per_month,
+    unmet_demand,
+    weeks_of_sessions,
+)
 from bot.services.errors import DomainError
 from bot.services.export import Export, export_period
 from store.models import (
@@ -38,7 +43,6 @@ from store.statuses import BookingStatus, GoalStatus, MemberStatus
 
 REPORT_DAYS = 90
 WEEKS_SHOWN = 12
-MONTHS_SHOWN = 6
 WEEK = timedelta(days=7)
 TOOK_PART = (MemberStatus.ACTIVE, MemberStatus.ENDED)
 
@@ -156,8 +160,8 @@ def sponsor_report(
         pulse_average=_float(pulse[0]),
         pulses=int(pulse[1]),
         unmet_demand=unmet_demand(session, start, end),
-        weeks=_weeks(session, ours, end, now),
-        months=_months(session, ours, end),
+        weeks=weeks_of_sessions(session, end, now, weeks=WEEKS_SHOWN, bookings=ours),
+        months=stars_per_month(session, end, bookings=ours),
         files=export_period(session, start=start, end=end),
     )
 
@@ -194,61 +198,6 @@ def _in_programme(programme: Programme) -> ColumnElement[bool]:
         or_(of_mentorship, Booking.mentorship_id.is_(None))
         if programme.is_default
         else of_mentorship
-    )
-
-
-def _weeks(
-    session: Session, ours: ColumnElement[bool], end: datetime, now: datetime
-) -> tuple[WeekOfSessions, ...]:
-    last_day = (end - timedelta(microseconds=1)).date()
-    last_monday = datetime.combine(last_day - timedelta(days=last_day.weekday()), time(), UTC)
-    mondays = [last_monday - WEEK * back for back in reversed(range(WEEKS_SHOWN))]
-    no_show = Booking.id.in_(select(Attendance.booking_id).where(text(NO_SHOW)))
-    columns = []
-    for monday in mondays:
-        ended = and_(
-            ours, Booking.status == BookingStatus.APPROVED, Booking.ends_at >= monday,
-            Booking.ends_at < monday + WEEK, Booking.ends_at <= now,
-        )  # fmt: skip
-        cancelled = and_(
-            ours, Booking.status == BookingStatus.CANCELLED, Booking.starts_at >= monday,
-            Booking.starts_at < monday + WEEK,
-        )  # fmt: skip
-        for condition in (ended, and_(ended, no_show), cancelled):
-            columns.append(
-                select(func.count()).select_from(Booking).where(condition).scalar_subquery()
-            )
-    row = [int(v or 0) for v in session.execute(select(*columns)).one()]
-    return tuple(
-        WeekOfSessions(monday.date(), row[3 * i] - row[3 * i + 1], row[3 * i + 1] + row[3 * i + 2])
-        for i, monday in enumerate(mondays)
-    )
-
-
-def _months(session: Session, ours: ColumnElement[bool], end: datetime) -> tuple[MonthOfStars, ...]:
-    last = (end - timedelta(microseconds=1)).date().replace(day=1)
-    firsts: list[date] = [last]
-    while len(firsts) < MONTHS_SHOWN:
-        firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
-    after = (
-        last.replace(year=last.year + 1, month=1)
-        if last.month == 12
-        else last.replace(month=last.month + 1)
-    )
-    bounds = [datetime.combine(day, time(), UTC) for day in [*firsts, after]]
-    reviewed = Review.booking_id.in_(select(Booking.id).where(ours))
-    columns = []
-    for start, stop in pairwise(bounds):
-        within = and_(reviewed, Review.created_at >= start, Review.created_at < stop)
-        columns += [
-            select(func.avg(Review.connection_stars)).where(within).scalar_subquery(),
-            select(func.avg(Review.program_stars)).where(within).scalar_subquery(),
-            select(func.count()).select_from(Review).where(within).scalar_subquery(),
-        ]
-    row = session.execute(select(*columns)).one()
-    return tuple(
-        MonthOfStars(first, _float(row[3 * i]), _float(row[3 * i + 1]), int(row[3 * i + 2] or 0))
-        for i, first in enumerate(firsts)
     )
 
 
