@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from bot.ids import Action, BlockId
 from bot.sandbox import Sandbox
 from store.models import MentorProfile, SearchMiss, User, UserInterest
 from tests import seed
@@ -127,7 +128,7 @@ def test_preferences_filter_by_language_and_boost_the_kind_of_help(box: Sandbox)
     ben = box.user(BEN)
     ben.command("interests")
     ben.fill("Kind of help you want", "Career")
-    ben.fill("Language", "DE")
+    ben.fill("Language", "German")
     assert ben.submit().errors == {}  # no skills: saved in one step
     with box.deps.sessions.begin() as session:
         assert session.scalars(select(User.language).where(User.slack_id == BEN)).one() == "de"
@@ -137,8 +138,8 @@ def test_preferences_filter_by_language_and_boost_the_kind_of_help(box: Sandbox)
             mentor.help_kinds = ["career"] if speaks_de else ["technical"]
     ben.command("find python")
     shown = seen_text(box, BEN, "response")
-    assert "You prefer: Career help, in de." in shown
-    assert "Helps with career · Mentors in de, en" in shown
+    assert "You prefer: Career help, in German." in shown
+    assert "Helps with career · Mentors in German, English" in shown
     assert "Chitra" not in shown
     with box.deps.sessions.begin() as session:
         chitra = session.scalars(
@@ -151,11 +152,23 @@ def test_preferences_filter_by_language_and_boost_the_kind_of_help(box: Sandbox)
     assert latest.index("@Ada Lovelace") < latest.index("@Chitra Rao")
 
 
-def test_a_bad_language_code_is_refused_on_its_field(box: Sandbox) -> None:
+def test_a_language_not_on_the_list_is_refused_on_its_field(box: Sandbox) -> None:
+    """The same list mentors pick from; a forged option value is a field error, nothing saved."""
     ben = box.user(BEN)
     ben.command("interests")
-    ben.fill("Language", "German please")
-    assert ben.submit().errors == {"Language": "Give a language code such as en, de or pt-br."}
+    view = box.fake.modal(BEN)
+    assert view is not None
+    (language,) = [b for b in view["blocks"] if b.get("block_id") == BlockId.LANGUAGE]
+    assert {o["text"]["text"] for o in language["element"]["options"]} >= {"German", "English"}
+    forged = {
+        "type": "static_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "Klingon"}, "value": "tlh"},
+    }
+    key = (BlockId.LANGUAGE.value, language["element"].get("action_id", Action.INPUT.value))
+    box.driver.values.setdefault(view["id"], {})[key] = forged
+    assert ben.submit().errors == {"Language": "Pick a language from the list."}
+    with box.deps.sessions.begin() as session:
+        assert session.scalars(select(User.language).where(User.slack_id == BEN)).one() is None
 
 
 def test_help_shows_the_level_syntax(box: Sandbox) -> None:

@@ -694,7 +694,7 @@ def test_gaps_are_checked_and_typed_targets_read(sessions: SessionFactory) -> No
         )
         assert draft.gaps == (Gap("Python", 2, 4), Gap("SQL", target=3))
         assert draft.preferences == Preferences(language="de") and not draft.saved
-        with pytest.raises(FieldErrors, match="language code"):
+        with pytest.raises(FieldErrors, match="Pick a language from the list"):
             draft_interests(session, person_id=ben.id, skills=[], goals="", language="german!")
         with pytest.raises(FieldErrors, match="kinds of help"):
             draft_interests(session, person_id=ben.id, skills=[], goals="", wanted_help="money")

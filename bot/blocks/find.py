@@ -21,6 +21,7 @@ from bot.blocks.kit import (
 )
 from bot.blocks.levels import LEVEL_NAMES, level_label, level_options
 from bot.blocks.mentorship_groups import join_label
+from bot.blocks.preferences import language_options, languages_line
 from bot.ids import COMMAND, Action, Callback
 from bot.ids import BlockId as B
 from bot.services.free_slots import SlotChoice
@@ -150,7 +151,7 @@ def _traits_line(match: MentorMatch) -> str:
         kinds = ", ".join(HELP_KIND_NAMES.get(k, k).lower() for k in match.help_kinds)
         parts.append(f"Helps with {escape(kinds)}")
     if match.languages:
-        parts.append(f"Mentors in {escape(', '.join(match.languages))}")
+        parts.append(f"Mentors in {escape(languages_line(match.languages))}")
     if match.overlap is not None:
         parts.append("Working hours overlap yours" if match.overlap else "Hours far from yours")
     return " · ".join(parts)[:500]
@@ -162,7 +163,7 @@ def _wanted_line(wanted: Preferences) -> str:
     if wanted.wanted_help:
         parts.append(f"{HELP_KIND_NAMES.get(wanted.wanted_help, wanted.wanted_help)} help")
     if wanted.language:
-        parts.append(f"in {escape(wanted.language)}")
+        parts.append(f"in {escape(languages_line([wanted.language]))}")
     if wanted.overlap_hours:
         parts.append("working hours that overlap yours")
     return f"You prefer: {', '.join(parts)}." if parts else ""
@@ -333,13 +334,12 @@ def build_interests_modal(saved: Interests) -> dict[str, Any]:
                 hint="Mentors who like to give it rank first among equal matches.",
                 optional=True,
             ),
-            text_input(
+            select(
                 B.LANGUAGE,
                 "Language",
-                initial=wanted.language or "",
-                placeholder="e.g. en, de",
+                language_options(),
+                initial=wanted.language,
                 hint="Mentors who list languages are shown only if they list this one.",
-                max_length=8,
                 optional=True,
             ),
             checkboxes(

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.services.errors import DomainError, FieldErrors
+from bot.services.languages import LANGUAGES
 from bot.services.people import lock_live_people
 from bot.services.skills import SkillInfo, SkillTooLong, ensure_skills, normalise
 from store.models import Skill, User, UserInterest
@@ -29,7 +30,6 @@ GOALS_MAX = 1000
 GAPS_MAX = 20  # skills a person may save (the levels modal has two inputs for each)
 LEVELS = range(min(SkillLevel), max(SkillLevel) + 1)
 _LEVEL_MARK = re.compile(r"^(?P<skill>.*?)\s*(?::|>=|≥)\s*(?P<level>[^\s:>=≥]*)$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z]{2,4})?$")  # "en", "pt-br": fits users.language
 
 
 class GoalsTooLong(DomainError):
@@ -96,12 +96,13 @@ def split_level(text: str) -> Gap:
 
 
 def language_code(typed: str) -> str | None:
-    """A language code as stored ("DE " -> "de"); None when blank. Raises a field error."""
+    """One of the listed languages' codes ("DE " -> "de"), the same list mentors pick from;
+    None when blank. Raises a field error for anything else."""
     code = typed.strip().casefold()
     if not code:
         return None
-    if not _LANGUAGE.match(code):
-        raise FieldErrors({"language": "Give a language code such as en, de or pt-br."})
+    if code not in LANGUAGES:
+        raise FieldErrors({"language": "Pick a language from the list."})
     return code
 
 
