@@ -200,6 +200,22 @@ def upgrade() -> None:
             f"wanted_help IS NULL OR wanted_help IN {HELP_KINDS}",
         )
 
+    _keep_statistics_complete(
+        ("bookings", "mentor_profiles", "mentor_skills", "mentorship_members", "mentorship_goals",
+         "skills", "user_interests", "users")
+    )  # fmt: skip
+
+
+def _keep_statistics_complete(tables: Sequence[str]) -> None:
+    """SQLite rebuilds a table to add a CHECK or a foreign key, which drops its indexes'
+    statistics; where the database had been ANALYZEd, give them back (as 0002-0005 do)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        for table in tables:
+            op.execute(f"ANALYZE {table}")
+
 
 def downgrade() -> None:
     with op.batch_alter_table("mentorship_goals", schema=None) as batch_op:
