@@ -273,21 +273,20 @@ def _stalled_agreements(session: Session, now: datetime, mentorship_id: int | No
         query = query.where(Mentorship.id == mentorship_id)
     found: dict[int, AtRisk] = {}
     for id_, kind, name, cadence, mentor_id, mentee_id in session.execute(query):
-        before = found.get(id_)
-        if before is not None:
-            found[id_] = replace(before, mentee_slack_ids=(*before.mentee_slack_ids, mentee_id))
-            continue
-        found[id_] = AtRisk(
-            mentorship_id=id_,
-            kind=kind,
-            name=name,
-            cadence=cadence,
-            mentor_slack_id=mentor_id,
-            mentee_slack_ids=(mentee_id,),
-            quiet_for=None,
-            low_pulse=False,
-            change_requested=False,
-            agreement_stalled=True,
+        _fold(
+            found,
+            AtRisk(
+                mentorship_id=id_,
+                kind=kind,
+                name=name,
+                cadence=cadence,
+                mentor_slack_id=mentor_id,
+                mentee_slack_ids=(mentee_id,),
+                quiet_for=None,
+                low_pulse=False,
+                change_requested=False,
+                agreement_stalled=True,
+            ),
         )
     return list(found.values())
 
@@ -377,22 +376,32 @@ def _at_risk(session: Session, now: datetime, mentorship_id: int | None) -> tupl
     ).all()
     found: dict[int, AtRisk] = {}
     for id_, kind, name, cadence, seen_at, quiet_, low, asked_, mentor_id, mentee_id in rows:
-        if id_ in found:
-            before = found[id_]
-            found[id_] = replace(before, mentee_slack_ids=(*before.mentee_slack_ids, mentee_id))
-            continue
-        found[id_] = AtRisk(
-            mentorship_id=id_,
-            kind=kind,
-            name=name,
-            cadence=cadence,
-            mentor_slack_id=mentor_id,
-            mentee_slack_ids=(mentee_id,),
-            quiet_for=_since(now, seen_at) if quiet_ else None,
-            low_pulse=bool(low),
-            change_requested=bool(asked_),
+        _fold(
+            found,
+            AtRisk(
+                mentorship_id=id_,
+                kind=kind,
+                name=name,
+                cadence=cadence,
+                mentor_slack_id=mentor_id,
+                mentee_slack_ids=(mentee_id,),
+                quiet_for=_since(now, seen_at) if quiet_ else None,
+                low_pulse=bool(low),
+                change_requested=bool(asked_),
+            ),
         )
     return tuple(found.values())
+
+
+def _fold(found: dict[int, AtRisk], risk: AtRisk) -> None:
+    """Keep one entry a mentorship: a later row of the same one only adds its mentee."""
+    before = found.get(risk.mentorship_id)
+    if before is None:
+        found[risk.mentorship_id] = risk
+    else:
+        found[risk.mentorship_id] = replace(
+            before, mentee_slack_ids=(*before.mentee_slack_ids, *risk.mentee_slack_ids)
+        )
 
 
 def _since(now: datetime, seen: Any) -> timedelta:
